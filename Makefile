@@ -1,0 +1,46 @@
+# deckcast: `make demo` renders the example video, `make test` runs every test. Both set up
+# everything first (system packages via apt-get when missing, a .venv with all extras).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# A CPU build of torch: on the project's build machines this version installs from local disk.
+TORCH_SPEC ?= torch==2.13.0
+EXTRAS ?= dev,diffusion,discord,slack,export
+
+.PHONY: setup system venv demo test test-fast lint format bench clean
+
+setup: system venv
+
+system:
+	@scripts/system-deps.sh $(SYSTEM_EXTRA)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "$(TORCH_SPEC)"
+	$(PY) -m pip install -q -e ".[$(EXTRAS)]"
+	@touch $@
+
+demo: setup
+	$(VENV)/bin/deckcast render examples/photosynthesis.md -o out/photosynthesis.mp4
+
+test: setup lint
+	$(PY) -m pytest
+
+test-fast: venv
+	$(PY) -m pytest -m "not slow" -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,45 @@
+"""Building the render backends from settings (the one place that maps names to classes)."""
+
+from __future__ import annotations
+
+from render import (
+    AssetCache,
+    EspeakBackend,
+    ImageBackend,
+    ProceduralBackend,
+    Renderer,
+    SilentBackend,
+    VoiceBackend,
+)
+
+from .errors import SettingsError
+from .settings import Settings
+
+IMAGE_BACKENDS = ("procedural", "diffusers", "openai")
+
+
+def build_image_backend(settings: Settings, name: str | None = None) -> ImageBackend:
+    name = name or settings.image_backend
+    if name == "procedural":
+        return ProceduralBackend(concurrency=settings.render_workers)
+    if name in IMAGE_BACKENDS:
+        raise SettingsError(
+            f"the '{name}' picture backend is not available in this build yet; "
+            "use --images procedural"
+        )
+    raise SettingsError(
+        f"unknown picture backend '{name}'; choose one of: {', '.join(IMAGE_BACKENDS)}"
+    )
+
+
+def build_voices(settings: Settings) -> dict[str, VoiceBackend]:
+    return {"espeak": EspeakBackend(), "silent": SilentBackend()}
+
+
+def build_renderer(settings: Settings, *, images: str | None = None) -> Renderer:
+    return Renderer(
+        build_image_backend(settings, images),
+        build_voices(settings),
+        AssetCache(settings.cache_dir),
+        workers=settings.render_workers,
+    )

@@ -1,0 +1,60 @@
+"""The typer application: global options, settings loaded once, sub-commands registered."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+from pydantic import ValidationError
+
+from ..settings import Settings
+from . import render_cmd
+from .console import console, print_error
+
+app = typer.Typer(
+    name="deckcast",
+    help="Turn a request or a Markdown outline into a narrated explainer video.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens, step by step."),
+) -> None:
+    """deckcast: explainer videos from a chat message.
+
+    Settings come from the environment and a .env file (DECKCAST_* variables; see README).
+    """
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        print_error(f"bad setting: {problems}")
+        raise typer.Exit(2) from None
+    logging.basicConfig(
+        level=logging.DEBUG
+        if verbose
+        else getattr(logging, settings.log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not verbose:
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    ctx.obj = settings
+
+
+render_cmd.register(app)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/]")
+        sys.exit(130)

@@ -1,0 +1,99 @@
+"""The terminal: one rich console, friendly errors, and the render progress bar."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
+from deck import DeckError
+from render import ProgressEvent, RenderError, RenderResult
+
+from ..errors import BotError
+
+console = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def print_error(message: str) -> None:
+    console.print(f"[bold red]error:[/] {escape(message)}")
+
+
+def friendly_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn the errors a person can act on into one red line and exit code 1 (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except (DeckError, RenderError, BotError) as exc:
+            print_error(str(exc))
+            raise typer.Exit(1) from None
+        except FileNotFoundError as exc:
+            print_error(f"no such file: {exc.filename}")
+            raise typer.Exit(1) from None
+        except PermissionError as exc:
+            print_error(f"permission denied: {exc.filename}")
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+class RenderProgress:
+    """A rich progress bar fed by render progress events: stage, slide i/n, elapsed."""
+
+    def __init__(self, title: str) -> None:
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description:<11}"),
+            BarColumn(bar_width=32),
+            TextColumn("slide {task.fields[slides_done]}/{task.fields[slides]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self.title = title
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> RenderProgress:
+        self.progress.__enter__()
+        self.task = self.progress.add_task("starting", total=1, slides_done=0, slides="?")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(None, None, None)
+
+    def __call__(self, event: ProgressEvent) -> None:
+        assert self.task is not None
+        self.progress.update(
+            self.task,
+            description=event.stage.value,
+            completed=event.done,
+            total=event.total,
+            slides_done=event.slides_done,
+            slides=event.slides,
+        )
+
+
+def print_summary(result: RenderResult) -> None:
+    size_mb = result.size_bytes / 1_000_000
+    out.print(f"[bold green]✓[/] {escape(str(result.video))}")
+    out.print(
+        f"  {result.duration:.1f} s · {size_mb:.1f} MB · {result.slides} slides "
+        f"({result.slides_from_cache} from cache) · voice {escape(result.voice)} · "
+        f"{result.stage_seconds.get('total', 0):.1f} s to render"
+    )
+    if result.storyboard:
+        out.print(f"  storyboard {escape(str(result.storyboard))}")
+    if result.srt and result.vtt:
+        out.print(f"  subtitles  {escape(str(result.srt))}, {escape(result.vtt.name)}")
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")

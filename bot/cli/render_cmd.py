@@ -1,0 +1,119 @@
+"""``deckcast render``: a Markdown outline becomes an MP4 (plus storyboard and subtitles)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from deck import Aspect, Deck, DeckEdit, SetDeck, SetTheme, apply, parse_outline
+from render import RenderOptions, Resolution, Transition, check_output
+
+from ..backends import build_renderer
+from ..errors import UserInputError
+from ..settings import Settings
+from .console import RenderProgress, friendly_errors, print_summary
+
+
+def read_outline(path: Path) -> str:
+    """The text of an outline file, or a clear error (missing, a folder, binary, not UTF-8)."""
+    if not path.exists():
+        raise UserInputError(f"no such file: {path}")
+    if path.is_dir():
+        raise UserInputError(f"{path} is a folder; give a Markdown outline file")
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise UserInputError(f"{path} is not a text file; give a Markdown outline")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserInputError(f"{path} is not UTF-8 text; save it as UTF-8 and try again") from None
+
+
+def restyle(deck: Deck, *, theme: str | None, style: str | None, aspect: Aspect | None) -> Deck:
+    """``deck`` with the command line's theme, picture style and frame shape applied."""
+    edits: list[DeckEdit] = []
+    if theme or style:
+        edits.append(SetTheme(name=theme, style=style))
+    if aspect:
+        edits.append(SetDeck(aspect=aspect))
+    return apply(deck, edits) if edits else deck
+
+
+OutlineArg = Annotated[
+    Path, typer.Argument(help="Markdown outline: '## Title' per slide, '- bullets', '> narration'.")
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Video to write [default: out/<outline>.mp4]."),
+]
+ThemeOpt = Annotated[
+    str | None, typer.Option("--theme", help="light, dark, chalkboard, ocean or sunset.")
+]
+StyleOpt = Annotated[str | None, typer.Option("--style", help="Picture style, e.g. 'watercolor'.")]
+AspectOpt = Annotated[Aspect | None, typer.Option("--aspect", help="Frame shape.")]
+ResolutionOpt = Annotated[
+    Resolution | None, typer.Option("--resolution", help="Frame size [default: 1080p].")
+]
+VoiceOpt = Annotated[
+    str | None, typer.Option("--voice", help="espeak[:lang] or silent [default: espeak].")
+]
+ImagesOpt = Annotated[
+    str | None, typer.Option("--images", help="Picture backend [default: procedural, offline].")
+]
+CaptionsOpt = Annotated[
+    bool, typer.Option("--captions/--no-captions", help="Burn captions into the video.")
+]
+TransitionOpt = Annotated[Transition, typer.Option("--transition", help="Between slides.")]
+FpsOpt = Annotated[
+    int | None,
+    typer.Option("--fps", min=1, max=60, help="Frame rate without crossfades [default: 2]."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("render")
+    @friendly_errors
+    def render_command(
+        ctx: typer.Context,
+        outline: OutlineArg,
+        output: OutputOpt = None,
+        theme: ThemeOpt = None,
+        style: StyleOpt = None,
+        aspect: AspectOpt = None,
+        resolution: ResolutionOpt = None,
+        voice: VoiceOpt = None,
+        images: ImagesOpt = None,
+        captions: CaptionsOpt = False,
+        transition: TransitionOpt = Transition.NONE,
+        fps: FpsOpt = None,
+    ) -> None:
+        """Render a Markdown outline into a narrated MP4, a storyboard PNG and SRT/VTT subtitles.
+
+        Only what changed since the last render is made again: pictures, frames, narration and
+        encoded slides come from the cache (see DECKCAST_CACHE_DIR).
+        """
+        settings: Settings = ctx.obj
+        text = read_outline(outline)
+        defaults = {"theme": {"name": settings.theme}} if settings.theme else None
+        deck = parse_outline(text, defaults=defaults)
+        deck = restyle(deck, theme=theme, style=style, aspect=aspect)
+        target = output or settings.out_dir / f"{outline.stem}.mp4"
+        if output is None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        check_output(target)
+        options = RenderOptions(
+            resolution=resolution or settings.resolution,
+            captions=captions,
+            transition=transition,
+            fps=fps or settings.fps,
+            voice=voice,
+            default_voice=settings.voice,
+            extra_font=settings.font,
+        )
+        renderer = build_renderer(settings, images=images)
+        with renderer, RenderProgress(deck.title) as bar:
+            result = asyncio.run(renderer.render(deck, target, options, bar))
+        print_summary(result)

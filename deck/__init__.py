@@ -1,0 +1,79 @@
+"""deckcast's data model: decks, slides, themes, edits and Markdown outlines (pure, no I/O).
+
+Everything that makes, changes or renders a deck goes through these types, so the limits and
+the content hashes that drive the render cache are defined once, here.
+"""
+
+from .edits import (
+    DeckEdit,
+    DeleteSlide,
+    EditSlide,
+    InsertSlide,
+    MoveSlide,
+    NewImage,
+    NewSlide,
+    ReplaceSlide,
+    SetDeck,
+    SetTheme,
+    SwapSlides,
+    apply,
+    describe_edits,
+    next_seed,
+    parse_edits,
+    slide_list,
+)
+from .errors import DeckError, DeckValidationError, EditError, OutlineError
+from .model import (
+    MAX_SLIDES,
+    Aspect,
+    Deck,
+    Layout,
+    Slide,
+    Theme,
+    build_deck,
+    build_slide,
+    content_hash,
+    default_seed,
+)
+from .outline import parse_outline, to_markdown
+from .themes import THEMES, Palette, ThemeSpec, theme_names, theme_spec
+
+__all__ = [
+    "MAX_SLIDES",
+    "THEMES",
+    "Aspect",
+    "Deck",
+    "DeckEdit",
+    "DeckError",
+    "DeckValidationError",
+    "DeleteSlide",
+    "EditError",
+    "EditSlide",
+    "InsertSlide",
+    "Layout",
+    "MoveSlide",
+    "NewImage",
+    "NewSlide",
+    "OutlineError",
+    "Palette",
+    "ReplaceSlide",
+    "SetDeck",
+    "SetTheme",
+    "Slide",
+    "SwapSlides",
+    "Theme",
+    "ThemeSpec",
+    "apply",
+    "build_deck",
+    "build_slide",
+    "content_hash",
+    "default_seed",
+    "describe_edits",
+    "next_seed",
+    "parse_edits",
+    "parse_outline",
+    "slide_list",
+    "theme_names",
+    "theme_spec",
+    "to_markdown",
+]

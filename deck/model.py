@@ -1,0 +1,258 @@
+"""The deck: what a video says and shows, as validated pydantic models (no I/O).
+
+Limits live here so that every way of making a deck (an outline, the LLM planner, an edit)
+is held to the same rules, and every rule names the field it guards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .errors import DeckValidationError
+from .text import as_sentence, clean_text
+from .themes import DEFAULT_THEME, THEMES
+
+MAX_SLIDES = 30
+MAX_DECK_TITLE = 120
+MAX_SLIDE_TITLE = 90
+MAX_BULLETS = 6
+MAX_BULLET = 140
+MAX_NARRATION = 1500
+MAX_IMAGE_PROMPT = 500
+MAX_STYLE = 160
+MAX_SEED = 2**31 - 1
+
+Text = Annotated[str, BeforeValidator(clean_text)]
+
+
+class Aspect(StrEnum):
+    """Frame shape of the video."""
+
+    WIDE = "16:9"
+    TALL = "9:16"
+    SQUARE = "1:1"
+
+    @property
+    def ratio(self) -> tuple[int, int]:
+        w, h = self.value.split(":")
+        return int(w), int(h)
+
+
+class Layout(StrEnum):
+    """Where a slide puts its picture and its text. ``None`` on a slide means "choose for me"."""
+
+    TITLE = "title"
+    IMAGE_BULLETS = "image_bullets"
+    FULL_IMAGE = "full_image"
+
+
+def default_seed(image_prompt: str) -> int:
+    """The seed a slide gets when none was given: stable for the same picture prompt."""
+    digest = hashlib.sha256(image_prompt.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") & MAX_SEED
+
+
+def spoken_text(title: str, bullets: list[str]) -> str:
+    """The narration a slide gets when it has none: its title and bullets, as sentences."""
+    return " ".join(as_sentence(part) for part in (title, *bullets))[:MAX_NARRATION].strip()
+
+
+def content_hash(payload: Any) -> str:
+    """sha256 of the canonical JSON of ``payload``: stable across runs, machines and versions."""
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    def content_hash(self) -> str:
+        """Hash of everything this object holds (see :func:`content_hash`)."""
+        return content_hash(self.model_dump(mode="json"))
+
+
+class Theme(_Model):
+    """A deck's look: a named palette plus the picture style added to every image prompt."""
+
+    name: Text = Field(default=DEFAULT_THEME, description="one of the named themes")
+    style: Text = Field(
+        default="",
+        max_length=MAX_STYLE,
+        description="picture style added to every slide's image prompt, e.g. 'watercolor'",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _known_theme(cls, value: str) -> str:
+        name = value.lower()
+        if name not in THEMES:
+            raise ValueError(f"unknown theme '{value}'; choose one of: {', '.join(THEMES)}")
+        return name
+
+    @model_validator(mode="after")
+    def _default_style(self) -> Self:
+        if not self.style:
+            object.__setattr__(self, "style", THEMES[self.name].image_style)
+        return self
+
+
+class Slide(_Model):
+    """One slide: what it shows (title, bullets, picture) and what is said over it."""
+
+    title: Text = Field(min_length=1, max_length=MAX_SLIDE_TITLE)
+    bullets: list[Annotated[Text, Field(min_length=1, max_length=MAX_BULLET)]] = Field(
+        default_factory=list, max_length=MAX_BULLETS
+    )
+    narration: Text = Field(default="", max_length=MAX_NARRATION)
+    image_prompt: Text = Field(default="", max_length=MAX_IMAGE_PROMPT)
+    image_seed: int = Field(default=-1, ge=-1, le=MAX_SEED)
+    layout: Layout | None = None
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Self:
+        # A slide without narration says its title and bullets; one without a picture prompt
+        # pictures its title; one without a seed gets one derived from its prompt. All three
+        # are written back on export, so import -> export -> import is the identity.
+        if not self.narration:
+            object.__setattr__(self, "narration", spoken_text(self.title, self.bullets))
+        if not self.image_prompt:
+            object.__setattr__(self, "image_prompt", self.title)
+        if self.image_seed < 0:
+            object.__setattr__(self, "image_seed", default_seed(self.image_prompt))
+        return self
+
+
+class Deck(_Model):
+    """A whole video: its slides, their order, the theme, the frame shape and the voice."""
+
+    title: Text = Field(min_length=1, max_length=MAX_DECK_TITLE)
+    language: Text = Field(default="en", pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+    theme: Theme = Field(default_factory=Theme)
+    aspect: Aspect = Aspect.WIDE
+    voice: Text | None = Field(default=None, max_length=80)
+    slides: list[Slide] = Field(min_length=1, max_length=MAX_SLIDES)
+
+    @field_validator("voice")
+    @classmethod
+    def _empty_voice_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    def slide_hashes(self) -> list[str]:
+        return [slide.content_hash() for slide in self.slides]
+
+
+def build_deck(data: dict[str, Any]) -> Deck:
+    """Validate ``data`` into a :class:`Deck`, raising :class:`DeckValidationError` with one
+    plain line per problem (``slide 3: title is too long ...``) instead of pydantic's report."""
+    try:
+        return Deck.model_validate(data)
+    except ValidationError as exc:
+        raise DeckValidationError(describe_validation_error(exc)) from None
+
+
+def build_slide(data: dict[str, Any], *, number: int | None = None) -> Slide:
+    try:
+        return Slide.model_validate(data)
+    except ValidationError as exc:
+        prefix = ("slides", number - 1) if number is not None else ()
+        raise DeckValidationError(describe_validation_error(exc, prefix=prefix)) from None
+
+
+def describe_validation_error(exc: ValidationError, *, prefix: tuple[Any, ...] = ()) -> list[str]:
+    """Turn pydantic's errors into sentences that name the slide and the field."""
+    lines: list[str] = []
+    for error in exc.errors(include_url=False):
+        loc = (*prefix, *error["loc"])
+        lines.append(f"{_describe_location(loc)}: {_describe_problem(error)}")
+    return lines
+
+
+_FIELD_NAMES = {
+    "title": "title",
+    "bullets": "bullets",
+    "narration": "narration",
+    "image_prompt": "image prompt",
+    "image_seed": "image seed",
+    "layout": "layout",
+    "language": "language",
+    "theme": "theme",
+    "style": "style",
+    "name": "name",
+    "aspect": "aspect",
+    "voice": "voice",
+    "slides": "slides",
+}
+
+
+def _describe_location(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    items = list(loc)
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if item == "slides" and i + 1 < len(items) and isinstance(items[i + 1], int):
+            parts.append(f"slide {items[i + 1] + 1}")
+            i += 2
+            continue
+        if item == "bullets" and i + 1 < len(items) and isinstance(items[i + 1], int):
+            parts.append(f"bullet {items[i + 1] + 1}")
+            i += 2
+            continue
+        if item == "theme" and i + 1 < len(items) and items[i + 1] == "name":
+            parts.append("theme")
+            i += 2
+            continue
+        parts.append(_FIELD_NAMES.get(str(item), str(item)))
+        i += 1
+    if not parts:
+        return "deck"
+    if parts[0].startswith("slide ") or parts[0] == "deck":
+        return " ".join(parts)
+    return "deck " + " ".join(parts)
+
+
+def _describe_problem(error: Any) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if isinstance(value, str) and kind in ("too_long", "too_short"):
+        kind = "string_" + kind
+        ctx = {"max_length": ctx.get("max_length"), "min_length": ctx.get("min_length", 1)}
+    if kind == "string_too_long":
+        return f"is too long ({len(value)} characters, at most {ctx['max_length']})"
+    if kind == "string_too_short":
+        return (
+            "is empty"
+            if ctx.get("min_length") == 1
+            else f"is too short (at least {ctx['min_length']})"
+        )
+    if kind == "too_long":
+        return f"has too many items ({ctx.get('actual_length')}, at most {ctx['max_length']})"
+    if kind == "too_short":
+        return f"has too few items ({ctx.get('actual_length')}, at least {ctx['min_length']})"
+    if kind == "missing":
+        return "is missing"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    if kind == "enum":
+        return f"must be one of {ctx.get('expected')}, not {value!r}"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} is not a language code like 'en' or 'pt-BR'"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind in ("less_than_equal", "greater_than_equal"):
+        return f"{value!r} is out of range"
+    return str(error["msg"]).lower()

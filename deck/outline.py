@@ -1,0 +1,271 @@
+"""Markdown outlines: the human way to write a deck, read and written back the same way.
+
+The format::
+
+    ---
+    title: How plants eat sunlight      (optional front matter: title, language, theme,
+    theme: light                          style, aspect, voice)
+    ---
+
+    # How plants eat sunlight            a '#' heading is a title slide
+    - A five minute tour                 list items are bullets (a title slide's subtitle)
+
+    ## Leaves are solar panels           a '##' heading starts a slide
+    Image: a green leaf in sunlight      the picture prompt (or ![prompt](any.png))
+    Seed: 1234                           optional: the picture's seed
+    Layout: full_image                   optional: title | image_bullets | full_image
+    - Chlorophyll absorbs light          bullets
+    > Leaves catch sunlight with ...     narration ('> quote', 'Note: ...' or plain text)
+
+:func:`to_markdown` writes a deck back in exactly this form, so that
+``parse_outline(to_markdown(deck)) == deck`` for every deck.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import DeckValidationError, OutlineError
+from .model import Deck, Layout, build_deck, default_seed, spoken_text
+
+_FRONT_KEYS = {
+    "title": "title",
+    "language": "language",
+    "lang": "language",
+    "theme": "theme",
+    "style": "style",
+    "aspect": "aspect",
+    "voice": "voice",
+}
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
+_QUOTE = re.compile(r"^\s*>\s?(.*)$")
+_DIRECTIVE = re.compile(
+    r"^\s*(image|picture|seed|layout|note|notes|narration|say|speaker notes)\s*:\s*(.*)$",
+    re.IGNORECASE,
+)
+_IMAGE_MD = re.compile(r"^\s*!\[(.*)\]\([^)]*\)\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+# Inline Markdown that is stripped on import (the text is what the slide shows).
+_INLINE_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS_STAR = re.compile(r"\*(?=\S)(.+?)(?<=\S)\*")
+_EMPHASIS_UNDER = re.compile(r"(?<![\w\\])_(?=\S)(.+?)(?<=\S)_(?!\w)")
+_CODE = re.compile(r"`([^`]*)`")
+_ESCAPABLE = "\\`*_[]#"
+_PLACEHOLDER = "\uf8ff"  # private-use: stands for an escaped character while inline rules run
+
+
+@dataclass
+class _SlideDraft:
+    heading_level: int
+    title: str
+    line: int
+    bullets: list[str] = field(default_factory=list)
+    narration: list[str] = field(default_factory=list)
+    image_prompt: str = ""
+    seed: int | None = None
+    layout: str | None = None
+
+
+def parse_outline(text: str, *, defaults: dict[str, Any] | None = None) -> Deck:
+    """Read a Markdown outline into a validated :class:`Deck`.
+
+    ``defaults`` supplies deck fields (theme, aspect, voice, ...) that the outline's front
+    matter does not set. Raises :class:`OutlineError` for unreadable structure and
+    :class:`DeckValidationError` for limits, each naming the line or slide.
+    """
+    if "\x00" in text:
+        raise OutlineError("the outline contains binary data; send a plain-text Markdown file")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    front, body_start = _read_front_matter(lines)
+    slides = _read_slides(lines, body_start)
+    if not slides:
+        raise OutlineError(
+            "the outline has no slides; start each slide with a heading such as '## Photosynthesis'"
+        )
+    data: dict[str, Any] = dict(defaults or {})
+    theme = dict(data.pop("theme", None) or {})
+    if "theme" in front:
+        theme = {"name": front.pop("theme")}
+    if "style" in front:
+        theme["style"] = front.pop("style")
+    if theme:
+        data["theme"] = theme
+    data.update(front)
+    data.setdefault("title", slides[0].title)
+    data["slides"] = [_slide_data(draft) for draft in slides]
+    try:
+        return build_deck(data)
+    except DeckValidationError as exc:
+        # Point at the outline's lines where we can.
+        problems = [_with_line(problem, slides) for problem in exc.problems]
+        raise DeckValidationError(problems) from None
+
+
+def to_markdown(deck: Deck) -> str:
+    """Write ``deck`` as a Markdown outline that :func:`parse_outline` reads back unchanged."""
+    out = ["---", f"title: {_escape(deck.title)}", f"language: {deck.language}"]
+    out += [f"theme: {deck.theme.name}", f"style: {_escape(deck.theme.style)}"]
+    out.append(f"aspect: {deck.aspect.value}")
+    if deck.voice:
+        out.append(f"voice: {deck.voice}")
+    out.append("---")
+    for slide in deck.slides:
+        out.append("")
+        level = "#" if slide.layout is Layout.TITLE else "##"
+        out.append(f"{level} {_escape(slide.title)}")
+        if slide.image_prompt != slide.title:
+            out.append(f"Image: {_escape(slide.image_prompt)}")
+        if slide.image_seed != default_seed(slide.image_prompt):
+            out.append(f"Seed: {slide.image_seed}")
+        if slide.layout is not None and slide.layout is not Layout.TITLE:
+            out.append(f"Layout: {slide.layout.value}")
+        out.extend(f"- {_escape(bullet)}" for bullet in slide.bullets)
+        if slide.narration != spoken_text(slide.title, slide.bullets):
+            out.append(f"> {_escape(slide.narration)}")
+    return "\n".join(out) + "\n"
+
+
+def _read_front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or lines[first].strip() != "---":
+        return {}, 0
+    front: dict[str, str] = {}
+    for i in range(first + 1, len(lines)):
+        raw = lines[i].strip()
+        if raw == "---":
+            return front, i + 1
+        if not raw or raw.startswith("#"):
+            continue
+        key, sep, value = raw.partition(":")
+        key = key.strip().lower()
+        if not sep or key not in _FRONT_KEYS:
+            known = ", ".join(sorted(set(_FRONT_KEYS.values())))
+            raise OutlineError(f"unknown front-matter setting '{key}'; known: {known}", line=i + 1)
+        field_name = _FRONT_KEYS[key]
+        value = value.strip()
+        front[field_name] = (
+            value if field_name in ("language", "aspect", "theme", "voice") else _inline(value)
+        )
+    raise OutlineError("the front matter opened with '---' is never closed", line=first + 1)
+
+
+def _read_slides(lines: list[str], start: int) -> list[_SlideDraft]:
+    slides: list[_SlideDraft] = []
+    current: _SlideDraft | None = None
+    in_note = False
+    in_fence = False
+    for index in range(start, len(lines)):
+        number = index + 1
+        line = lines[index]
+        stripped = line.strip()
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if not stripped:
+            in_note = False
+            continue
+        heading = None if in_fence else _HEADING.match(stripped)
+        if heading and len(heading.group(1)) <= 2:
+            title = _inline(heading.group(2))
+            current = _SlideDraft(heading_level=len(heading.group(1)), title=title, line=number)
+            slides.append(current)
+            in_note = False
+            continue
+        if current is None:
+            raise OutlineError(
+                "text before the first slide; start each slide with a heading such as "
+                "'## Why leaves are green'",
+                line=number,
+            )
+        if heading:  # '###' and deeper: a sub-heading reads as a bullet
+            current.bullets.append(_inline(heading.group(2)))
+            continue
+        directive = _DIRECTIVE.match(line)
+        if directive and not in_fence:
+            _apply_directive(current, directive.group(1).lower(), directive.group(2), number)
+            in_note = directive.group(1).lower() not in ("image", "picture", "seed", "layout")
+            continue
+        image = _IMAGE_MD.match(line)
+        if image:
+            current.image_prompt = _inline(image.group(1))
+            continue
+        bullet = _BULLET.match(line)
+        if bullet and not in_note:
+            current.bullets.append(_inline(bullet.group(1)))
+            continue
+        quote = _QUOTE.match(line)
+        if quote:
+            current.narration.append(_inline(quote.group(1)))
+            continue
+        current.narration.append(_inline(stripped))
+    return slides
+
+
+def _apply_directive(slide: _SlideDraft, key: str, value: str, line: int) -> None:
+    value = value.strip()
+    if key in ("image", "picture"):
+        slide.image_prompt = _inline(value)
+    elif key == "seed":
+        if not value.isdigit():
+            raise OutlineError(f"the seed must be a whole number, not '{value}'", line=line)
+        slide.seed = int(value)
+    elif key == "layout":
+        layout = value.lower().replace("-", "_").replace(" ", "_")
+        if layout not in {item.value for item in Layout}:
+            choices = ", ".join(item.value for item in Layout)
+            raise OutlineError(f"unknown layout '{value}'; choose one of: {choices}", line=line)
+        slide.layout = layout
+    elif value:
+        slide.narration.append(_inline(value))
+
+
+def _slide_data(draft: _SlideDraft) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": draft.title,
+        "bullets": draft.bullets,
+        "narration": " ".join(part for part in draft.narration if part),
+        "image_prompt": draft.image_prompt,
+    }
+    if draft.seed is not None:
+        data["image_seed"] = draft.seed
+    if draft.heading_level == 1:
+        data["layout"] = Layout.TITLE.value
+    elif draft.layout is not None:
+        data["layout"] = draft.layout
+    return data
+
+
+def _with_line(problem: str, slides: list[_SlideDraft]) -> str:
+    match = re.match(r"slide (\d+)\b", problem)
+    if match and 0 < int(match.group(1)) <= len(slides):
+        return f"line {slides[int(match.group(1)) - 1].line}: {problem}"
+    return problem
+
+
+def _inline(text: str) -> str:
+    """Plain text of one line of Markdown: escapes resolved, emphasis/code/link marks gone."""
+    escaped: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        escaped.append(match.group(1) or match.group(2))
+        return _PLACEHOLDER
+
+    text = re.sub(r"\\([\\`*_\[\]#])|(" + _PLACEHOLDER + ")", hold, text)
+    text = _INLINE_IMAGE.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    text = _STRONG.sub(r"\2", text)
+    text = _EMPHASIS_STAR.sub(r"\1", text)
+    text = _EMPHASIS_UNDER.sub(r"\1", text)
+    pieces = iter(escaped)
+    return re.sub(_PLACEHOLDER, lambda _m: next(pieces), text)
+
+
+def _escape(text: str) -> str:
+    return "".join("\\" + ch if ch in _ESCAPABLE else ch for ch in text)

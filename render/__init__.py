@@ -1,0 +1,55 @@
+"""Rendering: a deck becomes pictures, frames, narration and an MP4, step by cached step.
+
+Knows nothing of chat platforms or LLMs; imports only ``deck``. The diffusion backend (the
+only user of torch) is imported lazily by :func:`render.images.make_image_backend`.
+"""
+
+from .cache import AssetCache, asset_key
+from .errors import (
+    EncodeError,
+    ImageError,
+    ModelNotFoundError,
+    OutputError,
+    RenderCancelled,
+    RenderError,
+    VoiceError,
+)
+from .frame import FrameSpec, Resolution
+from .images.base import ImageBackend, ImageRequest, PartialBatchError
+from .images.procedural import ProceduralBackend
+from .pipeline import Renderer, RenderOptions, RenderResult, SlideTiming, Transition, check_output
+from .progress import ProgressCallback, ProgressEvent, Stage
+from .voice.base import VoiceBackend, VoiceChoice
+from .voice.espeak import EspeakBackend
+from .voice.silent import SilentBackend
+
+__all__ = [
+    "AssetCache",
+    "EncodeError",
+    "EspeakBackend",
+    "FrameSpec",
+    "ImageBackend",
+    "ImageError",
+    "ImageRequest",
+    "ModelNotFoundError",
+    "OutputError",
+    "PartialBatchError",
+    "ProceduralBackend",
+    "ProgressCallback",
+    "ProgressEvent",
+    "RenderCancelled",
+    "RenderError",
+    "RenderOptions",
+    "RenderResult",
+    "Renderer",
+    "Resolution",
+    "SilentBackend",
+    "SlideTiming",
+    "Stage",
+    "Transition",
+    "VoiceBackend",
+    "VoiceChoice",
+    "VoiceError",
+    "asset_key",
+    "check_output",
+]

@@ -1,0 +1,291 @@
+"""Composition: a slide's picture and text become one frame, legible by construction.
+
+Text sits either on the theme's plain background (whose colours are chosen for contrast) or
+on a panel laid over the picture; the panel's opacity is computed from the pixels beneath it
+so that every text block reaches WCAG AA contrast (4.5:1) against whatever lies under it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageOps
+
+from deck import Layout, Slide, ThemeSpec
+
+from .contrast import AA_NORMAL_TEXT, hex_to_rgb, scrim_opacity
+from .fonts import FontSet
+from .frame import FrameSpec
+from .layout import Box, Regions, box_size, caption_band, regions
+from .text import SetText, fit_paragraphs
+
+RGB = tuple[int, int, int]
+CAPTION_TEXT: RGB = (255, 255, 255)
+CAPTION_SCRIM: RGB = (0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlock:
+    """One block of text on a frame: its allotted box and the box its pixels occupy."""
+
+    kind: str  # "title" | "body" | "caption"
+    box: Box
+    bounds: Box
+    color: RGB
+    text: str
+    size: int
+
+
+@dataclass
+class ComposedFrame:
+    image: Image.Image
+    blocks: list[TextBlock]
+    underlay: Image.Image | None = None  # the frame before text was drawn (kept on request)
+    missing_glyphs: set[str] = field(default_factory=set)
+
+
+def fit_picture(picture: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """Scale and centre-crop ``picture`` to cover ``size`` exactly."""
+    picture = picture.convert("RGB")
+    if picture.size == size:
+        return picture
+    return ImageOps.fit(picture, size, method=Image.Resampling.BICUBIC, centering=(0.5, 0.5))
+
+
+def compose_slide(
+    slide: Slide,
+    layout: Layout,
+    picture: Image.Image,
+    theme: ThemeSpec,
+    spec: FrameSpec,
+    fonts: FontSet,
+    *,
+    captions: bool = False,
+    keep_underlay: bool = False,
+) -> ComposedFrame:
+    """Draw ``slide`` with ``picture`` in ``layout`` on a ``spec``-sized frame."""
+    palette = theme.palette
+    r = regions(layout, spec, captions=captions)
+    canvas = Image.new("RGB", spec.size, palette.background)
+    canvas.paste(fit_picture(picture, box_size(r.image)), r.image[:2])
+    text_color = hex_to_rgb(palette.text)
+    if r.panel is not None:
+        _draw_panel(canvas, r.panel, text_color, hex_to_rgb(palette.surface), radius=r.margin // 3)
+    elif layout is Layout.IMAGE_BULLETS:
+        _draw_rule(canvas, r, hex_to_rgb(palette.accent))
+    underlay = canvas.copy() if keep_underlay else None
+
+    draw = ImageDraw.Draw(canvas)
+    s = spec.short_side
+    missing: set[str] = set()
+    blocks: list[TextBlock] = []
+
+    if layout is Layout.IMAGE_BULLETS:
+        title = _fit(
+            fonts, slide.title, r.title, bold=True, sizes=(0.085 * s, 0.04 * s), missing=missing
+        )
+        title_bounds = _draw_lines(draw, title, r.title, text_color, align="left")
+        blocks.append(
+            TextBlock("title", r.title, title_bounds, text_color, slide.title, title.size)
+        )
+        if slide.bullets and r.body is not None:
+            body_box = (
+                r.body[0],
+                min(r.body[1], title_bounds[3] + r.margin // 2),
+                r.body[2],
+                r.body[3],
+            )
+            body = _fit_bullets(
+                fonts, slide.bullets, body_box, sizes=(0.058 * s, 0.03 * s), missing=missing
+            )
+            bounds = _draw_bullets(draw, body, body_box, text_color, hex_to_rgb(palette.accent))
+            blocks.append(
+                TextBlock("body", body_box, bounds, text_color, "\n".join(slide.bullets), body.size)
+            )
+    elif layout is Layout.TITLE:
+        subtitle = " · ".join(slide.bullets)
+        title = _fit(
+            fonts, slide.title, r.title, bold=True, sizes=(0.11 * s, 0.05 * s), missing=missing
+        )
+        sub = None
+        if subtitle and r.body is not None:
+            sub = _fit(
+                fonts, subtitle, r.body, bold=False, sizes=(0.055 * s, 0.03 * s), missing=missing
+            )
+        # Centre title and subtitle together inside the panel.
+        gap = r.margin // 2 if sub else 0
+        total = title.height + gap + (sub.height if sub else 0)
+        assert r.panel is not None
+        top = r.panel[1] + (r.panel[3] - r.panel[1] - total) // 2
+        title_box = (r.title[0], top, r.title[2], top + title.height)
+        title_bounds = _draw_lines(draw, title, title_box, text_color, align="center")
+        blocks.append(
+            TextBlock("title", title_box, title_bounds, text_color, slide.title, title.size)
+        )
+        if sub is not None:
+            sub_box = (r.title[0], title_box[3] + gap, r.title[2], title_box[3] + gap + sub.height)
+            bounds = _draw_lines(draw, sub, sub_box, text_color, align="center")
+            blocks.append(TextBlock("body", sub_box, bounds, text_color, subtitle, sub.size))
+    else:
+        caption = " · ".join(slide.bullets)
+        title = _fit(
+            fonts, slide.title, r.title, bold=True, sizes=(0.075 * s, 0.04 * s), missing=missing
+        )
+        title_bounds = _draw_lines(draw, title, r.title, text_color, align="left")
+        blocks.append(
+            TextBlock("title", r.title, title_bounds, text_color, slide.title, title.size)
+        )
+        if caption and r.body is not None:
+            body_box = (
+                r.body[0],
+                min(r.body[1], title_bounds[3] + r.margin // 3),
+                r.body[2],
+                r.body[3],
+            )
+            body = _fit(
+                fonts, caption, body_box, bold=False, sizes=(0.048 * s, 0.028 * s), missing=missing
+            )
+            bounds = _draw_lines(draw, body, body_box, text_color, align="left")
+            blocks.append(TextBlock("body", body_box, bounds, text_color, caption, body.size))
+    return ComposedFrame(canvas, blocks, underlay, missing)
+
+
+def add_caption(
+    frame: Image.Image, text: str, spec: FrameSpec, fonts: FontSet, *, keep_underlay: bool = False
+) -> ComposedFrame:
+    """Burn one caption cue into the caption band at the bottom of ``frame``."""
+    canvas = frame.copy()
+    band = caption_band(spec)
+    _draw_panel(canvas, band, CAPTION_TEXT, CAPTION_SCRIM, radius=0, minimum=0.6)
+    underlay = canvas.copy() if keep_underlay else None
+    pad_x = round(spec.short_side * 0.06)
+    pad_y = round((band[3] - band[1]) * 0.12)
+    box = (band[0] + pad_x, band[1] + pad_y, band[2] - pad_x, band[3] - pad_y)
+    s = spec.short_side
+    missing: set[str] = set()
+    face, lost = fonts.pick(text)
+    missing |= lost
+    fitted = fit_paragraphs(
+        [text], face, *box_size(box), max_size=int(0.05 * s), min_size=int(0.03 * s), max_lines=2
+    )
+    top = box[1] + (box[3] - box[1] - fitted.height) // 2
+    centred = (box[0], top, box[2], top + fitted.height)
+    bounds = _draw_lines(ImageDraw.Draw(canvas), fitted, centred, CAPTION_TEXT, align="center")
+    block = TextBlock("caption", centred, bounds, CAPTION_TEXT, text, fitted.size)
+    return ComposedFrame(canvas, [block], underlay, missing)
+
+
+def _fit(
+    fonts: FontSet,
+    text: str,
+    box: Box,
+    *,
+    bold: bool,
+    sizes: tuple[float, float],
+    missing: set[str],
+) -> SetText:
+    face, lost = fonts.pick(text, bold=bold)
+    missing |= lost
+    return fit_paragraphs(
+        [text],
+        face,
+        *box_size(box),
+        max_size=int(sizes[0]),
+        min_size=int(sizes[1]),
+        line_spacing=0.92 if bold else 1.0,
+    )
+
+
+def _fit_bullets(
+    fonts: FontSet, bullets: list[str], box: Box, *, sizes: tuple[float, float], missing: set[str]
+) -> SetText:
+    face, lost = fonts.pick(" ".join(bullets))
+    missing |= lost
+    return fit_paragraphs(
+        bullets,
+        face,
+        *box_size(box),
+        max_size=int(sizes[0]),
+        min_size=int(sizes[1]),
+        indent=1.0,
+        paragraph_gap=0.45,
+        line_spacing=1.0,
+    )
+
+
+def _draw_lines(
+    draw: ImageDraw.ImageDraw, text: SetText, box: Box, color: RGB, *, align: str
+) -> Box:
+    """Draw ``text`` from the top of ``box``; return the box its glyphs occupy."""
+    y = box[1]
+    x0, y0, x1, y1 = box[2], box[3], box[0], box[1]
+    for paragraph in text.paragraphs:
+        for line in paragraph:
+            width = text.font.getlength(line)
+            x = box[0] if align == "left" else box[0] + int((box[2] - box[0] - width) // 2)
+            draw.text((x, y + text.ascent), line, font=text.font, fill=color, anchor="ls")
+            bbox = draw.textbbox((x, y + text.ascent), line, font=text.font, anchor="ls")
+            x0, y0, x1, y1 = min(x0, bbox[0]), min(y0, bbox[1]), max(x1, bbox[2]), max(y1, bbox[3])
+            y += text.line_height
+        y += text.paragraph_gap
+    if x0 > x1:
+        return (box[0], box[1], box[0], box[1])
+    return (int(x0), int(y0), int(x1), int(y1))
+
+
+def _draw_bullets(
+    draw: ImageDraw.ImageDraw, text: SetText, box: Box, color: RGB, accent: RGB
+) -> Box:
+    y = box[1]
+    x0, y0, x1, y1 = box[2], box[3], box[0], box[1]
+    radius = max(2, text.size // 7)
+    for paragraph in text.paragraphs:
+        # The marker: a dot centred on the first line's x-height.
+        cy = y + text.ascent - text.size * 0.36
+        cx = box[0] + radius
+        draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=accent)
+        x0, y0 = min(x0, int(cx - radius)), min(y0, int(cy - radius))
+        for line in paragraph:
+            origin = (box[0] + text.indent, y + text.ascent)
+            draw.text(origin, line, font=text.font, fill=color, anchor="ls")
+            bbox = draw.textbbox(origin, line, font=text.font, anchor="ls")
+            x0, y0, x1, y1 = min(x0, bbox[0]), min(y0, bbox[1]), max(x1, bbox[2]), max(y1, bbox[3])
+            y += text.line_height
+        y += text.paragraph_gap
+    if x0 > x1:
+        return (box[0], box[1], box[0], box[1])
+    return (int(x0), int(y0), int(x1), int(y1))
+
+
+def _draw_panel(
+    canvas: Image.Image, box: Box, text: RGB, panel: RGB, *, radius: int, minimum: float = 0.55
+) -> None:
+    """Lay a ``panel``-coloured scrim over ``box``, just opaque enough for AA contrast."""
+    region = canvas.crop(box)
+    pixels = np.asarray(
+        region.resize((max(1, region.width // 4), max(1, region.height // 4)), Image.Resampling.BOX)
+    )
+    # The reduced copy averages pixels; check the full-resolution extremes as well.
+    full = np.asarray(region)
+    extremes = np.stack([full.reshape(-1, 3).min(axis=0), full.reshape(-1, 3).max(axis=0)])
+    sample = np.concatenate(
+        [pixels.reshape(-1, 3), full.reshape(-1, 3)[:: max(1, full.size // 60000)], extremes]
+    )
+    alpha = scrim_opacity(text, panel, sample, target=AA_NORMAL_TEXT + 0.3, minimum=minimum)
+    overlay = Image.new("RGB", region.size, panel)
+    blended = Image.blend(region, overlay, alpha)
+    mask = Image.new("L", region.size, 0)
+    ImageDraw.Draw(mask).rounded_rectangle(
+        (0, 0, region.width - 1, region.height - 1), radius=radius, fill=255
+    )
+    region.paste(blended, (0, 0), mask)
+    canvas.paste(region, box[:2])
+
+
+def _draw_rule(canvas: Image.Image, r: Regions, accent: RGB) -> None:
+    """A short accent bar above the title in the text area, purely decorative."""
+    draw = ImageDraw.Draw(canvas)
+    x, y = r.title[0], r.title[1] - max(4, r.margin // 2)
+    width, height = max(24, r.margin), max(3, r.margin // 10)
+    draw.rectangle((x, y, x + width, y + height), fill=accent)

@@ -1,0 +1,46 @@
+"""Errors raised while rendering a deck.
+
+::
+
+    RenderError              base: rendering failed; the message is safe to show a user
+    ├── OutputError          the output path cannot be written (missing folder, no permission)
+    ├── ImageError           a picture backend failed (after retries and fallbacks)
+    │   └── ModelNotFoundError   a diffusion model is not on disk (says how to get it)
+    ├── VoiceError           speech synthesis failed or the voice does not exist
+    ├── EncodeError          ffmpeg failed (the message carries ffmpeg's last lines)
+    └── RenderCancelled      the render was cancelled by the person who asked for it
+
+Warnings that do not stop a render (a missing CJK font, a slide that fell back to a
+procedural picture, espeak-ng missing so the video is silent) are not exceptions: they are
+collected in ``RenderResult.warnings`` and reported with the result.
+"""
+
+from __future__ import annotations
+
+
+class RenderError(RuntimeError):
+    """Rendering failed."""
+
+
+class OutputError(RenderError):
+    """The output file cannot be written where it was asked for."""
+
+
+class ImageError(RenderError):
+    """A picture could not be made."""
+
+
+class ModelNotFoundError(ImageError):
+    """A diffusion model was asked for that is not on this machine."""
+
+
+class VoiceError(RenderError):
+    """Narration could not be synthesised."""
+
+
+class EncodeError(RenderError):
+    """ffmpeg failed to encode or join the video."""
+
+
+class RenderCancelled(RenderError):
+    """The render was cancelled."""

@@ -1,0 +1,28 @@
+"""The silent voice: no sound, slide lengths from the narration's word count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..audio import silence, write_wav
+
+WORDS_PER_SECOND = 2.6  # about 155 words a minute, an unhurried speaking pace
+
+
+def silent_duration(text: str) -> float:
+    words = max(1, len(text.split()))
+    return max(1.5, round(words / WORDS_PER_SECOND, 2))
+
+
+class SilentBackend:
+    name = "silent"
+    concurrency = 8
+
+    def available(self) -> bool:
+        return True
+
+    def cache_id(self, voice: str | None, language: str) -> dict[str, object]:
+        return {"backend": self.name, "wps": WORDS_PER_SECOND}
+
+    async def synthesize(self, text: str, *, voice: str | None, language: str, out: Path) -> None:
+        write_wav(out, silence(silent_duration(text)))

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deck import (
+    Deck,
+    DeckValidationError,
+    Layout,
+    OutlineError,
+    Slide,
+    Theme,
+    parse_outline,
+    theme_names,
+    to_markdown,
+)
+from deck.text import clean_text
+
+OUTLINE = """\
+---
+title: How plants eat sunlight
+theme: dark
+style: watercolor
+aspect: 9:16
+language: en
+voice: espeak:en-us
+---
+
+# How plants eat **sunlight**
+- A five-minute tour
+
+## Leaves are *solar panels*
+![a green leaf in sunlight](leaf.png)
+Seed: 1234
+- Chlorophyll absorbs `red` and [blue](https://example.com) light
+* Green light is reflected
+1. Numbered items are bullets too
+> Leaves catch sunlight
+> with chlorophyll.
+
+## A picture only
+Layout: full-image
+Image: a forest at dawn
+Note: spoken words
+that continue on the next line.
+"""
+
+
+def test_reads_every_part_of_an_outline():
+    deck = parse_outline(OUTLINE)
+    assert deck.title == "How plants eat sunlight"
+    assert (deck.theme.name, deck.theme.style, deck.aspect.value, deck.voice) == (
+        "dark",
+        "watercolor",
+        "9:16",
+        "espeak:en-us",
+    )
+    first, second, third = deck.slides
+    assert first.layout is Layout.TITLE and first.title == "How plants eat sunlight"
+    assert first.bullets == ["A five-minute tour"]
+    assert second.title == "Leaves are solar panels"
+    assert second.image_prompt == "a green leaf in sunlight" and second.image_seed == 1234
+    assert second.bullets == [
+        "Chlorophyll absorbs red and blue light",
+        "Green light is reflected",
+        "Numbered items are bullets too",
+    ]
+    assert second.narration == "Leaves catch sunlight with chlorophyll."
+    assert third.layout is Layout.FULL_IMAGE and third.image_prompt == "a forest at dawn"
+    assert third.narration == "spoken words that continue on the next line."
+
+
+def test_export_reads_back_identically_and_is_stable():
+    deck = parse_outline(OUTLINE)
+    text = to_markdown(deck)
+    assert parse_outline(text) == deck
+    assert to_markdown(parse_outline(text)) == text
+
+
+def test_defaults_fill_what_front_matter_leaves_out():
+    deck = parse_outline("## One\n- a\n", defaults={"theme": {"name": "ocean"}, "aspect": "1:1"})
+    assert deck.theme.name == "ocean" and deck.aspect.value == "1:1" and deck.title == "One"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the outline has no slides"),
+        ("just some text\n", "line 1: text before the first slide"),
+        ("---\ntitle: x\n", "line 1: the front matter opened with '---' is never closed"),
+        ("---\ncolour: red\n---\n## a\n", "line 2: unknown front-matter setting 'colour'"),
+        ("## a\nSeed: twelve\n", "line 2: the seed must be a whole number"),
+        ("## a\nLayout: diagonal\n", "line 2: unknown layout 'diagonal'"),
+        ("## a\x00b\n", "binary data"),
+    ],
+)
+def test_unreadable_outlines_name_the_line(text, message):
+    with pytest.raises(OutlineError) as info:
+        parse_outline(text)
+    assert message in str(info.value)
+
+
+def test_limit_errors_point_at_the_outline_line():
+    text = "## fine\n\n## " + "x" * 100 + "\n"
+    with pytest.raises(DeckValidationError) as info:
+        parse_outline(text)
+    assert "line 3: slide 2 title: is too long (100 characters, at most 90)" in str(info.value)
+
+
+def test_sub_headings_and_code_fences_do_not_break_slides():
+    deck = parse_outline("## a\n### detail\n```\n## not a slide\n```\n")
+    assert len(deck.slides) == 1
+    assert deck.slides[0].bullets == ["detail"]
+
+
+# -- the round trip, property-tested --------------------------------------------------------
+
+_alphabet = st.characters(codec="utf-8", categories=("L", "M", "N", "P", "S", "Zs"))
+_markup = st.sampled_from(
+    [
+        "*",
+        "**",
+        "_",
+        "`",
+        "[",
+        "]",
+        "(",
+        ")",
+        "#",
+        "\\",
+        ">",
+        "-",
+        "!",
+        ":",
+        "1.",
+        "Image:",
+        "Note:",
+    ]
+)
+_text = st.lists(
+    st.one_of(st.text(_alphabet, min_size=1, max_size=12), _markup), min_size=1, max_size=8
+).map(" ".join)
+
+
+def _clean(limit: int) -> st.SearchStrategy[str]:
+    return _text.map(lambda t: str(clean_text(t))[:limit].strip()).filter(bool)
+
+
+_slides = st.builds(
+    lambda title, bullets, narration, prompt, seed, layout: Slide(
+        title=title,
+        bullets=bullets,
+        narration=narration,
+        image_prompt=prompt,
+        image_seed=seed,
+        layout=layout,
+    ),
+    _clean(90),
+    st.lists(_clean(140), max_size=6),
+    st.one_of(st.just(""), _clean(1500)),
+    st.one_of(st.just(""), _clean(500)),
+    st.one_of(st.just(-1), st.integers(0, 2**31 - 1)),
+    st.one_of(st.none(), st.sampled_from(list(Layout))),
+)
+_decks = st.builds(
+    lambda title, theme, style, slides, aspect, voice: Deck(
+        title=title, theme=Theme(name=theme, style=style), slides=slides, aspect=aspect, voice=voice
+    ),
+    _clean(120),
+    st.sampled_from(theme_names()),
+    st.one_of(st.just(""), _clean(160)),
+    st.lists(_slides, min_size=1, max_size=5),
+    st.sampled_from(["16:9", "9:16", "1:1"]),
+    st.one_of(st.none(), st.sampled_from(["espeak:en", "silent", "openai:alloy"])),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_decks)
+def test_import_export_import_is_identity(deck):
+    text = to_markdown(deck)
+    assert parse_outline(text) == deck
