@@ -60,6 +60,7 @@ class AssetCache:
         tmp_path = Path(tmp)
         try:
             yield tmp_path
+            tmp_path.chmod(0o644)  # mkstemp makes 0600 files; cached assets are shareable
             os.replace(tmp_path, final)
         finally:
             tmp_path.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import math
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -38,7 +39,7 @@ from .images.procedural import ProceduralBackend
 from .layout import auto_layout, image_size
 from .progress import ProgressCallback, ProgressEvent, Stage
 from .speech import prepare_for_speech
-from .storyboard import storyboard
+from .storyboard import THUMB_WIDTH, storyboard, thumbnail
 from .voice.base import VoiceBackend, VoiceChoice
 from .voice.espeak import INSTALL_HINT as ESPEAK_HINT
 from .voice.finish import finish_narration
@@ -91,6 +92,7 @@ class RenderResult:
     timings: list[SlideTiming]
     frames: list[Path]
     pictures: list[Path | None]
+    narration: list[Path]  # each slide's finished narration WAV (24 kHz mono)
     voice: str
     storyboard: Path | None = None
     srt: Path | None = None
@@ -286,8 +288,8 @@ class _Job:
                 self.stage_seconds["frames"] = self._frames_done_at - started
                 audio = await track
                 self.stage_seconds["encode"] = time.perf_counter() - started
-                storyboard_path = await self._storyboard_task if self._storyboard_task else None
                 await self._join([p for p, _hit in segments], audio, workdir)
+                storyboard_path = await self._storyboard_task if self._storyboard_task else None
             except BaseException:
                 await self._cancel_all()
                 raise
@@ -312,6 +314,7 @@ class _Job:
             timings=timings,
             frames=[p for p, _k in frames],
             pictures=[self._picture_paths.get(i) for i in range(self.n)],
+            narration=[p for p, _d, _k in narrations],
             voice=label,
             storyboard=storyboard_path,
             srt=srt,
@@ -342,7 +345,7 @@ class _Job:
         frames = list(await asyncio.gather(*tasks))
         self._frames_done_at = time.perf_counter()
         if self.options.storyboard:
-            task = asyncio.ensure_future(self._storyboard([p for p, _k in frames]))  # noqa: RUF006
+            task = asyncio.ensure_future(self._storyboard(frames))
             self._storyboard_task = task
             self._tasks.append(task)
         return frames
@@ -513,20 +516,46 @@ class _Job:
         self.progress.step(Stage.FRAMES, i + 1, message="frame composed")
         return path, key
 
-    async def _storyboard(self, frames: list[Path]) -> Path | None:
+    async def _storyboard(self, frames: list[tuple[Path, str]]) -> Path | None:
+        """The contact sheet, from cached thumbnails (one per frame), itself cached."""
         target = self.out.with_suffix(".storyboard.png")
         titles = [slide.title for slide in self.deck.slides]
+        thumb_keys = [asset_key(step="thumb", frame=key, width=THUMB_WIDTH) for _p, key in frames]
+        key = asset_key(
+            step="storyboard",
+            thumbs=thumb_keys,
+            titles=titles,
+            title=self.deck.title,
+            theme=self.theme.name,
+            language=self.deck.language,
+        )
 
-        def draw() -> None:
-            sheet = storyboard(frames, titles, self.deck.title, self.theme, self.fonts)
+        def draw() -> Path:
+            cached = self.cache.lookup("storyboard", key, "png")
+            if cached is not None:
+                return cached
+            thumbs = []
+            for (frame, _k), thumb_key in zip(frames, thumb_keys, strict=True):
+                path = self.cache.lookup("thumb", thumb_key, "png")
+                if path is None:
+                    thumbs.append(thumbnail(frame))
+                    self.cache.store_image("thumb", thumb_key, thumbs[-1])
+                else:
+                    with Image.open(path) as image:
+                        thumbs.append(image.convert("RGB"))
+            sheet = storyboard(thumbs, titles, self.deck.title, self.theme, self.fonts)
+            return self.cache.store_image("storyboard", key, sheet)
+
+        def publish(sheet: Path) -> None:
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             try:
-                sheet.save(tmp, format="PNG", optimize=False, compress_level=3)
+                shutil.copyfile(sheet, tmp)
                 os.replace(tmp, target)
             finally:
                 tmp.unlink(missing_ok=True)
 
-        await self.r.run_cpu(draw)
+        sheet = await self.r.run_cpu(draw)
+        await self.r.run_cpu(publish, sheet)
         self.progress.step(Stage.STORYBOARD, units=0, message="storyboard ready", artifact=target)
         return target
 

@@ -13,22 +13,29 @@ from .contrast import hex_to_rgb
 from .fonts import FontSet
 from .text import fit_paragraphs
 
+THUMB_WIDTH = 400
+
+
+def thumbnail(frame: Path, width: int = THUMB_WIDTH) -> Image.Image:
+    """A ``width``-pixel-wide copy of a frame, for the storyboard."""
+    with Image.open(frame) as image:
+        height = round(image.height * width / image.width)
+        return image.convert("RGB").resize(
+            (width, height), Image.Resampling.LANCZOS, reducing_gap=2.0
+        )
+
 
 def storyboard(
-    frames: list[Path],
+    thumbs: list[Image.Image],
     titles: list[str],
     deck_title: str,
     theme: ThemeSpec,
     fonts: FontSet,
-    *,
-    thumb_width: int = 400,
 ) -> Image.Image:
     """A grid of thumbnails with "number. title" under each and the deck title on top."""
-    with Image.open(frames[0]) as first:
-        ratio = first.height / first.width
-    columns = min(len(frames), 5 if ratio > 1.2 else 4)
-    rows = math.ceil(len(frames) / columns)
-    tw, th = thumb_width, round(thumb_width * ratio)
+    tw, th = thumbs[0].size
+    columns = min(len(thumbs), 5 if th > tw * 1.2 else 4)
+    rows = math.ceil(len(thumbs) / columns)
     pad, label_h, header_h = 24, 64, 90
     sheet = Image.new(
         "RGB",
@@ -54,11 +61,10 @@ def storyboard(
         fill=text,
         anchor="ls",
     )
-    for i, (path, title) in enumerate(zip(frames, titles, strict=True)):
+    for i, (thumb, title) in enumerate(zip(thumbs, titles, strict=True)):
         x = pad + (i % columns) * (tw + pad)
         y = header_h + (i // columns) * (th + label_h + pad)
-        with Image.open(path) as frame:
-            sheet.paste(frame.convert("RGB").resize((tw, th), Image.Resampling.LANCZOS), (x, y))
+        sheet.paste(thumb, (x, y))
         label = f"{i + 1}. {title}"
         face, _ = fonts.pick(label)
         fitted = fit_paragraphs(
