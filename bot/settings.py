@@ -10,12 +10,17 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "deckcast"
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "deckcast"
 
 
@@ -51,5 +56,30 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("DECKCAST_OPENAI_API_KEY", "OPENAI_API_KEY")
     )
 
+    llm_timeout: float = Field(default=60.0, gt=0, description="seconds to wait for the model")
+
+    # State: conversations, deck versions and jobs
+    data_dir: Path = Field(
+        default_factory=_default_data_dir, description="database and chat videos"
+    )
+    database_url: str = Field(default="", description="sqlite:///path.db or postgresql://...")
+
+    # Render queue
+    concurrent_renders: int = Field(default=1, ge=1, description="renders at once in this process")
+    renders_per_user: int = Field(default=1, ge=1, description="decks per person rendering at once")
+    queue_per_workspace: int = Field(
+        default=10, ge=1, description="jobs queued per guild/workspace"
+    )
+
     # Logging
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _derived_paths(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'deckcast.db'}"
+        return self
+
+    @property
+    def videos_dir(self) -> Path:
+        return self.data_dir / "videos"

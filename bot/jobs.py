@@ -1,0 +1,238 @@
+"""The render queue: durable jobs, run in this process with limits.
+
+Every job is written to the store before anything runs and every state change is a
+transaction, so a restart finds what was queued or running and runs it again (slides already in
+the asset cache are not redone). Rules:
+
+- one render at a time per conversation; a newer version supersedes a queued older one;
+- at most ``per_user`` conversations per person with a render queued or running;
+- at most ``per_workspace`` jobs queued or running per guild/workspace;
+- at most ``concurrent`` renders at once in this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import UserInputError
+from .store import JobRecord, JobState, Store
+
+log = logging.getLogger(__name__)
+
+ACTIVE = (JobState.QUEUED, JobState.RUNNING)
+
+
+@dataclass(frozen=True)
+class JobLimits:
+    concurrent: int = 1
+    per_user: int = 1
+    per_workspace: int = 10
+    typical_render_seconds: float = 60.0  # for "try again in about N minutes"
+
+
+class QueueFull(UserInputError):
+    """The workspace's queue is full; the message says when to try again."""
+
+
+class UserBusy(UserInputError):
+    """The person already has a render in the works for another deck."""
+
+
+RunJob = Callable[[JobRecord], Awaitable[None]]
+
+
+class RenderQueue:
+    """Runs render jobs in order, ``limits.concurrent`` at a time, one per conversation."""
+
+    def __init__(self, store: Store, run: RunJob, limits: JobLimits | None = None) -> None:
+        self.store = store
+        self.run = run
+        self.limits = limits or JobLimits()
+        self._pending: list[JobRecord] = []
+        self._running: dict[str, tuple[JobRecord, asyncio.Task[None]]] = {}  # by conversation
+        self._wakeup = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._changed = asyncio.Event()  # set on every change of what is queued or running
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._closed = False
+        self._admission = asyncio.Lock()
+
+    # -- submitting ----------------------------------------------------------------------------
+
+    async def submit(
+        self,
+        conversation_id: str,
+        version: int,
+        *,
+        owner: str,
+        workspace: str,
+        options: dict[str, Any] | None = None,
+    ) -> JobRecord:
+        """Queue a render of ``version``; raises :class:`UserBusy` / :class:`QueueFull`."""
+        async with self._admission:
+            active = await self.store.jobs_in(ACTIVE, workspace=workspace)
+            others = {
+                j.conversation_id
+                for j in active
+                if j.owner == owner and j.conversation_id != conversation_id
+            }
+            if len(others) >= self.limits.per_user:
+                raise UserBusy(
+                    "you already have a video in the works; wait for it to finish (or cancel it) "
+                    "before starting another"
+                )
+            same = [
+                j
+                for j in active
+                if j.conversation_id == conversation_id and j.state is JobState.QUEUED
+            ]
+            if len(active) - len(same) >= self.limits.per_workspace:
+                minutes = max(
+                    1,
+                    round(
+                        len(active)
+                        * self.limits.typical_render_seconds
+                        / max(1, self.limits.concurrent)
+                        / 60
+                    ),
+                )
+                raise QueueFull(
+                    f"the render queue is full ({len(active)} videos waiting or rendering); "
+                    f"please try again in about {minutes} minute{'s' if minutes != 1 else ''}"
+                )
+            job = await self.store.add_job(
+                conversation_id, version, owner=owner, workspace=workspace, options=options
+            )
+            self._pending = [j for j in self._pending if j.conversation_id != conversation_id]
+            self._pending.append(job)
+        self._kick()
+        return job
+
+    async def recover(self) -> list[JobRecord]:
+        """Queue again every job left queued or running by a previous process."""
+        unfinished = await self.store.jobs_in(ACTIVE)
+        latest: dict[str, JobRecord] = {}
+        for job in unfinished:
+            if job.state is JobState.RUNNING:
+                await self.store.set_job_state(
+                    job.id, JobState.QUEUED, only_from=[JobState.RUNNING]
+                )
+            previous = latest.get(job.conversation_id)
+            if previous is not None:
+                await self.store.set_job_state(previous.id, JobState.SUPERSEDED)
+            latest[job.conversation_id] = job
+        known = {j.id for j in self._pending}
+        recovered = [j for j in latest.values() if j.id not in known]
+        self._pending.extend(recovered)
+        self._kick()
+        return recovered
+
+    # -- observing and cancelling ---------------------------------------------------------
+
+    def position(self, job_id: str) -> int | None:
+        """1-based place in the queue of a waiting job (None once it runs or ends)."""
+        for i, job in enumerate(self._pending, 1):
+            if job.id == job_id:
+                return i
+        return None
+
+    def is_running(self, conversation_id: str) -> bool:
+        return conversation_id in self._running
+
+    def busy(self, conversation_id: str) -> bool:
+        return self.is_running(conversation_id) or any(
+            j.conversation_id == conversation_id for j in self._pending
+        )
+
+    async def cancel(self, conversation_id: str) -> bool:
+        """Cancel the conversation's queued and running renders; True if there was one."""
+        cancelled = False
+        for job in [j for j in self._pending if j.conversation_id == conversation_id]:
+            self._pending.remove(job)
+            await self.store.set_job_state(job.id, JobState.CANCELLED, only_from=[JobState.QUEUED])
+            cancelled = True
+        running = self._running.get(conversation_id)
+        if running is not None:
+            running[1].cancel()
+            cancelled = True
+        self._update_idle()
+        return cancelled
+
+    async def wait_idle(self, conversation_id: str | None = None) -> None:
+        """Wait until nothing (or nothing of ``conversation_id``) is queued or running."""
+        while not self._idle.is_set() if conversation_id is None else self.busy(conversation_id):
+            self._changed.clear()
+            await self._changed.wait()
+
+    async def close(self) -> None:
+        self._closed = True
+        self._wakeup.set()
+        tasks = [task for _job, task in self._running.values()]
+        for task in tasks:
+            task.cancel()
+        if self._dispatcher is not None:
+            self._dispatcher.cancel()
+        await asyncio.gather(
+            *tasks, *([self._dispatcher] if self._dispatcher else []), return_exceptions=True
+        )
+
+    # -- running ------------------------------------------------------------------------------
+
+    def _kick(self) -> None:
+        self._update_idle()
+        if self._dispatcher is None or self._dispatcher.done():
+            self._dispatcher = asyncio.ensure_future(self._dispatch())
+        self._wakeup.set()
+
+    def _update_idle(self) -> None:
+        self._changed.set()
+        if self._pending or self._running:
+            self._idle.clear()
+        else:
+            self._idle.set()
+
+    async def _dispatch(self) -> None:
+        while not self._closed:
+            self._wakeup.clear()
+            while len(self._running) < max(1, self.limits.concurrent):
+                job = next(
+                    (j for j in self._pending if j.conversation_id not in self._running), None
+                )
+                if job is None:
+                    break
+                self._pending.remove(job)
+                started = await self.store.set_job_state(
+                    job.id, JobState.RUNNING, only_from=[JobState.QUEUED]
+                )
+                if not started:  # superseded or cancelled meanwhile
+                    continue
+                task = asyncio.ensure_future(self._run(job))
+                self._running[job.conversation_id] = (job, task)
+            self._update_idle()
+            if not self._pending and not self._running:
+                return
+            await self._wakeup.wait()
+
+    async def _run(self, job: JobRecord) -> None:
+        try:
+            await self.run(job)
+        except asyncio.CancelledError:
+            await asyncio.shield(
+                self.store.set_job_state(job.id, JobState.CANCELLED, only_from=[JobState.RUNNING])
+            )
+        except Exception:
+            log.exception("render job %s crashed", job.id)
+            await self.store.set_job_state(
+                job.id, JobState.FAILED, error="crashed", only_from=[JobState.RUNNING]
+            )
+        finally:
+            current = self._running.get(job.conversation_id)
+            if current is not None and current[0].id == job.id:
+                del self._running[job.conversation_id]
+            self._update_idle()
+            self._wakeup.set()

@@ -1,0 +1,662 @@
+"""The store: conversations, their deck versions, messages, render jobs, chat links.
+
+SQLAlchemy Core over SQLite by default (WAL mode, every change a transaction, so a killed
+process never corrupts it) or PostgreSQL by URL (``DECKCAST_DATABASE_URL``). The schema is
+created and upgraded by numbered migrations recorded in ``schema_version``.
+
+Blocking database calls run in a worker thread; the public methods are async.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from deck import Deck
+
+T = TypeVar("T")
+
+metadata = sa.MetaData()
+
+conversations = sa.Table(
+    "conversations",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("owner", sa.String(128), nullable=False),
+    sa.Column("workspace", sa.String(128), nullable=False, server_default=""),
+    sa.Column("title", sa.Text, nullable=False, server_default=""),
+    sa.Column("current_version", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("options", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+versions = sa.Table(
+    "versions",
+    metadata,
+    sa.Column(
+        "conversation_id",
+        sa.String(32),
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("deck", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "conversation_id",
+        sa.String(32),
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Index("messages_by_conversation", "conversation_id", "id"),
+)
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column(
+        "conversation_id",
+        sa.String(32),
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("owner", sa.String(128), nullable=False),
+    sa.Column("workspace", sa.String(128), nullable=False, server_default=""),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("options", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("result", sa.Text, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("started_at", sa.Float, nullable=True),
+    sa.Column("finished_at", sa.Float, nullable=True),
+    sa.Index("jobs_by_state", "state", "created_at"),
+    sa.Index("jobs_by_conversation", "conversation_id", "created_at"),
+)
+links = sa.Table(
+    "links",
+    metadata,
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("key", sa.String(256), primary_key=True),
+    sa.Column(
+        "conversation_id",
+        sa.String(32),
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("data", sa.Text, nullable=False, server_default="{}"),
+)
+seen_events = sa.Table(
+    "seen_events",
+    metadata,
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("event_id", sa.String(256), primary_key=True),
+    sa.Column("seen_at", sa.Float, nullable=False),
+)
+schema_version = sa.Table(
+    "schema_version", metadata, sa.Column("version", sa.Integer, nullable=False)
+)
+
+
+def _migration_1(conn: Connection) -> None:
+    for table in (conversations, versions, messages, jobs, links, seen_events):
+        table.create(conn, checkfirst=True)
+
+
+# Numbered, append-only: a released migration is never edited, a new one is added.
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _migration_1)]
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    SUPERSEDED = "superseded"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobState.DONE, JobState.FAILED, JobState.CANCELLED, JobState.SUPERSEDED)
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    id: str
+    platform: str
+    owner: str
+    workspace: str
+    title: str
+    current_version: int
+    options: dict[str, Any]
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    number: int
+    deck: Deck
+    note: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    id: str
+    conversation_id: str
+    version: int
+    owner: str
+    workspace: str
+    state: JobState
+    options: dict[str, Any] = field(default_factory=dict)
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    attempts: int = 0
+    created_at: float = 0.0
+    started_at: float | None = None
+    finished_at: float | None = None
+
+
+def new_id() -> str:
+    """A short, unguessable id (also what people type: ``deckcast chat --resume ID``)."""
+    return secrets.token_hex(6)
+
+
+def default_database_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'deckcast.db'}"
+
+
+class Store:
+    """All persistent state. ``await Store.open(url)`` creates/migrates the schema."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+
+    @classmethod
+    async def open(cls, url: str) -> Store:
+        return await asyncio.to_thread(cls.open_sync, url)
+
+    @classmethod
+    def open_sync(cls, url: str) -> Store:
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        if url.startswith(("postgresql://", "postgres://")):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+        if engine.dialect.name == "sqlite":
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def migrate(self) -> int:
+        """Apply the migrations this database has not seen; return the schema version."""
+        with self.engine.begin() as conn:
+            schema_version.create(conn, checkfirst=True)
+            current = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+            for number, step in MIGRATIONS:
+                if number > current:
+                    step(conn)
+                    conn.execute(schema_version.insert().values(version=number))
+                    current = number
+        return current
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    async def _run(self, fn: Callable[[Connection], T]) -> T:
+        """Run ``fn`` in one transaction in a worker thread (retrying a dropped connection)."""
+        if self._lock is not None:
+            async with self._lock:
+                return await asyncio.to_thread(self._transaction, fn)
+        return await asyncio.to_thread(self._transaction, fn)
+
+    def _transaction(self, fn: Callable[[Connection], T]) -> T:
+        for attempt in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    return fn(conn)
+            except OperationalError as exc:
+                if attempt == 2 or (
+                    not exc.connection_invalidated and "locked" not in str(exc).lower()
+                ):
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    # -- conversations and versions --------------------------------------------------------
+
+    async def create_conversation(
+        self,
+        *,
+        platform: str,
+        owner: str,
+        workspace: str = "",
+        title: str = "",
+        options: dict[str, Any] | None = None,
+    ) -> ConversationRecord:
+        now = time.time()
+        row = {
+            "id": new_id(),
+            "platform": platform,
+            "owner": owner,
+            "workspace": workspace,
+            "title": title,
+            "current_version": 0,
+            "options": json.dumps(options or {}),
+            "created_at": now,
+            "updated_at": now,
+        }
+        await self._run(lambda conn: conn.execute(conversations.insert().values(**row)))
+        return _conversation(row)
+
+    async def conversation(self, conversation_id: str) -> ConversationRecord | None:
+        def read(conn: Connection) -> ConversationRecord | None:
+            row = (
+                conn.execute(sa.select(conversations).where(conversations.c.id == conversation_id))
+                .mappings()
+                .first()
+            )
+            return _conversation(dict(row)) if row else None
+
+        return await self._run(read)
+
+    async def update_options(self, conversation_id: str, options: dict[str, Any]) -> None:
+        await self._run(
+            lambda conn: conn.execute(
+                conversations.update()
+                .where(conversations.c.id == conversation_id)
+                .values(options=json.dumps(options), updated_at=time.time())
+            )
+        )
+
+    async def add_version(self, conversation_id: str, deck: Deck, note: str) -> int:
+        """Store ``deck`` as the newest version (dropping any versions undone before) and make
+        it current; returns its number."""
+
+        def add(conn: Connection) -> int:
+            conv = conn.execute(
+                sa.select(conversations.c.current_version).where(
+                    conversations.c.id == conversation_id
+                )
+            ).scalar_one()
+            conn.execute(
+                versions.delete().where(
+                    versions.c.conversation_id == conversation_id, versions.c.number > conv
+                )
+            )
+            number = conv + 1
+            conn.execute(
+                versions.insert().values(
+                    conversation_id=conversation_id,
+                    number=number,
+                    deck=deck.model_dump_json(),
+                    note=note,
+                    created_at=time.time(),
+                )
+            )
+            conn.execute(
+                conversations.update()
+                .where(conversations.c.id == conversation_id)
+                .values(current_version=number, title=deck.title, updated_at=time.time())
+            )
+            return number
+
+        return await self._run(add)
+
+    async def move_to_version(self, conversation_id: str, number: int) -> VersionRecord | None:
+        """Make version ``number`` current (undo/redo); None if there is no such version."""
+
+        def move(conn: Connection) -> VersionRecord | None:
+            row = (
+                conn.execute(
+                    sa.select(versions).where(
+                        versions.c.conversation_id == conversation_id, versions.c.number == number
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return None
+            conn.execute(
+                conversations.update()
+                .where(conversations.c.id == conversation_id)
+                .values(current_version=number, updated_at=time.time())
+            )
+            return _version(dict(row))
+
+        return await self._run(move)
+
+    async def version(self, conversation_id: str, number: int) -> VersionRecord | None:
+        def read(conn: Connection) -> VersionRecord | None:
+            row = (
+                conn.execute(
+                    sa.select(versions).where(
+                        versions.c.conversation_id == conversation_id, versions.c.number == number
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            return _version(dict(row)) if row else None
+
+        return await self._run(read)
+
+    async def latest_version_number(self, conversation_id: str) -> int:
+        return await self._run(
+            lambda conn: (
+                conn.execute(
+                    sa.select(sa.func.max(versions.c.number)).where(
+                        versions.c.conversation_id == conversation_id
+                    )
+                ).scalar()
+                or 0
+            )
+        )
+
+    async def versions(self, conversation_id: str) -> list[VersionRecord]:
+        def read(conn: Connection) -> list[VersionRecord]:
+            rows = conn.execute(
+                sa.select(versions)
+                .where(versions.c.conversation_id == conversation_id)
+                .order_by(versions.c.number)
+            ).mappings()
+            return [_version(dict(r)) for r in rows]
+
+        return await self._run(read)
+
+    # -- messages ---------------------------------------------------------------------------
+
+    async def add_message(self, conversation_id: str, role: str, text: str) -> None:
+        await self._run(
+            lambda conn: conn.execute(
+                messages.insert().values(
+                    conversation_id=conversation_id, role=role, text=text, created_at=time.time()
+                )
+            )
+        )
+
+    async def recent_messages(self, conversation_id: str, limit: int = 8) -> list[tuple[str, str]]:
+        def read(conn: Connection) -> list[tuple[str, str]]:
+            rows = conn.execute(
+                sa.select(messages.c.role, messages.c.text)
+                .where(messages.c.conversation_id == conversation_id)
+                .order_by(messages.c.id.desc())
+                .limit(limit)
+            ).all()
+            return [(r.role, r.text) for r in reversed(rows)]
+
+        return await self._run(read)
+
+    # -- links between chat threads and conversations --------------------------------------
+
+    async def link(
+        self, platform: str, key: str, conversation_id: str, data: dict[str, Any] | None = None
+    ) -> None:
+        def write(conn: Connection) -> None:
+            conn.execute(links.delete().where(links.c.platform == platform, links.c.key == key))
+            conn.execute(
+                links.insert().values(
+                    platform=platform,
+                    key=key,
+                    conversation_id=conversation_id,
+                    data=json.dumps(data or {}),
+                )
+            )
+
+        await self._run(write)
+
+    async def linked(self, platform: str, key: str) -> tuple[str, dict[str, Any]] | None:
+        def read(conn: Connection) -> tuple[str, dict[str, Any]] | None:
+            row = conn.execute(
+                sa.select(links.c.conversation_id, links.c.data).where(
+                    links.c.platform == platform, links.c.key == key
+                )
+            ).first()
+            return (row.conversation_id, json.loads(row.data)) if row else None
+
+        return await self._run(read)
+
+    async def links_of(self, conversation_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+        def read(conn: Connection) -> list[tuple[str, str, dict[str, Any]]]:
+            rows = conn.execute(
+                sa.select(links).where(links.c.conversation_id == conversation_id)
+            ).all()
+            return [(r.platform, r.key, json.loads(r.data)) for r in rows]
+
+        return await self._run(read)
+
+    async def first_sighting(self, platform: str, event_id: str) -> bool:
+        """True the first time an event id is seen; False for a duplicate delivery."""
+
+        def write(conn: Connection) -> bool:
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        seen_events.insert().values(
+                            platform=platform, event_id=event_id, seen_at=time.time()
+                        )
+                    )
+            except IntegrityError:
+                return False
+            return True
+
+        return await self._run(write)
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    async def add_job(
+        self,
+        conversation_id: str,
+        version: int,
+        *,
+        owner: str,
+        workspace: str,
+        options: dict[str, Any] | None = None,
+    ) -> JobRecord:
+        """Write a queued job (before anything runs) and supersede queued jobs of the same
+        conversation: only the newest version is worth rendering."""
+        now = time.time()
+        job = JobRecord(
+            new_id(),
+            conversation_id,
+            version,
+            owner,
+            workspace,
+            JobState.QUEUED,
+            options or {},
+            created_at=now,
+        )
+
+        def write(conn: Connection) -> None:
+            conn.execute(
+                jobs.update()
+                .where(
+                    jobs.c.conversation_id == conversation_id, jobs.c.state == JobState.QUEUED.value
+                )
+                .values(state=JobState.SUPERSEDED.value, finished_at=now)
+            )
+            conn.execute(
+                jobs.insert().values(
+                    id=job.id,
+                    conversation_id=conversation_id,
+                    version=version,
+                    owner=owner,
+                    workspace=workspace,
+                    state=job.state.value,
+                    options=json.dumps(job.options),
+                    created_at=now,
+                )
+            )
+
+        await self._run(write)
+        return job
+
+    async def set_job_state(
+        self,
+        job_id: str,
+        state: JobState,
+        *,
+        result: dict[str, Any] | None = None,
+        error: str | None = None,
+        only_from: Sequence[JobState] | None = None,
+    ) -> bool:
+        """Move a job to ``state`` (atomically, and only from ``only_from`` states if given)."""
+        values: dict[str, Any] = {"state": state.value}
+        now = time.time()
+        if state is JobState.RUNNING:
+            values["started_at"] = now
+            values["attempts"] = jobs.c.attempts + 1
+        if state.finished:
+            values["finished_at"] = now
+        if result is not None:
+            values["result"] = json.dumps(result)
+        if error is not None:
+            values["error"] = error
+
+        def write(conn: Connection) -> bool:
+            query = jobs.update().where(jobs.c.id == job_id)
+            if only_from:
+                query = query.where(jobs.c.state.in_([s.value for s in only_from]))
+            return conn.execute(query.values(**values)).rowcount > 0
+
+        return await self._run(write)
+
+    async def job(self, job_id: str) -> JobRecord | None:
+        def read(conn: Connection) -> JobRecord | None:
+            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).mappings().first()
+            return _job(dict(row)) if row else None
+
+        return await self._run(read)
+
+    async def jobs_in(
+        self,
+        states: Sequence[JobState],
+        *,
+        conversation_id: str | None = None,
+        owner: str | None = None,
+        workspace: str | None = None,
+    ) -> list[JobRecord]:
+        def read(conn: Connection) -> list[JobRecord]:
+            query = sa.select(jobs).where(jobs.c.state.in_([s.value for s in states]))
+            if conversation_id is not None:
+                query = query.where(jobs.c.conversation_id == conversation_id)
+            if owner is not None:
+                query = query.where(jobs.c.owner == owner)
+            if workspace is not None:
+                query = query.where(jobs.c.workspace == workspace)
+            return [
+                _job(dict(r)) for r in conn.execute(query.order_by(jobs.c.created_at)).mappings()
+            ]
+
+        return await self._run(read)
+
+    async def latest_job(self, conversation_id: str) -> JobRecord | None:
+        def read(conn: Connection) -> JobRecord | None:
+            row = (
+                conn.execute(
+                    sa.select(jobs)
+                    .where(jobs.c.conversation_id == conversation_id)
+                    .order_by(jobs.c.created_at.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
+            return _job(dict(row)) if row else None
+
+        return await self._run(read)
+
+    async def job_counts(self) -> dict[tuple[str, str], int]:
+        """(workspace, state) -> number of jobs, for `deckcast status`."""
+
+        def read(conn: Connection) -> dict[tuple[str, str], int]:
+            rows = conn.execute(
+                sa.select(jobs.c.workspace, jobs.c.state, sa.func.count()).group_by(
+                    jobs.c.workspace, jobs.c.state
+                )
+            ).all()
+            return {(r[0], r[1]): int(r[2]) for r in rows}
+
+        return await self._run(read)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _conversation(row: dict[str, Any]) -> ConversationRecord:
+    return ConversationRecord(
+        id=row["id"],
+        platform=row["platform"],
+        owner=row["owner"],
+        workspace=row["workspace"],
+        title=row["title"],
+        current_version=row["current_version"],
+        options=json.loads(row["options"] or "{}"),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _version(row: dict[str, Any]) -> VersionRecord:
+    return VersionRecord(
+        row["number"], Deck.model_validate_json(row["deck"]), row["note"], row["created_at"]
+    )
+
+
+def _job(row: dict[str, Any]) -> JobRecord:
+    return JobRecord(
+        id=row["id"],
+        conversation_id=row["conversation_id"],
+        version=row["version"],
+        owner=row["owner"],
+        workspace=row["workspace"],
+        state=JobState(row["state"]),
+        options=json.loads(row["options"] or "{}"),
+        result=json.loads(row["result"]) if row["result"] else None,
+        error=row["error"],
+        attempts=row["attempts"],
+        created_at=row["created_at"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+    )
+
+
+def iso(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
