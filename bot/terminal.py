@@ -152,9 +152,8 @@ async def chat(
         record = await engine.store.conversation(resume)
         if record is None:
             missing = escape(resume)
-            err.print(
-                f"[bold red]error:[/] no conversation '{missing}' (is DECKCAST_DATABASE_URL the same?)"
-            )
+            hint = "is DECKCAST_DATABASE_URL the same as before?"
+            err.print(f"[bold red]error:[/] no conversation '{missing}' ({hint})")
             return 1
         conversation_id = record.id
         user = record.owner
