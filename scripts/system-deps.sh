@@ -10,6 +10,7 @@ set -euo pipefail
 declare -A probe=(
   [espeak-ng]="command -v espeak-ng"
   [fonts-noto-cjk]="test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+  [postgresql]="ls /usr/lib/postgresql/*/bin/postgres"
 )
 wanted=(espeak-ng fonts-noto-cjk "$@")
 missing=()

@@ -15,6 +15,8 @@ from render import AssetCache, ImageRequest, ProceduralBackend, Renderer, Silent
 from render.voice.base import VoiceBackend
 from render.voice.espeak import EspeakBackend
 
+pytest_plugins = ["tests.postgres"]
+
 EXAMPLES = Path(__file__).parent.parent / "examples"
 _real_connect = socket.socket.connect
 

@@ -20,9 +20,16 @@ def deck(title: str):
     return build_deck({"title": title, "slides": [{"title": title}]})
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'deckcast.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture
-def store(tmp_path):
-    store = Store.open_sync(f"sqlite:///{tmp_path / 'db' / 'deckcast.db'}")
+def store(database_url):
+    store = Store.open_sync(database_url)
     yield store
     store.close()
 
@@ -121,5 +128,24 @@ def test_a_killed_writer_never_corrupts_the_database(tmp_path):
         versions = asyncio.run(store.versions(conv_id))
         assert len(versions) >= written
         assert [v.number for v in versions] == list(range(1, len(versions) + 1))
+    finally:
+        store.close()
+
+
+async def test_a_dropped_postgresql_connection_is_retried(postgres_url):
+    import sqlalchemy as sa
+
+    store = Store.open_sync(postgres_url)
+    try:
+        conv = await store.create_conversation(platform="t", owner="o")
+        with store.engine.connect() as conn:  # kill every other session, as a server restart would
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        assert await store.add_version(conv.id, deck("after"), "edit") == 1
+        assert (await store.conversation(conv.id)).title == "after"
     finally:
         store.close()
