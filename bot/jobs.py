@@ -92,19 +92,7 @@ class RenderQueue:
                 if j.conversation_id == conversation_id and j.state is JobState.QUEUED
             ]
             if len(active) - len(same) >= self.limits.per_workspace:
-                minutes = max(
-                    1,
-                    round(
-                        len(active)
-                        * self.limits.typical_render_seconds
-                        / max(1, self.limits.concurrent)
-                        / 60
-                    ),
-                )
-                raise QueueFull(
-                    f"the render queue is full ({len(active)} videos waiting or rendering); "
-                    f"please try again in about {minutes} minute{'s' if minutes != 1 else ''}"
-                )
+                raise self.full(len(active))
             job = await self.store.add_job(
                 conversation_id, version, owner=owner, workspace=workspace, options=options
             )
@@ -112,6 +100,19 @@ class RenderQueue:
             self._pending.append(job)
         self._kick()
         return job
+
+    def full(self, active: int) -> QueueFull:
+        """The refusal for a workspace with ``active`` jobs: says when to try again."""
+        minutes = max(
+            1,
+            round(
+                active * self.limits.typical_render_seconds / max(1, self.limits.concurrent) / 60
+            ),
+        )
+        return QueueFull(
+            f"the render queue is full ({active} videos waiting or rendering); "
+            f"please try again in about {minutes} minute{'s' if minutes != 1 else ''}"
+        )
 
     async def recover(self) -> list[JobRecord]:
         """Queue again every job left queued or running by a previous process."""

@@ -71,6 +71,20 @@ class Settings(BaseSettings):
         default=10, ge=1, description="jobs queued per guild/workspace"
     )
 
+    # Discord bot (deckcast discord)
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "DECKCAST_DISCORD_TOKEN")
+    )
+    discord_guild_id: int | None = Field(
+        default=None, description="sync /deck to this guild only: instant, for development"
+    )
+    discord_admin_roles: str = Field(
+        default="", description="comma-separated role names that may act on anyone's deck"
+    )
+    discord_edit_interval: float = Field(
+        default=1.5, ge=0.2, description="seconds between progress edits of one message"
+    )
+
     # Logging
     log_level: str = "INFO"
 
@@ -79,6 +93,10 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'deckcast.db'}"
         return self
+
+    @property
+    def discord_admin_role_names(self) -> tuple[str, ...]:
+        return tuple(name.strip() for name in self.discord_admin_roles.split(",") if name.strip())
 
     @property
     def videos_dir(self) -> Path:
