@@ -103,8 +103,10 @@ class ConversationEngine:
         """Resume the renders a previous process left unfinished."""
         return await self.queue.recover()
 
-    async def close(self) -> None:
-        await self.queue.close()
+    async def close(self, *, resume_later: bool = False) -> None:
+        """Stop rendering. ``resume_later``: leave unfinished renders in the store for the
+        next process's :meth:`recover` (a bot restarting) instead of cancelling them."""
+        await self.queue.close(resume_later=resume_later)
 
     # -- a new request --------------------------------------------------------------------
 

@@ -62,10 +62,10 @@ class Services:
         )
         return cls(settings, store, renderer, engine)
 
-    async def close(self) -> None:
+    async def close(self, *, resume_later: bool = False) -> None:
         if self.closed:
             return
         self.closed = True
-        await self.engine.close()
+        await self.engine.close(resume_later=resume_later)
         self.renderer.close()
         self.store.close()

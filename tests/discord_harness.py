@@ -112,18 +112,28 @@ class Harness:
         return self.bot
 
     async def stop(self) -> None:
+        """Shut down as ``deckcast discord`` does: renders stop (left for the next start to
+        resume), then the client."""
+        if self.engine is not None:
+            await self.engine.close(resume_later=True)
         if self.bot is not None:
             await self.bot.close()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        if self.engine is not None:
-            await self.engine.close()
         if self.renderer is not None:
             self.renderer.close()
         if self.store is not None:
             self.store.close()
         self.bot = self._task = self.engine = self.renderer = self.store = None
+
+    async def store_jobs(self, *states: Any) -> list[Any]:
+        """Jobs in ``states``, read with a store of its own (works while stopped)."""
+        store = await Store.open(self.database_url)
+        try:
+            return await store.jobs_in(list(states))
+        finally:
+            store.close()
 
     async def restart(self) -> DeckcastBot:
         await self.stop()

@@ -55,7 +55,7 @@ def test_the_card_shows_each_phase():
     assert "Waiting to render — number 3 in the queue" in card.text()
     card.phase = Phase.RENDERING
     card.event = ProgressEvent(Stage.VOICE, 6, 13, 1, 3, 2)
-    assert "🎬 Rendering · narration · slide 1/3" in card.text()
+    assert "🎬 Rendering · narration · 1/3 slides ready" in card.text()
     assert "`" + progress_bar(6 / 13) + "`" in card.text()
     card.phase, card.error = Phase.FAILED, "The render failed: disk full."
     assert card.text().endswith("⚠️ The render failed: disk full.")

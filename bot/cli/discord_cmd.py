@@ -4,12 +4,13 @@ section for creating the application and inviting it)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import replace
 from typing import Annotated
 
 import typer
 
-from ..errors import SettingsError
+from ..errors import BotError, SettingsError
 from ..services import Services
 from ..settings import Settings
 from .console import friendly_errors
@@ -45,6 +46,7 @@ def register(app: typer.Typer) -> None:
 
 async def run(settings: Settings, guild: int | None) -> None:
     try:
+        import aiohttp
         import discord
 
         from ..discord import DeckcastBot, DiscordConfig
@@ -53,17 +55,26 @@ async def run(settings: Settings, guild: int | None) -> None:
             "the Discord bot needs discord.py: pip install 'deckcast[discord]'"
         ) from None
     assert settings.discord_token is not None
+    # deckcast never joins voice channels: discord.py's "PyNaCl is not installed" is noise here.
+    logging.getLogger("discord.client").addFilter(
+        lambda record: "voice will NOT be supported" not in record.getMessage()
+    )
     config = DiscordConfig.from_settings(settings)
     if guild is not None:
         config = replace(config, dev_guild_id=guild)
     services = await Services.open(settings)
+    bot = DeckcastBot(services.engine, config)
     try:
-        async with DeckcastBot(services.engine, config) as bot:
-            await bot.start(settings.discord_token.get_secret_value())
+        await bot.start(settings.discord_token.get_secret_value())
     except discord.LoginFailure:
         raise SettingsError(
             "Discord refused the bot token (DISCORD_TOKEN); reset it in the developer portal "
             "(your application → Bot → Reset Token) and set it again"
+        ) from None
+    except (aiohttp.ClientError, OSError) as exc:
+        raise BotError(
+            f"could not reach Discord ({type(exc).__name__}: {exc}); check the network "
+            "connection and try again"
         ) from None
     except discord.PrivilegedIntentsRequired:
         raise SettingsError(
@@ -71,4 +82,6 @@ async def run(settings: Settings, guild: int | None) -> None:
             "(your application → Bot → Privileged Gateway Intents → Message Content Intent)"
         ) from None
     finally:
-        await services.close()
+        # Renders stop first (left in the store: the next start resumes them), then the client.
+        await services.close(resume_later=True)
+        await bot.close()

@@ -119,7 +119,7 @@ class StatusCard:
                 return f"🎬 {label}…"
             stage = STAGE_WORDS.get(event.stage, event.stage.value)
             return (
-                f"🎬 {label} · {stage} · slide {event.slides_done}/{event.slides}\n"
+                f"🎬 {label} · {stage} · {event.slides_done}/{event.slides} slides ready\n"
                 f"`{progress_bar(event.fraction)}`"
             )
         if phase is Phase.DONE:

@@ -14,8 +14,10 @@ from .actions import DeckActions
 from .commands import DeckCommands
 from .config import DiscordConfig
 from .dedup import Deliveries
+from .destinations import Destinations
 from .links import Links
 from .sink import ActiveCards
+from .thread_messages import ThreadMessages
 from .translate import PLATFORM
 from .views import DeckButton
 
@@ -48,19 +50,29 @@ class DeckcastBot(discord.Client):
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self._command_error  # type: ignore[method-assign]
         self.links = Links(engine.store)
+        active = ActiveCards()
+        deliveries = Deliveries(engine.store)
+        self.destinations = Destinations(self, engine, config, links=self.links, active=active)
         self.actions = DeckActions(
-            self,
             engine,
             config,
             links=self.links,
-            active=ActiveCards(),
-            deliveries=Deliveries(engine.store),
+            active=active,
+            destinations=self.destinations,
+            deliveries=deliveries,
+        )
+        self.thread_messages = ThreadMessages(
+            engine,
+            config,
+            links=self.links,
+            destinations=self.destinations,
+            deliveries=deliveries,
         )
 
     async def setup_hook(self) -> None:
         self.tree.add_command(DeckCommands(self.actions))
         self.add_dynamic_items(DeckButton)
-        self.engine.register_platform(PLATFORM, self.actions.sink_for)
+        self.engine.register_platform(PLATFORM, self.destinations.for_conversation)
         if self.config.sync_commands:
             if self.config.dev_guild_id:
                 guild = discord.Object(id=self.config.dev_guild_id)
@@ -77,7 +89,7 @@ class DeckcastBot(discord.Client):
         log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))
 
     async def on_message(self, message: discord.Message) -> None:
-        await self.actions.thread_message(message)
+        await self.thread_messages.handle(message)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.type is discord.InteractionType.modal_submit:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -26,6 +27,7 @@ from deck import Deck
 from render import ProgressEvent
 
 from ..conversation import ConversationEngine
+from ..errors import BotError
 from ..replies import JobUpdate, VideoReady
 from ..store import JobState
 from .card import Phase, StatusCard
@@ -37,6 +39,8 @@ from .translate import file_stem, megabytes, thread_name, video_caption
 from .views import cancel_view, result_view
 
 log = logging.getLogger(__name__)
+
+ON_MY_SIDE = "something went wrong on my side; your deck is safe, please try again"
 
 THREAD_INTRO = (
     "Write here to change the video — only <@{owner}>'s messages count. For example: "
@@ -187,6 +191,21 @@ class DiscordSink:
                 )
 
     # -- called by the bot ---------------------------------------------------------------
+
+    async def run(self, conversation_id: str, call: Awaitable[Any]) -> None:
+        """Run an engine call for this request: errors a person can fix are shown in the
+        status message, anything else is logged and told briefly; the conversation stays
+        usable either way."""
+        try:
+            await call
+        except BotError as exc:
+            await self.failed(str(exc))
+            return
+        except Exception:
+            log.exception("a request in conversation %s failed", conversation_id)
+            await self.failed(ON_MY_SIDE)
+            return
+        await self.settle(conversation_id)
 
     def start(self) -> None:
         """Show the working card at once."""
