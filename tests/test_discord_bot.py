@@ -7,11 +7,15 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from dataclasses import replace
+
+import pytest
 
 from bot.store import JobState
 from deck import Aspect, parse_outline
 from tests.discord_harness import (
     OUTLINE,
+    TEST_CONFIG,
     GatedImages,
     button,
     button_ids,
@@ -130,6 +134,7 @@ async def test_a_thread_message_revises_only_the_changed_slides(tmp_path):
         assert "new picture" in status["content"]
 
 
+@pytest.mark.slow
 async def test_buttons(tmp_path):
     async with running_bot(tmp_path) as h:
         fake = h.fake
@@ -264,6 +269,7 @@ async def test_a_429_on_an_edit_is_honoured(tmp_path):
         assert clean
 
 
+@pytest.mark.slow
 async def test_a_video_over_the_upload_limit_is_made_smaller(tmp_path):
     from render import RenderOptions
 
@@ -289,6 +295,7 @@ async def test_a_video_over_the_upload_limit_is_made_smaller(tmp_path):
         assert not [c for c in fake.calls if c.status == 413]
 
 
+@pytest.mark.slow
 async def test_a_video_that_cannot_fit_posts_the_storyboard(tmp_path):
     from bot.fitting import FIT_STEPS, fit_options
     from render import RenderOptions
@@ -346,6 +353,7 @@ async def test_restart_between_request_and_revision(tmp_path):
         assert clean
 
 
+@pytest.mark.slow
 async def test_a_render_cut_off_by_a_restart_resumes(tmp_path):
     images = GatedImages()
     async with running_bot(tmp_path, images) as h:
@@ -381,13 +389,16 @@ async def test_duplicate_deliveries_start_one_job(tmp_path):
         assert len([c for c in fake.calls_to("POST", CALLBACK)]) == 1
 
 
-async def test_the_interaction_token_expiring_moves_to_channel_apis(tmp_path):
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["discord refuses the token", "the bot knows it is too old"])
+async def test_the_interaction_token_expiring_moves_to_channel_apis(tmp_path, how):
     images = GatedImages()
-    async with running_bot(tmp_path, images) as h:
+    lifetime = 0.0 if how == "the bot knows it is too old" else TEST_CONFIG.token_lifetime
+    config = replace(TEST_CONFIG, token_lifetime=lifetime)
+    async with running_bot(tmp_path, images, config=config) as h:
         fake = h.fake
         interaction = await h.create_from_outline()
         await images.wait_entered()
-        await fake.wait_for_call(lambda c: c.matches("PATCH", ORIGINAL))
         fake.expire(interaction)  # as 15 minutes after the command
         images.gate.set()
         video = await h.video_message()
@@ -397,6 +408,7 @@ async def test_the_interaction_token_expiring_moves_to_channel_apis(tmp_path):
         assert post.files and post.files[0].filename.endswith(".mp4")
         assert "webhook_id" not in video  # posted by the bot itself, not the interaction
         await settled(fake, interaction.original_id)
+        assert await h.thread()
 
 
 async def test_slash_commands_in_and_out_of_the_thread(tmp_path):
