@@ -10,6 +10,7 @@ audio track.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import os
 import shutil
@@ -30,7 +31,7 @@ from .audio import SAMPLE_RATE, build_timeline, wav_duration
 from .cache import AssetCache, asset_key
 from .captions import Cue, split_cues, time_cues, to_srt, to_vtt
 from .compose import add_caption, compose_slide
-from .encode import EncodeSettings, Still, encode_audio, encode_segment, join
+from .encode import EncodeSettings, SegmentJob, Still, encode_audio, encode_segments, join
 from .errors import ImageError, OutputError, RenderError, VoiceError
 from .fonts import INSTALL_HINT, FontSet, font_set
 from .frame import FrameSpec, Resolution
@@ -46,6 +47,7 @@ from .voice.finish import finish_narration
 
 T = TypeVar("T")
 COMPOSE_VERSION = 1
+SEGMENTS_PER_PROCESS = 3  # one ffmpeg start per few slides; enough processes to fill the cores
 FINISH_VERSION = 1
 
 
@@ -248,7 +250,6 @@ class _Job:
         self.stage_seconds: dict[str, float] = {}
         self._pictures: dict[int, asyncio.Task[tuple[Path, str]]] = {}
         self._frames: dict[int, asyncio.Task[tuple[Path, str]]] = {}
-        self._stills: dict[int, asyncio.Future[list[tuple[Still, str]]]] = {}
         self._pending_images: dict[int, asyncio.Future[tuple[Path, str]]] = {}
         self._batcher: asyncio.Task[None] | None = None
         self._storyboard_task: asyncio.Task[Path | None] | None = None
@@ -281,9 +282,7 @@ class _Job:
                 cues = self._cues(timings)
                 track = asyncio.ensure_future(self._track(narrations, slide_frames, workdir))
                 self._tasks.append(track)
-                segments = await asyncio.gather(
-                    *(self.segment(i, slide_frames[i], cues[i], workdir) for i in range(self.n))
-                )
+                segments = await self._segments(slide_frames, cues)
                 frames = await frames_done
                 self.stage_seconds["frames"] = self._frames_done_at - started
                 audio = await track
@@ -658,11 +657,6 @@ class _Job:
 
     # -- encoding --------------------------------------------------------------------------
 
-    def stills(self, i: int) -> asyncio.Future[list[tuple[Still, str]]]:
-        if i not in self._stills:
-            self._stills[i] = asyncio.get_running_loop().create_future()
-        return self._stills[i]
-
     async def _make_stills(
         self, i: int, frames: int, cues: list[Cue], timing_start: float
     ) -> list[tuple[Still, str]]:
@@ -693,44 +687,58 @@ class _Job:
             stills.append((Still(path, end - begin), key))
         return stills
 
-    async def segment(
-        self, i: int, frames: int, cues: list[Cue], workdir: Path
-    ) -> tuple[Path, bool]:
-        future = self.stills(i)
-        try:
-            stills = await self._make_stills(i, frames, cues, cues[0].start if cues else 0.0)
-        except BaseException as exc:
-            if not future.done():
-                future.set_exception(exc)
-                future.exception()  # mark retrieved: the caller re-raises it
-            raise
-        future.set_result(stills)
-        fade: tuple[Still, str] | None = None
-        if self.crossfade and i + 1 < self.n:
-            next_stills = await self.stills(i + 1)
-            first = next_stills[0][0]
-            fade = (
-                Still(first.path, max(1, round(self.options.crossfade_seconds * self.fps))),
-                next_stills[0][1],
+    async def _segments(
+        self, slide_frames: list[int], cues: list[list[Cue]]
+    ) -> list[tuple[Path, bool]]:
+        """Every slide's encoded segment: from the cache, or encoded now, a few slides per
+        ffmpeg process (fewer process starts, still several processes for the cores)."""
+        stills = await asyncio.gather(
+            *(
+                self._make_stills(i, slide_frames[i], cues[i], cues[i][0].start if cues[i] else 0.0)
+                for i in range(self.n)
             )
-        key = asset_key(
-            step="segment",
-            stills=[[k, s.frames] for s, k in stills],
-            fade=[fade[1], fade[0].frames] if fade else None,
-            settings=vars_of(self.settings),
-            size=list(self.spec.size),
         )
-        cached = self.cache.lookup("segment", key, "mp4")
-        if cached is not None:
-            self.progress.step(Stage.ENCODE, i + 1, slide_done=True, message="slide from cache")
-            return cached, True
-        async with self.r.process_slots():
-            with self.cache.writing("segment", key, "mp4") as tmp:
-                await encode_segment(
-                    [s for s, _k in stills], tmp, self.settings, fade_to=fade[0] if fade else None
-                )
-        self.progress.step(Stage.ENCODE, i + 1, slide_done=True, message="slide encoded")
-        return self.cache.path("segment", key, "mp4"), False
+        results: dict[int, tuple[Path, bool]] = {}
+        missing: list[tuple[int, str, list[Still], Still | None]] = []
+        fade_frames = max(1, round(self.options.crossfade_seconds * self.fps))
+        for i in range(self.n):
+            fade: tuple[Still, str] | None = None
+            if self.crossfade and i + 1 < self.n:
+                first, first_key = stills[i + 1][0]
+                fade = (Still(first.path, fade_frames), first_key)
+            key = asset_key(
+                step="segment",
+                stills=[[k, s.frames] for s, k in stills[i]],
+                fade=[fade[1], fade[0].frames] if fade else None,
+                settings=vars_of(self.settings),
+                size=list(self.spec.size),
+            )
+            cached = self.cache.lookup("segment", key, "mp4")
+            if cached is not None:
+                results[i] = (cached, True)
+                self.progress.step(Stage.ENCODE, i + 1, slide_done=True, message="slide from cache")
+            else:
+                missing.append((i, key, [s for s, _k in stills[i]], fade[0] if fade else None))
+
+        async def encode(chunk: list[tuple[int, str, list[Still], Still | None]]) -> None:
+            async with self.r.process_slots():
+                with contextlib.ExitStack() as stack:
+                    jobs = [
+                        SegmentJob(
+                            slide_stills,
+                            stack.enter_context(self.cache.writing("segment", key, "mp4")),
+                            fade,
+                        )
+                        for _i, key, slide_stills, fade in chunk
+                    ]
+                    await encode_segments(jobs, self.settings)
+            for i, key, _stills, _fade in chunk:
+                results[i] = (self.cache.path("segment", key, "mp4"), False)
+                self.progress.step(Stage.ENCODE, i + 1, slide_done=True, message="slide encoded")
+
+        size = SEGMENTS_PER_PROCESS
+        await asyncio.gather(*(encode(missing[k : k + size]) for k in range(0, len(missing), size)))
+        return [results[i] for i in range(self.n)]
 
     async def _join(self, segments: list[Path], audio: Path, workdir: Path) -> None:
         tmp = self.out.with_name(f".{self.out.name}.{os.getpid()}.part")
