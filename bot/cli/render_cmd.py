@@ -126,10 +126,9 @@ def register(app: typer.Typer) -> None:
         if output is None:
             target.parent.mkdir(parents=True, exist_ok=True)
         check_output(target)
-        exports = check_targets(
-            pptx=target.with_suffix(".pptx") if pptx else None,
-            pdf=target.with_suffix(".pdf") if pdf else None,
-        )
+        pptx_path = target.with_suffix(".pptx") if pptx else None
+        pdf_path = target.with_suffix(".pdf") if pdf else None
+        exports = check_targets(pptx=pptx_path, pdf=pdf_path)
         options = RenderOptions(
             resolution=resolution or settings.resolution,
             captions=captions,
@@ -146,12 +145,6 @@ def register(app: typer.Typer) -> None:
             if exports:  # after the video, so every picture comes from the cache
                 with console.status("exporting the deck"):
                     exported = asyncio.run(
-                        export_deck(
-                            renderer,
-                            deck,
-                            pptx=target.with_suffix(".pptx") if pptx else None,
-                            pdf=target.with_suffix(".pdf") if pdf else None,
-                            options=options,
-                        )
+                        export_deck(renderer, deck, pptx=pptx_path, pdf=pdf_path, options=options)
                     )
                 print_export(exported)

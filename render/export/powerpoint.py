@@ -25,6 +25,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.autoshape import Shape
+from pptx.shapes.base import BaseShape
 from pptx.slide import SlideLayout
 from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Emu, Pt
@@ -155,36 +156,35 @@ def _add_slide(prs: PresentationType, plan: ExportPlan, item: ExportSlide, scale
     slide = prs.slides.add_slide(_layout(prs, "Title Slide" if is_title else "Title Only"))
     slide.background.fill.solid()
     slide.background.fill.fore_color.rgb = _rgb(palette.background)
-    tree = slide.shapes._spTree
-    behind = 2  # after the group's own properties: shapes inserted here lie under the text
-
+    # The title (and subtitle) placeholders come with the slide; what is added below them in
+    # the shape tree (picture, then panel) is drawn under the text.
+    under: list[BaseShape] = []
     if item.picture is not None:
         picture = slide.shapes.add_picture(
             io.BytesIO(item.picture.data), *_emu_box(item.picture_box, scale)
         )
         _cover(picture, item.picture.size, item.picture_box)
         picture.name = "Slide picture"
-        picture._element.nvPicPr.cNvPr.set("descr", item.slide.image_prompt)
-        tree.remove(picture._element)
-        tree.insert(behind, picture._element)
-        behind += 1
+        picture._element.nvPicPr.cNvPr.set("descr", item.slide.image_prompt)  # alt text
+        under.append(picture)
     if item.panel is not None:
-        panel = slide.shapes.add_shape(
-            MSO_SHAPE.ROUNDED_RECTANGLE, *_emu_box(item.panel.box, scale)
-        )
-        short = min(item.panel.box[2] - item.panel.box[0], item.panel.box[3] - item.panel.box[1])
-        panel.adjustments[0] = min(0.5, item.panel.radius / max(1, short))
-        _plain_fill(panel, "#{:02x}{:02x}{:02x}".format(*item.panel.color), item.panel.opacity)
+        box = item.panel.box
+        panel = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, *_emu_box(box, scale))
+        short_side = min(box[2] - box[0], box[3] - box[1])
+        panel.adjustments[0] = min(0.5, item.panel.radius / max(1, short_side))
+        _plain_fill(panel, RGBColor(*item.panel.color), item.panel.opacity)
         panel.name = "Text panel"
-        tree.remove(panel._element)
-        tree.insert(behind, panel._element)
-        behind += 1
+        under.append(panel)
+    tree = slide.shapes._spTree
+    for position, shape in enumerate(under, start=2):  # after the tree's own two properties
+        tree.remove(shape._element)
+        tree.insert(position, shape._element)
     if item.rule is not None:
-        x0, y0, x1, y1 = item.rule
+        x0, y0, x1, y1 = item.rule  # inclusive, as Pillow draws it
         bar = slide.shapes.add_shape(
             MSO_SHAPE.RECTANGLE, *_emu_box((x0, y0, x1 + 1, y1 + 1), scale)
         )
-        _plain_fill(bar, palette.accent, 1.0)
+        _plain_fill(bar, _rgb(palette.accent), 1.0)
         bar.name = "Accent bar"
 
     title_block = next((b for b in item.blocks if b.kind == "title"), None)
@@ -192,10 +192,12 @@ def _add_slide(prs: PresentationType, plan: ExportPlan, item: ExportSlide, scale
     title = slide.shapes.title
     if title is not None and title_block is not None:
         _place(title, title_block.box, scale)
-        _fill_text(title.text_frame, [item.slide.title], title_block, plan, item, scale)
+        _fill_text(title.text_frame, [item.slide.title], title_block, plan, scale, is_title)
 
-    subtitle = next(
-        (ph for ph in slide.placeholders if ph.placeholder_format.idx == 1 and is_title), None
+    subtitle = (
+        next((ph for ph in slide.placeholders if ph.placeholder_format.idx == 1), None)
+        if is_title
+        else None
     )
     if body_block is not None:
         paragraphs = (
@@ -205,7 +207,7 @@ def _add_slide(prs: PresentationType, plan: ExportPlan, item: ExportSlide, scale
         if subtitle is None:
             box.name = "Bullets" if item.layout is Layout.IMAGE_BULLETS else "Caption"
         _place(box, body_block.box, scale)
-        _fill_text(box.text_frame, paragraphs, body_block, plan, item, scale)
+        _fill_text(box.text_frame, paragraphs, body_block, plan, scale, is_title)
     elif subtitle is not None:  # no subtitle: drop the empty "Click to add subtitle" box
         subtitle._element.getparent().remove(subtitle._element)
 
@@ -238,12 +240,12 @@ def _cover(picture: Shape, size: tuple[int, int], box: Box) -> None:
     picture.crop_top = picture.crop_bottom = crop_y
 
 
-def _plain_fill(shape: Shape, colour: str, opacity: float) -> None:
+def _plain_fill(shape: Shape, colour: RGBColor, opacity: float) -> None:
     """A flat fill of ``colour`` at ``opacity``: no outline, no shadow."""
     shape.fill.solid()
-    shape.fill.fore_color.rgb = _rgb(colour)
+    shape.fill.fore_color.rgb = colour
     if opacity < 1.0:
-        srgb = shape.fill._xPr.find(f"{qn('a:solidFill')}/{qn('a:srgbClr')}")
+        srgb = shape._element.spPr.find(f"{qn('a:solidFill')}/{qn('a:srgbClr')}")
         if srgb is not None:
             etree.SubElement(srgb, qn("a:alpha"), val=str(round(opacity * 100_000)))
     shape.line.fill.background()
@@ -259,8 +261,8 @@ def _fill_text(
     paragraphs: list[str],
     block: TextBlock,
     plan: ExportPlan,
-    item: ExportSlide,
     scale: float,
+    centred: bool,
 ) -> None:
     """Set ``paragraphs`` in ``frame`` in the block's font, size, colour and line pitch."""
     frame.word_wrap = True
@@ -269,7 +271,6 @@ def _fill_text(
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = Emu(0)
     setting = block.setting
     points = scale / EMU_PER_POINT  # points per frame pixel
-    centred = item.layout is Layout.TITLE
     bulleted = bool(block.markers)
     frame.text = ""  # one empty paragraph to start from
     for n, text in enumerate(paragraphs):
