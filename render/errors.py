@@ -8,6 +8,7 @@
     │   └── ModelNotFoundError   a diffusion model is not on disk (says how to get it)
     ├── VoiceError           speech synthesis failed or the voice does not exist
     ├── EncodeError          ffmpeg failed (the message carries ffmpeg's last lines)
+    ├── ExportError          a PowerPoint or PDF export failed, or its library is not installed
     └── RenderCancelled      the render was cancelled by the person who asked for it
 
 Warnings that do not stop a render (a missing CJK font, a slide that fell back to a
@@ -40,6 +41,10 @@ class VoiceError(RenderError):
 
 class EncodeError(RenderError):
     """ffmpeg failed to encode or join the video."""
+
+
+class ExportError(RenderError):
+    """The deck could not be exported as a PowerPoint file or a PDF."""
 
 
 class RenderCancelled(RenderError):

@@ -38,6 +38,7 @@ from .frame import FrameSpec, Resolution
 from .images.base import ImageBackend, ImageRequest, PartialBatchError
 from .images.procedural import ProceduralBackend
 from .layout import auto_layout, image_size
+from .output import check_target
 from .progress import ProgressCallback, ProgressEvent, Stage
 from .speech import prepare_for_speech
 from .storyboard import THUMB_WIDTH, storyboard, thumbnail
@@ -768,19 +769,7 @@ def _short(exc: BaseException) -> str:
 
 def check_output(out: Path) -> None:
     """Fail before any work if ``out`` cannot be written."""
-    if out.suffix.lower() != ".mp4":
-        raise OutputError(f"the output must be an .mp4 file, not '{out.name}'")
-    if out.is_dir():
-        raise OutputError(f"{out} is a folder; give a file name such as {out / 'video.mp4'}")
-    parent = out.parent if str(out.parent) else Path()
-    if parent.exists() and not parent.is_dir():
-        raise OutputError(f"{parent} is a file, not a folder")
-    if not parent.is_dir():
-        raise OutputError(f"the folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"cannot write to the folder {parent} (permission denied)")
-    if out.exists() and not os.access(out, os.W_OK):
-        raise OutputError(f"cannot overwrite {out} (permission denied)")
+    check_target(out, ".mp4")
 
 
 def _write_text(path: Path, text: str) -> Path:

@@ -9,7 +9,7 @@ import typer
 from pydantic import ValidationError
 
 from ..settings import Settings
-from . import render_cmd
+from . import export_cmd, render_cmd
 from .console import console, print_error
 
 app = typer.Typer(
@@ -46,10 +46,12 @@ def _root(
     )
     if not verbose:
         logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF font subsetting
     ctx.obj = settings
 
 
 render_cmd.register(app)
+export_cmd.register(app)
 
 
 def main() -> None:

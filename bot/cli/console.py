@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn
 
 from deck import DeckError
 from render import ProgressEvent, RenderError, RenderResult
+from render.export import ExportResult
 
 from ..errors import BotError
 
@@ -95,5 +96,20 @@ def print_summary(result: RenderResult) -> None:
         out.print(f"  storyboard {escape(str(result.storyboard))}")
     if result.srt and result.vtt:
         out.print(f"  subtitles  {escape(str(result.srt))}, {escape(result.vtt.name)}")
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+def print_export(result: ExportResult) -> None:
+    for path, size, unit in (
+        (result.pptx, result.pptx_bytes, "slides"),
+        (result.pdf, result.pdf_bytes, "pages"),
+    ):
+        if path is not None:
+            out.print(
+                f"[bold green]✓[/] {escape(str(path))}  "
+                f"({result.slides} {unit}, {size / 1_000_000:.1f} MB)"
+            )
+    out.print(f"  exported in {result.seconds:.1f} s")
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
