@@ -84,7 +84,11 @@ def normalise_loudness(
     for _ in range(4):  # limiting lowers the loudness a little: level again, limit again
         gain = min(target - loudness, budget)
         budget -= gain
-        x = limit_peaks(x * 10 ** (gain / 20), rate, ceiling)
+        x = x * 10 ** (gain / 20)
+        limited = limit_peaks(x, rate, ceiling)
+        if limited is x:  # nothing to limit: the level moved by exactly the gain
+            break
+        x = limited
         loudness = integrated_loudness(x, rate)
         if abs(loudness - target) < 0.1 or budget <= 0:
             break
@@ -96,7 +100,8 @@ def normalise_loudness(
 
 def limit_peaks(samples: Samples, rate: int, ceiling: float) -> Samples:
     """A look-ahead limiter: the gain at each sample is at most what keeps every (true) peak
-    near it under ``ceiling``, and changes smoothly over :data:`LIMITER_SECONDS`."""
+    near it under ``ceiling``, and changes smoothly over :data:`LIMITER_SECONDS`. Returns
+    ``samples`` itself when no peak reaches the ceiling."""
     limit = 10 ** (ceiling / 20)
     envelope = peak_envelope(samples, rate)
     needed = np.minimum(1.0, limit / np.maximum(envelope, 1e-12))

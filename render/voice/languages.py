@@ -58,4 +58,4 @@ def voice_for_language(voices: list[str], language: str) -> str | None:
 def close_voices(name: str, voices: list[str], n: int = 5) -> list[str]:
     """Voices whose names look like ``name`` (for 'did you mean' hints)."""
     lowered = {voice.lower(): voice for voice in voices}
-    return [lowered[v] for v in difflib.get_close_matches(name.lower(), list(lowered), n, 0.6)]
+    return [lowered[v] for v in difflib.get_close_matches(name.lower(), list(lowered), n, 0.7)]

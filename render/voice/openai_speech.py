@@ -20,6 +20,7 @@ import asyncio
 import copy
 import email.utils
 import logging
+import math
 import random
 import re
 import time
@@ -53,6 +54,7 @@ AudioFormat = Literal["wav", "mp3", "flac", "opus", "aac", "pcm"]
 TTS1_VOICES = ("alloy", "ash", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer")
 OPENAI_VOICES = (*TTS1_VOICES, "ballad", "cedar", "marin", "verse")
 _NO_INSTRUCTIONS = ("tts-1",)  # models that reject or ignore a speaking style
+VOICE_LIST_SECONDS = 300.0  # a server's voice list is asked for again after this long
 
 
 class OpenAISpeechBackend:
@@ -91,7 +93,7 @@ class OpenAISpeechBackend:
         self.max_backoff_seconds = max_backoff_seconds
         self.timeout_seconds = timeout_seconds
         self.setup_hint = setup_hint
-        self._listed: dict[str, list[str] | None] = {}
+        self._listed: dict[str, tuple[float, list[str] | None]] = {}  # url: (when, voices)
 
     def __repr__(self) -> str:  # never shows the key
         return f"OpenAISpeechBackend(base_url={self.base_url!r}, model={self.model!r})"
@@ -145,11 +147,13 @@ class OpenAISpeechBackend:
     async def voices(self) -> list[str] | None:
         """The voices this server has: OpenAI's are known; another server is asked
         (``GET /audio/voices``); None when it does not say."""
-        if self.is_openai:
+        if self.is_openai:  # OpenAI has no voice list to ask for: these are its voices
             return list(TTS1_VOICES if self.model.startswith("tts-1") else OPENAI_VOICES)
-        if self.base_url not in self._listed:
-            self._listed[self.base_url] = await self._list_voices()
-        return self._listed[self.base_url]
+        when, voices = self._listed.get(self.base_url, (-math.inf, None))
+        if time.monotonic() - when > VOICE_LIST_SECONDS:
+            voices = await self._list_voices()
+            self._listed[self.base_url] = (time.monotonic(), voices)
+        return voices
 
     def _configured_voice(self, language: str) -> str:
         return self._mapped_voice(language) or self.default_voice
