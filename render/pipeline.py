@@ -551,18 +551,14 @@ class _Job:
                 f"unknown voice '{choice}'; voices here: {known} (e.g. espeak:en or silent)"
             )
         if not backend.available():
+            espeak = choice.backend == "espeak"
+            hint = ESPEAK_HINT if espeak else getattr(backend, "setup_hint", "check its settings")
             if explicit or "silent" not in self.r.voices:
-                hint = (
-                    ESPEAK_HINT
-                    if choice.backend == "espeak"
-                    else getattr(backend, "setup_hint", "check its settings")
-                )
                 raise VoiceError(
                     f"the voice '{choice}' is not available here: {hint}; or use --voice silent"
                 )
-            self.warnings.append(
-                f"{choice.backend} is not installed, so the video is silent: {ESPEAK_HINT}"
-            )
+            missing = "is not installed" if espeak else "is not set up"
+            self.warnings.append(f"{choice.backend} {missing}, so the video is silent: {hint}")
             return self.r.voices["silent"], None, "silent"
         if isinstance(backend, DeckVoice):
             backend, voice = await backend.for_deck(self.deck, choice.name)

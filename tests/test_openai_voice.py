@@ -415,3 +415,11 @@ def test_settings_map_to_the_speech_backend(monkeypatch, tmp_path):
     monkeypatch.delenv("OPENAI_BASE_URL")
     monkeypatch.delenv("DECKCAST_TTS_BASE_URL")
     assert not build_voices(Settings())["openai"].available()  # OpenAI itself needs a key
+
+
+def test_a_default_openai_voice_without_a_key_renders_silent_with_the_setup_hint(cache, tmp_path):
+    voices = {"openai": OpenAISpeechBackend(setup_hint="set THE_KEY"), "silent": SilentBackend()}
+    options = RenderOptions(resolution=360, default_voice="openai:alloy", storyboard=False)
+    result = render_with(voices, cache, tiny_deck(1), tmp_path / "a.mp4", options)
+    assert result.voice == "silent"
+    assert result.warnings == ["openai is not set up, so the video is silent: set THE_KEY"]
