@@ -6,7 +6,9 @@
     ├── OutputError          the output path cannot be written (missing folder, no permission)
     ├── ImageError           a picture backend failed (after retries and fallbacks)
     │   └── ModelNotFoundError   a diffusion model is not on disk (says how to get it)
-    ├── VoiceError           speech synthesis failed or the voice does not exist
+    ├── VoiceError           speech synthesis failed (a remote voice's slide falls back to espeak)
+    │   └── VoiceSetupError  the voice cannot work as set up (no such voice or model, key refused,
+    │                        server unreachable): no fallback, the message says what to fix
     ├── EncodeError          ffmpeg failed (the message carries ffmpeg's last lines)
     ├── ExportError          a PowerPoint or PDF export failed, or its library is not installed
     └── RenderCancelled      the render was cancelled by the person who asked for it
@@ -37,6 +39,10 @@ class ModelNotFoundError(ImageError):
 
 class VoiceError(RenderError):
     """Narration could not be synthesised."""
+
+
+class VoiceSetupError(VoiceError):
+    """The voice cannot work as configured; retrying or falling back would hide the problem."""
 
 
 class EncodeError(RenderError):

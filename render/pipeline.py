@@ -32,7 +32,7 @@ from .cache import AssetCache, asset_key
 from .captions import Cue, split_cues, time_cues, to_srt, to_vtt
 from .compose import add_caption, compose_slide
 from .encode import EncodeSettings, SegmentJob, Still, encode_audio, encode_segments, join
-from .errors import ImageError, OutputError, RenderError, VoiceError
+from .errors import EncodeError, ImageError, OutputError, RenderError, VoiceError, VoiceSetupError
 from .fonts import INSTALL_HINT, FontSet, font_set
 from .frame import FrameSpec, Resolution
 from .images.base import ImageBackend, ImageRequest, PartialBatchError
@@ -42,14 +42,13 @@ from .output import check_target
 from .progress import ProgressCallback, ProgressEvent, Stage
 from .speech import prepare_for_speech
 from .storyboard import THUMB_WIDTH, storyboard, thumbnail
-from .voice.base import VoiceBackend, VoiceChoice
+from .voice.base import DeckVoice, VoiceBackend, VoiceChoice
 from .voice.espeak import INSTALL_HINT as ESPEAK_HINT
-from .voice.finish import finish_narration
+from .voice.finish import FINISH_VERSION, finish_narration
 
 T = TypeVar("T")
 COMPOSE_VERSION = 1
 SEGMENTS_PER_PROCESS = 3  # one ffmpeg start per few slides; enough processes to fill the cores
-FINISH_VERSION = 1
 
 
 class Transition(StrEnum):
@@ -127,6 +126,7 @@ class Renderer:
             max(1, images.concurrency), thread_name_prefix="deckcast-img"
         )
         self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+        self._voice_slots: dict[tuple[asyncio.AbstractEventLoop, str], asyncio.Semaphore] = {}
 
     def close(self) -> None:
         self._cpu.shutdown(wait=False, cancel_futures=True)
@@ -144,6 +144,14 @@ class Renderer:
         if loop not in self._slots:
             self._slots[loop] = asyncio.Semaphore(self.workers)
         return self._slots[loop]
+
+    def voice_slots(self, backend: VoiceBackend) -> asyncio.Semaphore:
+        """Bounds one voice backend's syntheses in flight (its ``concurrency``: requests to a
+        speech server, espeak-ng processes) across all renders on this loop."""
+        key = (asyncio.get_running_loop(), backend.name)
+        if key not in self._voice_slots:
+            self._voice_slots[key] = asyncio.Semaphore(max(1, backend.concurrency))
+        return self._voice_slots[key]
 
     async def render(
         self,
@@ -263,7 +271,7 @@ class _Job:
     async def run(self) -> RenderResult:
         started = time.perf_counter()
         check_output(self.out)
-        backend, voice, label = self._voice()
+        backend, voice, label = await self._voice()
         texts = [
             prepare_for_speech(slide.narration, self.deck.language) for slide in self.deck.slides
         ]
@@ -561,7 +569,8 @@ class _Job:
 
     # -- narration -------------------------------------------------------------------------
 
-    def _voice(self) -> tuple[VoiceBackend, str | None, str]:
+    async def _voice(self) -> tuple[VoiceBackend, str | None, str]:
+        """The backend and voice to narrate with, checked before any work starts."""
         explicit = self.options.voice or self.deck.voice
         choice = VoiceChoice.parse(explicit or self.options.default_voice)
         backend = self.r.voices.get(choice.backend)
@@ -571,18 +580,50 @@ class _Job:
                 f"unknown voice '{choice}'; voices here: {known} (e.g. espeak:en or silent)"
             )
         if not backend.available():
+            espeak = choice.backend == "espeak"
+            hint = ESPEAK_HINT if espeak else getattr(backend, "setup_hint", "check its settings")
             if explicit or "silent" not in self.r.voices:
-                hint = ESPEAK_HINT if choice.backend == "espeak" else "check its settings"
                 raise VoiceError(
                     f"the voice '{choice}' is not available here: {hint}; or use --voice silent"
                 )
-            self.warnings.append(
-                f"{choice.backend} is not installed, so the video is silent: {ESPEAK_HINT}"
-            )
+            missing = "is not installed" if espeak else "is not set up"
+            self.warnings.append(f"{choice.backend} {missing}, so the video is silent: {hint}")
             return self.r.voices["silent"], None, "silent"
+        if isinstance(backend, DeckVoice):
+            backend, voice = await backend.for_deck(self.deck, choice.name)
+            return backend, voice, f"{choice.backend}:{voice}"
         return backend, choice.name, str(choice)
 
+    def _fallback_voice(self, backend: VoiceBackend) -> VoiceBackend | None:
+        """Who reads a slide that ``backend`` failed to speak: espeak-ng, else silence."""
+        for name in ("espeak", "silent"):
+            fallback = self.r.voices.get(name)
+            if fallback is not None and fallback.name != backend.name and fallback.available():
+                return fallback
+        return None
+
     async def narration(
+        self, i: int, text: str, backend: VoiceBackend, voice: str | None, workdir: Path
+    ) -> tuple[Path, float, str]:
+        """Slide ``i``'s finished narration (path, seconds, cache key): from the cache, or
+        spoken now. A slide that a remote voice fails to speak (after its retries) is read by
+        espeak-ng instead, with a note; a voice that cannot work at all stops the render."""
+        try:
+            return await self._narrate(i, text, backend, voice, workdir)
+        except VoiceSetupError:
+            raise
+        except (VoiceError, EncodeError) as exc:
+            fallback = self._fallback_voice(backend)
+            if fallback is None or backend.name in ("espeak", "silent"):
+                raise
+            reader = "espeak-ng" if fallback.name == "espeak" else "silence"
+            self.warnings.append(
+                f"slide {i + 1}: the {backend.name} voice failed ({_short(exc)}); "
+                f"{reader} was used for this slide instead"
+            )
+            return await self._narrate(i, text, fallback, None, workdir)
+
+    async def _narrate(
         self, i: int, text: str, backend: VoiceBackend, voice: str | None, workdir: Path
     ) -> tuple[Path, float, str]:
         key = asset_key(
@@ -597,9 +638,10 @@ class _Job:
             duration = float(meta["duration"]) if meta else wav_duration(cached)
             self.progress.step(Stage.VOICE, i + 1, message="narration from cache")
             return cached, duration, key
-        async with self.r.process_slots():
-            raw = workdir / f"voice-{i}.raw.wav"
+        raw = workdir / f"voice-{i}.{backend.name}.raw"
+        async with self.r.voice_slots(backend):
             await backend.synthesize(text, voice=voice, language=self.deck.language, out=raw)
+        async with self.r.process_slots():
             with self.cache.writing("narration", key, "wav") as tmp:
                 if backend.name == "silent":
                     os.replace(raw, tmp)

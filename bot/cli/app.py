@@ -45,7 +45,8 @@ def _root(
         stream=sys.stderr,
     )
     if not verbose:
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+        for noisy in ("httpx", "httpx2"):  # the openai client logs every request at INFO
+            logging.getLogger(noisy).setLevel(logging.WARNING)
         logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF font subsetting
     ctx.obj = settings
 

@@ -74,7 +74,12 @@ ResolutionOpt = Annotated[
     Resolution | None, typer.Option("--resolution", help="Frame size [default: 1080p].")
 ]
 VoiceOpt = Annotated[
-    str | None, typer.Option("--voice", help="espeak[:lang] or silent [default: espeak].")
+    str | None,
+    typer.Option(
+        "--voice",
+        help="espeak[:lang], openai[:voice] (OpenAI or DECKCAST_TTS_BASE_URL) or silent "
+        "[default: espeak].",
+    ),
 ]
 ImagesOpt = Annotated[
     str | None, typer.Option("--images", help="Picture backend [default: procedural, offline].")
