@@ -12,7 +12,9 @@ import benchmarks
 
 def main() -> None:
     wanted = set(sys.argv[1:])
-    names = sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if not m.name.startswith("_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(benchmarks.__path__) if not m.name.startswith("_")
+    )
     for name in names:
         if wanted and name not in wanted:
             continue

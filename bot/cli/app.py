@@ -9,7 +9,7 @@ import typer
 from pydantic import ValidationError
 
 from ..settings import Settings
-from . import render_cmd
+from . import plan_cmd, render_cmd, revise_cmd
 from .console import console, print_error
 
 app = typer.Typer(
@@ -45,11 +45,14 @@ def _root(
         stream=sys.stderr,
     )
     if not verbose:
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+        for name in ("httpx", "httpx2"):  # the openai client's HTTP lines, one per request
+            logging.getLogger(name).setLevel(logging.WARNING)
     ctx.obj = settings
 
 
 render_cmd.register(app)
+plan_cmd.register(app)
+revise_cmd.register(app)
 
 
 def main() -> None:
