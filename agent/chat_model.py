@@ -6,6 +6,8 @@ API; only the base URL, the model name and (sometimes) the key differ.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 from langchain_core.language_models import BaseChatModel
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
@@ -53,10 +55,17 @@ def build_chat_model(
 
 
 def model_label(model: BaseChatModel) -> str:
-    """A short name for messages: ``gpt-4o-mini at http://host/v1`` (never the key)."""
+    """A short name for messages: ``gpt-4o-mini at http://host:port/v1``, without the key or
+    any credentials written into the URL."""
     name = getattr(model, "model_name", None) or type(model).__name__
     base = getattr(model, "openai_api_base", None)
-    return f"{name} at {base}" if base else str(name)
+    if not base:
+        return str(name)
+    url = urlsplit(str(base))
+    host = url.hostname or ""
+    if url.port:
+        host = f"{host}:{url.port}"
+    return f"{name} at {urlunsplit((url.scheme, host, url.path, '', ''))}"
 
 
 def model_secret(model: BaseChatModel) -> str | None:

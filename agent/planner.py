@@ -56,6 +56,9 @@ NO_MODEL = (
 )
 
 
+_PROBE = build_deck({"title": "probe", "slides": [{"title": "probe"}]})
+
+
 @dataclass(frozen=True)
 class PlanOptions:
     """Explicit choices from the person or the front-end; they override the request's text."""
@@ -113,6 +116,7 @@ class Planner:
         :class:`ModelUnavailable` and :class:`InvalidModelAnswer`.
         """
         options = options or PlanOptions()
+        self._finish(_PROBE, options)  # a bad option fails now, before any model call
         if outline is not None:
             text = check_text(
                 outline,

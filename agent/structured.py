@@ -201,10 +201,10 @@ class StructuredChat:
                 continue
             except _TRANSIENT as exc:
                 failures += 1
-                reason = self._transient_reason(exc)
+                reason, advice = self._transient_reason(exc)
                 if failures >= self.attempts:
                     raise ModelUnavailable(
-                        f"{reason}, {self.attempts} times in a row; try again in a minute"
+                        f"{reason}, {self.attempts} times in a row; {advice}"
                     ) from None
                 delay = self._delay(failures, exc)
                 log.debug(
@@ -273,15 +273,19 @@ class StructuredChat:
                 delay = max(delay, float(header))
         return min(delay, self.max_backoff)
 
-    def _transient_reason(self, exc: Exception) -> str:
+    def _transient_reason(self, exc: Exception) -> tuple[str, str]:
+        """What went wrong, and what the person can do if it keeps going wrong."""
         if isinstance(exc, openai.RateLimitError):
-            return f"the model server ({self._label}) is rate limiting (HTTP 429)"
+            reason = f"the model server ({self._label}) is rate limiting (HTTP 429)"
+            return reason, "try again in a minute"
         if isinstance(exc, openai.APITimeoutError):
-            return f"the model ({self._label}) did not answer in time"
+            reason = f"the model ({self._label}) did not answer in time"
+            return reason, "try again later, or raise DECKCAST_LLM_TIMEOUT"
         if isinstance(exc, openai.APIConnectionError):
-            return f"cannot reach the model server ({self._label}); is it running?"
+            reason = f"cannot reach the model server ({self._label})"
+            return reason, "is it running, and is OPENAI_BASE_URL right?"
         status = getattr(exc, "status_code", "5xx")
-        return f"the model server ({self._label}) failed (HTTP {status})"
+        return f"the model server ({self._label}) failed (HTTP {status})", "try again in a minute"
 
     def _detail(self, exc: Exception) -> str:
         body = getattr(exc, "body", None)

@@ -116,7 +116,7 @@ async def test_wrong_key_unknown_model_unsupported_method_and_nothing_scripted()
 
 
 async def test_slow_reply_times_the_client_out(fake_openai):
-    fake_openai.script(Reply.prose("late").slow(2.0))
+    fake_openai.script(Reply.prose("late").slow(30))
     with pytest.raises(openai.APITimeoutError):
         await chat(fake_openai, timeout=0.2).ainvoke("x")
 

@@ -75,9 +75,13 @@ async def test_options_override_the_request_and_the_model(fake_openai):
 
 
 async def test_bad_option_is_a_clear_rejection(fake_openai):
-    fake_openai.script(deck_draft(SIX[:2]))
     with pytest.raises(RequestRejected, match="unknown theme 'neon'; choose one of: light"):
         await planner(fake_openai).plan("vaccines", options=PlanOptions(theme="neon"))
+    with pytest.raises(RequestRejected, match="bad option: aspect: Input should be '16:9'"):
+        await planner(fake_openai).plan("vaccines", options=PlanOptions(aspect="4:3"))
+    with pytest.raises(RequestRejected, match="not a language code"):
+        await planner(fake_openai).plan("vaccines", options=PlanOptions(language="Spanish!"))
+    assert fake_openai.exchanges == []  # checked before asking the model
 
 
 async def test_invalid_json_then_valid(fake_openai):
@@ -151,16 +155,16 @@ async def test_rate_limited_every_time_is_model_unavailable(fake_openai):
 
 async def test_timeout_then_success(fake_openai):
     statuses: list[str] = []
-    fake_openai.script(Reply.json(deck_draft(SIX)).slow(2.0), deck_draft(SIX))
-    deck = await planner(fake_openai, timeout=0.3).plan("vaccines", on_status=statuses.append)
+    fake_openai.script(Reply.json(deck_draft(SIX)).slow(30), deck_draft(SIX))
+    deck = await planner(fake_openai, timeout=1.0).plan("vaccines", on_status=statuses.append)
     assert titles(deck) == SIX
     assert statuses == ["the model is busy, retrying (2/3)"]
 
 
 async def test_timeouts_until_the_end_are_model_unavailable(fake_openai):
-    fake_openai.script(*[Reply.json(deck_draft(SIX)).slow(2.0)] * 2)
+    fake_openai.script(*[Reply.json(deck_draft(SIX)).slow(30)] * 2)
     with pytest.raises(ModelUnavailable, match="did not answer in time, 2 times in a row"):
-        await planner(fake_openai, timeout=0.2, attempts=2).plan("vaccines")
+        await planner(fake_openai, timeout=0.5, attempts=2).plan("vaccines")
 
 
 async def test_unreachable_server_is_model_unavailable():
