@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from langchain_core.language_models import BaseChatModel
+
+from agent import build_chat_model
 from render import (
     AssetCache,
     EspeakBackend,
@@ -71,4 +74,17 @@ def build_renderer(settings: Settings, *, images: str | None = None) -> Renderer
         build_voices(settings),
         AssetCache(settings.cache_dir),
         workers=settings.render_workers,
+    )
+
+
+def build_llm(settings: Settings) -> BaseChatModel | None:
+    """The chat model the settings name, or ``None`` when no model is configured."""
+    if not settings.llm_model:
+        return None
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    return build_chat_model(
+        model=settings.llm_model,
+        base_url=settings.openai_base_url,
+        api_key=key,
+        timeout=settings.llm_timeout,
     )

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("DECKCAST_OPENAI_API_KEY", "OPENAI_API_KEY")
     )
+    llm_timeout: float = Field(
+        default=60.0, gt=0, le=3600, description="seconds to wait for one model answer"
+    )
 
     llm_timeout: float = Field(default=60.0, gt=0, description="seconds to wait for the model")
 

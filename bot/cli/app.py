@@ -9,7 +9,7 @@ import typer
 from pydantic import ValidationError
 
 from ..settings import Settings
-from . import export_cmd, render_cmd
+from . import chat_cmd, export_cmd, plan_cmd, render_cmd, revise_cmd
 from .console import console, print_error
 
 app = typer.Typer(
@@ -53,6 +53,9 @@ def _root(
 
 render_cmd.register(app)
 export_cmd.register(app)
+plan_cmd.register(app)
+revise_cmd.register(app)
+chat_cmd.register(app)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
+from agent import AgentError
 from deck import DeckError
 from render import ProgressEvent, RenderError, RenderResult
 from render.export import ExportResult
@@ -35,7 +36,7 @@ def friendly_errors(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
-        except (DeckError, RenderError, BotError) as exc:
+        except (DeckError, RenderError, BotError, AgentError) as exc:
             print_error(str(exc))
             raise typer.Exit(1) from None
         except FileNotFoundError as exc:
@@ -113,3 +114,8 @@ def print_export(result: ExportResult) -> None:
     out.print(f"  exported in {result.seconds:.1f} s")
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+def print_status(message: str) -> None:
+    """A line from the agent while it works or waits ("the model is busy, retrying (2/3)")."""
+    console.print(f"[yellow]…[/] {escape(message)}")
