@@ -22,7 +22,7 @@ class EncodeSettings:
     fps: int
     crf: int = 23
     preset: str = "veryfast"
-    audio_bitrate: str = "96k"
+    audio_bitrate: str = "64k"
     max_bitrate: str | None = None  # caps the video bitrate when a size limit must be met
 
     def video_args(self) -> list[str]:
