@@ -60,8 +60,9 @@ async def measure(fake: Any, count: int, gap: float) -> list[float]:
     for _ in range(count):
         interaction = await fake.slash(fake.alice, "create", attachment=("tides.md", OUTLINE))
         call = await fake.wait_for_call(
-            lambda c, token=interaction.token: c.method == "POST"
-            and c.path.endswith(f"/{token}/callback"),
+            lambda c, token=interaction.token: (
+                c.method == "POST" and c.path.endswith(f"/{token}/callback")
+            ),
             within=10,
         )
         latencies.append(call.at - interaction.sent_at)
@@ -75,8 +76,14 @@ async def one_run(work: Path, count: int) -> dict[str, list[float]]:
     from bot.discord import DeckcastBot, DiscordConfig
     from bot.jobs import JobLimits
     from bot.store import JobState, Store
-    from render import AssetCache, EspeakBackend, ProceduralBackend, Renderer, RenderOptions
-    from render import SilentBackend
+    from render import (
+        AssetCache,
+        EspeakBackend,
+        ProceduralBackend,
+        Renderer,
+        RenderOptions,
+        SilentBackend,
+    )
     from tests.fakes.discord_server import FakeDiscord
 
     fake = await FakeDiscord().start()
@@ -110,11 +117,12 @@ async def one_run(work: Path, count: int) -> dict[str, list[float]]:
             results["idle"] = await measure(fake, count, 0.05)
             await store.set_job_state(job.id, JobState.CANCELLED)
 
-            await fake.slash(
+            big = await fake.slash(
                 fake.alice, "create", attachment=("big.md", big_outline(10).encode())
             )
-            while not await store.jobs_in([JobState.RUNNING]):
-                await asyncio.sleep(0.05)
+            await fake.wait_for_message(
+                lambda m: m["id"] == big.original_id and "Rendering" in m["content"]
+            )
             results["rendering"] = await measure(fake, count, 0.05)
             if not await store.jobs_in([JobState.RUNNING]):
                 print("  note: the render finished before the last interaction")
