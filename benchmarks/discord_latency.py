@@ -134,6 +134,7 @@ async def one_run(work: Path, count: int) -> dict[str, list[float]]:
             renderer.close()
             store.close()
             await fake.close()
+            await asyncio.sleep(0.2)  # let cancelled ffmpeg/espeak processes be reaped
     return results
 
 

@@ -24,6 +24,7 @@ from tests.discord_harness import (
     video_of,
 )
 from tests.fakes.discord_server import EPHEMERAL, MESSAGE_CONTENT_INTENT
+from tests.fakes.openai_chat import edits_reply, plan_reply
 
 ORIGINAL = r"/webhooks/\d+/[^/]+/messages/@original"
 FOLLOWUP = r"/webhooks/\d+/[^/]+"
@@ -132,6 +133,35 @@ async def test_a_thread_message_revises_only_the_changed_slides(tmp_path):
         assert not any("bob" in m["content"] for m in bot_messages)
         status = next(m for m in bot_messages if "Version 2" in m["content"])
         assert "new picture" in status["content"]
+
+
+async def test_free_text_request_and_revision_through_the_model(tmp_path, fake_openai):
+    from agent import Planner, Reviser
+    from deck import EditSlide
+    from tests.agent_helpers import chat_model
+
+    model = chat_model(fake_openai)
+    planned = parse_outline(OUTLINE)
+    simpler = EditSlide(slide=2, bullets=["The moon pulls the sea", "The sea bulges"])
+    fake_openai.script(plan_reply(planned), edits_reply([simpler], "simpler bullets on slide 2"))
+    async with running_bot(
+        tmp_path, planner=Planner(model, backoff=0.01), reviser=Reviser(model, backoff=0.01)
+    ) as h:
+        fake = h.fake
+        await fake.slash(fake.alice, "create", request="why do tides happen", slides=3)
+        await h.video_message()
+        thread = await h.thread()
+        await fake.post(fake.alice, thread["id"], "make slide 2 easier to read")
+        video = await h.video_message(thread["id"], version=2)
+
+        plan, revise = fake_openai.completions
+        assert "why do tides happen" in plan.user_text
+        assert "Make exactly 3 slides." in plan.prompt_text  # the slides: option
+        assert "make slide 2 easier to read" in revise.user_text
+        assert "3 slides (2 from cache)" in video["content"]
+        status = next(m for m in fake.messages_in(thread["id"]) if "Version 2" in m["content"])
+        assert "simpler bullets on slide 2" in status["content"]
+        assert all("test-key" not in str(c.json) for c in fake.calls)
 
 
 @pytest.mark.slow

@@ -131,6 +131,23 @@ async def test_a_later_edit_keeps_the_buttons_unless_told():
     assert [(e.content, e.view) for e in seen] == [("first", ...), ("third", "buttons")]
 
 
+async def test_a_closed_throttle_drops_what_is_not_sent():
+    sent: list[str] = []
+
+    async def apply(edit: Edit) -> None:
+        sent.append(edit.content)
+
+    editor = ThrottledEditor(apply, 0.2)
+    editor.update(Edit("first"))
+    await editor.flush()
+    editor.update(Edit("pending"))  # waits for the interval
+    await editor.close()
+    editor.update(Edit("after close"))
+    await editor.flush()
+    await asyncio.sleep(0.3)
+    assert sent == ["first"]
+
+
 # -- fitting under an upload limit -----------------------------------------------------------
 
 

@@ -85,6 +85,10 @@ class DeckcastBot(discord.Client):
         if resumed:
             log.info("resuming %d render(s) left unfinished by the last run", len(resumed))
 
+    async def close(self) -> None:
+        await self.destinations.close()
+        await super().close()
+
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))
 

@@ -8,7 +8,9 @@ request, when the first video never came). :class:`Destinations` builds the righ
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from typing import Any
 
 import discord
@@ -41,6 +43,7 @@ class Destinations:
         self.config = config
         self.links = links
         self.active = active
+        self._sinks: weakref.WeakSet[DiscordSink] = weakref.WeakSet()
 
     def sink(
         self,
@@ -50,7 +53,7 @@ class Destinations:
         conversation_id: str | None = None,
         heading: str = "Working on it…",
     ) -> DiscordSink:
-        return DiscordSink(
+        sink = DiscordSink(
             outbox,
             owner=owner,
             engine=self.engine,
@@ -61,6 +64,12 @@ class Destinations:
             in_thread=isinstance(outbox.channel, discord.Thread),
             heading=heading,
         )
+        self._sinks.add(sink)
+        return sink
+
+    async def close(self) -> None:
+        """Drop the progress edits not sent yet (the client is shutting down)."""
+        await asyncio.gather(*(sink.editor.close() for sink in list(self._sinks)))
 
     def interaction(self, interaction: discord.Interaction[Any]) -> InteractionOutbox:
         return InteractionOutbox(interaction, lifetime=self.config.token_lifetime)

@@ -51,10 +51,13 @@ class ThrottledEditor:
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
+        self._closed = False
         self.sent = 0
 
     def update(self, edit: Edit) -> None:
         """Want ``edit`` shown; replaces an edit not sent yet (keeping its files)."""
+        if self._closed:
+            return
         if self._pending is not None:
             if edit.view is ...:
                 edit.view = self._pending.view
@@ -75,6 +78,10 @@ class ThrottledEditor:
             await self._idle.wait()
 
     async def close(self) -> None:
+        """Drop what is not sent yet; later updates are ignored."""
+        self._closed = True
+        self._pending = None
+        self._idle.set()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
