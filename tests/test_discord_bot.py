@@ -344,7 +344,7 @@ async def test_a_video_that_cannot_fit_posts_the_storyboard(tmp_path):
         assert note["attachments"][0]["filename"].endswith("storyboard.png")
         assert "ask whoever runs the bot" in note["content"]
         status = await settled(fake, interaction.original_id)
-        assert "too big" in status["content"]
+        assert "upload limit" in status["content"] and "see below" in status["content"]
         assert not [c for c in fake.calls if c.status == 413]
 
 
@@ -364,6 +364,22 @@ async def test_a_failed_render_is_told_in_the_same_message_and_can_be_fixed(tmp_
         video = await h.video_message(thread["id"], version=2)
         _, clean, _ = probe_bytes(video_of(fake, video))
         assert clean
+
+
+async def test_a_video_discord_refuses_is_told_and_can_be_posted_again(tmp_path):
+    async with running_bot(tmp_path) as h:
+        fake = h.fake
+        fake.fail("POST", FOLLOWUP, status=403)  # e.g. the bot may not attach files there
+        interaction = await h.create_from_outline()
+        failed = await fake.wait_for_message(
+            lambda m: m["id"] == interaction.original_id and "⚠️" in m["content"]
+        )
+        assert "could not be posted here" in failed["content"]
+        assert "Missing Permissions" in failed["content"]
+        thread = await h.thread()
+        await fake.post(fake.alice, thread["id"], "render")
+        video = await h.video_message(thread["id"])
+        assert "(3 from cache)" in video["content"]
 
 
 async def test_restart_between_request_and_revision(tmp_path):

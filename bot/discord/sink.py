@@ -19,12 +19,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import Any
 
 import discord
 
 from deck import Deck
-from render import ProgressEvent
+from render import ProgressEvent, RenderError
 
 from ..conversation import ConversationEngine
 from ..errors import BotError
@@ -105,7 +106,6 @@ class DiscordSink:
         self.editor = ThrottledEditor(self._apply, config.edit_interval)
         self.job_id: str | None = None
         self.created = time.time()
-        self.video_messages: list[discord.Message] = []
 
     # -- the ReplySink protocol -----------------------------------------------------------
 
@@ -132,13 +132,31 @@ class DiscordSink:
         self.active.track(update.conversation_id, self)
         self._show(view=cancel_view(update.conversation_id, self.owner))
 
-    async def storyboard(self, path: Any, deck: Deck, version: int) -> None:
+    async def storyboard(self, path: Path, deck: Deck, version: int) -> None:
         self.card.footer = "🖼️ Storyboard attached — the video is on its way."
         self._show(files=[Upload(f"{file_stem(deck.title)}-v{version}-storyboard.png", path=path)])
 
     async def video(self, ready: VideoReady) -> None:
         self.conversation_id = ready.conversation_id
         await self.editor.flush()  # the storyboard and the last progress go out first
+        try:
+            message = await self._post_video(ready)
+        except (RenderError, discord.HTTPException) as exc:
+            log.warning("could not post version %s of %s: %s", ready.version, ready.deck.title, exc)
+            await self.failed(
+                f"version {ready.version} is rendered but could not be posted here ({exc}); "
+                'say "render" in the thread to try again'
+            )
+            return
+        if message is not None and not self.in_thread:
+            await self._open_thread(message, ready.conversation_id, ready.deck.title)
+        self.card.footer = None
+        heading = "Done — the video is below." if message else "Rendered; see below for the file."
+        self._finish(Phase.DONE, heading)
+
+    async def _post_video(self, ready: VideoReady) -> discord.Message | None:
+        """Post the video (a smaller copy when it is over the upload limit); None when even
+        that does not fit (then the storyboard is posted, with how to get the file)."""
         limit = self.outbox.upload_limit
         fitted: VideoReady | None = ready
         if ready.size_bytes > limit:
@@ -150,23 +168,15 @@ class DiscordSink:
             )
             self._show()
             fitted = await self.engine.fit_video(ready, limit, progress=self._fit_progress)
-        message: discord.Message | None = None
         if fitted is None:
             await self._too_big(ready, limit)
-            heading = "The video is too big to post here; see below."
-        else:
-            note = "(a smaller copy, to fit the upload limit)" if fitted is not ready else ""
-            message = await self.outbox.send(
-                video_caption(fitted, note=note),
-                files=[Upload(f"{file_stem(ready.deck.title)}-v{ready.version}.mp4", fitted.video)],
-                view=result_view(ready.conversation_id, self.owner, ready.deck.aspect),
-            )
-            self.video_messages.append(message)
-            heading = "Done — the video is below."
-        if message is not None and not self.in_thread:
-            await self._open_thread(message, ready.conversation_id, ready.deck.title)
-        self.card.footer = None
-        self._finish(Phase.DONE, heading)
+            return None
+        note = "(a smaller copy, to fit the upload limit)" if fitted is not ready else ""
+        return await self.outbox.send(
+            video_caption(fitted, note=note),
+            files=[Upload(f"{file_stem(ready.deck.title)}-v{ready.version}.mp4", fitted.video)],
+            view=result_view(ready.conversation_id, self.owner, ready.deck.aspect),
+        )
 
     async def script(self, markdown: str, deck: Deck, version: int) -> None:
         self.card.note(f"📝 The script of version {version} is attached (a Markdown outline).")

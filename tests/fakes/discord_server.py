@@ -7,8 +7,9 @@ parsed JSON and the bytes of every uploaded file), and lets a test:
 
 - drive the bot: slash commands, button clicks, modal submissions and thread messages are sent
   as gateway events (``INTERACTION_CREATE``, ``MESSAGE_CREATE``);
-- misbehave on purpose: answer chosen requests with a 429 and ``retry_after``, expire an
-  interaction token, reject uploads over the ``attachment_size_limit`` with 413;
+- misbehave on purpose: answer chosen requests with a 429 and ``retry_after`` or any other
+  error, expire an interaction token, reject uploads over the ``attachment_size_limit``
+  with 413;
 - wait for what the bot did (:meth:`wait_for_call`, :meth:`wait_for_message`).
 
 What real Discord does and this fake copies (TESTING.md lists the traps): exact
@@ -91,10 +92,14 @@ class FakeInteraction:
 
 
 @dataclass
-class _RateLimit:
+class _Failure:
+    """Answer the next ``times`` requests matching (method, path regex) with this status."""
+
     method: str
     pattern: str
-    retry_after: float
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
     times: int
 
 
@@ -141,7 +146,7 @@ class FakeDiscord:
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> commands
         self.identifies: list[dict[str, Any]] = []
         self.gateway_frames: list[dict[str, Any]] = []  # what the bot sent on the gateway
-        self._rate_limits: list[_RateLimit] = []
+        self._failures: list[_Failure] = []
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
         self._ready = asyncio.Event()
@@ -240,7 +245,36 @@ class FakeDiscord:
         self, method: str, pattern: str, *, retry_after: float = 0.5, times: int = 1
     ) -> None:
         """Answer the next ``times`` requests matching (method, path regex) with a 429."""
-        self._rate_limits.append(_RateLimit(method, pattern, retry_after, times))
+        self.fail(
+            method,
+            pattern,
+            status=429,
+            body={"message": "You are being rate limited.", "retry_after": retry_after},
+            headers={
+                "Via": "1.1 google",  # discord.py takes a 429 without it for a Cloudflare ban
+                "Retry-After": str(max(1, round(retry_after))),
+                "X-RateLimit-Limit": "5",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset-After": str(retry_after),
+                "X-RateLimit-Bucket": "fake-bucket",
+                "X-RateLimit-Scope": "user",
+            },
+            times=times,
+        )
+
+    def fail(
+        self,
+        method: str,
+        pattern: str,
+        *,
+        status: int,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` requests matching (method, path regex) with ``status``."""
+        body = body or {"message": "Missing Permissions", "code": 50013}
+        self._failures.append(_Failure(method, pattern, status, body, headers or {}, times))
 
     def expire(self, interaction: FakeInteraction) -> None:
         """The interaction's token stops working now (as after 15 minutes)."""
@@ -597,26 +631,11 @@ class FakeDiscord:
         )
         self.calls.append(call)
         try:
-            limited = self._take_rate_limit(call)
-            if limited is not None:
-                call.status = 429
-                return _json(
-                    {
-                        "message": "You are being rate limited.",
-                        "retry_after": limited,
-                        "global": False,
-                    },
-                    status=429,
-                    headers={
-                        "Via": "1.1 google",
-                        "Retry-After": str(max(1, round(limited))),
-                        "X-RateLimit-Limit": "5",
-                        "X-RateLimit-Remaining": "0",
-                        "X-RateLimit-Reset-After": str(limited),
-                        "X-RateLimit-Bucket": "fake-bucket",
-                        "X-RateLimit-Scope": "user",
-                    },
-                )
+            failure = self._take_failure(call)
+            if failure is not None:
+                call.status = failure.status
+                body = {**failure.body, "global": False} if failure.status == 429 else failure.body
+                return _json(body, status=failure.status, headers=failure.headers)
             status, body = self._route(call)
             call.status = status
             if body is None:
@@ -625,11 +644,11 @@ class FakeDiscord:
         finally:
             await self._notify()
 
-    def _take_rate_limit(self, call: Call) -> float | None:
-        for rule in self._rate_limits:
-            if rule.times > 0 and call.matches(rule.method, rule.pattern):
-                rule.times -= 1
-                return rule.retry_after
+    def _take_failure(self, call: Call) -> _Failure | None:
+        for failure in self._failures:
+            if failure.times > 0 and call.matches(failure.method, failure.pattern):
+                failure.times -= 1
+                return failure
         return None
 
     async def _read_body(self, request: web.Request) -> tuple[Any, list[Upload]]:
