@@ -499,3 +499,12 @@ async def test_slash_commands_in_and_out_of_the_thread(tmp_path):
         assert video["attachments"]
         status = await settled(fake, revised.original_id)
         assert "Version 2" in status["content"]
+
+
+async def test_a_development_guild_gets_the_commands_at_once(tmp_path):
+    async with running_bot(tmp_path) as h:
+        assert list(h.fake.commands) == ["global"]
+        h.config = replace(TEST_CONFIG, dev_guild_id=int(h.fake.guild_id))
+        await h.restart()
+        assert [c["name"] for c in h.fake.commands[h.fake.guild_id]] == ["deck"]
+        assert h.fake.calls_to("PUT", rf"/applications/\d+/guilds/{h.fake.guild_id}/commands")

@@ -48,7 +48,7 @@ class DeckcastBot(discord.Client):
         self.engine = engine
         self.config = config
         self.tree = app_commands.CommandTree(self)
-        self.tree.on_error = self._command_error  # type: ignore[method-assign]
+        self.tree.error(self._command_error)
         self.links = Links(engine.store)
         active = ActiveCards()
         deliveries = Deliveries(engine.store)

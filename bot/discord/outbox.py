@@ -54,10 +54,6 @@ class Outbox:
         self.upload_limit = upload_limit
         self.status_id: int | None = None
 
-    @property
-    def channel_id(self) -> int:
-        return int(getattr(self.channel, "id", 0))
-
     async def show(self, edit: Edit) -> None:
         """Create or update the status message."""
         if self.status_id is not None:
