@@ -180,6 +180,10 @@ class RenderWorker:
             workers=settings.render_workers or 1,
         )
 
+    def fetch(self, paths: list[str]) -> dict[str, bytes]:
+        """The bytes of files this worker wrote (for a driver on another machine)."""
+        return {p: Path(p).read_bytes() for p in paths if Path(p).is_file()}
+
     def ping(self) -> dict[str, Any]:
         return {"pid": os.getpid(), "threads": self.renderer.workers}
 

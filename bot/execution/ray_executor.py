@@ -97,6 +97,7 @@ class RayExecutor:
                     if progress is not None:
                         progress(value)
                 else:
+                    await self._bring_back(worker, value)
                     return value
             raise RuntimeError("the render worker ended without a result")
         except asyncio.CancelledError:
@@ -104,6 +105,16 @@ class RayExecutor:
             raise
         finally:
             pool.put_nowait(worker)
+
+    async def _bring_back(self, worker: Any, result: RenderResult) -> None:
+        """Copy the outputs here when the worker ran on another machine (no shared folder)."""
+        wanted = [
+            p for p in (result.video, result.storyboard, result.srt, result.vtt) if p is not None
+        ]
+        missing = [str(p) for p in wanted if not await asyncio.to_thread(Path(p).exists)]
+        if missing:
+            files = await worker.fetch.remote(missing)
+            await asyncio.to_thread(_write_all, files)
 
     async def picture_stats(self) -> list[dict[str, Any]]:
         return [await ref for ref in [s.describe.remote() for s in self.services]]
@@ -135,3 +146,12 @@ class RayExecutor:
     async def close(self) -> None:
         for actor in (*self.workers, *self.services):
             self.ray.kill(actor)
+
+
+def _write_all(files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        target = Path(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.part")
+        partial.write_bytes(data)
+        partial.replace(target)
