@@ -31,6 +31,7 @@ from deck import (
 from render import ProgressCallback, ProgressEvent, Renderer, RenderError, RenderOptions, Stage
 
 from .errors import BotError, UserInputError
+from .execution import Executor, LocalExecutor
 from .fitting import FIT_STEPS, fit_options
 from .intents import HELP_TEXT, Intent, classify
 from .jobs import JobLimits, RenderQueue
@@ -75,11 +76,13 @@ class ConversationEngine:
         videos_dir: Path,
         render_defaults: RenderOptions | None = None,
         limits: JobLimits | None = None,
+        executor: Executor | None = None,
     ) -> None:
         self.store = store
         self.planner = planner
         self.reviser = reviser
-        self.renderer = renderer
+        self.renderer = renderer  # this process's renderer (exports, re-encodes)
+        self.executor = executor or LocalExecutor(renderer)  # where renders run
         self.videos_dir = Path(videos_dir)
         self.render_defaults = render_defaults or RenderOptions()
         self.queue = RenderQueue(store, self._render_job, limits)
@@ -401,7 +404,7 @@ class ConversationEngine:
         events: asyncio.Queue[ProgressEvent | None] = asyncio.Queue()
         pump = asyncio.ensure_future(self._pump(events, sink, job, record.deck))
         try:
-            result = await self.renderer.render(
+            result = await self.executor.render(
                 record.deck, out, self.render_options(job.options), events.put_nowait
             )
         except RenderError as exc:
@@ -471,7 +474,7 @@ class ConversationEngine:
             if options is None:
                 break
             out = ready.video.with_name(f"{ready.video.stem}.{options.resolution}p.mp4")
-            result = await self.renderer.render(ready.deck, out, options, progress)
+            result = await self.executor.render(ready.deck, out, options, progress)
             log.info(
                 "fitting %s under %d bytes: %dp at %s is %d bytes",
                 ready.video.name,
