@@ -9,7 +9,7 @@ import typer
 from pydantic import ValidationError
 
 from ..settings import Settings
-from . import render_cmd
+from . import render_cmd, slack_cmd
 from .console import console, print_error
 
 app = typer.Typer(
@@ -50,6 +50,7 @@ def _root(
 
 
 render_cmd.register(app)
+slack_cmd.register(app)
 
 
 def main() -> None:

@@ -16,6 +16,18 @@ from .outline_files import OutlineFiles
 from .web import SlackWeb
 
 
+class _QuietAboutTheToken(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN from the environment by itself and, as deckcast passes a
+    configured client, warns that the token is unused; that warning is noise here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+BOLT_LOGGER = logging.getLogger("bot.slack.bolt")
+BOLT_LOGGER.addFilter(_QuietAboutTheToken())
+
+
 @dataclass
 class SlackBot:
     """The bolt app and its listeners (``handlers`` holds the per-thread sinks)."""
@@ -49,7 +61,7 @@ def build_app(
         client=client,
         signing_secret=signing_secret or "",
         request_verification_enabled=signing_secret is not None,
-        logger=logging.getLogger("bot.slack.bolt"),
+        logger=BOLT_LOGGER,
         name="deckcast",
     )
     handlers = SlackHandlers(

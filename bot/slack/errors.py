@@ -75,7 +75,7 @@ def explain(method: str, code: str, *, needed: str | None = None, channel: str =
             f"This Slack app is missing the `{scope}` permission. A workspace admin can add it "
             "under OAuth & Permissions → Bot Token Scopes and reinstall the app.",
             f"{method} needs the bot scope '{scope}': add it in the app's OAuth & Permissions "
-            "page (or paste slack-manifest.yaml again) and reinstall the app to the workspace",
+            "page (deckcast slack --manifest lists every scope) and reinstall the app",
         )
     if code == "ratelimited":
         return Problem(

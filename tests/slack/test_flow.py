@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 
 from bot.slack import blocks
+from bot.slack.threads import SlackThread, link
 from bot.store import JobState
+from deck import parse_outline
 
 from .conftest import OUTLINE
 
@@ -156,3 +158,23 @@ async def test_a_retried_event_starts_one_job(world):
     ]
     assert len(started) == 1 and started[0].args["thread_ts"] == mention["ts"]
     assert len([u for u in slack.completed_uploads() if u.filename.endswith(".mp4")]) == 1
+
+
+async def test_a_render_cut_off_by_a_restart_is_delivered_to_its_thread(world):
+    """What a previous process left: a deck whose render was running, linked to a thread."""
+    slack, store = world.slack, world.store
+    root = await world.bot.handlers.web.post("C1", "<@U1> asked for a video")
+    conversation = await store.create_conversation(
+        platform="slack", owner="U1", workspace="T0001", title="Why the sea has tides"
+    )
+    await store.add_version(conversation.id, parse_outline(OUTLINE), "planned")
+    job = await store.add_job(conversation.id, 1, owner="U1", workspace="T0001")
+    assert await store.set_job_state(job.id, JobState.RUNNING, only_from=[JobState.QUEUED])
+    await link(store, SlackThread("C1", root, "U1", "T0001", status_ts=root), conversation.id)
+
+    [resumed] = await world.engine.recover()
+    assert resumed.id == job.id
+    upload = await world.video_upload()
+    assert upload.channel == "C1" and upload.thread_ts == root
+    await slack.wait_for(lambda: "finished after a restart" in slack.messages[("C1", root)].text)
+    assert (await store.job(job.id)).state is JobState.DONE
