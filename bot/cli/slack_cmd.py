@@ -57,4 +57,4 @@ def register(app: typer.Typer) -> None:
 
 
 def _ready(line: str) -> None:
-    console.print(f"[green]✓[/] {line}")
+    console.print(f"[green]✓[/] {line}", soft_wrap=True)

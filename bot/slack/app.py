@@ -16,16 +16,22 @@ from .outline_files import OutlineFiles
 from .web import SlackWeb
 
 
-class _QuietAboutTheToken(logging.Filter):
-    """bolt reads SLACK_BOT_TOKEN from the environment by itself and, as deckcast passes a
-    configured client, warns that the token is unused; that warning is noise here."""
+class _BoltNoise(logging.Filter):
+    """Two of bolt's log lines that do not belong in deckcast's log: the warning that the
+    environment's SLACK_BOT_TOKEN is unused (bolt reads it by itself; deckcast passes a
+    configured client), and the body of a request whose signature failed (it can hold Slack's
+    legacy verification token; :mod:`bot.slack.server` logs the refusal without it). bolt copies
+    this filter to the loggers of its middleware."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
+        message = record.getMessage()
+        return "`token` will be unused" not in message and not message.startswith(
+            "Invalid request signature detected"
+        )
 
 
 BOLT_LOGGER = logging.getLogger("bot.slack.bolt")
-BOLT_LOGGER.addFilter(_QuietAboutTheToken())
+BOLT_LOGGER.addFilter(_BoltNoise())
 
 
 @dataclass

@@ -31,7 +31,11 @@ def http_app(bot: SlackBot, *, path: str = EVENTS_PATH) -> web.Application:
         bolt_request = await to_bolt_request(request)
         bolt_response = await bot.app.async_dispatch(bolt_request)
         if bolt_response.status == 401:
-            log.warning("refused a request to %s: bad or missing Slack signature", path)
+            log.warning(
+                "refused a request from %s: its Slack signature is missing, wrong or too old "
+                "(if Slack itself is refused, check SLACK_SIGNING_SECRET and the clock)",
+                request.remote,
+            )
         return await to_aiohttp_response(bolt_response)
 
     async def health(_request: web.Request) -> web.Response:

@@ -3,6 +3,7 @@ edits, the video uploaded into the thread with files_upload_v2, revisions by rep
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from bot.slack import blocks
@@ -178,3 +179,32 @@ async def test_a_render_cut_off_by_a_restart_is_delivered_to_its_thread(world):
     assert upload.channel == "C1" and upload.thread_ts == root
     await slack.wait_for(lambda: "finished after a restart" in slack.messages[("C1", root)].text)
     assert (await store.job(job.id)).state is JobState.DONE
+
+
+async def test_the_engines_limits_apply_in_slack(world):
+    """One deck rendering per person at a time: a second request waits its turn, politely."""
+    slack, deliver = world.slack, world.deliver
+    world.engine.renderer.render = slow_down(world.engine.renderer.render)
+    await deliver.command(fenced(OUTLINE), user="U1", channel="C1")
+    await slack.wait_for(lambda: slack.calls_of("chat.update"))  # the first is rendering
+    await deliver.command(fenced(OUTLINE), user="U1", channel="C2")
+    second = await slack.wait_for(
+        lambda: [c for c in slack.calls_of("chat.postMessage") if c.args["channel"] == "C2"]
+    )
+    second_ts = second[0].result["ts"]
+    told = await slack.wait_for(
+        lambda: [m for m in world.thread("C2", second_ts) if "already have a video" in m.text]
+    )
+    assert told[0].text.startswith(":warning:")
+    await slack.wait_for(lambda: "could not start" in slack.messages[("C2", second_ts)].text)
+    await world.video_upload()
+    await world.engine.queue.wait_idle()
+    assert len(await world.jobs()) == 1
+
+
+def slow_down(render):
+    async def slower(*args, **kwargs):
+        await asyncio.sleep(0.5)
+        return await render(*args, **kwargs)
+
+    return slower

@@ -3,6 +3,7 @@ requests are refused with 401 before anything runs."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -18,13 +19,17 @@ async def assert_nothing_started(world):
     assert await world.jobs() == []
 
 
-async def test_a_forged_signature_is_refused(world):
+async def test_a_forged_signature_is_refused(world, caplog):
     body = world.deliver.command_body(f"```\n{OUTLINE}```")
-    response = await world.deliver.send(
-        body, "application/x-www-form-urlencoded", secret="not-the-signing-secret"
-    )
+    with caplog.at_level(logging.DEBUG):
+        response = await world.deliver.send(
+            body, "application/x-www-form-urlencoded", secret="not-the-signing-secret"
+        )
     assert response.status == 401
     await assert_nothing_started(world)
+    # The refusal is logged, without the request body (it carries Slack's verification token).
+    assert "refused a request from 127.0.0.1" in caplog.text
+    assert "legacy-verification-token" not in caplog.text
 
 
 async def test_an_unsigned_request_is_refused(world):
