@@ -22,6 +22,7 @@ ManifestOpt = Annotated[
     bool, typer.Option("--manifest", help="Print the Slack app manifest (to create the app).")
 ]
 
+SLACK_EXTRA = ("slack_bolt", "slack_sdk", "aiohttp")
 INSTALL_HINT = "the Slack app needs the slack extra: pip install 'deckcast[slack]'"
 
 
@@ -45,6 +46,8 @@ def register(app: typer.Typer) -> None:
             from ..slack import MANIFEST
             from ..slack.runner import SlackConfig, run_until_signalled
         except ImportError as exc:
+            if (exc.name or "").split(".")[0] not in SLACK_EXTRA:
+                raise
             console.print(f"[bold red]error:[/] {INSTALL_HINT} ({exc.name} is missing)")
             raise typer.Exit(1) from None
         if manifest:
