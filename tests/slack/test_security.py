@@ -3,6 +3,7 @@ requests are refused with 401 before anything runs."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -73,3 +74,13 @@ async def test_http_mode_needs_a_signing_secret(world):
         http_app(unverified)
     with pytest.raises(SlackSetupError, match="SLACK_SIGNING_SECRET is empty"):
         build_app(world.engine, client, signing_secret="  ")
+
+
+async def test_the_request_url_check_of_http_mode_is_answered(world):
+    """Slack checks a new Request URL with a signed url_verification challenge."""
+    challenge = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    body = json.dumps({"token": "legacy", "challenge": challenge, "type": "url_verification"})
+    response = await world.deliver.send(body, "application/json")
+    assert response.status == 200 and response.json() == {"challenge": challenge}
+    forged = await world.deliver.send(body, "application/json", secret="guess")
+    assert forged.status == 401
