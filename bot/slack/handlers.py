@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 # bot messages) is ignored.
 PERSON_SUBTYPES = (None, "file_share", "thread_broadcast")
 
+_HELP = ("", "help", "?")
 USAGE = (
     "Tell me what the video should explain: `/deck how photosynthesis works, 5 slides`, or "
     "mention me with the request. A Markdown outline works too (paste it in a code block, or "
@@ -106,7 +107,7 @@ class SlackHandlers:
         self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond
     ) -> None:
         request = read_message(command.get("text", ""))
-        if request.outline is None and request.text.lower() in ("", "help", "?"):
+        if request.outline is None and request.text.lower() in _HELP:
             await ack(text=USAGE)
             return
         await ack()
@@ -131,35 +132,12 @@ class SlackHandlers:
     ) -> None:
         if self._from_a_bot(event, context):
             return
-        channel, user = event["channel"], event["user"]
         thread_ts = event.get("thread_ts")
-        if thread_ts and (found := await threads.find(self.store, channel, thread_ts)):
+        if thread_ts and (found := await threads.find(self.store, event["channel"], thread_ts)):
             # A mention inside a deck's thread is a reply to that deck.
             await self._reply(found, event, body, context, request)
             return
-        if not await self._first_delivery(body, request):
-            return
-        text = read_message(event.get("text", ""), bot_user=context.bot_user_id)
-        if (
-            text.outline is None
-            and not event.get("files")
-            and text.text.lower() in ("", "help", "?")
-        ):
-            await self._post_quietly(channel, USAGE, thread_ts=thread_ts or event["ts"])
-            return
-        root = thread_ts or event["ts"]
-        try:
-            status_ts = await self.web.post(
-                channel, blocks.started_text(user, text.text), thread_ts=root
-            )
-        except SlackCallFailed as exc:
-            log.error("cannot answer a mention in %s: %s", channel, exc.problem.fix)
-            return
-        thread = SlackThread(channel, root, user, _team(body, event), status_ts)
-        sink = self.sink(thread)
-        text = await self._with_outline_file(text, event, sink)
-        if text is not None:
-            await self._start(thread, text, sink)
+        await self._start_from(event, body, context, request, root=thread_ts or event["ts"])
 
     async def on_message(
         self,
@@ -180,16 +158,38 @@ class SlackHandlers:
                 await self._reply(found, event, body, context, request)
             return
         if event.get("channel_type") == "im":  # a direct message to the bot starts a deck
-            if not await self._first_delivery(body, request):
-                return
-            text = read_message(event.get("text", ""), bot_user=context.bot_user_id)
-            if text.outline is None and not event.get("files") and not text.text:
-                return
-            thread = SlackThread(channel, event["ts"], event["user"], _team(body, event))
-            sink = self.sink(thread)
-            text = await self._with_outline_file(text, event, sink)
-            if text is not None:
-                await self._start(thread, text, sink)
+            await self._start_from(event, body, context, request, root=event["ts"])
+
+    async def _start_from(
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        request: AsyncBoltRequest,
+        *,
+        root: str,
+    ) -> None:
+        """A mention or a direct message that asks for a new deck, answered in ``root``'s
+        thread."""
+        if not await self._first_delivery(body, request):
+            return
+        channel, user = event["channel"], event["user"]
+        text = read_message(event.get("text", ""), bot_user=context.bot_user_id)
+        if text.outline is None and not event.get("files") and text.text.lower() in _HELP:
+            await self._post_quietly(channel, USAGE, thread_ts=root)
+            return
+        try:
+            status_ts = await self.web.post(
+                channel, blocks.started_text(user, text.text), thread_ts=root
+            )
+        except SlackCallFailed as exc:
+            log.error("cannot answer %s in %s: %s", user, channel, exc.problem.fix)
+            return
+        thread = SlackThread(channel, root, user, _team(body, event), status_ts)
+        sink = self.sink(thread)
+        with_file = await self._with_outline_file(text, event, sink)
+        if with_file is not None:
+            await self._start(thread, with_file, sink)
 
     async def _reply(
         self,
@@ -203,8 +203,14 @@ class SlackHandlers:
         user = event.get("user", "")
         admin = user in self.admins
         if user != thread.owner and not admin:
-            log.debug("ignoring %s in the thread of %s's deck", user, thread.owner)
-            return
+            if event.get("type") == "app_mention" and await self._first_delivery(body, request):
+                await self._ephemeral(
+                    thread.channel,
+                    user,
+                    f"Only <@{thread.owner}> can change this video; start your own with /deck.",
+                    thread_ts=thread.thread_ts,
+                )
+            return  # anyone else's messages in the thread are not for deckcast
         if not await self._first_delivery(body, request):
             return
         sink = self.sink(thread, conversation_id)

@@ -140,6 +140,14 @@ async def test_only_the_requester_is_heard_in_the_thread_and_bots_never(world):
     new = slack.calls[calls:]
     assert [c.method for c in new] == ["chat.postMessage"]
     assert len(await world.jobs()) == 1
+    # Someone else who mentions deckcast in the thread is told, privately, whose deck it is.
+    await deliver.event(
+        deliver.message("<@UBOT> simpler", user="U2", thread_ts=root_ts, kind="app_mention")
+    )
+    [hint] = await slack.wait_for(lambda: slack.calls_of("chat.postEphemeral"))
+    assert hint.args["user"] == "U2" and hint.args["thread_ts"] == root_ts
+    assert "Only <@U1> can change this video" in hint.args["text"]
+    assert len(await world.jobs()) == 1
 
 
 async def test_a_retried_event_starts_one_job(world):
