@@ -130,4 +130,5 @@ async def test_a_direct_message_starts_a_deck(world):
     assert upload.channel == "D1" and upload.thread_ts == dm["ts"]
     status = world.slack.calls_of("chat.postMessage")[0]
     assert status.args["thread_ts"] == dm["ts"] and "asked for a video" in status.args["text"]
-    assert "Version 1 is ready" in world.slack.messages[("D1", status.result["ts"])].text
+    key = ("D1", status.result["ts"])
+    await world.slack.wait_for(lambda: "Version 1 is ready" in world.slack.messages[key].text)
