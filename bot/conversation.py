@@ -32,7 +32,7 @@ from render import ProgressEvent, Renderer, RenderError, RenderOptions, Stage
 
 from .errors import BotError, UserInputError
 from .intents import HELP_TEXT, Intent, classify
-from .jobs import JobLimits, RenderQueue, UserBusy
+from .jobs import JobLimits, RenderQueue
 from .replies import JobUpdate, ReplySink, VideoReady
 from .store import ConversationRecord, JobRecord, JobState, Store
 
@@ -133,24 +133,17 @@ class ConversationEngine:
             conversation.id, "assistant", f"planned {len(deck.slides)} slides"
         )
         await sink.planned(deck, version)
-        await self._queue_render(conversation.id, version, sink)
+        try:
+            await self._queue_render(conversation.id, version, sink)
+        except BotError as exc:  # the queue filled up while the model was planning
+            await sink.failed(f'{exc}. Your deck is saved: say "render" to try again.')
         return await self.store.conversation(conversation.id)
 
     async def queue_check(self, msg: Incoming, conversation_id: str | None = None) -> None:
         """Refuse early (before any model call) when the queue would refuse the render."""
-        active = await self.store.jobs_in(
-            (JobState.QUEUED, JobState.RUNNING), workspace=msg.workspace
+        await self.queue.check(
+            owner=msg.user, workspace=msg.workspace, conversation_id=conversation_id
         )
-        others = {
-            j.conversation_id
-            for j in active
-            if j.owner == msg.user and j.conversation_id != conversation_id
-        }
-        if len(others) >= self.queue.limits.per_user:
-            raise UserBusy(
-                "you already have a video in the works; wait for it to finish (or cancel it) "
-                "before starting another"
-            )
 
     # -- later messages -------------------------------------------------------------------
 

@@ -54,6 +54,7 @@ class RenderQueue:
         self.limits = limits or JobLimits()
         self._pending: list[JobRecord] = []
         self._running: dict[str, tuple[JobRecord, asyncio.Task[None]]] = {}  # by conversation
+        self._starting: set[str] = set()  # conversations whose job is being marked running
         self._wakeup = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -75,36 +76,7 @@ class RenderQueue:
     ) -> JobRecord:
         """Queue a render of ``version``; raises :class:`UserBusy` / :class:`QueueFull`."""
         async with self._admission:
-            active = await self.store.jobs_in(ACTIVE, workspace=workspace)
-            others = {
-                j.conversation_id
-                for j in active
-                if j.owner == owner and j.conversation_id != conversation_id
-            }
-            if len(others) >= self.limits.per_user:
-                raise UserBusy(
-                    "you already have a video in the works; wait for it to finish (or cancel it) "
-                    "before starting another"
-                )
-            same = [
-                j
-                for j in active
-                if j.conversation_id == conversation_id and j.state is JobState.QUEUED
-            ]
-            if len(active) - len(same) >= self.limits.per_workspace:
-                minutes = max(
-                    1,
-                    round(
-                        len(active)
-                        * self.limits.typical_render_seconds
-                        / max(1, self.limits.concurrent)
-                        / 60
-                    ),
-                )
-                raise QueueFull(
-                    f"the render queue is full ({len(active)} videos waiting or rendering); "
-                    f"please try again in about {minutes} minute{'s' if minutes != 1 else ''}"
-                )
+            await self.check(owner=owner, workspace=workspace, conversation_id=conversation_id)
             job = await self.store.add_job(
                 conversation_id, version, owner=owner, workspace=workspace, options=options
             )
@@ -112,6 +84,34 @@ class RenderQueue:
             self._pending.append(job)
         self._kick()
         return job
+
+    async def check(
+        self, *, owner: str, workspace: str, conversation_id: str | None = None
+    ) -> None:
+        """Raise :class:`UserBusy` or :class:`QueueFull` if a render for ``owner`` in
+        ``workspace`` would be refused now (a newer version of the same conversation is not
+        counted against either limit: it replaces the queued one)."""
+        active = await self.store.jobs_in(ACTIVE, workspace=workspace)
+        others = {
+            j.conversation_id
+            for j in active
+            if j.owner == owner and j.conversation_id != conversation_id
+        }
+        if len(others) >= self.limits.per_user:
+            raise UserBusy(
+                "you already have a video in the works; wait for it to finish (or cancel it) "
+                "before starting another"
+            )
+        same = [
+            j for j in active if j.conversation_id == conversation_id and j.state is JobState.QUEUED
+        ]
+        if len(active) - len(same) >= self.limits.per_workspace:
+            per_slot = self.limits.typical_render_seconds / max(1, self.limits.concurrent)
+            minutes = max(1, round(len(active) * per_slot / 60))
+            raise QueueFull(
+                f"the render queue is full ({len(active)} videos waiting or rendering); "
+                f"please try again in about {minutes} minute{'s' if minutes != 1 else ''}"
+            )
 
     async def recover(self) -> list[JobRecord]:
         """Queue again every job left queued or running by a previous process."""
@@ -145,8 +145,10 @@ class RenderQueue:
         return conversation_id in self._running
 
     def busy(self, conversation_id: str) -> bool:
-        return self.is_running(conversation_id) or any(
-            j.conversation_id == conversation_id for j in self._pending
+        return (
+            self.is_running(conversation_id)
+            or conversation_id in self._starting
+            or any(j.conversation_id == conversation_id for j in self._pending)
         )
 
     async def cancel(self, conversation_id: str) -> bool:
@@ -191,7 +193,7 @@ class RenderQueue:
 
     def _update_idle(self) -> None:
         self._changed.set()
-        if self._pending or self._running:
+        if self._pending or self._running or self._starting:
             self._idle.clear()
         else:
             self._idle.set()
@@ -199,20 +201,29 @@ class RenderQueue:
     async def _dispatch(self) -> None:
         while not self._closed:
             self._wakeup.clear()
-            while len(self._running) < max(1, self.limits.concurrent):
+            while len(self._running) + len(self._starting) < max(1, self.limits.concurrent):
                 job = next(
-                    (j for j in self._pending if j.conversation_id not in self._running), None
+                    (
+                        j
+                        for j in self._pending
+                        if j.conversation_id not in self._running
+                        and j.conversation_id not in self._starting
+                    ),
+                    None,
                 )
                 if job is None:
                     break
                 self._pending.remove(job)
-                started = await self.store.set_job_state(
-                    job.id, JobState.RUNNING, only_from=[JobState.QUEUED]
-                )
-                if not started:  # superseded or cancelled meanwhile
-                    continue
-                task = asyncio.ensure_future(self._run(job))
-                self._running[job.conversation_id] = (job, task)
+                self._starting.add(job.conversation_id)
+                try:
+                    started = await self.store.set_job_state(
+                        job.id, JobState.RUNNING, only_from=[JobState.QUEUED]
+                    )
+                    if started:  # (not superseded or cancelled meanwhile)
+                        task = asyncio.ensure_future(self._run(job))
+                        self._running[job.conversation_id] = (job, task)
+                finally:
+                    self._starting.discard(job.conversation_id)
             self._update_idle()
             if not self._pending and not self._running:
                 return

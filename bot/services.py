@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent import Planner, Reviser, build_chat_model
+from agent import Planner, Reviser, StructuredChat
 from render import Renderer, RenderOptions
 
-from .backends import build_renderer
+from .backends import build_llm, build_renderer
 from .conversation import ConversationEngine
 from .jobs import JobLimits
 from .settings import Settings
@@ -38,19 +38,14 @@ class Services:
     ) -> Services:
         store = await Store.open(settings.database_url)
         renderer = build_renderer(settings, images=images)
-        model = None
-        if settings.llm_model:
-            key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-            model = build_chat_model(
-                model=settings.llm_model,
-                base_url=settings.openai_base_url,
-                api_key=key,
-                timeout=settings.llm_timeout,
-            )
+        model = build_llm(settings)
+        # One StructuredChat for both: the planner and the reviser share what answer format
+        # the server turned out to support.
+        chat = StructuredChat(model) if model is not None else None
         engine = ConversationEngine(
             store,
-            Planner(model),
-            Reviser(model),
+            Planner(chat),
+            Reviser(chat),
             renderer,
             videos_dir=videos_dir or settings.videos_dir,
             render_defaults=render_defaults(settings),

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("DECKCAST_OPENAI_API_KEY", "OPENAI_API_KEY")
     )
+    llm_timeout: float = Field(
+        default=60.0, gt=0, le=3600, description="seconds to wait for one model answer"
+    )
 
     llm_timeout: float = Field(default=60.0, gt=0, description="seconds to wait for the model")
 
@@ -70,6 +73,35 @@ class Settings(BaseSettings):
     queue_per_workspace: int = Field(
         default=10, ge=1, description="jobs queued per guild/workspace"
     )
+
+    # Speech through the OpenAI API or any OpenAI-compatible TTS server (--voice openai:<voice>)
+    tts_base_url: str | None = Field(
+        default=None,
+        description="speech server, e.g. http://localhost:8880/v1 for a local Kokoro or Piper "
+        "server [default: DECKCAST_OPENAI_BASE_URL, else OpenAI]",
+    )
+    tts_api_key: SecretStr | None = Field(
+        default=None, description="key for the speech server [default: the OpenAI key]"
+    )
+    tts_model: str = Field(default="gpt-4o-mini-tts", description="speech model")
+    tts_voice: str = Field(
+        default="alloy", description="voice when none is named and the language picks none"
+    )
+    tts_voices: dict[str, str] = Field(
+        default_factory=dict,
+        description='voice per deck language, JSON: {"en": "coral", "fr": "ff_siwis"}',
+    )
+    tts_style: str = Field(
+        default="auto",
+        description="speaking style sent to models that take one: auto (from the deck's "
+        "theme), your own sentence, or empty for none",
+    )
+    tts_format: Literal["wav", "mp3", "flac", "opus", "aac", "pcm"] = Field(
+        default="wav", description="audio format asked of the speech server"
+    )
+    tts_concurrency: int = Field(default=4, ge=1, le=64, description="speech requests at once")
+    tts_retries: int = Field(default=4, ge=0, le=10, description="retries on 429/5xx/timeouts")
+    tts_timeout: float = Field(default=60.0, gt=0, description="seconds per speech request")
 
     # Slack (deckcast slack): Socket Mode when the app token is set, else HTTP mode on a port
     slack_bot_token: SecretStr | None = Field(

@@ -143,8 +143,8 @@ async def chat(
     err: Console | None = None,
 ) -> int:
     """Run a terminal conversation until EOF or "quit"; returns an exit code."""
-    out = out or Console(highlight=False)
-    err = err or Console(stderr=True, highlight=False)
+    out = out or Console(highlight=False, soft_wrap=True)
+    err = err or Console(stderr=True, highlight=False, soft_wrap=True)
     sink = TerminalSink(out, err)
     user = getpass.getuser()
     conversation_id: str | None = None

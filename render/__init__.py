@@ -13,6 +13,7 @@ from .errors import (
     RenderCancelled,
     RenderError,
     VoiceError,
+    VoiceSetupError,
 )
 from .frame import FrameSpec, Resolution
 from .images.base import ImageBackend, ImageRequest, PartialBatchError
@@ -21,6 +22,7 @@ from .pipeline import Renderer, RenderOptions, RenderResult, SlideTiming, Transi
 from .progress import ProgressCallback, ProgressEvent, Stage
 from .voice.base import VoiceBackend, VoiceChoice
 from .voice.espeak import EspeakBackend
+from .voice.openai_speech import OpenAISpeechBackend
 from .voice.silent import SilentBackend
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "ImageError",
     "ImageRequest",
     "ModelNotFoundError",
+    "OpenAISpeechBackend",
     "OutputError",
     "PartialBatchError",
     "ProceduralBackend",
@@ -50,6 +53,7 @@ __all__ = [
     "VoiceBackend",
     "VoiceChoice",
     "VoiceError",
+    "VoiceSetupError",
     "asset_key",
     "check_output",
 ]

@@ -26,8 +26,21 @@ CAPTION_SCRIM: RGB = (0, 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
+class PlacedLine:
+    """One line of text as drawn: where its baseline starts, in frame pixels."""
+
+    x: int
+    baseline: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class TextBlock:
-    """One block of text on a frame: its allotted box and the box its pixels occupy."""
+    """One block of text on a frame: its allotted box and the box its pixels occupy.
+
+    ``setting`` (font, size, line pitch, indent), ``lines`` and ``markers`` (the bullet dots'
+    boxes) say exactly how it was drawn, so that exporters can set the same text as text.
+    """
 
     kind: str  # "title" | "body" | "caption"
     box: Box
@@ -35,6 +48,19 @@ class TextBlock:
     color: RGB
     text: str
     size: int
+    setting: SetText | None = None
+    lines: tuple[PlacedLine, ...] = ()
+    markers: tuple[Box, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """A scrim laid over the picture behind text, ``opacity`` chosen for AA contrast."""
+
+    box: Box
+    color: RGB
+    opacity: float
+    radius: int
 
 
 @dataclass
@@ -43,6 +69,8 @@ class ComposedFrame:
     blocks: list[TextBlock]
     underlay: Image.Image | None = None  # the frame before text was drawn (kept on request)
     missing_glyphs: set[str] = field(default_factory=set)
+    panel: Panel | None = None
+    rule: Box | None = None  # the accent bar above the title, if the layout has one
 
 
 def fit_picture(picture: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -70,10 +98,16 @@ def compose_slide(
     canvas = Image.new("RGB", spec.size, palette.background)
     canvas.paste(fit_picture(picture, box_size(r.image)), r.image[:2])
     text_color = hex_to_rgb(palette.text)
+    panel: Panel | None = None
+    rule: Box | None = None
     if r.panel is not None:
-        _draw_panel(canvas, r.panel, text_color, hex_to_rgb(palette.surface), radius=r.margin // 3)
+        surface = hex_to_rgb(palette.surface)
+        radius = r.margin // 3
+        opacity = _draw_panel(canvas, r.panel, text_color, surface, radius=radius)
+        panel = Panel(r.panel, surface, opacity, radius)
     elif layout is Layout.IMAGE_BULLETS:
-        _draw_rule(canvas, r, hex_to_rgb(palette.accent))
+        rule = rule_box(r)
+        ImageDraw.Draw(canvas).rectangle(rule, fill=hex_to_rgb(palette.accent))
     underlay = canvas.copy() if keep_underlay else None
 
     draw = ImageDraw.Draw(canvas)
@@ -85,9 +119,11 @@ def compose_slide(
         title = _fit(
             fonts, slide.title, r.title, bold=True, sizes=(0.085 * s, 0.04 * s), missing=missing
         )
-        title_bounds = _draw_lines(draw, title, r.title, text_color, align="left")
+        title_bounds, lines = _draw_lines(draw, title, r.title, text_color, align="left")
         blocks.append(
-            TextBlock("title", r.title, title_bounds, text_color, slide.title, title.size)
+            TextBlock(
+                "title", r.title, title_bounds, text_color, slide.title, title.size, title, lines
+            )
         )
         if slide.bullets and r.body is not None:
             body_box = (
@@ -99,9 +135,21 @@ def compose_slide(
             body = _fit_bullets(
                 fonts, slide.bullets, body_box, sizes=(0.058 * s, 0.03 * s), missing=missing
             )
-            bounds = _draw_bullets(draw, body, body_box, text_color, hex_to_rgb(palette.accent))
+            bounds, lines, markers = _draw_bullets(
+                draw, body, body_box, text_color, hex_to_rgb(palette.accent)
+            )
             blocks.append(
-                TextBlock("body", body_box, bounds, text_color, "\n".join(slide.bullets), body.size)
+                TextBlock(
+                    "body",
+                    body_box,
+                    bounds,
+                    text_color,
+                    "\n".join(slide.bullets),
+                    body.size,
+                    body,
+                    lines,
+                    markers,
+                )
             )
     elif layout is Layout.TITLE:
         subtitle = " · ".join(slide.bullets)
@@ -119,22 +167,28 @@ def compose_slide(
         assert r.panel is not None
         top = r.panel[1] + (r.panel[3] - r.panel[1] - total) // 2
         title_box = (r.title[0], top, r.title[2], top + title.height)
-        title_bounds = _draw_lines(draw, title, title_box, text_color, align="center")
+        title_bounds, lines = _draw_lines(draw, title, title_box, text_color, align="center")
         blocks.append(
-            TextBlock("title", title_box, title_bounds, text_color, slide.title, title.size)
+            TextBlock(
+                "title", title_box, title_bounds, text_color, slide.title, title.size, title, lines
+            )
         )
         if sub is not None:
             sub_box = (r.title[0], title_box[3] + gap, r.title[2], title_box[3] + gap + sub.height)
-            bounds = _draw_lines(draw, sub, sub_box, text_color, align="center")
-            blocks.append(TextBlock("body", sub_box, bounds, text_color, subtitle, sub.size))
+            bounds, lines = _draw_lines(draw, sub, sub_box, text_color, align="center")
+            blocks.append(
+                TextBlock("body", sub_box, bounds, text_color, subtitle, sub.size, sub, lines)
+            )
     else:
         caption = " · ".join(slide.bullets)
         title = _fit(
             fonts, slide.title, r.title, bold=True, sizes=(0.075 * s, 0.04 * s), missing=missing
         )
-        title_bounds = _draw_lines(draw, title, r.title, text_color, align="left")
+        title_bounds, lines = _draw_lines(draw, title, r.title, text_color, align="left")
         blocks.append(
-            TextBlock("title", r.title, title_bounds, text_color, slide.title, title.size)
+            TextBlock(
+                "title", r.title, title_bounds, text_color, slide.title, title.size, title, lines
+            )
         )
         if caption and r.body is not None:
             body_box = (
@@ -146,9 +200,11 @@ def compose_slide(
             body = _fit(
                 fonts, caption, body_box, bold=False, sizes=(0.048 * s, 0.028 * s), missing=missing
             )
-            bounds = _draw_lines(draw, body, body_box, text_color, align="left")
-            blocks.append(TextBlock("body", body_box, bounds, text_color, caption, body.size))
-    return ComposedFrame(canvas, blocks, underlay, missing)
+            bounds, lines = _draw_lines(draw, body, body_box, text_color, align="left")
+            blocks.append(
+                TextBlock("body", body_box, bounds, text_color, caption, body.size, body, lines)
+            )
+    return ComposedFrame(canvas, blocks, underlay, missing, panel, rule)
 
 
 def add_caption(
@@ -171,8 +227,10 @@ def add_caption(
     )
     top = box[1] + (box[3] - box[1] - fitted.height) // 2
     centred = (box[0], top, box[2], top + fitted.height)
-    bounds = _draw_lines(ImageDraw.Draw(canvas), fitted, centred, CAPTION_TEXT, align="center")
-    block = TextBlock("caption", centred, bounds, CAPTION_TEXT, text, fitted.size)
+    bounds, lines = _draw_lines(
+        ImageDraw.Draw(canvas), fitted, centred, CAPTION_TEXT, align="center"
+    )
+    block = TextBlock("caption", centred, bounds, CAPTION_TEXT, text, fitted.size, fitted, lines)
     return ComposedFrame(canvas, [block], underlay, missing)
 
 
@@ -216,52 +274,59 @@ def _fit_bullets(
 
 def _draw_lines(
     draw: ImageDraw.ImageDraw, text: SetText, box: Box, color: RGB, *, align: str
-) -> Box:
-    """Draw ``text`` from the top of ``box``; return the box its glyphs occupy."""
+) -> tuple[Box, tuple[PlacedLine, ...]]:
+    """Draw ``text`` from the top of ``box``; return the box its glyphs occupy and the lines."""
     y = box[1]
     x0, y0, x1, y1 = box[2], box[3], box[0], box[1]
+    placed: list[PlacedLine] = []
     for paragraph in text.paragraphs:
         for line in paragraph:
             width = text.font.getlength(line)
             x = box[0] if align == "left" else box[0] + int((box[2] - box[0] - width) // 2)
             draw.text((x, y + text.ascent), line, font=text.font, fill=color, anchor="ls")
+            placed.append(PlacedLine(x, y + text.ascent, line))
             bbox = draw.textbbox((x, y + text.ascent), line, font=text.font, anchor="ls")
             x0, y0, x1, y1 = min(x0, bbox[0]), min(y0, bbox[1]), max(x1, bbox[2]), max(y1, bbox[3])
             y += text.line_height
         y += text.paragraph_gap
     if x0 > x1:
-        return (box[0], box[1], box[0], box[1])
-    return (int(x0), int(y0), int(x1), int(y1))
+        return (box[0], box[1], box[0], box[1]), tuple(placed)
+    return (int(x0), int(y0), int(x1), int(y1)), tuple(placed)
 
 
 def _draw_bullets(
     draw: ImageDraw.ImageDraw, text: SetText, box: Box, color: RGB, accent: RGB
-) -> Box:
+) -> tuple[Box, tuple[PlacedLine, ...], tuple[Box, ...]]:
     y = box[1]
     x0, y0, x1, y1 = box[2], box[3], box[0], box[1]
     radius = max(2, text.size // 7)
+    placed: list[PlacedLine] = []
+    markers: list[Box] = []
     for paragraph in text.paragraphs:
         # The marker: a dot centred on the first line's x-height.
         cy = y + text.ascent - text.size * 0.36
         cx = box[0] + radius
         draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=accent)
+        markers.append((int(cx - radius), round(cy - radius), int(cx + radius), round(cy + radius)))
         x0, y0 = min(x0, int(cx - radius)), min(y0, int(cy - radius))
         for line in paragraph:
             origin = (box[0] + text.indent, y + text.ascent)
             draw.text(origin, line, font=text.font, fill=color, anchor="ls")
+            placed.append(PlacedLine(*origin, line))
             bbox = draw.textbbox(origin, line, font=text.font, anchor="ls")
             x0, y0, x1, y1 = min(x0, bbox[0]), min(y0, bbox[1]), max(x1, bbox[2]), max(y1, bbox[3])
             y += text.line_height
         y += text.paragraph_gap
     if x0 > x1:
-        return (box[0], box[1], box[0], box[1])
-    return (int(x0), int(y0), int(x1), int(y1))
+        return (box[0], box[1], box[0], box[1]), tuple(placed), tuple(markers)
+    return (int(x0), int(y0), int(x1), int(y1)), tuple(placed), tuple(markers)
 
 
 def _draw_panel(
     canvas: Image.Image, box: Box, text: RGB, panel: RGB, *, radius: int, minimum: float = 0.55
-) -> None:
-    """Lay a ``panel``-coloured scrim over ``box``, just opaque enough for AA contrast."""
+) -> float:
+    """Lay a ``panel``-coloured scrim over ``box``, just opaque enough for AA contrast; return
+    the opacity used."""
     region = canvas.crop(box)
     pixels = np.asarray(
         region.resize((max(1, region.width // 4), max(1, region.height // 4)), Image.Resampling.BOX)
@@ -281,11 +346,12 @@ def _draw_panel(
     )
     region.paste(blended, (0, 0), mask)
     canvas.paste(region, box[:2])
+    return alpha
 
 
-def _draw_rule(canvas: Image.Image, r: Regions, accent: RGB) -> None:
-    """A short accent bar above the title in the text area, purely decorative."""
-    draw = ImageDraw.Draw(canvas)
+def rule_box(r: Regions) -> Box:
+    """The short accent bar above the title in the text area (purely decorative); like
+    ``ImageDraw.rectangle``, the box includes its right and bottom edges."""
     x, y = r.title[0], r.title[1] - max(4, r.margin // 2)
     width, height = max(24, r.margin), max(3, r.margin // 10)
-    draw.rectangle((x, y, x + width, y + height), fill=accent)
+    return (x, y, x + width, y + height)

@@ -22,7 +22,7 @@ class EncodeSettings:
     fps: int
     crf: int = 23
     preset: str = "veryfast"
-    audio_bitrate: str = "96k"
+    audio_bitrate: str = "64k"
     max_bitrate: str | None = None  # caps the video bitrate when a size limit must be met
 
     def video_args(self) -> list[str]:
@@ -61,47 +61,51 @@ class Still:
     frames: int
 
 
-async def encode_segment(
-    stills: list[Still], out: Path, settings: EncodeSettings, *, fade_to: Still | None = None
-) -> None:
-    """Encode ``stills`` one after another into a video-only segment at ``out``. With
-    ``fade_to``, the segment's last ``fade_to.frames`` frames cross-fade into that picture."""
+@dataclass(frozen=True, slots=True)
+class SegmentJob:
+    """One slide's segment: ``stills`` one after another, optionally cross-fading (over its
+    last ``fade_to.frames`` frames) into the next slide's first picture."""
+
+    stills: list[Still]
+    out: Path
+    fade_to: Still | None = None
+
+
+async def encode_segments(jobs: list[SegmentJob], settings: EncodeSettings) -> None:
+    """Encode several video-only segments in one ffmpeg process (one filter graph and one
+    output per segment): one process start, and its encoders run side by side."""
     inputs: list[str] = []
-    chains: list[str] = []
-    labels: list[str] = []
-    for i, still in enumerate(stills):
-        inputs += ["-framerate", str(settings.fps), "-i", str(still.path)]
-        chains.append(f"[{i}:v]{_hold(still.frames, settings.fps)}[s{i}]")
-        labels.append(f"[s{i}]")
-    graph = ";".join(chains)
-    joined = labels[0]
-    if len(stills) > 1:
-        graph += (
-            ";"
-            + "".join(labels)
-            + f"concat=n={len(stills)}:v=1:a=0,settb=1/{settings.fps},setpts=N[cat]"
-        )
-        joined = "[cat]"
-    if fade_to is not None:
-        n = len(stills)
-        total = sum(s.frames for s in stills)
-        inputs += ["-framerate", str(settings.fps), "-i", str(fade_to.path)]
-        graph += (
-            f";[{n}:v]{_hold(fade_to.frames, settings.fps)}[next]"
-            f";{joined}[next]xfade=transition=fade:duration={fade_to.frames / settings.fps}"
-            f":offset={(total - fade_to.frames) / settings.fps}[faded]"
-        )
-        joined = "[faded]"
-        frames = total
-    else:
-        frames = sum(s.frames for s in stills)
-    await run_ffmpeg(
-        [
-            "-v",
-            "error",
-            *inputs,
-            "-filter_complex",
-            graph,
+    graphs: list[str] = []
+    outputs: list[str] = []
+    index = 0
+    for n, job in enumerate(jobs):
+        chains: list[str] = []
+        labels: list[str] = []
+        for still in job.stills:
+            inputs += ["-framerate", str(settings.fps), "-i", str(still.path)]
+            chains.append(f"[{index}:v]{_hold(still.frames, settings.fps)}[j{n}s{len(labels)}]")
+            labels.append(f"[j{n}s{len(labels)}]")
+            index += 1
+        frames = sum(s.frames for s in job.stills)
+        joined = labels[0]
+        if len(labels) > 1:
+            chains.append(
+                "".join(labels)
+                + f"concat=n={len(labels)}:v=1:a=0,settb=1/{settings.fps},setpts=N[j{n}cat]"
+            )
+            joined = f"[j{n}cat]"
+        if job.fade_to is not None:
+            inputs += ["-framerate", str(settings.fps), "-i", str(job.fade_to.path)]
+            chains.append(f"[{index}:v]{_hold(job.fade_to.frames, settings.fps)}[j{n}next]")
+            index += 1
+            duration = job.fade_to.frames / settings.fps
+            offset = (frames - job.fade_to.frames) / settings.fps
+            chains.append(
+                f"{joined}[j{n}next]xfade=transition=fade:duration={duration}:offset={offset}[j{n}fade]"
+            )
+            joined = f"[j{n}fade]"
+        graphs.append(";".join(chains))
+        outputs += [
             "-map",
             joined,
             "-frames:v",
@@ -110,10 +114,19 @@ async def encode_segment(
             "-an",
             "-f",
             "mp4",
-            str(out),
-        ],
-        what="encoding a slide",
+            str(job.out),
+        ]
+    await run_ffmpeg(
+        ["-v", "error", *inputs, "-filter_complex", ";".join(graphs), *outputs],
+        what="encoding slides",
     )
+
+
+async def encode_segment(
+    stills: list[Still], out: Path, settings: EncodeSettings, *, fade_to: Still | None = None
+) -> None:
+    """Encode one segment (see :func:`encode_segments`)."""
+    await encode_segments([SegmentJob(stills, out, fade_to)], settings)
 
 
 async def encode_audio(wav: Path, out: Path, settings: EncodeSettings) -> None:

@@ -6,8 +6,11 @@
     ├── OutputError          the output path cannot be written (missing folder, no permission)
     ├── ImageError           a picture backend failed (after retries and fallbacks)
     │   └── ModelNotFoundError   a diffusion model is not on disk (says how to get it)
-    ├── VoiceError           speech synthesis failed or the voice does not exist
+    ├── VoiceError           speech synthesis failed (a remote voice's slide falls back to espeak)
+    │   └── VoiceSetupError  the voice cannot work as set up (no such voice or model, key refused,
+    │                        server unreachable): no fallback, the message says what to fix
     ├── EncodeError          ffmpeg failed (the message carries ffmpeg's last lines)
+    ├── ExportError          a PowerPoint or PDF export failed, or its library is not installed
     └── RenderCancelled      the render was cancelled by the person who asked for it
 
 Warnings that do not stop a render (a missing CJK font, a slide that fell back to a
@@ -38,8 +41,16 @@ class VoiceError(RenderError):
     """Narration could not be synthesised."""
 
 
+class VoiceSetupError(VoiceError):
+    """The voice cannot work as configured; retrying or falling back would hide the problem."""
+
+
 class EncodeError(RenderError):
     """ffmpeg failed to encode or join the video."""
+
+
+class ExportError(RenderError):
+    """The deck could not be exported as a PowerPoint file or a PDF."""
 
 
 class RenderCancelled(RenderError):

@@ -84,20 +84,36 @@ def _face_index(path: str, language: str) -> int:
 
 
 @dataclass(frozen=True)
-class FontSet:
-    """The fonts a render may use, in order of preference, per weight."""
+class FontRef:
+    """A font file (and face) whose character map is read only when first needed."""
 
-    regular: tuple[FontFace, ...]
-    bold: tuple[FontFace, ...]
+    path: str
+    index: int = 0
+
+    def load(self) -> FontFace:
+        return load_face(self.path, self.index)
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The fonts a render may use, in order of preference, per weight. Fallback fonts (a
+    CJK collection is 20 MB) are only opened when a text needs them."""
+
+    regular: tuple[FontRef, ...]
+    bold: tuple[FontRef, ...]
 
     def pick(self, text: str, *, bold: bool = False) -> tuple[FontFace, set[str]]:
         """The first face that covers ``text``; else the best one and the characters missing."""
-        faces = self.bold if bold else self.regular
-        for face in faces:
-            if face.covers(text):
+        best: tuple[FontFace, set[str]] | None = None
+        for ref in self.bold if bold else self.regular:
+            face = ref.load()
+            missing = face.missing(text)
+            if not missing:
                 return face, set()
-        best = min(faces, key=lambda face: len(face.missing(text)))
-        return best, best.missing(text)
+            if best is None or len(missing) < len(best[1]):
+                best = (face, missing)
+        assert best is not None
+        return best
 
 
 def find_cjk_font(weight: str = "Regular", extra: tuple[str, ...] = ()) -> str | None:
@@ -111,17 +127,15 @@ def find_cjk_font(weight: str = "Regular", extra: tuple[str, ...] = ()) -> str |
 @functools.lru_cache(maxsize=16)
 def font_set(language: str = "en", extra_font: str | None = None) -> FontSet:
     """The bundled Noto Sans, then ``extra_font`` if given, then a system CJK font if present."""
-    regular = [load_face(str(BUNDLED_REGULAR))]
-    bold = [load_face(str(BUNDLED_BOLD))]
+    regular = [FontRef(str(BUNDLED_REGULAR))]
+    bold = [FontRef(str(BUNDLED_BOLD))]
     if extra_font:
-        face = load_face(extra_font, _face_index(extra_font, language))
-        regular.insert(0, face) if language.lower().startswith(
-            ("zh", "ja", "ko")
-        ) else regular.append(face)
+        face = FontRef(extra_font, _face_index(extra_font, language))
+        regular.append(face)
         bold.append(face)
     cjk_regular = find_cjk_font("Regular")
     if cjk_regular:
-        regular.append(load_face(cjk_regular, _face_index(cjk_regular, language)))
+        regular.append(FontRef(cjk_regular, _face_index(cjk_regular, language)))
         cjk_bold = find_cjk_font("Bold") or cjk_regular
-        bold.append(load_face(cjk_bold, _face_index(cjk_bold, language)))
+        bold.append(FontRef(cjk_bold, _face_index(cjk_bold, language)))
     return FontSet(tuple(regular), tuple(bold))

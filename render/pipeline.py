@@ -10,6 +10,7 @@ audio track.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import os
 import shutil
@@ -30,23 +31,24 @@ from .audio import SAMPLE_RATE, build_timeline, wav_duration
 from .cache import AssetCache, asset_key
 from .captions import Cue, split_cues, time_cues, to_srt, to_vtt
 from .compose import add_caption, compose_slide
-from .encode import EncodeSettings, Still, encode_audio, encode_segment, join
-from .errors import ImageError, OutputError, RenderError, VoiceError
+from .encode import EncodeSettings, SegmentJob, Still, encode_audio, encode_segments, join
+from .errors import EncodeError, ImageError, OutputError, RenderError, VoiceError, VoiceSetupError
 from .fonts import INSTALL_HINT, FontSet, font_set
 from .frame import FrameSpec, Resolution
 from .images.base import ImageBackend, ImageRequest, PartialBatchError
 from .images.procedural import ProceduralBackend
 from .layout import auto_layout, image_size
+from .output import check_target
 from .progress import ProgressCallback, ProgressEvent, Stage
 from .speech import prepare_for_speech
 from .storyboard import THUMB_WIDTH, storyboard, thumbnail
-from .voice.base import VoiceBackend, VoiceChoice
+from .voice.base import DeckVoice, VoiceBackend, VoiceChoice
 from .voice.espeak import INSTALL_HINT as ESPEAK_HINT
-from .voice.finish import finish_narration
+from .voice.finish import FINISH_VERSION, finish_narration
 
 T = TypeVar("T")
 COMPOSE_VERSION = 1
-FINISH_VERSION = 1
+SEGMENTS_PER_PROCESS = 3  # one ffmpeg start per few slides; enough processes to fill the cores
 
 
 class Transition(StrEnum):
@@ -67,7 +69,9 @@ class RenderOptions:
     crossfade_fps: int = 24
     pause_seconds: float = 0.7  # silence after each slide's narration
     crf: int = 23
-    audio_bitrate: str = "96k"
+    audio_bitrate: str = (
+        "64k"  # mono speech at 24 kHz; AAC-LC is transparent here, and 4x faster than 96k
+    )
     max_video_bitrate: str | None = None
     voice: str | None = None  # overrides the deck's voice
     default_voice: str = "espeak"
@@ -124,6 +128,7 @@ class Renderer:
             max(1, images.concurrency), thread_name_prefix="deckcast-img"
         )
         self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+        self._voice_slots: dict[tuple[asyncio.AbstractEventLoop, str], asyncio.Semaphore] = {}
 
     def close(self) -> None:
         self._cpu.shutdown(wait=False, cancel_futures=True)
@@ -141,6 +146,14 @@ class Renderer:
         if loop not in self._slots:
             self._slots[loop] = asyncio.Semaphore(self.workers)
         return self._slots[loop]
+
+    def voice_slots(self, backend: VoiceBackend) -> asyncio.Semaphore:
+        """Bounds one voice backend's syntheses in flight (its ``concurrency``: requests to a
+        speech server, espeak-ng processes) across all renders on this loop."""
+        key = (asyncio.get_running_loop(), backend.name)
+        if key not in self._voice_slots:
+            self._voice_slots[key] = asyncio.Semaphore(max(1, backend.concurrency))
+        return self._voice_slots[key]
 
     async def render(
         self,
@@ -248,7 +261,6 @@ class _Job:
         self.stage_seconds: dict[str, float] = {}
         self._pictures: dict[int, asyncio.Task[tuple[Path, str]]] = {}
         self._frames: dict[int, asyncio.Task[tuple[Path, str]]] = {}
-        self._stills: dict[int, asyncio.Future[list[tuple[Still, str]]]] = {}
         self._pending_images: dict[int, asyncio.Future[tuple[Path, str]]] = {}
         self._batcher: asyncio.Task[None] | None = None
         self._storyboard_task: asyncio.Task[Path | None] | None = None
@@ -261,7 +273,7 @@ class _Job:
     async def run(self) -> RenderResult:
         started = time.perf_counter()
         check_output(self.out)
-        backend, voice, label = self._voice()
+        backend, voice, label = await self._voice()
         texts = [
             prepare_for_speech(slide.narration, self.deck.language) for slide in self.deck.slides
         ]
@@ -281,9 +293,7 @@ class _Job:
                 cues = self._cues(timings)
                 track = asyncio.ensure_future(self._track(narrations, slide_frames, workdir))
                 self._tasks.append(track)
-                segments = await asyncio.gather(
-                    *(self.segment(i, slide_frames[i], cues[i], workdir) for i in range(self.n))
-                )
+                segments = await self._segments(slide_frames, cues)
                 frames = await frames_done
                 self.stage_seconds["frames"] = self._frames_done_at - started
                 audio = await track
@@ -561,7 +571,8 @@ class _Job:
 
     # -- narration -------------------------------------------------------------------------
 
-    def _voice(self) -> tuple[VoiceBackend, str | None, str]:
+    async def _voice(self) -> tuple[VoiceBackend, str | None, str]:
+        """The backend and voice to narrate with, checked before any work starts."""
         explicit = self.options.voice or self.deck.voice
         choice = VoiceChoice.parse(explicit or self.options.default_voice)
         backend = self.r.voices.get(choice.backend)
@@ -571,18 +582,50 @@ class _Job:
                 f"unknown voice '{choice}'; voices here: {known} (e.g. espeak:en or silent)"
             )
         if not backend.available():
+            espeak = choice.backend == "espeak"
+            hint = ESPEAK_HINT if espeak else getattr(backend, "setup_hint", "check its settings")
             if explicit or "silent" not in self.r.voices:
-                hint = ESPEAK_HINT if choice.backend == "espeak" else "check its settings"
                 raise VoiceError(
                     f"the voice '{choice}' is not available here: {hint}; or use --voice silent"
                 )
-            self.warnings.append(
-                f"{choice.backend} is not installed, so the video is silent: {ESPEAK_HINT}"
-            )
+            missing = "is not installed" if espeak else "is not set up"
+            self.warnings.append(f"{choice.backend} {missing}, so the video is silent: {hint}")
             return self.r.voices["silent"], None, "silent"
+        if isinstance(backend, DeckVoice):
+            backend, voice = await backend.for_deck(self.deck, choice.name)
+            return backend, voice, f"{choice.backend}:{voice}"
         return backend, choice.name, str(choice)
 
+    def _fallback_voice(self, backend: VoiceBackend) -> VoiceBackend | None:
+        """Who reads a slide that ``backend`` failed to speak: espeak-ng, else silence."""
+        for name in ("espeak", "silent"):
+            fallback = self.r.voices.get(name)
+            if fallback is not None and fallback.name != backend.name and fallback.available():
+                return fallback
+        return None
+
     async def narration(
+        self, i: int, text: str, backend: VoiceBackend, voice: str | None, workdir: Path
+    ) -> tuple[Path, float, str]:
+        """Slide ``i``'s finished narration (path, seconds, cache key): from the cache, or
+        spoken now. A slide that a remote voice fails to speak (after its retries) is read by
+        espeak-ng instead, with a note; a voice that cannot work at all stops the render."""
+        try:
+            return await self._narrate(i, text, backend, voice, workdir)
+        except VoiceSetupError:
+            raise
+        except (VoiceError, EncodeError) as exc:
+            fallback = self._fallback_voice(backend)
+            if fallback is None or backend.name in ("espeak", "silent"):
+                raise
+            reader = "espeak-ng" if fallback.name == "espeak" else "silence"
+            self.warnings.append(
+                f"slide {i + 1}: the {backend.name} voice failed ({_short(exc)}); "
+                f"{reader} was used for this slide instead"
+            )
+            return await self._narrate(i, text, fallback, None, workdir)
+
+    async def _narrate(
         self, i: int, text: str, backend: VoiceBackend, voice: str | None, workdir: Path
     ) -> tuple[Path, float, str]:
         key = asset_key(
@@ -597,9 +640,10 @@ class _Job:
             duration = float(meta["duration"]) if meta else wav_duration(cached)
             self.progress.step(Stage.VOICE, i + 1, message="narration from cache")
             return cached, duration, key
-        async with self.r.process_slots():
-            raw = workdir / f"voice-{i}.raw.wav"
+        raw = workdir / f"voice-{i}.{backend.name}.raw"
+        async with self.r.voice_slots(backend):
             await backend.synthesize(text, voice=voice, language=self.deck.language, out=raw)
+        async with self.r.process_slots():
             with self.cache.writing("narration", key, "wav") as tmp:
                 if backend.name == "silent":
                     os.replace(raw, tmp)
@@ -658,11 +702,6 @@ class _Job:
 
     # -- encoding --------------------------------------------------------------------------
 
-    def stills(self, i: int) -> asyncio.Future[list[tuple[Still, str]]]:
-        if i not in self._stills:
-            self._stills[i] = asyncio.get_running_loop().create_future()
-        return self._stills[i]
-
     async def _make_stills(
         self, i: int, frames: int, cues: list[Cue], timing_start: float
     ) -> list[tuple[Still, str]]:
@@ -693,44 +732,58 @@ class _Job:
             stills.append((Still(path, end - begin), key))
         return stills
 
-    async def segment(
-        self, i: int, frames: int, cues: list[Cue], workdir: Path
-    ) -> tuple[Path, bool]:
-        future = self.stills(i)
-        try:
-            stills = await self._make_stills(i, frames, cues, cues[0].start if cues else 0.0)
-        except BaseException as exc:
-            if not future.done():
-                future.set_exception(exc)
-                future.exception()  # mark retrieved: the caller re-raises it
-            raise
-        future.set_result(stills)
-        fade: tuple[Still, str] | None = None
-        if self.crossfade and i + 1 < self.n:
-            next_stills = await self.stills(i + 1)
-            first = next_stills[0][0]
-            fade = (
-                Still(first.path, max(1, round(self.options.crossfade_seconds * self.fps))),
-                next_stills[0][1],
+    async def _segments(
+        self, slide_frames: list[int], cues: list[list[Cue]]
+    ) -> list[tuple[Path, bool]]:
+        """Every slide's encoded segment: from the cache, or encoded now, a few slides per
+        ffmpeg process (fewer process starts, still several processes for the cores)."""
+        stills = await asyncio.gather(
+            *(
+                self._make_stills(i, slide_frames[i], cues[i], cues[i][0].start if cues[i] else 0.0)
+                for i in range(self.n)
             )
-        key = asset_key(
-            step="segment",
-            stills=[[k, s.frames] for s, k in stills],
-            fade=[fade[1], fade[0].frames] if fade else None,
-            settings=vars_of(self.settings),
-            size=list(self.spec.size),
         )
-        cached = self.cache.lookup("segment", key, "mp4")
-        if cached is not None:
-            self.progress.step(Stage.ENCODE, i + 1, slide_done=True, message="slide from cache")
-            return cached, True
-        async with self.r.process_slots():
-            with self.cache.writing("segment", key, "mp4") as tmp:
-                await encode_segment(
-                    [s for s, _k in stills], tmp, self.settings, fade_to=fade[0] if fade else None
-                )
-        self.progress.step(Stage.ENCODE, i + 1, slide_done=True, message="slide encoded")
-        return self.cache.path("segment", key, "mp4"), False
+        results: dict[int, tuple[Path, bool]] = {}
+        missing: list[tuple[int, str, list[Still], Still | None]] = []
+        fade_frames = max(1, round(self.options.crossfade_seconds * self.fps))
+        for i in range(self.n):
+            fade: tuple[Still, str] | None = None
+            if self.crossfade and i + 1 < self.n:
+                first, first_key = stills[i + 1][0]
+                fade = (Still(first.path, fade_frames), first_key)
+            key = asset_key(
+                step="segment",
+                stills=[[k, s.frames] for s, k in stills[i]],
+                fade=[fade[1], fade[0].frames] if fade else None,
+                settings=vars_of(self.settings),
+                size=list(self.spec.size),
+            )
+            cached = self.cache.lookup("segment", key, "mp4")
+            if cached is not None:
+                results[i] = (cached, True)
+                self.progress.step(Stage.ENCODE, i + 1, slide_done=True, message="slide from cache")
+            else:
+                missing.append((i, key, [s for s, _k in stills[i]], fade[0] if fade else None))
+
+        async def encode(chunk: list[tuple[int, str, list[Still], Still | None]]) -> None:
+            async with self.r.process_slots():
+                with contextlib.ExitStack() as stack:
+                    jobs = [
+                        SegmentJob(
+                            slide_stills,
+                            stack.enter_context(self.cache.writing("segment", key, "mp4")),
+                            fade,
+                        )
+                        for _i, key, slide_stills, fade in chunk
+                    ]
+                    await encode_segments(jobs, self.settings)
+            for i, key, _stills, _fade in chunk:
+                results[i] = (self.cache.path("segment", key, "mp4"), False)
+                self.progress.step(Stage.ENCODE, i + 1, slide_done=True, message="slide encoded")
+
+        size = SEGMENTS_PER_PROCESS
+        await asyncio.gather(*(encode(missing[k : k + size]) for k in range(0, len(missing), size)))
+        return [results[i] for i in range(self.n)]
 
     async def _join(self, segments: list[Path], audio: Path, workdir: Path) -> None:
         tmp = self.out.with_name(f".{self.out.name}.{os.getpid()}.part")
@@ -760,19 +813,7 @@ def _short(exc: BaseException) -> str:
 
 def check_output(out: Path) -> None:
     """Fail before any work if ``out`` cannot be written."""
-    if out.suffix.lower() != ".mp4":
-        raise OutputError(f"the output must be an .mp4 file, not '{out.name}'")
-    if out.is_dir():
-        raise OutputError(f"{out} is a folder; give a file name such as {out / 'video.mp4'}")
-    parent = out.parent if str(out.parent) else Path()
-    if parent.exists() and not parent.is_dir():
-        raise OutputError(f"{parent} is a file, not a folder")
-    if not parent.is_dir():
-        raise OutputError(f"the folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"cannot write to the folder {parent} (permission denied)")
-    if out.exists() and not os.access(out, os.W_OK):
-        raise OutputError(f"cannot overwrite {out} (permission denied)")
+    check_target(out, ".mp4")
 
 
 def _write_text(path: Path, text: str) -> Path:

@@ -1,8 +1,11 @@
 """Narration text prepared for speech, once, for every voice backend.
 
-Markdown is never read aloud, symbols and units are said as words, URLs are read as their
-host name, and common abbreviations are expanded. Rules that depend on the language apply to
-English only; the rest (Markdown, URLs, emoji) apply to every language.
+Markdown (and stray HTML) is never read aloud, URLs are read as their host name, emoji are
+dropped, sub- and superscript digits become plain ones (CO₂ -> CO2). In English, symbols and
+units are said as words (singular after 1), common fractions, powers, negative numbers,
+ranges, amounts with a magnitude ($5M) and common abbreviations are written out. Rules that
+depend on the language apply to English only; the rest apply to every language. Every voice
+backend gets the same text: the renderer calls :func:`prepare_for_speech` once per slide.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import re
 import unicodedata
 
 _MARKDOWN = [
+    (re.compile(r"<[A-Za-z/!][^<>]*>"), " "),  # HTML tags and comments
+    (re.compile(r"^\s*(?:[-*_]\s*){3,}$", re.MULTILINE), " "),  # horizontal rules
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links
     (re.compile(r"`{1,3}([^`]*)`{1,3}"), r"\1"),  # code
@@ -24,7 +29,31 @@ _MARKDOWN = [
 _URL = re.compile(r"\b(?:https?://|www\.)([^\s/?#]+)[^\s]*", re.IGNORECASE)
 _EMAIL = re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b")
 
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_VULGAR = {
+    "½": "a half",
+    "⅓": "one third",
+    "⅔": "two thirds",
+    "¼": "a quarter",
+    "¾": "three quarters",
+    "⅕": "one fifth",
+    "⅛": "one eighth",
+}
+_VULGAR_PATTERN = re.compile(rf"(\d\s?)?([{''.join(_VULGAR)}])")
+
 _EN_ABBREVIATIONS = {
+    r"\bw/o(?=\s)": "without",
+    r"\bw/(?=\s)": "with",
+    r"\band/or\b": "and or",
+    r"\bet al\.": "and colleagues",
+    r"\bcf\.": "compare",
+    r"\bca\.(?=\s?\d)": "circa",
+    r"\bavg\.": "average",
+    r"\bProf\.(?=\s)": "Professor",
+    r"\bJr\.": "Junior",
+    r"\bFig\.(?=\s?\d)": "Figure",
+    r"\bfig\.(?=\s?\d)": "figure",
     r"\be\.g\.": "for example",
     r"\bi\.e\.": "that is",
     r"\betc\.": "et cetera",
@@ -36,51 +65,132 @@ _EN_ABBREVIATIONS = {
     r"\bSt\.(?=\s[A-Z])": "Saint",
     r"\bno\.(?=\s?\d)": "number",
 }
-_EN_UNITS = {
-    "km/h": "kilometres per hour",
-    "mph": "miles per hour",
-    "m/s": "metres per second",
-    "km": "kilometres",
-    "cm": "centimetres",
-    "mm": "millimetres",
-    "kg": "kilograms",
-    "mg": "milligrams",
-    "g": "grams",
-    "m": "metres",
-    "ml": "millilitres",
-    "l": "litres",
-    "kWh": "kilowatt hours",
-    "kW": "kilowatts",
-    "W": "watts",
-    "Hz": "hertz",
-    "GB": "gigabytes",
-    "MB": "megabytes",
-    "s": "seconds",
-    "ms": "milliseconds",
-    "h": "hours",
-    "min": "minutes",
+_EN_UNITS: dict[str, tuple[str, str]] = {  # unit: (singular, plural)
+    "km/h": ("kilometre per hour", "kilometres per hour"),
+    "mph": ("mile per hour", "miles per hour"),
+    "m/s": ("metre per second", "metres per second"),
+    "km²": ("square kilometre", "square kilometres"),
+    "m²": ("square metre", "square metres"),
+    "cm²": ("square centimetre", "square centimetres"),
+    "m³": ("cubic metre", "cubic metres"),
+    "cm³": ("cubic centimetre", "cubic centimetres"),
+    "km": ("kilometre", "kilometres"),
+    "cm": ("centimetre", "centimetres"),
+    "mm": ("millimetre", "millimetres"),
+    "µm": ("micrometre", "micrometres"),
+    "μm": ("micrometre", "micrometres"),
+    "nm": ("nanometre", "nanometres"),
+    "kg": ("kilogram", "kilograms"),
+    "mg": ("milligram", "milligrams"),
+    "g": ("gram", "grams"),
+    "m": ("metre", "metres"),
+    "ml": ("millilitre", "millilitres"),
+    "mL": ("millilitre", "millilitres"),
+    "l": ("litre", "litres"),
+    "L": ("litre", "litres"),
+    "lb": ("pound", "pounds"),
+    "lbs": ("pound", "pounds"),
+    "oz": ("ounce", "ounces"),
+    "ft": ("foot", "feet"),
+    "mi": ("mile", "miles"),
+    "kcal": ("kilocalorie", "kilocalories"),
+    "kJ": ("kilojoule", "kilojoules"),
+    "mol": ("mole", "moles"),
+    "ppm": ("part per million", "parts per million"),
+    "kWh": ("kilowatt hour", "kilowatt hours"),
+    "kW": ("kilowatt", "kilowatts"),
+    "MW": ("megawatt", "megawatts"),
+    "W": ("watt", "watts"),
+    "V": ("volt", "volts"),
+    "mAh": ("milliamp hour", "milliamp hours"),
+    "Hz": ("hertz", "hertz"),
+    "kHz": ("kilohertz", "kilohertz"),
+    "MHz": ("megahertz", "megahertz"),
+    "GHz": ("gigahertz", "gigahertz"),
+    "dB": ("decibel", "decibels"),
+    "KB": ("kilobyte", "kilobytes"),
+    "kB": ("kilobyte", "kilobytes"),
+    "MB": ("megabyte", "megabytes"),
+    "GB": ("gigabyte", "gigabytes"),
+    "TB": ("terabyte", "terabytes"),
+    "s": ("second", "seconds"),
+    "sec": ("second", "seconds"),
+    "ms": ("millisecond", "milliseconds"),
+    "h": ("hour", "hours"),
+    "hr": ("hour", "hours"),
+    "hrs": ("hour", "hours"),
+    "min": ("minute", "minutes"),
+    "yr": ("year", "years"),
+    "yrs": ("year", "years"),
 }
+_MAGNITUDES = {
+    "k": "thousand",
+    "K": "thousand",
+    "thousand": "thousand",
+    "m": "million",
+    "M": "million",
+    "mn": "million",
+    "million": "million",
+    "b": "billion",
+    "B": "billion",
+    "bn": "billion",
+    "billion": "billion",
+    "T": "trillion",
+    "tn": "trillion",
+    "trillion": "trillion",
+}
+_CURRENCIES = {"$": ("dollar", "dollars"), "€": ("euro", "euros"), "£": ("pound", "pounds")}
+_AMOUNT = re.compile(
+    r"([$€£])\s?(\d[\d,]*(?:\.\d+)?)(?:\s?("
+    + "|".join(sorted(_MAGNITUDES, key=len, reverse=True))
+    + r")\b)?"
+)
+_FRACTION_WORDS = {
+    2: ("half", "halves"),
+    3: ("third", "thirds"),
+    4: ("quarter", "quarters"),
+    5: ("fifth", "fifths"),
+    6: ("sixth", "sixths"),
+    8: ("eighth", "eighths"),
+    10: ("tenth", "tenths"),
+}
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_FRACTION = re.compile(r"(?<![\d/.,])(\d)/(\d{1,2})(?![\d/])")
 _EN_SYMBOLS = [
     (re.compile(r"(\d)\s*°\s*C\b"), r"\1 degrees Celsius"),
     (re.compile(r"(\d)\s*°\s*F\b"), r"\1 degrees Fahrenheit"),
     (re.compile(r"(\d)\s*°"), r"\1 degrees"),
     (re.compile(r"(\d)\s*%"), r"\1 percent"),
-    (re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)"), r"\1 dollars"),
-    (re.compile(r"€\s?(\d[\d,]*(?:\.\d+)?)"), r"\1 euros"),
-    (re.compile(r"£\s?(\d[\d,]*(?:\.\d+)?)"), r"\1 pounds"),
     (re.compile(r"(\d)\s*[x×]\s*(\d)"), r"\1 times \2"),
-    (re.compile(r"(\d)\s*-\s*(\d)"), r"\1 to \2"),
+    # Ranges (not dates or phone numbers: those have more than two parts).
+    (
+        re.compile(r"(?<![-–—\d.])(\d+(?:\.\d+)?)\s*[-–—]\s*(\d+(?:\.\d+)?)(?![-–—\d.])"),
+        r"\1 to \2",
+    ),
+    (re.compile(r"(\d)\s*\^\s*2(?!\d)"), r"\1 squared"),
+    (re.compile(r"(\d)\s*\^\s*3(?!\d)"), r"\1 cubed"),
+    (re.compile(r"(\d)\s*\^\s*(-?\d+)"), r"\1 to the power of \2"),
+    (re.compile(r"(?<![\w)])[-−](\d)"), r"minus \1"),
+    (re.compile(r"\s*±\s*"), " plus or minus "),
+    (re.compile(r"\s*≈\s*"), " approximately "),
+    (re.compile(r"\s*≠\s*"), " is not equal to "),
+    (re.compile(r"\s*≤\s*"), " is at most "),
+    (re.compile(r"\s*≥\s*"), " is at least "),
+    (re.compile(r"\s+<\s+|(?<=\d)\s*<\s*(?=\d)"), " is less than "),
+    (re.compile(r"\s+>\s+|(?<=\d)\s*>\s*(?=\d)"), " is more than "),
+    (re.compile(r"\s*÷\s*"), " divided by "),
     (re.compile(r"\s*&\s*"), " and "),
     (re.compile(r"\s*\+\s*"), " plus "),
     (re.compile(r"\s*=\s*"), " equals "),
     (re.compile(r"\s*(?:→|->)\s*"), " to "),
     (re.compile(r"\s*(?:←|<-)\s*"), " from "),
-    (re.compile(r"(\w)/(\w)"), r"\1 or \2"),
+    (re.compile(r"([A-Za-z])/([A-Za-z])"), r"\1 or \2"),
     (re.compile(r"~\s*(\d)"), r"about \1"),
     (re.compile(r"#(\d)"), r"number \1"),
+    (re.compile(r"∞"), " infinity "),
 ]
 _UNIT_PATTERN = re.compile(
-    r"(\d)\s?("
+    r"(\d(?:[\d,]*\d)?(?:\.\d+)?)\s?("
     + "|".join(re.escape(u) for u in sorted(_EN_UNITS, key=len, reverse=True))
     + r")(?![\w/])"
 )
@@ -93,14 +203,60 @@ def prepare_for_speech(text: str, language: str = "en") -> str:
     text = _URL.sub(lambda m: _say_host(m.group(1)), text)
     text = _EMAIL.sub(lambda m: f"{m.group(1)} at {_say_host(m.group(2))}", text)
     text = "".join(ch for ch in text if not _is_pictograph(ch))
+    text = text.translate(_SUBSCRIPTS)
     if language.lower().split("-")[0] == "en":
-        for pattern_text, words in _EN_ABBREVIATIONS.items():
-            text = re.sub(pattern_text, words, text)
-        text = _UNIT_PATTERN.sub(lambda m: f"{m.group(1)} {_EN_UNITS[m.group(2)]}", text)
-        for pattern, repl in _EN_SYMBOLS:
-            text = pattern.sub(repl, text)
+        text = _english(text)
+    text = text.translate(_SUPERSCRIPTS)
     text = re.sub(r"[*_#`|<>{}\[\]\\^]", " ", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _english(text: str) -> str:
+    text = _VULGAR_PATTERN.sub(
+        lambda m: (
+            f"{m.group(1).strip()} and {_VULGAR[m.group(2)]}" if m.group(1) else _VULGAR[m.group(2)]
+        ),
+        text,
+    )
+    text = re.sub(r"(\d)\s*²", r"\1 squared", text)
+    text = re.sub(r"(\d)\s*³", r"\1 cubed", text)
+    for pattern_text, words in _EN_ABBREVIATIONS.items():
+        text = re.sub(pattern_text, words, text)
+    text = _AMOUNT.sub(_say_amount, text)
+    text = _UNIT_PATTERN.sub(_say_unit, text)
+    text = _FRACTION.sub(_say_fraction, text)
+    for pattern, repl in _EN_SYMBOLS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _is_one(number: str) -> bool:
+    return number in ("1", "1.0", "one")
+
+
+def _say_unit(m: re.Match[str]) -> str:
+    if m.group(2) == "s" and not m.group(0)[len(m.group(1))].isspace():
+        return m.group(0)  # "the 1980s", not "1980 seconds"
+    singular, plural = _EN_UNITS[m.group(2)]
+    return f"{m.group(1)} {singular if _is_one(m.group(1)) else plural}"
+
+
+def _say_amount(m: re.Match[str]) -> str:
+    singular, plural = _CURRENCIES[m.group(1)]
+    magnitude = _MAGNITUDES.get(m.group(3) or "")
+    if magnitude:
+        return f"{m.group(2)} {magnitude} {plural}"
+    return f"{m.group(2)} {singular if _is_one(m.group(2)) else plural}"
+
+
+def _say_fraction(m: re.Match[str]) -> str:
+    numerator, denominator = int(m.group(1)), int(m.group(2))
+    if denominator not in _FRACTION_WORDS or not 0 < numerator < denominator:
+        return m.group(0)
+    singular, plural = _FRACTION_WORDS[denominator]
+    if numerator == 1:
+        return "a half" if denominator == 2 else f"one {singular}"
+    return f"{_NUMBER_WORDS[numerator]} {plural}"
 
 
 def _say_host(host: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
@@ -14,6 +15,9 @@ from deck import Deck, parse_outline
 from render import AssetCache, ImageRequest, ProceduralBackend, Renderer, SilentBackend
 from render.voice.base import VoiceBackend
 from render.voice.espeak import EspeakBackend
+
+if TYPE_CHECKING:
+    from tests.fakes.openai_chat import FakeOpenAI
 
 pytest_plugins = ["tests.postgres"]
 
@@ -74,6 +78,16 @@ class CountingVoice:
 @pytest.fixture
 def example_deck() -> Deck:
     return parse_outline((EXAMPLES / "photosynthesis.md").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """A local OpenAI-compatible chat server (api key "test-key"); script it with
+    ``fake_openai.script(Reply.json(...), ...)`` and read ``fake_openai.exchanges``."""
+    from tests.fakes.openai_chat import FakeOpenAI
+
+    with FakeOpenAI() as server:
+        yield server
 
 
 @pytest.fixture

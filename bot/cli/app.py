@@ -9,7 +9,7 @@ import typer
 from pydantic import ValidationError
 
 from ..settings import Settings
-from . import render_cmd, slack_cmd
+from . import chat_cmd, export_cmd, plan_cmd, render_cmd, revise_cmd, slack_cmd
 from .console import console, print_error
 
 app = typer.Typer(
@@ -45,11 +45,17 @@ def _root(
         stream=sys.stderr,
     )
     if not verbose:
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+        for noisy in ("httpx", "httpx2"):  # the openai client logs every request at INFO
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+        logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF font subsetting
     ctx.obj = settings
 
 
 render_cmd.register(app)
+export_cmd.register(app)
+plan_cmd.register(app)
+revise_cmd.register(app)
+chat_cmd.register(app)
 slack_cmd.register(app)
 
 

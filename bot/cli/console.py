@@ -11,8 +11,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
+from agent import AgentError
 from deck import DeckError
 from render import ProgressEvent, RenderError, RenderResult
+from render.export import ExportResult
 
 from ..errors import BotError
 
@@ -34,7 +36,7 @@ def friendly_errors(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
-        except (DeckError, RenderError, BotError) as exc:
+        except (DeckError, RenderError, BotError, AgentError) as exc:
             print_error(str(exc))
             raise typer.Exit(1) from None
         except FileNotFoundError as exc:
@@ -97,3 +99,23 @@ def print_summary(result: RenderResult) -> None:
         out.print(f"  subtitles  {escape(str(result.srt))}, {escape(result.vtt.name)}")
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+def print_export(result: ExportResult) -> None:
+    for path, size, unit in (
+        (result.pptx, result.pptx_bytes, "slides"),
+        (result.pdf, result.pdf_bytes, "pages"),
+    ):
+        if path is not None:
+            out.print(
+                f"[bold green]✓[/] {escape(str(path))}  "
+                f"({result.slides} {unit}, {size / 1_000_000:.1f} MB)"
+            )
+    out.print(f"  exported in {result.seconds:.1f} s")
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+def print_status(message: str) -> None:
+    """A line from the agent while it works or waits ("the model is busy, retrying (2/3)")."""
+    console.print(f"[yellow]…[/] {escape(message)}")

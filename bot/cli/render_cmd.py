@@ -10,11 +10,12 @@ import typer
 
 from deck import Aspect, Deck, DeckEdit, SetDeck, SetTheme, apply, parse_outline
 from render import RenderOptions, Resolution, Transition, check_output
+from render.export import check_targets, export_deck
 
 from ..backends import build_renderer
 from ..errors import UserInputError
 from ..settings import Settings
-from .console import RenderProgress, friendly_errors, print_summary
+from .console import RenderProgress, console, friendly_errors, print_export, print_summary
 
 
 def read_outline(path: Path) -> str:
@@ -30,6 +31,21 @@ def read_outline(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UserInputError(f"{path} is not UTF-8 text; save it as UTF-8 and try again") from None
+
+
+def load_deck(
+    outline: Path,
+    settings: Settings,
+    *,
+    theme: str | None,
+    style: str | None,
+    aspect: Aspect | None,
+) -> Deck:
+    """The deck of an outline file, with the settings' default theme and the command line's
+    theme, style and frame shape applied."""
+    defaults = {"theme": {"name": settings.theme}} if settings.theme else None
+    deck = parse_outline(read_outline(outline), defaults=defaults)
+    return restyle(deck, theme=theme, style=style, aspect=aspect)
 
 
 def restyle(deck: Deck, *, theme: str | None, style: str | None, aspect: Aspect | None) -> Deck:
@@ -58,7 +74,12 @@ ResolutionOpt = Annotated[
     Resolution | None, typer.Option("--resolution", help="Frame size [default: 1080p].")
 ]
 VoiceOpt = Annotated[
-    str | None, typer.Option("--voice", help="espeak[:lang] or silent [default: espeak].")
+    str | None,
+    typer.Option(
+        "--voice",
+        help="espeak[:lang], openai[:voice] (OpenAI or DECKCAST_TTS_BASE_URL) or silent "
+        "[default: espeak].",
+    ),
 ]
 ImagesOpt = Annotated[
     str | None, typer.Option("--images", help="Picture backend [default: procedural, offline].")
@@ -67,6 +88,12 @@ CaptionsOpt = Annotated[
     bool, typer.Option("--captions/--no-captions", help="Burn captions into the video.")
 ]
 TransitionOpt = Annotated[Transition, typer.Option("--transition", help="Between slides.")]
+PptxFlag = Annotated[
+    bool, typer.Option("--pptx", help="Also write the deck as PowerPoint, beside the video.")
+]
+PdfFlag = Annotated[
+    bool, typer.Option("--pdf", help="Also write the deck as PDF, beside the video.")
+]
 FpsOpt = Annotated[
     int | None,
     typer.Option("--fps", min=1, max=60, help="Frame rate without crossfades [default: 2]."),
@@ -89,21 +116,24 @@ def register(app: typer.Typer) -> None:
         captions: CaptionsOpt = False,
         transition: TransitionOpt = Transition.NONE,
         fps: FpsOpt = None,
+        pptx: PptxFlag = False,
+        pdf: PdfFlag = False,
     ) -> None:
-        """Render a Markdown outline into a narrated MP4, a storyboard PNG and SRT/VTT subtitles.
+        """Render a Markdown outline into a narrated MP4, a storyboard PNG and SRT/VTT subtitles
+        (and, with --pptx / --pdf, the deck as PowerPoint and PDF files beside them).
 
         Only what changed since the last render is made again: pictures, frames, narration and
         encoded slides come from the cache (see DECKCAST_CACHE_DIR).
         """
         settings: Settings = ctx.obj
-        text = read_outline(outline)
-        defaults = {"theme": {"name": settings.theme}} if settings.theme else None
-        deck = parse_outline(text, defaults=defaults)
-        deck = restyle(deck, theme=theme, style=style, aspect=aspect)
+        deck = load_deck(outline, settings, theme=theme, style=style, aspect=aspect)
         target = output or settings.out_dir / f"{outline.stem}.mp4"
         if output is None:
             target.parent.mkdir(parents=True, exist_ok=True)
         check_output(target)
+        pptx_path = target.with_suffix(".pptx") if pptx else None
+        pdf_path = target.with_suffix(".pdf") if pdf else None
+        exports = check_targets(pptx=pptx_path, pdf=pdf_path)
         options = RenderOptions(
             resolution=resolution or settings.resolution,
             captions=captions,
@@ -113,7 +143,13 @@ def register(app: typer.Typer) -> None:
             default_voice=settings.voice,
             extra_font=settings.font,
         )
-        renderer = build_renderer(settings, images=images)
-        with renderer, RenderProgress(deck.title) as bar:
-            result = asyncio.run(renderer.render(deck, target, options, bar))
-        print_summary(result)
+        with build_renderer(settings, images=images) as renderer:
+            with RenderProgress(deck.title) as bar:
+                result = asyncio.run(renderer.render(deck, target, options, bar))
+            print_summary(result)
+            if exports:  # after the video, so every picture comes from the cache
+                with console.status("exporting the deck"):
+                    exported = asyncio.run(
+                        export_deck(renderer, deck, pptx=pptx_path, pdf=pdf_path, options=options)
+                    )
+                print_export(exported)

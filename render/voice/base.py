@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from deck import Deck
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +45,16 @@ class VoiceBackend(Protocol):
     async def synthesize(
         self, text: str, *, voice: str | None, language: str, out: Path
     ) -> None: ...
+
+
+@runtime_checkable
+class DeckVoice(Protocol):
+    """Optional, for backends whose voice depends on the deck or on a server: the renderer calls
+    ``for_deck`` once per render, before any narration, and uses what it returns."""
+
+    async def for_deck(self, deck: Deck, voice: str | None) -> tuple[VoiceBackend, str]:
+        """This backend set up for ``deck`` (a speaking style from its theme, say) and the voice
+        it will speak with: ``voice``, or one that matches the deck's language. Raises
+        :class:`~render.errors.VoiceSetupError` naming the available voices when ``voice`` does
+        not exist."""
+        ...

@@ -1,0 +1,237 @@
+"""The planner: a request (or a Markdown outline) becomes a :class:`deck.Deck`.
+
+An outline needs no model: it is read by ``deck.parse_outline``. Free text goes to the chat
+model through :class:`StructuredChat`; the answer is a :class:`DeckDraft` that must pass the
+deck's own validation (and an asked-for slide count) or go back to the model with the problems.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from pydantic import ValidationError
+
+import prompts
+from deck import (
+    MAX_SLIDES,
+    Deck,
+    DeckEdit,
+    DeckError,
+    DeckValidationError,
+    SetDeck,
+    SetTheme,
+    apply,
+    build_deck,
+    parse_outline,
+    theme_names,
+)
+
+from .commands import parse_command
+from .errors import BadAnswer, ModelNotConfigured, RequestRejected
+from .intake import (
+    MAX_OUTLINE_CHARS,
+    asked_slide_count,
+    check_request,
+    check_text,
+    clamp_slide_count,
+    looks_like_outline,
+)
+from .schemas import DeckDraft, describe_draft_error, strict_schema
+from .structured import OutputSpec, StatusCallback, StructuredChat, notify
+from .wording import pictorial, speakable, writing_rules
+
+log = logging.getLogger(__name__)
+
+NO_MODEL = (
+    "planning from free text needs a language model, and none is configured. Set "
+    "DECKCAST_LLM_MODEL (e.g. gpt-4o-mini, or llama3.1 for Ollama), OPENAI_BASE_URL for a "
+    "local or other OpenAI-compatible server (e.g. http://localhost:11434/v1) and OPENAI_API_KEY "
+    "where the server needs one. Without a model, send a Markdown outline instead: one "
+    "'## Slide title' per slide, '- bullets' and '> narration'"
+)
+
+
+_PROBE = build_deck({"title": "probe", "slides": [{"title": "probe"}]})
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """Explicit choices from the person or the front-end; they override the request's text."""
+
+    slides: int | None = None
+    theme: str | None = None
+    style: str | None = None
+    aspect: str | None = None
+    voice: str | None = None
+    language: str | None = None
+
+    def edits(self) -> list[DeckEdit]:
+        """These options as deck edits (validated when applied: unknown theme names fail)."""
+        edits: list[DeckEdit] = []
+        if self.theme or self.style:
+            edits.append(SetTheme(name=self.theme, style=self.style))
+        deck_fields = {
+            "aspect": self.aspect,
+            "voice": self.voice,
+            "language": self.language,
+        }
+        deck_fields = {key: value for key, value in deck_fields.items() if value}
+        if deck_fields:
+            edits.append(SetDeck.model_validate(deck_fields))
+        return edits
+
+
+class Planner:
+    """Turns a request into a deck: outlines directly, free text through the chat model."""
+
+    def __init__(
+        self,
+        model: BaseChatModel | StructuredChat | None,
+        *,
+        attempts: int = 3,
+        backoff: float = 1.0,
+    ) -> None:
+        if isinstance(model, StructuredChat) or model is None:
+            self.chat = model
+        else:
+            self.chat = StructuredChat(model, attempts=attempts, backoff=backoff)
+
+    async def plan(
+        self,
+        request: str,
+        *,
+        outline: str | None = None,
+        options: PlanOptions | None = None,
+        on_status: StatusCallback | None = None,
+    ) -> Deck:
+        """The deck for ``request``.
+
+        Raises :class:`RequestRejected` (empty, too long, binary, unreadable outline, bad
+        option), :class:`ModelNotConfigured` (free text without a model),
+        :class:`ModelUnavailable` and :class:`InvalidModelAnswer`.
+        """
+        options = options or PlanOptions()
+        self._finish(_PROBE, options)  # a bad option fails now, before any model call
+        if outline is not None:
+            text = check_text(
+                outline,
+                what="outline",
+                limit=MAX_OUTLINE_CHARS,
+                example="write one '## Slide title' per slide",
+            )
+            deck = self._from_outline(text)
+            commands = parse_command(request, deck) if request.strip() else None
+            return self._finish(deck, options, commands or [])
+        text = check_request(request)
+        if looks_like_outline(text):
+            return self._finish(self._from_outline(text), options)
+        if self.chat is None:
+            raise ModelNotConfigured(NO_MODEL)
+        count = self._slide_count(text, options, on_status)
+        calls = self.chat.calls
+        deck = await self.chat.ask(
+            self._messages(text, count, options.language),
+            OutputSpec(
+                name="deck_plan",
+                description="The planned slide deck of a narrated explainer video.",
+                schema=strict_schema(
+                    DeckDraft, slides={"minItems": count, "maxItems": count} if count else {}
+                ),
+            ),
+            lambda data: self._validate(data, count),
+            on_status=on_status,
+        )
+        log.debug(
+            "planned '%s': %d slides (%d model requests)",
+            deck.title,
+            len(deck.slides),
+            self.chat.calls - calls,
+        )
+        return self._finish(deck, options)
+
+    # --- steps -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _from_outline(text: str) -> Deck:
+        try:
+            return parse_outline(text)
+        except DeckError as exc:
+            raise RequestRejected(f"the outline cannot be used: {exc}") from None
+
+    @staticmethod
+    def _finish(deck: Deck, options: PlanOptions, commands: Sequence[DeckEdit] = ()) -> Deck:
+        """``deck`` with the request's commands and the explicit options applied."""
+        try:
+            edits = [*commands, *options.edits()]
+            return apply(deck, edits) if edits else deck
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)
+            )
+            raise RequestRejected(f"bad option: {problems}") from None
+        except DeckError as exc:
+            raise RequestRejected(str(exc)) from None
+
+    @staticmethod
+    def _slide_count(
+        text: str, options: PlanOptions, on_status: StatusCallback | None
+    ) -> int | None:
+        asked = options.slides if options.slides is not None else asked_slide_count(text)
+        if asked is None:
+            return None
+        count = clamp_slide_count(asked)
+        if count != asked:
+            notify(
+                on_status,
+                f"{asked} slides were asked for; a deck has 1 to {MAX_SLIDES}, "
+                f"so this one will have {count}",
+            )
+        return count
+
+    @staticmethod
+    def _messages(
+        request: str, count: int | None, language: str | None = None
+    ) -> list[BaseMessage]:
+        system = prompts.render(
+            "plan_system",
+            max_slides=MAX_SLIDES,
+            themes=", ".join(theme_names()),
+            writing_rules=writing_rules(),
+        )
+        count_rule = (
+            prompts.render("plan_count_exact", count=count)
+            if count
+            else prompts.render("plan_count_free", max_slides=MAX_SLIDES)
+        )
+        language_rule = prompts.render("plan_language", language=language) if language else ""
+        task = prompts.render(
+            "plan_task", count_rule=count_rule, language_rule=language_rule, request=request
+        )
+        return [SystemMessage(content=system), HumanMessage(content=task)]
+
+    @staticmethod
+    def _validate(data: Any, count: int | None) -> Deck:
+        try:
+            draft = DeckDraft.model_validate(data)
+        except ValidationError as exc:
+            raise BadAnswer(describe_draft_error(exc)) from None
+        problems = []
+        if count is not None and len(draft.slides) != count:
+            problems.append(f"slides: {len(draft.slides)} slides; write exactly {count}")
+        deck_data = draft.to_deck_data()
+        language = str(deck_data["language"])
+        for slide in deck_data["slides"]:
+            slide["narration"] = speakable(slide.get("narration", ""), language)
+            slide["image_prompt"] = pictorial(slide.get("image_prompt", ""))
+        try:
+            deck = build_deck(deck_data)
+        except DeckValidationError as exc:
+            problems += exc.problems
+        if problems:
+            raise BadAnswer(problems)
+        return deck

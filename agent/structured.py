@@ -1,0 +1,335 @@
+"""Asking a chat model for structured answers, and getting a valid one or a clear error.
+
+One :class:`StructuredChat` wraps a LangChain chat model and does three things the planner and
+the reviser share:
+
+- **Structured output with fallbacks.** It asks through ``with_structured_output`` with a strict
+  ``json_schema`` first; a server that rejects that (HTTP 400/422) is asked again with tool
+  calling, then with JSON mode (the schema then goes into the prompt). The method that worked is
+  remembered for the next request.
+- **Bounded retries.** Rate limits (429), timeouts, dropped connections and 5xx answers are
+  retried with exponential backoff (honouring ``Retry-After``) at most ``attempts`` times; the
+  person is told "the model is busy, retrying (2/3)" meanwhile. Then :class:`ModelUnavailable`.
+- **A validation loop.** An answer that is not JSON, does not fit the schema, or fails the
+  caller's own checks is sent back with the problems listed, at most ``attempts - 1`` times;
+  then the person gets :class:`InvalidModelAnswer` (or the caller's more telling error).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import openai
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+import prompts
+
+from .chat_model import model_label, model_secret
+from .errors import BadAnswer, InvalidModelAnswer, ModelUnavailable, RequestRejected
+from .redaction import redact
+
+log = logging.getLogger(__name__)
+
+StatusCallback = Callable[[str], None]
+"""Receives short lines for the person while the agent works or waits, e.g.
+``"the model is busy, retrying (2/3)"``, and notices such as a clamped slide count."""
+
+T = TypeVar("T")
+
+
+class Method(StrEnum):
+    """How structured output is asked for, most to least precise."""
+
+    JSON_SCHEMA = "json_schema"
+    FUNCTION_CALLING = "function_calling"
+    JSON_MODE = "json_mode"
+
+
+_FALLBACK = {Method.JSON_SCHEMA: Method.FUNCTION_CALLING, Method.FUNCTION_CALLING: Method.JSON_MODE}
+_TRANSIENT = (openai.RateLimitError, openai.APIConnectionError, openai.InternalServerError)
+_CONTEXT_WORDS = ("context length", "context_length", "maximum context", "too many tokens")
+_MAX_ECHO = 300  # characters of a server's error message quoted to the person
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    """The answer's shape: a name (the tool's or schema's), a description and a strict schema."""
+
+    name: str
+    description: str
+    schema: dict[str, Any]
+
+    def for_method(self, method: Method) -> dict[str, Any]:
+        """The schema as ``with_structured_output`` takes it for ``method`` (a fresh copy:
+        LangChain may adjust what it is given)."""
+        schema = copy.deepcopy(self.schema)
+        if method is Method.JSON_SCHEMA:
+            return {
+                "name": self.name,
+                "description": self.description,
+                "schema": schema,
+                "strict": True,
+            }
+        return {**schema, "title": self.name, "description": self.description}
+
+
+@dataclass(frozen=True)
+class _Reply:
+    text: str  # the answer as the model wrote it (content or tool arguments)
+    data: Any  # parsed JSON, or None
+    problem: str | None  # why it could not be parsed
+    usage: dict[str, int]
+
+
+class StructuredChat:
+    """A chat model that returns validated structured answers (see the module docstring)."""
+
+    def __init__(
+        self,
+        model: BaseChatModel,
+        *,
+        attempts: int = 3,
+        backoff: float = 1.0,
+        max_backoff: float = 30.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if attempts < 1:
+            raise ValueError(f"attempts must be at least 1, not {attempts}")
+        self.model = model
+        self.attempts = attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.method = Method.JSON_SCHEMA
+        self.calls = 0  # requests sent, for logs and tests
+        self._sleep = sleep
+        self._secret = model_secret(model)
+        self._label = model_label(model)
+
+    async def ask(
+        self,
+        messages: Sequence[BaseMessage],
+        spec: OutputSpec,
+        validate: Callable[[Any], T],
+        *,
+        on_status: StatusCallback | None = None,
+    ) -> T:
+        """Ask until ``validate(parsed_json)`` returns (it raises :class:`BadAnswer` to refuse)."""
+        conversation = list(messages)
+        last: BadAnswer | None = None
+        for answer in range(1, self.attempts + 1):
+            reply = await self._call(conversation, spec, on_status)
+            try:
+                if reply.problem is not None:
+                    raise BadAnswer([reply.problem])
+                return validate(reply.data)
+            except BadAnswer as bad:
+                last = bad
+                log.debug(
+                    "%s: answer %d/%d did not validate: %s",
+                    spec.name,
+                    answer,
+                    self.attempts,
+                    redact("; ".join(bad.problems)[:500], [self._secret]),
+                )
+            if answer < self.attempts:
+                notify(
+                    on_status,
+                    f"the model's answer did not fit, asking again ({answer + 1}/{self.attempts})",
+                )
+                problems = "\n".join(f"- {problem}" for problem in last.problems[:20])
+                conversation += [
+                    AIMessage(content=reply.text or "(no answer)"),
+                    HumanMessage(content=prompts.render("fix_answer", problems=problems)),
+                ]
+        assert last is not None
+        if last.final is not None:
+            raise last.final
+        raise InvalidModelAnswer(
+            f"the model did not give a usable answer in {self.attempts} tries "
+            f"({self._clip(last.problems[0])}); try again, or put it differently"
+        )
+
+    async def _call(
+        self, messages: list[BaseMessage], spec: OutputSpec, on_status: StatusCallback | None
+    ) -> _Reply:
+        failures = 0
+        while True:
+            method = self.method
+            runnable = self.model.with_structured_output(
+                spec.for_method(method), method=method.value, include_raw=True
+            )
+            self.calls += 1
+            try:
+                result = await runnable.ainvoke(self._prepare(messages, spec, method))
+            except openai.LengthFinishReasonError:
+                return _Reply("", None, "the answer was cut off at the length limit; be brief", {})
+            except openai.ContentFilterFinishReasonError:
+                raise InvalidModelAnswer(
+                    "the model's content filter stopped the answer; put the request differently"
+                ) from None
+            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+                detail = self._detail(exc)
+                if any(word in detail.lower() for word in _CONTEXT_WORDS):
+                    raise RequestRejected(
+                        "the request is too long for the model's context window; "
+                        "shorten it or use a model with a longer context"
+                    ) from None
+                fallback = _FALLBACK.get(method)
+                if fallback is None:
+                    raise ModelUnavailable(
+                        f"the model server ({self._label}) rejected the request "
+                        f"(HTTP {exc.status_code}): {detail}"
+                    ) from None
+                log.warning(
+                    "%s rejected %s (HTTP %s: %s); using %s from now on",
+                    self._label,
+                    method.value,
+                    exc.status_code,
+                    detail,
+                    fallback.value,
+                )
+                self.method = fallback
+                continue
+            except _TRANSIENT as exc:
+                failures += 1
+                reason, advice = self._transient_reason(exc)
+                if failures >= self.attempts:
+                    raise ModelUnavailable(
+                        f"{reason}, {self.attempts} times in a row; {advice}"
+                    ) from None
+                delay = self._delay(failures, exc)
+                log.debug(
+                    "%s: %s; retry %d/%d in %.1f s",
+                    self._label,
+                    reason,
+                    failures + 1,
+                    self.attempts,
+                    delay,
+                )
+                notify(on_status, f"the model is busy, retrying ({failures + 1}/{self.attempts})")
+                await self._sleep(delay)
+                continue
+            except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+                raise ModelUnavailable(
+                    f"the model server ({self._label}) refused the API key "
+                    f"(HTTP {exc.status_code}); check OPENAI_API_KEY"
+                ) from None
+            except openai.NotFoundError:
+                raise ModelUnavailable(
+                    f"the model server does not know this model or path ({self._label}, HTTP "
+                    "404); check DECKCAST_LLM_MODEL and OPENAI_BASE_URL (it usually ends in /v1)"
+                ) from None
+            except openai.APIStatusError as exc:
+                raise ModelUnavailable(
+                    f"the model server ({self._label}) answered HTTP {exc.status_code}: "
+                    f"{self._detail(exc)}"
+                ) from None
+            except openai.APIError as exc:
+                raise ModelUnavailable(
+                    f"the model server ({self._label}) failed: {self._detail(exc)}"
+                ) from None
+            return self._reply(result, method)
+
+    def _prepare(
+        self, messages: list[BaseMessage], spec: OutputSpec, method: Method
+    ) -> list[BaseMessage]:
+        if method is not Method.JSON_MODE:
+            return messages
+        # JSON mode only promises *some* JSON: the schema has to travel in the prompt.
+        rules = prompts.render("json_mode", schema=json.dumps(spec.schema, ensure_ascii=False))
+        if messages and isinstance(messages[0], SystemMessage):
+            first = SystemMessage(content=f"{messages[0].content}\n\n{rules}")
+            return [first, *messages[1:]]
+        return [SystemMessage(content=rules), *messages]
+
+    def _reply(self, result: dict[str, Any], method: Method) -> _Reply:
+        raw = result.get("raw")
+        usage = dict(getattr(raw, "usage_metadata", None) or {})
+        if not isinstance(raw, AIMessage):
+            return _Reply("", None, "the answer was empty", usage)
+        refusal = raw.additional_kwargs.get("refusal")
+        if refusal:
+            raise InvalidModelAnswer(f"the model declined: {self._clip(str(refusal))}")
+        text = _answer_text(raw, method)
+        if result.get("parsing_error") is not None or result.get("parsed") is None:
+            return _Reply(text, None, _parse_problem(text, method), usage)
+        return _Reply(text, result["parsed"], None, usage)
+
+    def _delay(self, failures: int, exc: Exception) -> float:
+        delay = self.backoff * 2 ** (failures - 1)
+        response = getattr(exc, "response", None)
+        header = response.headers.get("retry-after") if response is not None else None
+        if header:
+            with contextlib.suppress(ValueError):  # an HTTP date: keep our own backoff
+                delay = max(delay, float(header))
+        return min(delay, self.max_backoff)
+
+    def _transient_reason(self, exc: Exception) -> tuple[str, str]:
+        """What went wrong, and what the person can do if it keeps going wrong."""
+        if isinstance(exc, openai.RateLimitError):
+            reason = f"the model server ({self._label}) is rate limiting (HTTP 429)"
+            return reason, "try again in a minute"
+        if isinstance(exc, openai.APITimeoutError):
+            reason = f"the model ({self._label}) did not answer in time"
+            return reason, "try again later, or raise DECKCAST_LLM_TIMEOUT"
+        if isinstance(exc, openai.APIConnectionError):
+            reason = f"cannot reach the model server ({self._label})"
+            return reason, "is it running, and is OPENAI_BASE_URL right?"
+        status = getattr(exc, "status_code", "5xx")
+        return f"the model server ({self._label}) failed (HTTP {status})", "try again in a minute"
+
+    def _detail(self, exc: Exception) -> str:
+        body = getattr(exc, "body", None)
+        message = body.get("message") if isinstance(body, dict) else None
+        return self._clip(str(message or exc))
+
+    def _clip(self, text: str) -> str:
+        text = redact(" ".join(text.split()), [self._secret])
+        return text if len(text) <= _MAX_ECHO else text[: _MAX_ECHO - 1] + "…"
+
+
+def notify(on_status: StatusCallback | None, message: str) -> None:
+    """Tell the front-end; a broken callback is logged, never allowed to stop the work."""
+    if on_status is None:
+        return
+    try:
+        on_status(message)
+    except Exception:
+        log.exception("status callback failed")
+
+
+def _answer_text(raw: AIMessage, method: Method) -> str:
+    if method is Method.FUNCTION_CALLING:
+        if raw.tool_calls:
+            return json.dumps(raw.tool_calls[0]["args"], ensure_ascii=False)
+        if raw.invalid_tool_calls:
+            return str(raw.invalid_tool_calls[0].get("args") or "")
+    content = raw.content
+    if isinstance(content, str):
+        return content
+    return "".join(
+        part if isinstance(part, str) else str(part.get("text", ""))
+        for part in content
+        if isinstance(part, str | dict)
+    )
+
+
+def _parse_problem(text: str, method: Method) -> str:
+    if not text.strip():
+        if method is Method.FUNCTION_CALLING:
+            return "the answer did not call the tool; answer by calling it with the JSON arguments"
+        return "the answer was empty; answer with the JSON object"
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"the answer is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+    return "the answer is not a JSON object of the requested shape"

@@ -1,0 +1,120 @@
+"""The model-facing drafts: strict JSON schemas, and exact round trips to deck types."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from agent.schemas import (
+    DeckDraft,
+    RevisionDraft,
+    describe_draft_error,
+    strict_schema,
+)
+from deck import (
+    Aspect,
+    DeleteSlide,
+    EditSlide,
+    InsertSlide,
+    Layout,
+    MoveSlide,
+    NewImage,
+    NewSlide,
+    ReplaceSlide,
+    SetDeck,
+    SetTheme,
+    SwapSlides,
+    build_deck,
+    parse_edits,
+)
+
+UNSUPPORTED_IN_STRICT = {"$ref", "$defs", "oneOf", "default", "minLength", "maxLength", "title"}
+
+
+def walk(node, path="$"):
+    yield path, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties":
+                for name, prop in value.items():
+                    yield from walk(prop, f"{path}.{name}")
+            else:
+                yield from walk(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from walk(item, f"{path}[{i}]")
+
+
+@pytest.mark.parametrize("model", [DeckDraft, RevisionDraft])
+def test_schemas_fit_strict_structured_outputs(model):
+    schema = strict_schema(model)
+    assert schema["type"] == "object" and "anyOf" not in schema
+    for path, node in walk(schema):
+        if not isinstance(node, dict):
+            continue
+        keys = set(node) - {"properties"}
+        assert not keys & UNSUPPORTED_IN_STRICT, path
+        if node.get("type") == "object":
+            assert node["additionalProperties"] is False, path
+            assert node["required"] == list(node["properties"]), path
+
+
+def test_overrides_merge_into_properties():
+    schema = strict_schema(DeckDraft, slides={"minItems": 4, "maxItems": 4})
+    assert schema["properties"]["slides"]["minItems"] == 4
+    assert schema["properties"]["slides"]["maxItems"] == 4
+    assert strict_schema(DeckDraft)["properties"]["slides"]["maxItems"] == 30
+
+
+def test_deck_round_trip(example_deck):
+    draft = DeckDraft.from_deck(example_deck)
+    assert build_deck(draft.to_deck_data()) == example_deck
+    # Through JSON, as a model would send it.
+    again = DeckDraft.model_validate_json(draft.model_dump_json())
+    assert build_deck(again.to_deck_data()) == example_deck
+
+
+def test_lenient_parse_of_missing_nullable_fields():
+    draft = DeckDraft.model_validate(
+        {"title": "T", "slides": [{"title": "A", "narration": "n", "image_prompt": "p"}]}
+    )
+    deck = build_deck(draft.to_deck_data())
+    assert deck.theme.name == "light" and deck.aspect is Aspect.WIDE and deck.language == "en"
+
+
+def test_edit_round_trip():
+    new = NewSlide(title="New", bullets=["b"], narration="Said.", image_prompt="a pic")
+    edits = [
+        EditSlide(slide=3, bullets=["x"], layout=Layout.FULL_IMAGE),
+        InsertSlide(after=2, slide=new),
+        ReplaceSlide(slide=1, new=new),
+        DeleteSlide(slide=4),
+        MoveSlide(slide=5, after=0),
+        SwapSlides(a=1, b=2),
+        SetTheme(name="dark", style="ink"),
+        SetDeck(language="es", aspect=Aspect.SQUARE),
+        NewImage(slide=2),
+    ]
+    draft = RevisionDraft.from_edits(edits, "everything")
+    back = parse_edits([e.to_edit() for e in draft.edits])
+    assert back == edits
+    # Every field is present in what a model would write (strict mode's shape).
+    assert draft.model_dump()["edits"][0] == {
+        "op": "edit_slide",
+        "slide": 3,
+        "title": None,
+        "bullets": ["x"],
+        "narration": None,
+        "image_prompt": None,
+        "layout": "full_image",
+    }
+
+
+def test_draft_errors_name_a_json_path():
+    with pytest.raises(ValidationError) as caught:
+        RevisionDraft.model_validate(
+            {"summary": "s", "edits": [{"op": "delete_slide"}, {"op": "explode"}]}
+        )
+    lines = describe_draft_error(caught.value)
+    assert "edits[0].slide: Field required" in lines
+    assert any(line.startswith("edits[1]: unknown op; use one of: edit_slide") for line in lines)

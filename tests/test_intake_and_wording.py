@@ -1,0 +1,79 @@
+"""Cheap checks before any model call, and the cleanup of what a model wrote."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.intake import asked_slide_count, looks_binary, looks_like_outline
+from agent.redaction import redact
+from agent.wording import pictorial, speakable
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("explain vaccines, 6 slides, for teenagers", 6),
+        ("a ten-slide deck on volcanoes", 10),
+        ("make 500 slides", 500),
+        ("in twelve short slides", 12),
+        ("explain vaccines to teenagers", None),
+        ("slides 2 and 4 please", None),
+        ("version 2.5 slides", None),
+    ],
+)
+def test_asked_slide_count(text, count):
+    assert asked_slide_count(text) == count
+
+
+def test_outline_detection():
+    assert looks_like_outline("## Leaves\n- green")
+    assert looks_like_outline("---\ntitle: x\n---\n## A")
+    assert looks_like_outline("\n\n# Title\n## One")
+    assert not looks_like_outline("explain how #vaccines work")
+    assert not looks_like_outline("#hashtag video please")
+    assert not looks_like_outline("# how vaccines work")  # a request written as a heading
+
+
+def test_binary_detection():
+    assert looks_binary("abc\x00def")
+    assert looks_binary("\x89PNG\r\n\x1a\n" + "\x01\x02\x03" * 5 + "IHDR")
+    assert not looks_binary("Ünïcödé text with emoji 🌱 and tabs\tand\nnewlines")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "spoken"),
+    [
+        ("**Bold** and *soft* and `code`.", "en", "Bold and soft and code."),
+        ("# Heading\n- item", "en", "Heading item"),
+        ("About 70% of Earth.", "en", "About 70 percent of Earth."),
+        ("Water boils at 100°C.", "en", "Water boils at 100 degrees Celsius."),
+        ("Sun -> leaf -> sugar & oxygen.", "en", "Sun to leaf to sugar and oxygen."),
+        ("It costs ~5 dollars.", "en", "It costs about 5 dollars."),
+        ("See [the site](https://example.org) or https://x.y/z.", "en", "See the site or."),
+        ("Al 70% del agua.", "es", "Al 70% del agua."),
+    ],
+)
+def test_speakable(text, language, spoken):
+    assert speakable(text, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("prompt", "picture"),
+    [
+        ('a sign that says "OPEN" on a door', "a sign on a door"),
+        ("a diagram labeled with the words ATP and NADPH, blue", "a diagram, blue"),
+        ("a chloroplast, with the text 'photosynthesis'", "a chloroplast"),
+        ("a green leaf in sunlight", "a green leaf in sunlight"),
+        ("a book titled 'Plants' on a desk", "a book on a desk"),
+        ("a child's drawing of a tree", "a child's drawing of a tree"),
+        ('"LOGO"', '"LOGO"'),  # nothing would be left: keep the original
+    ],
+)
+def test_pictorial(prompt, picture):
+    assert pictorial(prompt) == picture
+
+
+def test_redact():
+    text = "key sk-abcdefghijklmnop and Bearer abc.def-123456 and my-secret-value"
+    cleaned = redact(text, ["my-secret-value"])
+    assert cleaned == "key [redacted] and [redacted] and [redacted]"
