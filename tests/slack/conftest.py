@@ -5,19 +5,22 @@ and a signer that delivers requests as Slack does."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from langchain_core.language_models import BaseChatModel
 
-from agent import Planner, Reviser
+from agent import Planner, Reviser, build_chat_model
 from bot.conversation import ConversationEngine
 from bot.jobs import JobLimits
 from bot.slack import HttpServer, SlackBot, build_app, build_client
 from bot.store import JobState, Store
 from render import Renderer, RenderOptions
 from render.probe import ProbeResult, probe
+from tests.fakes.openai_chat import FakeOpenAI
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack, Message, Upload
 from tests.fakes.slack_events import SIGNING_SECRET, SlackDelivery
 
@@ -81,14 +84,16 @@ async def eventually(check: Callable[[], object], within: float = 10.0) -> None:
     raise AssertionError("timed out waiting")
 
 
-@pytest.fixture
-async def world(tmp_path: Path, renderer: Renderer) -> AsyncIterator[SlackWorld]:
+@contextlib.asynccontextmanager
+async def open_world(
+    tmp_path: Path, renderer: Renderer, model: BaseChatModel | None = None
+) -> AsyncIterator[SlackWorld]:
     async with FakeSlack() as slack:
         store = await Store.open(f"sqlite:///{tmp_path / 'deckcast.db'}")
         engine = ConversationEngine(
             store,
-            Planner(None),
-            Reviser(None),
+            Planner(model),
+            Reviser(model),
             renderer,
             videos_dir=tmp_path / "videos",
             render_defaults=FAST,
@@ -112,3 +117,26 @@ async def world(tmp_path: Path, renderer: Renderer) -> AsyncIterator[SlackWorld]
             await bot.close()
             await engine.close()
             store.close()
+
+
+@pytest.fixture
+async def world(tmp_path: Path, renderer: Renderer) -> AsyncIterator[SlackWorld]:
+    """The Slack app with no language model: outlines and structural commands work."""
+    async with open_world(tmp_path, renderer) as world:
+        yield world
+
+
+@pytest.fixture
+def llm() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+async def model_world(
+    tmp_path: Path, renderer: Renderer, llm: FakeOpenAI
+) -> AsyncIterator[SlackWorld]:
+    """The Slack app with a language model: the local fake chat server, scripted by the test."""
+    model = build_chat_model(model="fake-model", base_url=llm.base_url, api_key=llm.api_key)
+    async with open_world(tmp_path, renderer, model) as world:
+        yield world
