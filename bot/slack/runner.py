@@ -8,7 +8,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 from slack_sdk.errors import SlackApiError
@@ -27,9 +27,9 @@ log = logging.getLogger(__name__)
 class SlackConfig:
     """The Slack settings, checked: which mode, and the secrets it needs."""
 
-    bot_token: str
-    app_token: str | None
-    signing_secret: str | None
+    bot_token: str = field(repr=False)
+    app_token: str | None = field(repr=False)
+    signing_secret: str | None = field(repr=False)
     api_url: str
     host: str
     port: int

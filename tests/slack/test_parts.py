@@ -189,4 +189,5 @@ def test_slack_settings_and_modes(monkeypatch):
     monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
     socket = SlackConfig.from_settings(Settings(_env_file=None))
     assert socket.socket_mode and socket.signing_secret is None
+    assert "xoxb-1" not in repr(socket) and "xapp-1" not in repr(socket)
     assert "s3cret" not in repr(Settings(_env_file=None))
