@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 # A CPU build of torch: on the project's build machines this version installs from local disk.
 TORCH_SPEC ?= torch==2.13.0
-EXTRAS ?= dev,diffusion,discord,slack,export,postgres
+EXTRAS ?= dev,diffusion,discord,slack,export,postgres,ray
 
 .PHONY: setup system venv demo test test-fast lint format bench clean
 

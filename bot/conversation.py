@@ -31,6 +31,7 @@ from deck import (
 from render import ProgressEvent, Renderer, RenderError, RenderOptions, Stage
 
 from .errors import BotError, UserInputError
+from .execution import Executor, LocalExecutor
 from .intents import HELP_TEXT, Intent, classify
 from .jobs import JobLimits, RenderQueue
 from .replies import JobUpdate, ReplySink, VideoReady
@@ -74,11 +75,13 @@ class ConversationEngine:
         videos_dir: Path,
         render_defaults: RenderOptions | None = None,
         limits: JobLimits | None = None,
+        executor: Executor | None = None,
     ) -> None:
         self.store = store
         self.planner = planner
         self.reviser = reviser
-        self.renderer = renderer
+        self.renderer = renderer  # this process's renderer (exports, re-encodes)
+        self.executor = executor or LocalExecutor(renderer)  # where renders run
         self.videos_dir = Path(videos_dir)
         self.render_defaults = render_defaults or RenderOptions()
         self.queue = RenderQueue(store, self._render_job, limits)
@@ -410,7 +413,7 @@ class ConversationEngine:
         events: asyncio.Queue[ProgressEvent | None] = asyncio.Queue()
         pump = asyncio.ensure_future(self._pump(events, sink, job, record.deck))
         try:
-            result = await self.renderer.render(
+            result = await self.executor.render(
                 record.deck, out, self.render_options(job.options), events.put_nowait
             )
         except RenderError as exc:

@@ -10,9 +10,19 @@ from render import Renderer, RenderOptions
 
 from .backends import build_llm, build_renderer
 from .conversation import ConversationEngine
+from .execution import Executor, LocalExecutor
 from .jobs import JobLimits
 from .settings import Settings
 from .store import Store
+
+
+def build_executor(settings: Settings, renderer: Renderer) -> Executor:
+    """Renders run here (``local``) or on Ray (``ray``: imported only when chosen)."""
+    if settings.executor == "ray":
+        from .execution.ray_executor import RayExecutor
+
+        return RayExecutor(settings)
+    return LocalExecutor(renderer)
 
 
 def render_defaults(settings: Settings) -> RenderOptions:
@@ -49,6 +59,7 @@ class Services:
             renderer,
             videos_dir=videos_dir or settings.videos_dir,
             render_defaults=render_defaults(settings),
+            executor=build_executor(settings, renderer),
             limits=JobLimits(
                 concurrent=settings.concurrent_renders,
                 per_user=settings.renders_per_user,
@@ -62,5 +73,6 @@ class Services:
             return
         self.closed = True
         await self.engine.close()
+        await self.engine.executor.close()
         self.renderer.close()
         self.store.close()

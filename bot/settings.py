@@ -103,6 +103,17 @@ class Settings(BaseSettings):
     tts_retries: int = Field(default=4, ge=0, le=10, description="retries on 429/5xx/timeouts")
     tts_timeout: float = Field(default=60.0, gt=0, description="seconds per speech request")
 
+    # Where renders run: here, or on a Ray cluster (pip install 'deckcast[ray]')
+    executor: Literal["local", "ray"] = Field(default="local", description="local or ray")
+    ray_address: str | None = Field(
+        default=None, description="join this Ray cluster (else start one)"
+    )
+    ray_render_workers: int = Field(
+        default=2, ge=1, description="render worker actors (1 CPU each)"
+    )
+    ray_picture_batch: int = Field(default=8, ge=1, description="pictures per backend call")
+    ray_local_cpus: int | None = Field(default=None, ge=1, description="CPUs of a local Ray")
+
     # Slack (deckcast slack): Socket Mode when the app token is set, else HTTP mode on a port
     slack_bot_token: SecretStr | None = Field(
         default=None,

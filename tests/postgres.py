@@ -128,3 +128,11 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The store's URL, once on SQLite and once on PostgreSQL (skipped when not installed)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'deckcast.db'}"
+    return request.getfixturevalue("postgres_url")

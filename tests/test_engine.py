@@ -65,10 +65,10 @@ class RecordingSink:
 
 
 @pytest.fixture
-async def engine_parts(tmp_path, fake_openai):
+async def engine_parts(tmp_path, fake_openai, database_url):
     images = CountingImages()
     voice = CountingVoice(SilentBackend())
-    store = await Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    store = await Store.open(database_url)
     renderer = Renderer(
         images, {"silent": voice}, __import__("render").AssetCache(tmp_path / "cache")
     )
@@ -198,9 +198,9 @@ class GatedImages(ProceduralBackend):
         return super().generate(requests)
 
 
-async def test_a_revision_during_a_render_is_queued_and_the_newest_wins(tmp_path):
+async def test_a_revision_during_a_render_is_queued_and_the_newest_wins(tmp_path, database_url):
     images = GatedImages()
-    store = await Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    store = await Store.open(database_url)
     renderer = Renderer(
         images, {"silent": SilentBackend()}, __import__("render").AssetCache(tmp_path / "cache")
     )
@@ -263,8 +263,10 @@ async def test_bad_messages_get_a_clear_reply_and_leave_the_deck_alone(engine_pa
     assert (await engine.current(conversation.id))[1] == version + 1
 
 
-async def test_the_queue_refuses_a_second_deck_per_person_and_a_full_workspace(tmp_path):
-    store = await Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+async def test_the_queue_refuses_a_second_deck_per_person_and_a_full_workspace(
+    tmp_path, database_url
+):
+    store = await Store.open(database_url)
     images = GatedImages()
     renderer = Renderer(
         images, {"silent": SilentBackend()}, __import__("render").AssetCache(tmp_path / "cache")

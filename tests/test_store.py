@@ -20,13 +20,6 @@ def deck(title: str):
     return build_deck({"title": title, "slides": [{"title": title}]})
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'db' / 'deckcast.db'}"
-    return request.getfixturevalue("postgres_url")
-
-
 @pytest.fixture
 def store(database_url):
     store = Store.open_sync(database_url)
