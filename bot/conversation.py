@@ -90,6 +90,7 @@ class ConversationEngine:
         self._job_sinks: dict[str, ReplySink] = {}  # a render reports to whoever asked for it
         self._factories: dict[str, SinkFactory] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._told: set[asyncio.Task[None]] = set()  # status lines on their way to a sink
 
     # -- wiring front-ends ----------------------------------------------------------------
 
@@ -111,6 +112,22 @@ class ConversationEngine:
         next process's :meth:`recover` (a bot restarting) instead of cancelling them."""
         await self.queue.close(resume_later=resume_later)
 
+    def _status_to(self, sink: ReplySink) -> Callable[[str], None]:
+        """The agent's status callback is synchronous and sinks are async: each line the
+        agent reports ("the model is busy, retrying") is sent to ``sink.say`` in a task."""
+
+        def tell(message: str) -> None:
+            task = asyncio.ensure_future(sink.say(message))
+            self._told.add(task)
+            task.add_done_callback(self._told_done)
+
+        return tell
+
+    def _told_done(self, task: asyncio.Task[None]) -> None:
+        self._told.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a front-end failed to show a status line", exc_info=task.exception())
+
     # -- a new request --------------------------------------------------------------------
 
     async def start(self, msg: Incoming, sink: ReplySink) -> ConversationRecord | None:
@@ -120,7 +137,7 @@ class ConversationEngine:
             _check_text(msg.text, allow_empty=msg.outline is not None)
             await self.queue_check(msg)
             deck = await self.planner.plan(
-                msg.text, outline=msg.outline, options=msg.options, on_status=sink.say
+                msg.text, outline=msg.outline, options=msg.options, on_status=self._status_to(sink)
             )
         except (AgentError, DeckError, BotError) as exc:
             await sink.failed(str(exc))
@@ -204,13 +221,13 @@ class ConversationEngine:
         deck, _version = await self.current(conversation.id)
         if msg.outline is not None:
             new_deck = await self.planner.plan(
-                msg.text, outline=msg.outline, options=msg.options, on_status=sink.say
+                msg.text, outline=msg.outline, options=msg.options, on_status=self._status_to(sink)
             )
             summary = f"replaced the deck with the outline ({len(new_deck.slides)} slides)"
         else:
             history = await self.store.recent_messages(conversation.id)
             revision = await self.reviser.revise(
-                deck, msg.text, history=history[:-1], on_status=sink.say
+                deck, msg.text, history=history[:-1], on_status=self._status_to(sink)
             )
             new_deck = apply(deck, revision.edits)
             summary = revision.summary or describe_edits(revision.edits)

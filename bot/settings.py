@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def _default_cache_dir() -> Path:
@@ -114,6 +114,32 @@ class Settings(BaseSettings):
     ray_picture_batch: int = Field(default=8, ge=1, description="pictures per backend call")
     ray_local_cpus: int | None = Field(default=None, ge=1, description="CPUs of a local Ray")
 
+    # Slack (deckcast slack): Socket Mode when the app token is set, else HTTP mode on a port
+    slack_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DECKCAST_SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN"),
+        description="the bot token, xoxb-...",
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DECKCAST_SLACK_APP_TOKEN", "SLACK_APP_TOKEN"),
+        description="an app-level token with connections:write, xapp-... (Socket Mode)",
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DECKCAST_SLACK_SIGNING_SECRET", "SLACK_SIGNING_SECRET"),
+        description="verifies requests in HTTP mode",
+    )
+    slack_host: str = Field(default="0.0.0.0", description="HTTP mode: address to listen on")  # noqa: S104
+    slack_port: int = Field(default=3000, ge=1, le=65535, description="HTTP mode: port")
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", description="the Slack Web API (ends with /api/)"
+    )
+    slack_admins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="comma-separated Slack user ids who may change anyone's deck",
+    )
+
     # Discord bot (deckcast discord)
     discord_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "DECKCAST_DISCORD_TOKEN")
@@ -121,8 +147,9 @@ class Settings(BaseSettings):
     discord_guild_id: int | None = Field(
         default=None, description="sync /deck to this guild only: instant, for development"
     )
-    discord_admin_roles: str = Field(
-        default="", description="comma-separated role names that may act on anyone's deck"
+    discord_admin_roles: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="comma-separated role names that may act on anyone's deck",
     )
     discord_edit_interval: float = Field(
         default=1.5, ge=0.2, description="seconds between progress edits of one message"
@@ -131,15 +158,18 @@ class Settings(BaseSettings):
     # Logging
     log_level: str = "INFO"
 
+    @field_validator("slack_admins", "discord_admin_roles", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     @model_validator(mode="after")
     def _derived_paths(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'deckcast.db'}"
         return self
-
-    @property
-    def discord_admin_role_names(self) -> tuple[str, ...]:
-        return tuple(name.strip() for name in self.discord_admin_roles.split(",") if name.strip())
 
     @property
     def videos_dir(self) -> Path:

@@ -9,7 +9,16 @@ import typer
 from pydantic import ValidationError
 
 from ..settings import Settings
-from . import chat_cmd, discord_cmd, export_cmd, plan_cmd, render_cmd, revise_cmd, status_cmd
+from . import (
+    chat_cmd,
+    discord_cmd,
+    export_cmd,
+    plan_cmd,
+    render_cmd,
+    revise_cmd,
+    slack_cmd,
+    status_cmd,
+)
 from .console import console, print_error
 
 app = typer.Typer(
@@ -57,6 +66,7 @@ plan_cmd.register(app)
 revise_cmd.register(app)
 chat_cmd.register(app)
 status_cmd.register(app)
+slack_cmd.register(app)
 discord_cmd.register(app)
 
 

@@ -24,7 +24,7 @@ class DiscordConfig:
     def from_settings(cls, settings: Settings) -> DiscordConfig:
         return cls(
             dev_guild_id=settings.discord_guild_id,
-            admin_roles=settings.discord_admin_role_names,
+            admin_roles=tuple(settings.discord_admin_roles),
             edit_interval=settings.discord_edit_interval,
         )
 

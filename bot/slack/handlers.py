@@ -1,0 +1,341 @@
+"""The Slack listeners: ``/deck``, mentions, replies in a deck's thread, and the result card's
+buttons. Each turns a Slack payload into an engine call with a :class:`SlackSink` for the
+thread, and nothing else.
+
+Rules that keep the bot safe to leave in a busy channel:
+
+- a delivery Slack repeats (same ``event_id``, marked with ``X-Slack-Retry-Num``) is handled
+  once: the store remembers every event id it has acted on (it survives restarts);
+- the bot's own messages and other bots' messages are ignored (no loops);
+- in a deck's thread only the person who asked (or a configured admin) changes the deck;
+  everyone else's messages there are ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.request.async_request import AsyncBoltRequest
+
+from deck import Aspect, DeckError
+
+from ..conversation import ConversationEngine, Incoming
+from ..errors import BotError
+from ..replies import ReplySink
+from ..store import ConversationRecord
+from . import blocks, threads
+from .errors import OutlineFileError, SlackCallFailed
+from .messages import Request, mentions, outline_file, read_message
+from .outline_files import OutlineFiles
+from .sink import SlackSink
+from .threads import PLATFORM, SlackThread
+from .web import SlackWeb
+
+log = logging.getLogger(__name__)
+
+# Message subtypes that are a person writing; every other subtype (edits, deletions, joins,
+# bot messages) is ignored.
+PERSON_SUBTYPES = (None, "file_share", "thread_broadcast")
+
+_HELP = ("", "help", "?")
+USAGE = (
+    "Tell me what the video should explain: `/deck how photosynthesis works, 5 slides`, or "
+    "mention me with the request. A Markdown outline works too (paste it in a code block, or "
+    "share an .md file with the mention). Then reply in the thread to change the video: "
+    "“simpler”, “add a slide about …”, “undo”, “show me the script”."
+)
+
+
+class SlackHandlers:
+    """The listeners of the Slack app, over one conversation engine."""
+
+    def __init__(
+        self,
+        engine: ConversationEngine,
+        web: SlackWeb,
+        files: OutlineFiles,
+        *,
+        admins: frozenset[str] = frozenset(),
+        command: str = "/deck",
+        edit_interval: float = 1.5,
+    ) -> None:
+        self.engine = engine
+        self.store = engine.store
+        self.web = web
+        self.files = files
+        self.admins = admins
+        self.command = command
+        self.edit_interval = edit_interval
+        self._sinks: dict[str, SlackSink] = {}  # by conversation id
+
+    def register(self, app: AsyncApp) -> None:
+        app.command(self.command)(self.on_command)
+        app.event("app_mention")(self.on_mention)
+        app.event("message")(self.on_message)
+        for action_id in blocks.ACTION_IDS:
+            app.action(action_id)(self.on_button)
+        self.engine.register_platform(PLATFORM, self.restore)
+
+    # -- sinks ----------------------------------------------------------------------------
+
+    def sink(self, thread: SlackThread, conversation_id: str | None = None) -> SlackSink:
+        existing = self._sinks.get(conversation_id) if conversation_id else None
+        if existing is not None:
+            return existing
+        sink = SlackSink(self.web, thread, edit_interval=self.edit_interval)
+        if conversation_id:
+            self._sinks[conversation_id] = sink
+        return sink
+
+    async def restore(self, conversation: ConversationRecord) -> ReplySink | None:
+        """The sink of a conversation after a restart (the engine resumes its render)."""
+        thread = await threads.thread_of(self.store, conversation.id)
+        return self.sink(thread, conversation.id) if thread else None
+
+    async def close(self) -> None:
+        for sink in self._sinks.values():
+            await sink.close()
+
+    # -- /deck ----------------------------------------------------------------------------
+
+    async def on_command(
+        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        request = read_message(command.get("text", ""))
+        if request.outline is None and request.text.lower() in _HELP:
+            await ack(text=USAGE)
+            return
+        await ack()
+        user, channel = command["user_id"], command["channel_id"]
+        try:
+            status_ts = await self.web.post(channel, blocks.started_text(user, request.text))
+        except SlackCallFailed as exc:
+            log.warning("/deck in %s: %s", channel, exc.problem.fix)
+            await respond(text=exc.problem.chat, response_type="ephemeral")
+            return
+        thread = SlackThread(channel, status_ts, user, command.get("team_id", ""), status_ts)
+        await self._start(thread, request)
+
+    # -- mentions and thread replies --------------------------------------------------------
+
+    async def on_mention(
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        request: AsyncBoltRequest,
+    ) -> None:
+        if self._from_a_bot(event, context):
+            return
+        thread_ts = event.get("thread_ts")
+        if thread_ts and (found := await threads.find(self.store, event["channel"], thread_ts)):
+            # A mention inside a deck's thread is a reply to that deck.
+            await self._reply(found, event, body, context, request)
+            return
+        await self._start_from(event, body, context, request, root=thread_ts or event["ts"])
+
+    async def on_message(
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        request: AsyncBoltRequest,
+    ) -> None:
+        if self._from_a_bot(event, context):
+            return
+        if mentions(event.get("text", ""), context.bot_user_id):
+            return  # app_mention delivers it too, and handles it
+        thread_ts = event.get("thread_ts")
+        channel = event.get("channel", "")
+        if thread_ts and thread_ts != event.get("ts"):
+            found = await threads.find(self.store, channel, thread_ts)
+            if found is not None:
+                await self._reply(found, event, body, context, request)
+            return
+        if event.get("channel_type") == "im":  # a direct message to the bot starts a deck
+            await self._start_from(event, body, context, request, root=event["ts"])
+
+    async def _start_from(
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        request: AsyncBoltRequest,
+        *,
+        root: str,
+    ) -> None:
+        """A mention or a direct message that asks for a new deck, answered in ``root``'s
+        thread."""
+        if not await self._first_delivery(body, request):
+            return
+        channel, user = event["channel"], event["user"]
+        text = read_message(event.get("text", ""), bot_user=context.bot_user_id)
+        if text.outline is None and not event.get("files") and text.text.lower() in _HELP:
+            await self._post_quietly(channel, USAGE, thread_ts=root)
+            return
+        try:
+            status_ts = await self.web.post(
+                channel, blocks.started_text(user, text.text), thread_ts=root
+            )
+        except SlackCallFailed as exc:
+            log.error("cannot answer %s in %s: %s", user, channel, exc.problem.fix)
+            return
+        thread = SlackThread(channel, root, user, _team(body, event), status_ts)
+        sink = self.sink(thread)
+        with_file = await self._with_outline_file(text, event, sink)
+        if with_file is not None:
+            await self._start(thread, with_file, sink)
+
+    async def _reply(
+        self,
+        found: tuple[str, SlackThread],
+        event: dict[str, Any],
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        request: AsyncBoltRequest,
+    ) -> None:
+        conversation_id, thread = found
+        user = event.get("user", "")
+        admin = user in self.admins
+        if user != thread.owner and not admin:
+            if event.get("type") == "app_mention" and await self._first_delivery(body, request):
+                await self._ephemeral(
+                    thread.channel,
+                    user,
+                    f"Only <@{thread.owner}> can change this video; start your own with /deck.",
+                    thread_ts=thread.thread_ts,
+                )
+            return  # anyone else's messages in the thread are not for deckcast
+        if not await self._first_delivery(body, request):
+            return
+        sink = self.sink(thread, conversation_id)
+        text = read_message(event.get("text", ""), bot_user=context.bot_user_id)
+        text = await self._with_outline_file(text, event, sink)
+        if text is None or (not text.text and text.outline is None):
+            return
+        incoming = Incoming(
+            PLATFORM, user, text.text, thread.team, outline=text.outline, admin=admin
+        )
+        await self.engine.handle(conversation_id, incoming, sink)
+
+    # -- buttons --------------------------------------------------------------------------
+
+    async def on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        conversation_id, argument = blocks.parse_button_value(action.get("value", ""))
+        user = body["user"]["id"]
+        channel = (body.get("channel") or {}).get("id", "")
+        conversation = await self.store.conversation(conversation_id)
+        thread = await threads.thread_of(self.store, conversation_id) if conversation else None
+        if conversation is None or thread is None:
+            await self._ephemeral(channel, user, "That video is gone; start a new one with /deck.")
+            return
+        admin = user in self.admins
+        if user != conversation.owner and not admin:
+            await self._ephemeral(
+                thread.channel,
+                user,
+                f"Only <@{conversation.owner}> can change this video; start your own with /deck.",
+                thread_ts=thread.thread_ts,
+            )
+            return
+        sink = self.sink(thread, conversation_id)
+        incoming = Incoming(PLATFORM, user, "", thread.team, admin=admin)
+        action_id = action.get("action_id")
+        try:
+            if action_id == blocks.NEW_PICTURES:
+                await self.engine.new_pictures(conversation_id, incoming, sink)
+            elif action_id == blocks.UNDO:
+                await self.engine.undo(conversation_id, incoming, sink)
+            elif action_id == blocks.ASPECT:
+                await self.engine.set_aspect(conversation_id, Aspect(argument), incoming, sink)
+        except (BotError, DeckError, ValueError) as exc:
+            await sink.failed(str(exc))
+
+    # -- shared steps ---------------------------------------------------------------------
+
+    async def _start(
+        self, thread: SlackThread, request: Request, sink: SlackSink | None = None
+    ) -> None:
+        sink = sink or self.sink(thread)
+        incoming = Incoming(
+            PLATFORM,
+            thread.owner,
+            request.text,
+            thread.team,
+            outline=request.outline,
+            admin=thread.owner in self.admins,
+        )
+        try:
+            record = await self.engine.start(incoming, sink)
+        except BotError as exc:  # the queue refused the render (busy, full)
+            await sink.failed(str(exc))
+            record = None
+        except Exception:
+            log.exception("a Slack request in %s failed", thread.key)
+            await sink.failed("something went wrong on my side; please try again")
+            record = None
+        if record is None:  # the sink was told why
+            await sink.status(1).show(
+                ":warning: I could not start this video (see the thread).", final=True
+            )
+            return
+        self._sinks[record.id] = sink
+        await threads.link(self.store, thread, record.id)
+
+    async def _with_outline_file(
+        self, request: Request, event: dict[str, Any], sink: SlackSink
+    ) -> Request | None:
+        """The request with a shared outline file read in (None when it could not be read:
+        the thread was told why)."""
+        file = outline_file(event.get("files"))
+        if file is None or request.outline is not None:
+            return request
+        try:
+            outline = await self.files.fetch(file)
+        except OutlineFileError as exc:
+            await sink.failed(str(exc))
+            return None
+        return Request(request.text, outline)
+
+    async def _first_delivery(self, body: dict[str, Any], request: AsyncBoltRequest) -> bool:
+        event_id = body.get("event_id")
+        if not event_id:
+            return True
+        if await self.store.first_sighting(PLATFORM, str(event_id)):
+            return True
+        retry = (request.headers.get("x-slack-retry-num") or ["?"])[0]
+        log.info("ignoring a repeated delivery of Slack event %s (retry %s)", event_id, retry)
+        return False
+
+    @staticmethod
+    def _from_a_bot(event: dict[str, Any], context: AsyncBoltContext) -> bool:
+        return (
+            bool(event.get("bot_id") or event.get("bot_profile"))
+            or event.get("subtype") not in PERSON_SUBTYPES
+            or not event.get("user")
+            or event.get("user") == context.bot_user_id
+        )
+
+    async def _post_quietly(self, channel: str, text: str, *, thread_ts: str) -> None:
+        try:
+            await self.web.post(channel, text, thread_ts=thread_ts)
+        except SlackCallFailed as exc:
+            log.error("cannot answer in %s: %s", channel, exc.problem.fix)
+
+    async def _ephemeral(
+        self, channel: str, user: str, text: str, *, thread_ts: str | None = None
+    ) -> None:
+        try:
+            await self.web.ephemeral(channel, user, text, thread_ts=thread_ts)
+        except SlackCallFailed as exc:
+            log.warning("cannot tell %s privately in %s: %s", user, channel, exc.problem.fix)
+
+
+def _team(body: dict[str, Any], event: dict[str, Any]) -> str:
+    return str(body.get("team_id") or event.get("team") or "")

@@ -1,0 +1,65 @@
+"""Reading what people write in Slack: the request text without the bot's mention, Slack's
+markup turned back into plain text, and a Markdown outline in a code block.
+
+Slack escapes ``&``, ``<`` and ``>`` and writes mentions and links as ``<@U123>``,
+``<#C123|name>`` and ``<https://url|label>``; the engine wants what the person typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+OUTLINE_SUFFIXES = (".md", ".markdown", ".txt")
+OUTLINE_FILETYPES = ("markdown", "text")
+
+_FENCE = re.compile(r"```[ \t]*(?:markdown|md)?[ \t]*\n?(.*?)```", re.DOTALL | re.IGNORECASE)
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>")
+_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+
+
+@dataclass(frozen=True)
+class Request:
+    text: str  # the request or revision, plain text
+    outline: str | None = None  # a Markdown outline from a code block
+
+
+def read_message(raw: str, *, bot_user: str | None = None) -> Request:
+    """Split a Slack message into its plain text and, when it has a code block, an outline."""
+    outline = None
+    fenced = _FENCE.search(raw)
+    if fenced is not None:
+        outline = _plain(fenced.group(1), bot_user).strip("\n") or None
+        raw = raw[: fenced.start()] + raw[fenced.end() :]
+    return Request(_plain(raw, bot_user).strip(), outline)
+
+
+def mentions(raw: str, user: str | None) -> bool:
+    return bool(user) and any(m.group(1) == user for m in _USER.finditer(raw))
+
+
+def outline_file(files: list[dict[str, Any]] | None) -> dict[str, Any] | None:
+    """The first shared file that can hold a Markdown outline."""
+    for file in files or []:
+        name = str(file.get("name") or "").lower()
+        if name.endswith(OUTLINE_SUFFIXES) or file.get("filetype") in OUTLINE_FILETYPES:
+            return file
+    return None
+
+
+def _plain(text: str, bot_user: str | None) -> str:
+    if bot_user:
+        text = re.sub(rf"<@{re.escape(bot_user)}(?:\|[^>]*)?>[:,]?\s*", "", text)
+    text = _USER.sub(lambda m: f"@{m.group(1)}", text)
+    text = _CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
+    text = _LINK.sub(_link, text)
+    text = _SPECIAL.sub(lambda m: f"@{m.group(1)}", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _link(match: re.Match[str]) -> str:
+    url, label = match.group(1), match.group(2)
+    return f"{label} ({url})" if label and label != url else url

@@ -1,0 +1,149 @@
+"""The Slack Web API calls the front-end makes, each failure turned into a
+:class:`~bot.slack.errors.SlackCallFailed` that says what to tell the thread and what to fix.
+
+Rate limits are honoured by the client itself: ``ratelimited`` answers (HTTP 429) are retried
+after the ``Retry-After`` that Slack sends (slack_sdk's retry handler), a few times, before the
+call counts as failed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from .errors import SlackCallFailed, explain
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+RATE_LIMIT_RETRIES = 3
+
+
+def build_client(token: str, *, api_url: str, timeout: int = 30) -> AsyncWebClient:
+    """An ``AsyncWebClient`` that waits out rate limits and retries dropped connections."""
+    return AsyncWebClient(
+        token=token,
+        base_url=api_url if api_url.endswith("/") else api_url + "/",
+        timeout=timeout,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        ],
+    )
+
+
+class SlackWeb:
+    """Posting, editing and uploading in Slack, with Slack's errors explained."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def post(
+        self,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        blocks: list[dict[str, Any]] | None = None,
+    ) -> str:
+        """Post a message (in a thread when ``thread_ts`` is given); returns its ts."""
+        response = await self._call(
+            "chat.postMessage",
+            channel,
+            lambda: self.client.chat_postMessage(
+                channel=channel,
+                text=text,
+                thread_ts=thread_ts,
+                blocks=blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            ),
+        )
+        return str(response["ts"])
+
+    async def update(
+        self, channel: str, ts: str, text: str, *, blocks: list[dict[str, Any]] | None = None
+    ) -> None:
+        await self._call(
+            "chat.update",
+            channel,
+            lambda: self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks),
+        )
+
+    async def ephemeral(
+        self, channel: str, user: str, text: str, *, thread_ts: str | None = None
+    ) -> None:
+        """A message only ``user`` sees."""
+        await self._call(
+            "chat.postEphemeral",
+            channel,
+            lambda: self.client.chat_postEphemeral(
+                channel=channel, user=user, text=text, thread_ts=thread_ts
+            ),
+        )
+
+    async def upload(
+        self,
+        channel: str,
+        data: bytes,
+        *,
+        filename: str,
+        title: str,
+        thread_ts: str | None = None,
+        comment: str | None = None,
+    ) -> str:
+        """Share a file in a channel or thread (``files_upload_v2``: three calls); returns the
+        file's id."""
+        response = await self._call(
+            "files_upload_v2",
+            channel,
+            lambda: self.client.files_upload_v2(
+                file=data,
+                filename=filename,
+                title=title,
+                channel=channel,
+                thread_ts=thread_ts,
+                initial_comment=comment,
+            ),
+        )
+        files = response.get("files") or [{}]
+        return str(files[0].get("id", ""))
+
+    async def _call(self, method: str, channel: str, call: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await call()
+        except SlackApiError as exc:
+            data: Any = exc.response.data if exc.response is not None else {}
+            if isinstance(data, (bytes, str)):
+                data = _json_or_empty(data)
+            code = str(data.get("error", "unknown_error")) if isinstance(data, dict) else "?"
+            needed = data.get("needed") if isinstance(data, dict) else None
+            raise SlackCallFailed(
+                method, explain(method, code, needed=needed, channel=channel)
+            ) from None
+        except SlackRequestError as exc:
+            log.debug("%s: %s", method, exc)
+            problem = explain(method, "upload_failed", channel=channel)
+            raise SlackCallFailed(method, problem) from None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.debug("%s: %s", method, exc)
+            raise SlackCallFailed(method, explain(method, "network", channel=channel)) from None
+
+
+def _json_or_empty(raw: bytes | str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,1 @@
+"""The Slack app, end to end over HTTP, against a local fake Slack."""

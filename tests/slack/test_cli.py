@@ -1,0 +1,131 @@
+"""``deckcast slack`` as an operator runs it: a subprocess in HTTP mode, talking to the fake
+Slack over loopback, stopped with Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from render.probe import probe
+from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
+from tests.fakes.slack_events import SIGNING_SECRET, SlackDelivery
+
+from .conftest import OUTLINE
+
+
+def deckcast_command() -> list[str]:
+    script = Path(sys.executable).parent / "deckcast"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+
+
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DECKCAST_", "OPENAI_"))
+    }
+    env.update(
+        DECKCAST_DATA_DIR=str(tmp_path / "data"),
+        DECKCAST_CACHE_DIR=str(tmp_path / "cache"),
+        NO_COLOR="1",
+        COLUMNS="120",
+        **extra,
+    )
+    return env
+
+
+def test_slack_without_tokens_says_what_to_set(tmp_path):
+    result = subprocess.run(
+        [*deckcast_command(), "slack"],
+        env=clean_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "needs SLACK_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_slack_manifest_is_printed(tmp_path):
+    result = subprocess.run(
+        [*deckcast_command(), "slack", "--manifest"],
+        env=clean_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    manifest = yaml.safe_load(result.stdout)
+    assert manifest["features"]["slash_commands"][0]["command"] == "/deck"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def first_line_with(stream, text: bytes) -> bytes:
+    while line := await stream.readline():
+        if text in line:
+            return line
+    raise AssertionError(f"the output ended without {text!r}")
+
+
+@pytest.mark.slow
+async def test_deckcast_slack_serves_http_until_interrupted(tmp_path):
+    async with FakeSlack() as slack:
+        port = free_port()
+        env = clean_env(
+            tmp_path,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            DECKCAST_SLACK_API_URL=slack.api_url,
+            DECKCAST_SLACK_HOST="127.0.0.1",
+            DECKCAST_VOICE="silent",
+            DECKCAST_RESOLUTION="720p",
+            DECKCAST_FPS="1",
+        )
+        process = await asyncio.create_subprocess_exec(
+            *deckcast_command(),
+            "slack",
+            "--port",
+            str(port),
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            ready = await asyncio.wait_for(first_line_with(process.stderr, b"on Slack"), 60)
+            assert b"on Slack as @deckcast in deckcast test: HTTP mode" in ready
+            url = f"http://127.0.0.1:{port}/slack/events"
+            assert url.encode() in ready
+            deliver = SlackDelivery(url, on_message=slack.person_wrote)
+            ack = await deliver.command(f"```\n{OUTLINE}```", user="U1", channel="C1")
+            assert ack.status == 200
+            await slack.wait_for(
+                lambda: [u for u in slack.completed_uploads() if u.filename.endswith(".mp4")],
+                within=120,
+            )
+            forged = await deliver.send(
+                deliver.command_body("tides"), "application/x-www-form-urlencoded", secret="x"
+            )
+            assert forged.status == 401
+        finally:
+            process.send_signal(signal.SIGINT)
+            _out, err = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode == 0, err.decode()
+        assert b"stopped" in err and BOT_TOKEN.encode() not in err
+        [upload] = [u for u in slack.completed_uploads() if u.filename.endswith(".mp4")]
+        path = tmp_path / "uploaded.mp4"
+        path.write_bytes(upload.data)
+        assert probe(path).video_size == (1280, 720)
