@@ -413,3 +413,30 @@ def test_importing_the_app_does_not_import_torch():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.replace("'", '"')) == []
+
+
+def test_the_bot_loads_the_model_at_start_up(tiny_sd, tmp_path, monkeypatch):
+    from bot.services import Services
+
+    for name, value in {
+        "DECKCAST_DATA_DIR": str(tmp_path / "data"),
+        "DECKCAST_CACHE_DIR": str(tmp_path / "cache"),
+        "DECKCAST_HF_CACHE_DIR": str(tmp_path / "hub"),
+        "DECKCAST_IMAGE_BACKEND": "diffusers",
+        "DECKCAST_IMAGE_MODEL": str(tiny_sd),
+        "DECKCAST_IMAGE_NATIVE_SIZE": "64",
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    async def start_and_stop():
+        services = await Services.open(Settings())
+        try:
+            assert services.warmup is not None
+            await services.warmup
+            return services.renderer.images
+        finally:
+            await services.close()
+
+    backend = asyncio.run(start_and_stop())
+    assert isinstance(backend, DiffusersBackend) and backend.stats.loads == 1
+    assert backend.stats.calls == 0  # loaded, nothing painted yet: the first deck starts warm
