@@ -24,6 +24,7 @@ Run: python -m benchmarks.images [--full-size sd-turbo|sdxl] [--slides 10] [--st
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import tempfile
 import time
@@ -130,49 +131,53 @@ def _text_encoder(kind: str, size: dict[str, Any], tokenizer: Any) -> Any:
     return getattr(transformers, kind)(config)
 
 
-def build_full_size(kind: str, folder: Path, device: str) -> Path:
-    """Write the full-size ``kind`` pipeline with random weights (fp16) to ``folder``."""
+def random_pipeline(kind: str, device: str) -> Any:
+    """The full-size ``kind`` pipeline, built from its real configs with random weights."""
     import diffusers
     import torch
 
     from tests.fakes.tiny_diffusion import tiny_tokenizer
 
-    started = time.perf_counter()
     torch.manual_seed(0)
     # Random initialisation of ~1-3.5 billion weights is much faster on the GPU.
     with torch.device("cuda" if device.startswith("cuda") else "cpu"):
         tokenizer = tiny_tokenizer()
         scheduler = diffusers.EulerDiscreteScheduler(**SCHEDULER)
         if kind == "sd-turbo":
-            parts: dict[str, Any] = {
-                "unet": diffusers.UNet2DConditionModel(**SD_TURBO_UNET),
-                "vae": diffusers.AutoencoderKL(**VAE),
-                "text_encoder": _text_encoder("CLIPTextModel", OPENCLIP_H, tokenizer),
-                "tokenizer": tokenizer,
-                "scheduler": scheduler,
-            }
-            pipe = diffusers.StableDiffusionPipeline(
-                **parts, safety_checker=None, feature_extractor=None, requires_safety_checker=False
-            )
-        else:
-            vae = diffusers.AutoencoderKL(
-                **{**VAE, "scaling_factor": 0.13025, "force_upcast": True}
-            )
-            pipe = diffusers.StableDiffusionXLPipeline(
-                unet=diffusers.UNet2DConditionModel(**SDXL_UNET),
-                vae=vae,
-                text_encoder=_text_encoder("CLIPTextModel", CLIP_L, tokenizer),
-                text_encoder_2=_text_encoder(
-                    "CLIPTextModelWithProjection", OPENCLIP_BIGG, tokenizer
-                ),
+            return diffusers.StableDiffusionPipeline(
+                unet=diffusers.UNet2DConditionModel(**SD_TURBO_UNET),
+                vae=diffusers.AutoencoderKL(**VAE),
+                text_encoder=_text_encoder("CLIPTextModel", OPENCLIP_H, tokenizer),
                 tokenizer=tokenizer,
-                tokenizer_2=tiny_tokenizer(),
                 scheduler=scheduler,
+                safety_checker=None,
+                feature_extractor=None,
+                requires_safety_checker=False,
             )
+        return diffusers.StableDiffusionXLPipeline(
+            unet=diffusers.UNet2DConditionModel(**SDXL_UNET),
+            vae=diffusers.AutoencoderKL(**{**VAE, "scaling_factor": 0.13025, "force_upcast": True}),
+            text_encoder=_text_encoder("CLIPTextModel", CLIP_L, tokenizer),
+            text_encoder_2=_text_encoder("CLIPTextModelWithProjection", OPENCLIP_BIGG, tokenizer),
+            tokenizer=tokenizer,
+            tokenizer_2=tiny_tokenizer(),
+            scheduler=scheduler,
+        )
+
+
+def build_full_size(kind: str, folder: Path, device: str) -> Path:
+    """Write the full-size ``kind`` pipeline with random weights (fp16) to ``folder``."""
+    import torch
+
+    started = time.perf_counter()
+    pipe = random_pipeline(kind, device)
     pipe.to(dtype=torch.float16)
     params = sum(p.numel() for p in pipe.unet.parameters())
     pipe.save_pretrained(folder)
     del pipe
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()  # the loader under test starts from an empty GPU
     print(
         f"built full-size {kind} (UNet {params / 1e9:.2f} B parameters) with random weights "
         f"in {time.perf_counter() - started:.0f} s",

@@ -8,7 +8,8 @@ import struct
 import pytest
 
 from render import ModelNotFoundError
-from render.images.models import choose_files, config_repo_for, locate, safetensors_header
+from render.images.downloads import choose_files
+from render.images.models import config_repo_for, locate, safetensors_header
 from render.images.presets import PRESETS, find_preset, generation_size
 
 SD_TURBO_FILES = [

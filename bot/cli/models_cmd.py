@@ -13,7 +13,8 @@ import typer
 from rich.markup import escape
 
 from render.errors import ModelNotFoundError
-from render.images.models import cached_models, locate, pull
+from render.images.downloads import pull
+from render.images.models import cached_models, locate
 from render.images.presets import DEFAULT_PRESET, PRESETS
 
 from ..settings import Settings

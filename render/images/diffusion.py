@@ -187,14 +187,8 @@ class DiffusersBackend:
             return 4
         if device == "mps":
             return 2
-        size = (
-            16
-            if memory >= 40 * GiB
-            else 8
-            if memory >= 20 * GiB
-            else 4
-            if memory >= 10 * GiB
-            else 2
+        size = next(
+            n for gib, n in ((40, MAX_AUTO_BATCH), (20, 8), (10, 4), (0, 2)) if memory >= gib * GiB
         )
         scale = (self.native / 512) ** 2
         if self.family == "flux":

@@ -1,11 +1,11 @@
-"""Where diffusion models live on this machine, and the one way to fetch them.
+"""Where diffusion models live on this machine.
 
 ``locate`` turns what a person wrote in ``DECKCAST_IMAGE_MODEL`` (a preset name, a Hugging Face
 model id, a diffusers folder or a single ``.safetensors`` checkpoint) into a :class:`ModelSource`
 on disk, or raises :class:`ModelNotFoundError` saying how to get the model. It never downloads:
-renders only use what is here. ``pull`` is the explicit download (``deckcast models pull``).
+renders only use what is here (:mod:`render.images.downloads` is the explicit download).
 
-Nothing here imports torch; ``huggingface_hub`` is imported only by ``pull``.
+Nothing here imports torch or huggingface_hub: the cache layout is read directly.
 """
 
 from __future__ import annotations
@@ -13,20 +13,17 @@ from __future__ import annotations
 import json
 import re
 import struct
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import ImageError, ModelNotFoundError
+from ..errors import ModelNotFoundError
 from .presets import PRESETS, Preset, find_preset
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
-COMMIT = re.compile(r"^[0-9a-f]{40}$")
 WEIGHT_SUFFIXES = (".safetensors", ".bin")
 # Components whose folder holds no weights (their config files are all they are).
 _NO_WEIGHTS = {"scheduler", "tokenizer", "tokenizer_2", "tokenizer_3", "feature_extractor"}
-_CONFIG_FILES = (".json", ".txt", ".model")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,17 +59,11 @@ class ModelSource:
         path plus the size and modification time of every weight file."""
         if self.kind == "hub-cache":
             return {"repo": self.repo_id, "revision": self.revision}
-        files = [self.path] if self.kind == "file" else _weight_files(self.path)
-        stamps = []
-        for f in files:
-            info = f.stat()
-            stamps.append(
-                [
-                    str(f.relative_to(self.path) if f != self.path else f.name),
-                    info.st_size,
-                    int(info.st_mtime),
-                ]
-            )
+        if self.kind == "file":
+            named = [(self.path.name, self.path)]
+        else:
+            named = [(str(f.relative_to(self.path)), f) for f in _weight_files(self.path)]
+        stamps = [[name, f.stat().st_size, int(f.stat().st_mtime)] for name, f in named]
         config = str(self.config) if self.config else None
         return {"path": str(self.path), "files": stamps, "config": config}
 
@@ -143,6 +134,22 @@ def _looks_like_path(spec: str) -> bool:
     )
 
 
+_WEIGHT = re.compile(
+    r"^(?:diffusion_pytorch_model|model|pytorch_model)(?:\.(?P<variant>\w+))?"
+    r"(?:-\d{5}-of-\d{5})?\.(?P<fmt>safetensors|bin)$"
+)
+_INDEX = re.compile(
+    r"^(?:diffusion_pytorch_model|model|pytorch_model)\.(?P<fmt>safetensors|bin)"
+    r"\.index(?:\.(?P<variant>\w+))?\.json$"
+)
+
+
+def weight_kind(name: str) -> tuple[str, str | None] | None:
+    """(format, variant) of a weight file or shard index, or None for any other file."""
+    match = _WEIGHT.match(name) or _INDEX.match(name)
+    return (match["fmt"], match["variant"]) if match else None
+
+
 # -- a diffusers folder --------------------------------------------------------------------
 
 
@@ -183,7 +190,7 @@ def missing_weights(folder: Path, parts: tuple[str, ...]) -> list[str]:
     return [
         name
         for name in parts
-        if name not in _NO_WEIGHTS and not any(_weight_kind(f.name) for f in _files(folder / name))
+        if name not in _NO_WEIGHTS and not any(weight_kind(f.name) for f in _files(folder / name))
     ]
 
 
@@ -199,7 +206,7 @@ def _variant(folder: Path, parts: tuple[str, ...]) -> tuple[str | None, bool]:
     nothing else (then the loader must ask for them)."""
     has_fp16 = only = False
     for name in parts:
-        kinds = [k for f in _files(folder / name) if (k := _weight_kind(f.name))]
+        kinds = [k for f in _files(folder / name) if (k := weight_kind(f.name))]
         fp16 = any(variant == "fp16" for _fmt, variant in kinds)
         plain = any(variant is None for _fmt, variant in kinds)
         has_fp16 = has_fp16 or fp16
@@ -405,127 +412,3 @@ def config_repo_for(header: dict[str, Any], preset: Preset | None) -> str:
     if _SD2_KEY in header and header[_SD2_KEY].get("shape", [0])[-1] == 1024:
         return "stabilityai/sd-turbo"  # the SD 2.x architecture (sd-turbo's configs fit it)
     return "stable-diffusion-v1-5/stable-diffusion-v1-5"
-
-
-# -- downloading (only when a person asks) -------------------------------------------------
-
-
-_WEIGHT = re.compile(
-    r"^(?:diffusion_pytorch_model|model|pytorch_model)(?:\.(?P<variant>\w+))?"
-    r"(?:-\d{5}-of-\d{5})?\.(?P<fmt>safetensors|bin)$"
-)
-_INDEX = re.compile(
-    r"^(?:diffusion_pytorch_model|model|pytorch_model)\.(?P<fmt>safetensors|bin)"
-    r"\.index(?:\.(?P<variant>\w+))?\.json$"
-)
-
-
-def _weight_kind(name: str) -> tuple[str, str | None] | None:
-    """(format, variant) of a weight file or shard index, or None for any other file."""
-    match = _WEIGHT.match(name) or _INDEX.match(name)
-    return (match["fmt"], match["variant"]) if match else None
-
-
-def choose_files(files: list[str], *, configs_only: bool = False) -> list[str]:
-    """The files of a diffusers repo worth downloading: the index, every config and
-    tokenizer file, and one set of weights per component (fp16 files when the repo has them,
-    safetensors over pickles, no EMA or other variants); never root-level single-file
-    checkpoints, ONNX or Flax exports, or pictures."""
-    chosen = [f for f in files if f == "model_index.json"]
-    folders: dict[str, list[str]] = {}
-    for f in files:
-        parts = f.split("/")
-        if len(parts) == 2:
-            folders.setdefault(parts[0], []).append(parts[1])
-    for folder, names in folders.items():
-        weights = {n: kind for n in names if (kind := _weight_kind(n)) is not None}
-        chosen += [f"{folder}/{n}" for n in names if n not in weights and n.endswith(_CONFIG_FILES)]
-        if configs_only or not weights:
-            continue
-        fmt = "safetensors" if any(k[0] == "safetensors" for k in weights.values()) else "bin"
-        fp16 = [n for n, k in weights.items() if k == (fmt, "fp16")]
-        plain = [n for n, k in weights.items() if k == (fmt, None)]
-        chosen += [f"{folder}/{n}" for n in (fp16 or plain)]
-    return sorted(set(chosen))
-
-
-def pull(
-    spec: str,
-    *,
-    cache_dir: Path,
-    endpoint: str | None = None,
-    token: str | None = None,
-    configs_only: bool = False,
-    progress: Callable[[str], None] | None = None,
-) -> Path:
-    """Download a model (or only its configs) into the Hugging Face cache; returns its folder.
-
-    ``spec`` is a preset name or a model id. Raises :class:`ModelNotFoundError` for a model
-    the hub does not have (or will not give without a token) and :class:`ImageError` when
-    the hub cannot be reached.
-    """
-    try:
-        from huggingface_hub import HfApi, snapshot_download
-        from huggingface_hub.errors import (
-            GatedRepoError,
-            HfHubHTTPError,
-            OfflineModeIsEnabled,
-            RepositoryNotFoundError,
-        )
-    except ImportError:
-        raise ImageError(
-            "downloading models needs the diffusion extra: pip install 'deckcast[diffusion]'"
-        ) from None
-    preset = find_preset(spec)
-    repo = preset.repo_id if preset else spec.strip()
-    if not REPO_ID.match(repo):
-        raise ModelNotFoundError(
-            f"'{spec}' is neither a preset ({', '.join(PRESETS)}) nor a model id like org/name"
-        )
-    api = HfApi(endpoint=endpoint, token=token)
-    try:
-        files = api.list_repo_files(repo)
-        if "model_index.json" not in files:
-            raise ModelNotFoundError(
-                f"{repo} is not a diffusers pipeline (it has no model_index.json); "
-                "download its .safetensors file yourself and give its path"
-            )
-        wanted = choose_files(files, configs_only=configs_only)
-        if progress:
-            progress(f"downloading {len(wanted)} files of {repo}")
-        folder = snapshot_download(
-            repo,
-            allow_patterns=wanted,
-            cache_dir=cache_dir,
-            endpoint=endpoint,
-            token=token,
-        )
-    except OfflineModeIsEnabled:
-        raise ImageError(
-            "HF_HUB_OFFLINE is set, so nothing can be downloaded; unset it to pull models"
-        ) from None
-    except GatedRepoError:
-        raise ModelNotFoundError(
-            f"{repo} is gated: accept its licence on its Hugging Face page, then set HF_TOKEN"
-        ) from None
-    except RepositoryNotFoundError:
-        raise ModelNotFoundError(
-            f"the Hugging Face hub has no model {repo} (or it is private: set HF_TOKEN)"
-        ) from None
-    except HfHubHTTPError as exc:
-        status = exc.response.status_code if exc.response is not None else "?"
-        raise ImageError(
-            f"the Hugging Face hub refused the download of {repo} ({status})"
-        ) from None
-    except OSError as exc:
-        raise ImageError(f"cannot download {repo}: {_first_line(exc)}") from None
-    return Path(folder)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__
-
-
-def looks_like_commit(revision: str) -> bool:
-    return bool(COMMIT.match(revision))
