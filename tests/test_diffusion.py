@@ -440,3 +440,24 @@ def test_the_bot_loads_the_model_at_start_up(tiny_sd, tmp_path, monkeypatch):
     backend = asyncio.run(start_and_stop())
     assert isinstance(backend, DiffusersBackend) and backend.stats.loads == 1
     assert backend.stats.calls == 0  # loaded, nothing painted yet: the first deck starts warm
+
+
+@pytest.mark.real_models
+@pytest.mark.parametrize("preset", ["sd-turbo", "sdxl-turbo", "flux-schnell", "sd15", "sdxl"])
+def test_a_real_checkpoint_paints_seeded_pictures(preset):
+    """Opt-in (pytest -m real_models) on a machine whose Hugging Face cache holds the model."""
+    try:
+        source = locate(preset, cache_dir=Settings().hf_cache_dir)
+    except ModelNotFoundError as exc:
+        pytest.skip(str(exc))
+    backend = DiffusersBackend(source, batch_size=2)
+    region = (1920, 1080)
+    images = backend.generate(
+        [ImageRequest("a red fox in a snowy forest, watercolor", seed, region) for seed in (1, 2)]
+    )
+    size = generation_size(region, backend.native)
+    assert [im.size for im in images] == [size, size]
+    assert all(pixels(im).std() > 10 for im in images)  # a picture, not a blank
+    assert np.abs(pixels(images[0]) - pixels(images[1])).mean() > 5  # seeds differ
+    again = backend.generate([ImageRequest("a red fox in a snowy forest, watercolor", 1, region)])
+    assert np.abs(pixels(again[0]) - pixels(images[0])).mean() < 2  # and repeat
