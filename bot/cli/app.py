@@ -9,7 +9,16 @@ import typer
 from pydantic import ValidationError
 
 from ..settings import Settings
-from . import chat_cmd, export_cmd, plan_cmd, render_cmd, revise_cmd, slack_cmd, status_cmd
+from . import (
+    chat_cmd,
+    export_cmd,
+    models_cmd,
+    plan_cmd,
+    render_cmd,
+    revise_cmd,
+    slack_cmd,
+    status_cmd,
+)
 from .console import console, print_error
 
 app = typer.Typer(
@@ -58,6 +67,7 @@ revise_cmd.register(app)
 chat_cmd.register(app)
 status_cmd.register(app)
 slack_cmd.register(app)
+models_cmd.register(app)
 
 
 def main() -> None:
