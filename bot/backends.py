@@ -15,6 +15,12 @@ from render import (
     SilentBackend,
     VoiceBackend,
 )
+from render.errors import ImageError
+from render.images.diffusion import DiffusersBackend
+from render.images.loading import INSTALL_HINT, LoadOptions, diffusion_available
+from render.images.models import locate
+from render.images.openai_images import OpenAIImagesBackend
+from render.images.presets import DEFAULT_PRESET
 
 from .errors import SettingsError
 from .settings import Settings
@@ -26,11 +32,10 @@ def build_image_backend(settings: Settings, name: str | None = None) -> ImageBac
     name = name or settings.image_backend
     if name == "procedural":
         return ProceduralBackend(concurrency=settings.render_workers)
-    if name in IMAGE_BACKENDS:
-        raise SettingsError(
-            f"the '{name}' picture backend is not available in this build yet; "
-            "use --images procedural"
-        )
+    if name == "diffusers":
+        return build_diffusers(settings)
+    if name == "openai":
+        return build_openai_images(settings)
     raise SettingsError(
         f"unknown picture backend '{name}'; choose one of: {', '.join(IMAGE_BACKENDS)}"
     )
@@ -87,4 +92,52 @@ def build_llm(settings: Settings) -> BaseChatModel | None:
         base_url=settings.openai_base_url,
         api_key=key,
         timeout=settings.llm_timeout,
+    )
+
+
+def build_diffusers(settings: Settings) -> DiffusersBackend:
+    """The local diffusion backend. Finds the model on disk now (a clear error if it is not
+    there, before any work); loads it on first use, once per process."""
+    if not diffusion_available():
+        raise ImageError(INSTALL_HINT)
+    source = locate(
+        settings.image_model or DEFAULT_PRESET,
+        cache_dir=settings.hf_cache_dir,
+        config=settings.image_model_config,
+        preset=settings.image_preset,
+    )
+    return DiffusersBackend(
+        source,
+        steps=settings.image_steps,
+        guidance=settings.image_guidance,
+        native=settings.image_native_size,
+        negative_prompt=settings.image_negative_prompt,
+        batch_size=settings.image_batch_size,
+        load=LoadOptions(
+            device=settings.image_device,
+            dtype=settings.image_dtype,
+            cpu_offload=settings.image_cpu_offload,
+            memory_saving=settings.image_memory_saving,
+            safety_checker=settings.image_safety_checker,
+        ),
+    )
+
+
+def build_openai_images(settings: Settings) -> OpenAIImagesBackend:
+    base_url = settings.openai_images_base_url or settings.openai_base_url
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    if not key and not base_url:
+        raise SettingsError(
+            "--images openai needs an API key: set DECKCAST_OPENAI_API_KEY (or OPENAI_API_KEY), "
+            "or DECKCAST_OPENAI_BASE_URL for a local OpenAI-compatible server"
+        )
+    return OpenAIImagesBackend(
+        api_key=key or "unused",  # local compatible servers often need none
+        base_url=base_url,
+        model=settings.openai_image_model,
+        size=settings.openai_image_size,
+        quality=settings.openai_image_quality,
+        concurrency=settings.openai_image_concurrency,
+        max_retries=settings.openai_image_retries,
+        timeout=settings.openai_image_timeout,
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from agent import Planner, Reviser, StructuredChat
 from render import Renderer, RenderOptions
@@ -15,6 +18,8 @@ from .jobs import JobLimits
 from .settings import Settings
 from .store import Store
 
+log = logging.getLogger(__name__)
+
 
 def build_executor(settings: Settings, renderer: Renderer) -> Executor:
     """Renders run here (``local``) or on Ray (``ray``: imported only when chosen)."""
@@ -23,6 +28,22 @@ def build_executor(settings: Settings, renderer: Renderer) -> Executor:
 
         return RayExecutor(settings)
     return LocalExecutor(renderer)
+
+
+def warm_up(renderer: Renderer) -> asyncio.Future[Any] | None:
+    """Start loading a local picture model now, off the event loop, so the first request
+    finds it warm (a backend without a model has nothing to load)."""
+    load = getattr(renderer.images, "load", None)
+    if load is None:
+        return None
+
+    def report(done: asyncio.Future[Any]) -> None:
+        if not done.cancelled() and done.exception() is not None:
+            log.warning("the picture model could not be loaded: %s", done.exception())
+
+    future = asyncio.get_running_loop().run_in_executor(None, load)
+    future.add_done_callback(report)
+    return future
 
 
 def render_defaults(settings: Settings) -> RenderOptions:
@@ -40,6 +61,7 @@ class Services:
     store: Store
     renderer: Renderer
     engine: ConversationEngine
+    warmup: asyncio.Future[Any] | None = field(default=None, repr=False)
     closed: bool = field(default=False, repr=False)
 
     @classmethod
@@ -66,7 +88,9 @@ class Services:
                 per_workspace=settings.queue_per_workspace,
             ),
         )
-        return cls(settings, store, renderer, engine)
+        # On Ray the picture services own the model; here the local renderer does.
+        warmup = warm_up(renderer) if settings.executor == "local" else None
+        return cls(settings, store, renderer, engine, warmup)
 
     async def close(self, *, resume_later: bool = False) -> None:
         if self.closed:

@@ -24,6 +24,15 @@ def _default_data_dir() -> Path:
     return Path(base) / "deckcast"
 
 
+def _default_hf_cache() -> Path:
+    """Where the Hugging Face hub keeps models: HF_HUB_CACHE, else HF_HOME/hub, else
+    $XDG_CACHE_HOME/huggingface/hub (the hub's own rules)."""
+    home = os.environ.get("HF_HOME") or str(
+        Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "huggingface"
+    )
+    return Path(home).expanduser() / "hub"
+
+
 class Settings(BaseSettings):
     """Every knob of deckcast. Environment variables are ``DECKCAST_<NAME>`` unless noted."""
 
@@ -35,7 +44,11 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=_default_cache_dir, description="asset cache folder")
     out_dir: Path = Field(default=Path("out"), description="where videos go by default")
     image_backend: Literal["procedural", "diffusers", "openai"] = "procedural"
-    image_model: str | None = Field(default=None, description="diffusers model path or id")
+    image_model: str | None = Field(
+        default=None,
+        description="diffusers model: a preset (sd-turbo...), a model id in the Hugging Face "
+        "cache, a diffusers folder or a .safetensors file [default: sd-turbo]",
+    )
     voice: str = Field(
         default="espeak", description="default voice: espeak[:lang], silent, openai:<voice>"
     )
@@ -46,6 +59,58 @@ class Settings(BaseSettings):
         default=None, ge=1, description="threads/processes per render"
     )
     font: str | None = Field(default=None, description="an extra font file (e.g. for CJK)")
+
+    # Diffusion pictures (--images diffusers); unset values come from the model's preset
+    image_model_config: str | None = Field(
+        default=None, description="folder or model id holding a single-file checkpoint's configs"
+    )
+    image_preset: str | None = Field(
+        default=None, description="preset whose defaults a folder/file model gets (e.g. sd-turbo)"
+    )
+    image_steps: int | None = Field(default=None, ge=1, le=200)
+    image_guidance: float | None = Field(default=None, ge=0.0, le=30.0)
+    image_native_size: int | None = Field(
+        default=None, ge=64, le=2048, description="pixels per side the model paints at"
+    )
+    image_negative_prompt: str | None = Field(default=None, max_length=500)
+    image_device: str = Field(default="auto", description="auto, cuda, cuda:N, mps or cpu")
+    image_dtype: Literal["auto", "float16", "bfloat16", "float32"] = "auto"
+    image_batch_size: int | None = Field(
+        default=None, ge=1, le=64, description="pictures per model call [default: by memory]"
+    )
+    image_cpu_offload: bool = Field(default=False, description="for GPUs too small for the model")
+    image_memory_saving: Literal["auto", "on", "off"] = Field(
+        default="auto", description="attention slicing + VAE tiling (auto: on GPUs < 12 GB)"
+    )
+    image_safety_checker: bool = Field(
+        default=True, description="keep a model's own safety checker when it ships one"
+    )
+    hf_cache_dir: Path = Field(
+        default_factory=_default_hf_cache,
+        validation_alias=AliasChoices("DECKCAST_HF_CACHE_DIR", "HF_HUB_CACHE"),
+        description="the Hugging Face model cache",
+    )
+    hf_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DECKCAST_HF_ENDPOINT", "HF_ENDPOINT"),
+        description="hub address for `deckcast models pull` (a mirror)",
+    )
+    hf_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DECKCAST_HF_TOKEN", "HF_TOKEN")
+    )
+
+    # OpenAI Images pictures (--images openai); key and base URL shared with the LLM's
+    openai_images_base_url: str | None = Field(
+        default=None, description="images endpoint if not DECKCAST_OPENAI_BASE_URL's"
+    )
+    openai_image_model: str = Field(default="gpt-image-1", description="or dall-e-3, ...")
+    openai_image_size: str | None = Field(
+        default=None, description="e.g. 1024x1024 [default: the API size nearest the layout]"
+    )
+    openai_image_quality: str | None = Field(default=None, description="low/medium/high, hd")
+    openai_image_concurrency: int = Field(default=4, ge=1, le=32)
+    openai_image_retries: int = Field(default=2, ge=0, le=10)
+    openai_image_timeout: float = Field(default=120.0, gt=0, le=600)
 
     # LLM (any OpenAI-compatible server)
     llm_model: str | None = Field(default=None, description="model name; unset = no LLM")

@@ -117,3 +117,18 @@ def needs_espeak() -> pytest.MarkDecorator:
     return pytest.mark.skipif(
         not EspeakBackend().available(), reason="espeak-ng is not installed (make system)"
     )
+
+
+@pytest.fixture(scope="session")
+def tiny_sd(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny Stable Diffusion pipeline built from config and saved with save_pretrained
+    (see tests/fakes/tiny_diffusion.py); built once per session."""
+    torch = pytest.importorskip("torch", reason="needs the diffusion extra")
+    pytest.importorskip("diffusers", reason="needs the diffusion extra")
+    from .fakes.tiny_diffusion import save_tiny_pipeline
+
+    # A tiny model gains nothing from more threads, and OpenMP threads that spin while other
+    # tests' ffmpeg processes hold the cores make it ~15x slower on a busy 2-core machine.
+    torch.set_num_threads(1)
+
+    return save_tiny_pipeline(tmp_path_factory.mktemp("tiny-sd") / "tiny-sd")

@@ -13,6 +13,7 @@ from . import (
     chat_cmd,
     discord_cmd,
     export_cmd,
+    models_cmd,
     plan_cmd,
     render_cmd,
     revise_cmd,
@@ -67,6 +68,7 @@ revise_cmd.register(app)
 chat_cmd.register(app)
 status_cmd.register(app)
 slack_cmd.register(app)
+models_cmd.register(app)
 discord_cmd.register(app)
 
 

@@ -82,7 +82,12 @@ VoiceOpt = Annotated[
     ),
 ]
 ImagesOpt = Annotated[
-    str | None, typer.Option("--images", help="Picture backend [default: procedural, offline].")
+    str | None,
+    typer.Option(
+        "--images",
+        help="Picture backend: procedural (offline, the default), diffusers (a local model, "
+        "see 'deckcast models list') or openai (the Images API).",
+    ),
 ]
 CaptionsOpt = Annotated[
     bool, typer.Option("--captions/--no-captions", help="Burn captions into the video.")
