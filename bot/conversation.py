@@ -28,10 +28,11 @@ from deck import (
     describe_edits,
     to_markdown,
 )
-from render import ProgressEvent, Renderer, RenderError, RenderOptions, Stage
+from render import ProgressCallback, ProgressEvent, Renderer, RenderError, RenderOptions, Stage
 
 from .errors import BotError, UserInputError
 from .execution import Executor, LocalExecutor
+from .fitting import FIT_STEPS, fit_options
 from .intents import HELP_TEXT, Intent, classify
 from .jobs import JobLimits, RenderQueue
 from .replies import JobUpdate, ReplySink, VideoReady
@@ -86,6 +87,7 @@ class ConversationEngine:
         self.render_defaults = render_defaults or RenderOptions()
         self.queue = RenderQueue(store, self._render_job, limits)
         self._sinks: dict[str, ReplySink] = {}
+        self._job_sinks: dict[str, ReplySink] = {}  # a render reports to whoever asked for it
         self._factories: dict[str, SinkFactory] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._told: set[asyncio.Task[None]] = set()  # status lines on their way to a sink
@@ -105,8 +107,10 @@ class ConversationEngine:
         """Resume the renders a previous process left unfinished."""
         return await self.queue.recover()
 
-    async def close(self) -> None:
-        await self.queue.close()
+    async def close(self, *, resume_later: bool = False) -> None:
+        """Stop rendering. ``resume_later``: leave unfinished renders in the store for the
+        next process's :meth:`recover` (a bot restarting) instead of cancelling them."""
+        await self.queue.close(resume_later=resume_later)
 
     def _status_to(self, sink: ReplySink) -> Callable[[str], None]:
         """The agent's status callback is synchronous and sinks are async: each line the
@@ -379,6 +383,10 @@ class ConversationEngine:
             workspace=conversation.workspace,
             options=conversation.options,
         )
+        self._job_sinks = {  # forget sinks of jobs that were superseded or cancelled
+            job_id: s for job_id, s in self._job_sinks.items() if self.queue.position(job_id)
+        }
+        self._job_sinks[job.id] = sink
         position = self.queue.position(job.id)
         if (position is not None and position > 1) or self.queue.is_running(conversation_id):
             await sink.progress(
@@ -405,7 +413,7 @@ class ConversationEngine:
                 job.id, JobState.FAILED, error="the deck version is gone"
             )
             return
-        sink = await self._sink_for(conversation)
+        sink = self._job_sinks.pop(job.id, None) or await self._sink_for(conversation)
         fresh = await self.store.job(job.id)  # attempts is counted up each time the job starts
         resumed = fresh is not None and fresh.attempts > 1
         out = self.videos_dir / conversation.id / f"v{job.version}.mp4"
@@ -466,6 +474,41 @@ class ConversationEngine:
         )
         if sink is not None:
             await sink.video(ready)
+
+    async def fit_video(
+        self, ready: VideoReady, max_bytes: int, *, progress: ProgressCallback | None = None
+    ) -> VideoReady | None:
+        """``ready`` when its video fits in ``max_bytes`` (a platform's upload limit); else a
+        smaller encode of the same version that fits (720p, then 480p, bitrate capped from the
+        byte budget; pictures, frames and narration come from the cache), or None when even
+        that is too big."""
+        if ready.size_bytes <= max_bytes:
+            return ready
+        job = await self.store.job(ready.job_id)
+        base = self.render_options(job.options if job else {})
+        for side, share in FIT_STEPS:
+            options = fit_options(base, ready.duration, max_bytes * share, side)
+            if options is None:
+                break
+            out = ready.video.with_name(f"{ready.video.stem}.{options.resolution}p.mp4")
+            result = await self.executor.render(ready.deck, out, options, progress)
+            log.info(
+                "fitting %s under %d bytes: %dp at %s is %d bytes",
+                ready.video.name,
+                max_bytes,
+                options.resolution,
+                options.max_video_bitrate,
+                result.size_bytes,
+            )
+            if result.size_bytes <= max_bytes:
+                return replace(
+                    ready,
+                    video=result.video,
+                    size_bytes=result.size_bytes,
+                    duration=result.duration,
+                    subtitles=result.srt,
+                )
+        return None
 
     async def _pump(
         self,

@@ -8,6 +8,9 @@ the asset cache are not redone). Rules:
 - at most ``per_user`` conversations per person with a render queued or running;
 - at most ``per_workspace`` jobs queued or running per guild/workspace;
 - at most ``concurrent`` renders at once in this process.
+
+``close(resume_later=True)`` (a bot shutting down) leaves running jobs as they are in the
+store, like queued ones, so the next process resumes them; a plain ``close()`` cancels them.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ class RenderQueue:
         self._changed = asyncio.Event()  # set on every change of what is queued or running
         self._dispatcher: asyncio.Task[None] | None = None
         self._closed = False
+        self._resume_later = False
         self._admission = asyncio.Lock()
 
     # -- submitting ----------------------------------------------------------------------------
@@ -171,8 +175,9 @@ class RenderQueue:
             self._changed.clear()
             await self._changed.wait()
 
-    async def close(self) -> None:
+    async def close(self, *, resume_later: bool = False) -> None:
         self._closed = True
+        self._resume_later = resume_later
         self._wakeup.set()
         tasks = [task for _job, task in self._running.values()]
         for task in tasks:
@@ -233,6 +238,8 @@ class RenderQueue:
         try:
             await self.run(job)
         except asyncio.CancelledError:
+            if self._closed and self._resume_later:  # shutting down: the next start resumes it
+                raise
             await asyncio.shield(
                 self.store.set_job_state(job.id, JobState.CANCELLED, only_from=[JobState.RUNNING])
             )

@@ -92,11 +92,11 @@ class Services:
         warmup = warm_up(renderer) if settings.executor == "local" else None
         return cls(settings, store, renderer, engine, warmup)
 
-    async def close(self) -> None:
+    async def close(self, *, resume_later: bool = False) -> None:
         if self.closed:
             return
         self.closed = True
-        await self.engine.close()
+        await self.engine.close(resume_later=resume_later)
         await self.engine.executor.close()
         self.renderer.close()
         self.store.close()

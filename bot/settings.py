@@ -205,10 +205,25 @@ class Settings(BaseSettings):
         description="comma-separated Slack user ids who may change anyone's deck",
     )
 
+    # Discord bot (deckcast discord)
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "DECKCAST_DISCORD_TOKEN")
+    )
+    discord_guild_id: int | None = Field(
+        default=None, description="sync /deck to this guild only: instant, for development"
+    )
+    discord_admin_roles: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="comma-separated role names that may act on anyone's deck",
+    )
+    discord_edit_interval: float = Field(
+        default=1.5, ge=0.2, description="seconds between progress edits of one message"
+    )
+
     # Logging
     log_level: str = "INFO"
 
-    @field_validator("slack_admins", mode="before")
+    @field_validator("slack_admins", "discord_admin_roles", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from ..settings import Settings
 from . import (
     chat_cmd,
+    discord_cmd,
     export_cmd,
     models_cmd,
     plan_cmd,
@@ -68,6 +69,7 @@ chat_cmd.register(app)
 status_cmd.register(app)
 slack_cmd.register(app)
 models_cmd.register(app)
+discord_cmd.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,276 @@
+"""What each slash command, button and the revision form do: acknowledge at once, check who
+is asking, turn the interaction into an engine call, and leave the replies to a
+:class:`~bot.discord.sink.DiscordSink`.
+
+Every interaction is acknowledged (deferred) before any I/O; the 3-second deadline never
+depends on the store, the model or a render.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from agent import PlanOptions
+from deck import Aspect, to_markdown
+
+from ..conversation import ConversationEngine, Incoming
+from ..errors import BotError, UserInputError
+from .config import DiscordConfig
+from .dedup import Deliveries
+from .destinations import Destinations
+from .links import Links, ThreadLink
+from .outbox import InteractionOutbox
+from .sink import ON_MY_SIDE, ActiveCards
+from .translate import incoming, may_change, not_yours, read_outline
+from .views import INSTRUCTION_ID, MODAL_ID, Action, ReviseModal, modal_values
+
+log = logging.getLogger(__name__)
+
+NOT_IN_THREAD = (
+    "Use this inside the thread of one of your videos (open the thread under the video)."
+)
+
+
+class NoteSink:
+    """Collects what the engine says, for a reply of the bot's choosing."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    async def say(self, text: str) -> None:
+        self.notes.append(text)
+
+    async def failed(self, message: str) -> None:
+        self.notes.append(message)
+
+    async def planned(self, *_: Any) -> None: ...
+    async def progress(self, *_: Any) -> None: ...
+    async def storyboard(self, *_: Any) -> None: ...
+    async def video(self, *_: Any) -> None: ...
+    async def script(self, *_: Any) -> None: ...
+
+
+class DeckActions:
+    def __init__(
+        self,
+        engine: ConversationEngine,
+        config: DiscordConfig,
+        *,
+        links: Links,
+        active: ActiveCards,
+        destinations: Destinations,
+        deliveries: Deliveries,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.links = links
+        self.active = active
+        self.destinations = destinations
+        self.deliveries = deliveries
+
+    # -- /deck create ------------------------------------------------------------------------
+
+    async def create(
+        self,
+        interaction: discord.Interaction[Any],
+        *,
+        request: str,
+        outline: discord.Attachment | None,
+        options: PlanOptions | None,
+    ) -> None:
+        if not self.deliveries.fresh("interaction", interaction.id):
+            return
+        outbox = self.destinations.interaction(interaction)
+        if not await self._acknowledge(interaction, outbox, visible=True):
+            return
+        owner = str(interaction.user.id)
+        sink = self.destinations.sink(outbox, owner, heading="Planning your deck…")
+        sink.start()
+        record = None
+        try:
+            text = await read_outline(outline, self.config.max_outline_bytes) if outline else None
+            if not request.strip() and text is None:
+                raise UserInputError(
+                    "say what the video should explain (request:) or attach a Markdown "
+                    "outline (outline:)"
+                )
+            message = self._incoming(interaction, request, outline=text, options=options)
+            record = await self.engine.start(message, sink)
+            if record is not None:
+                await self.links.remember_origin(
+                    record.id,
+                    owner=owner,
+                    channel_id=interaction.channel_id or 0,
+                    upload_limit=interaction.filesize_limit,
+                )
+        except BotError as exc:
+            await sink.failed(str(exc))
+            return
+        except Exception:
+            log.exception("/deck create failed")
+            await sink.failed(ON_MY_SIDE)
+            return
+        if record is not None:
+            await sink.settle(record.id)
+
+    # -- /deck revise, /deck script ----------------------------------------------------------
+
+    async def revise(self, interaction: discord.Interaction[Any], instruction: str) -> None:
+        if not self.deliveries.fresh("interaction", interaction.id):
+            return
+        link = await self._thread_link(interaction)
+        if link is None:
+            return
+        if not may_change(interaction.user, link.owner, self.config):
+            await self._refuse(interaction, link.owner)
+            return
+        outbox = self.destinations.interaction(interaction)
+        if not await self._acknowledge(interaction, outbox, visible=True):
+            return
+        sink = self.destinations.sink(outbox, link.owner, conversation_id=link.conversation_id)
+        sink.start()
+        await sink.run(
+            link.conversation_id,
+            self.engine.handle(
+                link.conversation_id, self._incoming(interaction, instruction), sink
+            ),
+        )
+
+    async def script(self, interaction: discord.Interaction[Any]) -> None:
+        if not self.deliveries.fresh("interaction", interaction.id):
+            return
+        link = await self._thread_link(interaction)
+        if link is None:
+            return
+        outbox = self.destinations.interaction(interaction)
+        if not await self._acknowledge(interaction, outbox, visible=True):
+            return
+        sink = self.destinations.sink(outbox, link.owner, conversation_id=link.conversation_id)
+        try:
+            deck, version = await self.engine.current(link.conversation_id)
+            await sink.script(to_markdown(deck), deck, version)
+        except BotError as exc:
+            await sink.failed(str(exc))
+
+    async def _thread_link(self, interaction: discord.Interaction[Any]) -> ThreadLink | None:
+        channel = interaction.channel
+        link = None
+        if isinstance(channel, discord.Thread):
+            link = await self.links.in_thread(channel.id)
+        if link is None:
+            await interaction.response.send_message(NOT_IN_THREAD, ephemeral=True)
+        return link
+
+    # -- buttons and the revision modal -------------------------------------------------------
+
+    async def button(
+        self,
+        interaction: discord.Interaction[Any],
+        action: Action,
+        conversation_id: str,
+        owner: str,
+    ) -> None:
+        if not self.deliveries.fresh("interaction", interaction.id):
+            return
+        if not may_change(interaction.user, owner, self.config):
+            await self._refuse(interaction, owner)
+            return
+        if action is Action.REVISE:
+            await interaction.response.send_modal(ReviseModal(conversation_id, owner))
+            return
+        acknowledgement = self.destinations.interaction(interaction)
+        if not await self._acknowledge(interaction, acknowledgement, visible=False):
+            return
+        if action is Action.CANCEL:
+            await self.cancel(interaction, conversation_id)
+            return
+        sink = self.destinations.sink(
+            await self.destinations.results(conversation_id, interaction),
+            owner,
+            conversation_id=conversation_id,
+        )
+        sink.start()
+        message = self._incoming(interaction, f"({action.value} button)")
+        engine = self.engine
+        calls: dict[Action, Callable[[], Awaitable[Any]]] = {
+            Action.PICTURES: lambda: engine.new_pictures(conversation_id, message, sink),
+            Action.UNDO: lambda: engine.undo(conversation_id, message, sink),
+            Action.VERTICAL: lambda: engine.set_aspect(conversation_id, Aspect.TALL, message, sink),
+            Action.WIDE: lambda: engine.set_aspect(conversation_id, Aspect.WIDE, message, sink),
+        }
+        await sink.run(conversation_id, calls[action]())
+
+    async def cancel(self, interaction: discord.Interaction[Any], conversation_id: str) -> None:
+        notes = NoteSink()
+        message = self._incoming(interaction, "cancel")
+        try:
+            cancelled = await self.engine.cancel(conversation_id, message, notes)
+        except BotError as exc:
+            await interaction.followup.send(str(exc), ephemeral=True)
+            return
+        for card in self.active.take(conversation_id):
+            card.cancelled(str(interaction.user.id))
+        if not cancelled:
+            await interaction.followup.send("Nothing is rendering right now.", ephemeral=True)
+
+    async def modal_submit(self, interaction: discord.Interaction[Any], custom_id: str) -> bool:
+        """Handle a revision modal's submission; False when it is not one of ours."""
+        match = MODAL_ID.fullmatch(custom_id)
+        if match is None:
+            return False
+        if not self.deliveries.fresh("interaction", interaction.id):
+            return True
+        conversation_id, owner = match["conversation"], match["owner"]
+        if not may_change(interaction.user, owner, self.config):
+            await self._refuse(interaction, owner)
+            return True
+        text = modal_values(dict(interaction.data or {})).get(INSTRUCTION_ID, "").strip()
+        acknowledgement = self.destinations.interaction(interaction)
+        if not await self._acknowledge(interaction, acknowledgement, visible=False):
+            return True
+        sink = self.destinations.sink(
+            await self.destinations.results(conversation_id, interaction),
+            owner,
+            conversation_id=conversation_id,
+        )
+        sink.start()
+        await sink.run(
+            conversation_id,
+            self.engine.handle(conversation_id, self._incoming(interaction, text), sink),
+        )
+        return True
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _incoming(
+        self,
+        interaction: discord.Interaction[Any],
+        text: str,
+        *,
+        outline: str | None = None,
+        options: PlanOptions | None = None,
+    ) -> Incoming:
+        return incoming(
+            interaction.user,
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+            text=text,
+            config=self.config,
+            outline=outline,
+            options=options,
+        )
+
+    async def _acknowledge(
+        self, interaction: discord.Interaction[Any], outbox: InteractionOutbox, *, visible: bool
+    ) -> bool:
+        """Defer at once; False for a duplicate delivery (Discord or the store knew it)."""
+        if not await outbox.defer(visible=visible):
+            return False
+        return await self.deliveries.first("interaction", interaction.id)
+
+    async def _refuse(self, interaction: discord.Interaction[Any], owner: str) -> None:
+        await interaction.response.send_message(not_yours(owner, self.config), ephemeral=True)

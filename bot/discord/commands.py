@@ -1,0 +1,102 @@
+"""The ``/deck`` slash command group: create, revise, script, help.
+
+Parameters are declared here (names, descriptions, choices, ranges) and handed to
+:class:`~bot.discord.actions.DeckActions`; nothing else happens in this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+
+from deck import MAX_SLIDES, theme_names
+
+from ..intents import HELP_TEXT
+from .actions import DeckActions
+from .translate import plan_options
+from .views import MAX_INSTRUCTION
+
+Interaction = discord.Interaction[Any]
+
+DISCORD_HELP = f"""\
+**deckcast** turns a request into a narrated explainer video, then changes it as you talk.
+
+**Start:** `/deck create request: how photosynthesis works` — or attach a Markdown outline \
+(`outline:` a .md file with `## Slide title`, `- bullets`, `> narration`). Options: `slides`, \
+`theme`, `style` (e.g. watercolor), `aspect` (16:9, 9:16, 1:1), `voice` (espeak:en, silent), \
+`language` (en, es, de…).
+One message shows the progress; the storyboard comes as soon as the frames exist, then the \
+video, with buttons: **Revise**, **New pictures**, **Undo**, **Vertical 9:16**, and **Cancel** \
+while it renders.
+
+**Change it:** a thread opens on your video. Everything you write there is a revision \
+(others can talk there too: only your messages count), or use `/deck revise` in the thread. \
+`/deck script` sends the current script as a .md file.
+{HELP_TEXT}"""
+
+
+class DeckCommands(app_commands.Group):
+    def __init__(self, actions: DeckActions) -> None:
+        super().__init__(
+            name="deck",
+            description="Narrated explainer videos from a request or an outline",
+            guild_only=True,
+        )
+        self.actions = actions
+
+    @app_commands.command(name="create", description="Make a narrated explainer video")
+    @app_commands.describe(
+        request="What the video should explain",
+        outline="A Markdown outline (.md) to make the video from",
+        slides="How many slides",
+        theme="Colours and fonts",
+        style="Picture style, e.g. watercolor, flat illustration, photo",
+        aspect="Frame shape",
+        voice="Narration voice: espeak, espeak:<language> or silent",
+        language="Language of the slides and narration, e.g. en, es, de",
+    )
+    @app_commands.choices(
+        theme=[app_commands.Choice(name=name, value=name) for name in theme_names()]
+    )
+    async def create(
+        self,
+        interaction: Interaction,
+        request: app_commands.Range[str, 0, 4000] = "",
+        outline: discord.Attachment | None = None,
+        slides: app_commands.Range[int, 1, MAX_SLIDES] | None = None,
+        theme: str | None = None,
+        style: app_commands.Range[str, 1, 200] | None = None,
+        aspect: Literal["16:9", "9:16", "1:1"] | None = None,
+        voice: app_commands.Range[str, 1, 60] | None = None,
+        language: app_commands.Range[str, 2, 16] | None = None,
+    ) -> None:
+        await self.actions.create(
+            interaction,
+            request=request,
+            outline=outline,
+            options=plan_options(
+                slides=slides,
+                theme=theme,
+                style=style,
+                aspect=aspect,
+                voice=voice,
+                language=language,
+            ),
+        )
+
+    @app_commands.command(name="revise", description="Change the video of this thread")
+    @app_commands.describe(instruction='What to change, e.g. "simpler words on slide 3"')
+    async def revise(
+        self, interaction: Interaction, instruction: app_commands.Range[str, 1, MAX_INSTRUCTION]
+    ) -> None:
+        await self.actions.revise(interaction, instruction)
+
+    @app_commands.command(name="script", description="The current script, as a Markdown file")
+    async def script(self, interaction: Interaction) -> None:
+        await self.actions.script(interaction)
+
+    @app_commands.command(name="help", description="How to make and change videos")
+    async def help(self, interaction: Interaction) -> None:
+        await interaction.response.send_message(DISCORD_HELP, ephemeral=True)

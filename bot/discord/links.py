@@ -1,0 +1,94 @@
+"""Which Discord thread holds which conversation (kept in the store: it survives restarts).
+
+Two kinds of link per conversation, both in :meth:`bot.store.Store.link`:
+
+- ``origin:<conversation>``: the channel the request came from, the requester and the upload
+  limit the interaction reported (a render resumed after a restart posts there);
+- ``thread:<thread id>``: the thread opened on the first video; every message in it from the
+  requester revises that conversation, also after a restart.
+
+Lookups by thread are cached in memory: a busy thread costs one query, not one per message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..store import Store
+from .translate import PLATFORM
+
+CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class Home:
+    """Where a conversation lives on Discord."""
+
+    conversation_id: str
+    owner: str
+    channel_id: int  # the thread when there is one, else the channel of the request
+    thread_id: int | None
+    upload_limit: int | None
+
+
+@dataclass(frozen=True)
+class ThreadLink:
+    conversation_id: str
+    owner: str
+
+
+class Links:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._threads: dict[int, ThreadLink | None] = {}
+
+    async def remember_origin(
+        self, conversation_id: str, *, owner: str, channel_id: int, upload_limit: int
+    ) -> None:
+        await self.store.link(
+            PLATFORM,
+            f"origin:{conversation_id}",
+            conversation_id,
+            {"owner": owner, "channel": channel_id, "limit": upload_limit},
+        )
+
+    async def link_thread(
+        self, conversation_id: str, *, owner: str, thread_id: int, upload_limit: int | None
+    ) -> None:
+        data: dict[str, Any] = {"owner": owner, "channel": thread_id, "limit": upload_limit}
+        await self.store.link(PLATFORM, f"thread:{thread_id}", conversation_id, data)
+        self._threads[thread_id] = ThreadLink(conversation_id, owner)
+
+    async def in_thread(self, thread_id: int) -> ThreadLink | None:
+        """The conversation a thread belongs to (None for threads deckcast did not open)."""
+        if thread_id in self._threads:
+            return self._threads[thread_id]
+        found = await self.store.linked(PLATFORM, f"thread:{thread_id}")
+        link = ThreadLink(found[0], str(found[1].get("owner", ""))) if found else None
+        if len(self._threads) >= CACHE_SIZE:
+            self._threads.clear()
+        self._threads[thread_id] = link
+        return link
+
+    async def home(self, conversation_id: str) -> Home | None:
+        origin: dict[str, Any] | None = None
+        thread: dict[str, Any] | None = None
+        for platform, key, data in await self.store.links_of(conversation_id):
+            if platform != PLATFORM:
+                continue
+            if key.startswith("thread:"):
+                thread = data
+            elif key.startswith("origin:"):
+                origin = data
+        chosen = thread or origin
+        if chosen is None:
+            return None
+        limit = (thread or {}).get("limit") or (origin or {}).get("limit")
+        return Home(
+            conversation_id,
+            str(chosen.get("owner", "")),
+            int(chosen["channel"]),
+            int(thread["channel"]) if thread else None,
+            int(limit) if limit else None,
+        )

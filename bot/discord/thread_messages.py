@@ -1,0 +1,75 @@
+"""Messages in a deck's thread: the requester's are revisions, everyone else's are ignored
+(people may talk about the video there). An attached Markdown outline replaces the deck."""
+
+from __future__ import annotations
+
+import discord
+
+from ..conversation import ConversationEngine
+from ..errors import UserInputError
+from .config import DiscordConfig
+from .dedup import Deliveries
+from .destinations import Destinations, upload_limit_of
+from .links import Links
+from .outbox import ChannelOutbox
+from .translate import OUTLINE_SUFFIXES, incoming, read_outline
+
+
+class ThreadMessages:
+    def __init__(
+        self,
+        engine: ConversationEngine,
+        config: DiscordConfig,
+        *,
+        links: Links,
+        destinations: Destinations,
+        deliveries: Deliveries,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.links = links
+        self.destinations = destinations
+        self.deliveries = deliveries
+
+    async def handle(self, message: discord.Message) -> None:
+        channel = message.channel
+        if message.author.bot or not isinstance(channel, discord.Thread):
+            return
+        link = await self.links.in_thread(channel.id)
+        if link is None or str(message.author.id) != link.owner:
+            return
+        if not self.deliveries.fresh("message", message.id):
+            return
+        if not await self.deliveries.first("message", message.id):
+            return
+        outline = next(
+            (a for a in message.attachments if a.filename.lower().endswith(OUTLINE_SUFFIXES)),
+            None,
+        )
+        text = message.content.strip()
+        if not text and outline is None:
+            return
+        home = await self.links.home(link.conversation_id)
+        limit = (home.upload_limit if home else None) or upload_limit_of(channel)
+        sink = self.destinations.sink(
+            ChannelOutbox(channel, limit), link.owner, conversation_id=link.conversation_id
+        )
+        sink.start()
+        try:
+            outline_text = (
+                await read_outline(outline, self.config.max_outline_bytes) if outline else None
+            )
+        except UserInputError as exc:
+            await sink.failed(str(exc))
+            return
+        request = incoming(
+            message.author,
+            guild_id=message.guild.id if message.guild else None,
+            channel_id=channel.id,
+            text=text,
+            config=self.config,
+            outline=outline_text,
+        )
+        await sink.run(
+            link.conversation_id, self.engine.handle(link.conversation_id, request, sink)
+        )
