@@ -29,13 +29,14 @@ from deck import (
     to_markdown,
 )
 from render import ProgressCallback, ProgressEvent, Renderer, RenderError, RenderOptions, Stage
+from render.export import export_deck
 
 from .errors import BotError, UserInputError
 from .execution import Executor, LocalExecutor
 from .fitting import FIT_STEPS, fit_options
 from .intents import HELP_TEXT, Intent, classify
 from .jobs import JobLimits, RenderQueue
-from .replies import JobUpdate, ReplySink, VideoReady
+from .replies import ExportReady, JobUpdate, ReplySink, VideoReady
 from .store import ConversationRecord, JobRecord, JobState, Store
 
 log = logging.getLogger(__name__)
@@ -208,10 +209,7 @@ class ConversationEngine:
         elif intent is Intent.RENDER:
             await self._queue_render(conversation_id, conversation.current_version, sink)
         elif intent is Intent.EXPORT:
-            await sink.say(
-                "Export to PowerPoint/PDF: use `deckcast export` with the script "
-                '(say "show me the script").'
-            )
+            await self._export(conversation, sink)
         else:
             await self._revise(conversation, msg, sink)
 
@@ -337,6 +335,34 @@ class ConversationEngine:
         cancelled = await self.queue.cancel(conversation_id)
         await sink.say("Cancelled the render." if cancelled else "Nothing is rendering right now.")
         return cancelled
+
+    async def export(self, conversation_id: str, sink: ReplySink) -> None:
+        """Send the current version as .pptx and .pdf. Anyone may ask: nothing changes."""
+        conversation = await self.store.conversation(conversation_id)
+        if conversation is None:
+            await sink.failed("that conversation no longer exists; start a new one")
+            return
+        try:
+            await self._export(conversation, sink)
+        except (DeckError, BotError, RenderError) as exc:
+            await sink.failed(str(exc))
+
+    async def _export(self, conversation: ConversationRecord, sink: ReplySink) -> None:
+        deck, version = await self.current(conversation.id)
+        folder = self.videos_dir / conversation.id
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        result = await export_deck(
+            self.renderer,
+            deck,
+            pptx=folder / f"v{version}.pptx",
+            pdf=folder / f"v{version}.pdf",
+            options=self.render_options(conversation.options),
+        )
+        assert result.pptx is not None and result.pdf is not None
+        size = result.pptx_bytes + result.pdf_bytes
+        await sink.exported(
+            ExportReady(conversation.id, version, deck, result.pptx, result.pdf, size)
+        )
 
     async def current(self, conversation_id: str) -> tuple[Deck, int]:
         conversation = await self.store.conversation(conversation_id)

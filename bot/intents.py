@@ -63,4 +63,5 @@ Talk to me to change the video; only the slides that change are rendered again.
   • look: "use a watercolor style", "theme dark", "new picture for slide 2", "vertical 9:16"
   • voice and language: "in Spanish", "shorter narration", "voice silent"
   • history: "undo", "redo"; "show me the script" sends the outline; "cancel" stops a render
+  • take it with you: "export" sends the deck as an editable PowerPoint file and a PDF
 """

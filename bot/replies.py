@@ -44,6 +44,22 @@ class VideoReady:
     resumed: bool = False  # the render was interrupted (restart) and finished later
 
 
+@dataclass(frozen=True)
+class ExportReady:
+    """The current version as an editable PowerPoint file and a PDF."""
+
+    conversation_id: str
+    version: int
+    deck: Deck
+    pptx: Path
+    pdf: Path
+    size_bytes: int = 0  # both files together
+
+    @property
+    def files(self) -> list[Path]:
+        return [self.pptx, self.pdf]
+
+
 class ReplySink(Protocol):
     async def say(self, text: str) -> None:
         """A plain reply (a summary of what changed, a status line, help)."""
@@ -62,6 +78,9 @@ class ReplySink(Protocol):
 
     async def script(self, markdown: str, deck: Deck, version: int) -> None:
         """The current script as a Markdown outline."""
+
+    async def exported(self, ready: ExportReady) -> None:
+        """The deck as .pptx and .pdf files."""
 
     async def failed(self, message: str) -> None:
         """Something went wrong; ``message`` says what and what to try."""

@@ -219,6 +219,10 @@ class Settings(BaseSettings):
     discord_edit_interval: float = Field(
         default=1.5, ge=0.2, description="seconds between progress edits of one message"
     )
+    discord_api_url: str | None = Field(
+        default=None, description="REST base, e.g. an HTTP proxy in front of discord.com/api/v10"
+    )
+    discord_gateway_url: str | None = Field(default=None, description="gateway WebSocket URL")
 
     # Logging
     log_level: str = "INFO"

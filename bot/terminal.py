@@ -20,7 +20,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn
 from deck import Deck
 
 from .conversation import ConversationEngine, Incoming
-from .replies import JobUpdate, VideoReady
+from .replies import ExportReady, JobUpdate, VideoReady
 
 PLATFORM = "terminal"
 BOT = "[bold cyan]deckcast>[/]"
@@ -100,6 +100,12 @@ class TerminalSink:
         self._stop()
         self.out.print(f"{BOT} the script of version {version}:")
         self.out.print(escape(markdown), markup=True, highlight=False, soft_wrap=True)
+
+    async def exported(self, ready: ExportReady) -> None:
+        self._stop()
+        self.out.print(f"{BOT} version {ready.version} as PowerPoint and PDF:")
+        for path in ready.files:
+            self.out.print(f"  {escape(str(path))}")
 
     async def failed(self, message: str) -> None:
         self._stop()

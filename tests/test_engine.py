@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from pptx import Presentation
 
 from agent import Planner, Reviser, StructuredChat
 from bot.conversation import ConversationEngine, Incoming
@@ -41,6 +42,7 @@ class RecordingSink:
         self.scripts: list[str] = []
         self.storyboards: list[Path] = []
         self.updates: list = []
+        self.exports: list = []
 
     async def say(self, text: str) -> None:
         self.said.append(text)
@@ -59,6 +61,9 @@ class RecordingSink:
 
     async def script(self, markdown: str, deck, version: int) -> None:
         self.scripts.append(markdown)
+
+    async def exported(self, ready) -> None:
+        self.exports.append(ready)
 
     async def failed(self, message: str) -> None:
         self.failures.append(message)
@@ -182,6 +187,14 @@ async def test_a_scripted_conversation_renders_only_what_changed(engine_parts):
 
     await say(engine, conversation.id, "show me the script", sink)
     assert sink.scripts[-1] == to_markdown(final)
+
+    # Export the current version: from the cached pictures, nothing painted again.
+    before = work()
+    await say(engine, conversation.id, "export", sink)
+    exported = sink.exports[-1]
+    assert exported.version == 6 and work() == before
+    assert len(Presentation(str(exported.pptx)).slides) == 6
+    assert exported.pdf.read_bytes().startswith(b"%PDF") and exported.size_bytes > 0
 
 
 class GatedImages(ProceduralBackend):

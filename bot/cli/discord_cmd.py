@@ -59,6 +59,12 @@ async def run(settings: Settings, guild: int | None) -> None:
     logging.getLogger("discord.client").addFilter(
         lambda record: "voice will NOT be supported" not in record.getMessage()
     )
+    if settings.discord_api_url:  # a REST proxy (large bots run one to share rate limits)
+        discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
+    if settings.discord_gateway_url:
+        import yarl
+
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
     config = DiscordConfig.from_settings(settings)
     if guild is not None:
         config = replace(config, dev_guild_id=guild)

@@ -52,6 +52,7 @@ class NoteSink:
     async def storyboard(self, *_: Any) -> None: ...
     async def video(self, *_: Any) -> None: ...
     async def script(self, *_: Any) -> None: ...
+    async def exported(self, *_: Any) -> None: ...
 
 
 class DeckActions:
@@ -155,6 +156,19 @@ class DeckActions:
             await sink.script(to_markdown(deck), deck, version)
         except BotError as exc:
             await sink.failed(str(exc))
+
+    async def export(self, interaction: discord.Interaction[Any]) -> None:
+        """``/deck export`` in a deck's thread: anyone may ask, nothing changes."""
+        if not self.deliveries.fresh("interaction", interaction.id):
+            return
+        link = await self._thread_link(interaction)
+        if link is None:
+            return
+        outbox = self.destinations.interaction(interaction)
+        if not await self._acknowledge(interaction, outbox, visible=True):
+            return
+        sink = self.destinations.sink(outbox, link.owner, conversation_id=link.conversation_id)
+        await self.engine.export(link.conversation_id, sink)
 
     async def _thread_link(self, interaction: discord.Interaction[Any]) -> ThreadLink | None:
         channel = interaction.channel

@@ -33,7 +33,8 @@ while it renders.
 
 **Change it:** a thread opens on your video. Everything you write there is a revision \
 (others can talk there too: only your messages count), or use `/deck revise` in the thread. \
-`/deck script` sends the current script as a .md file.
+`/deck script` sends the current script as a .md file; `/deck export` the deck as an \
+editable PowerPoint file and a PDF.
 {HELP_TEXT}"""
 
 
@@ -96,6 +97,10 @@ class DeckCommands(app_commands.Group):
     @app_commands.command(name="script", description="The current script, as a Markdown file")
     async def script(self, interaction: Interaction) -> None:
         await self.actions.script(interaction)
+
+    @app_commands.command(name="export", description="This video's deck as PowerPoint and PDF")
+    async def export(self, interaction: Interaction) -> None:
+        await self.actions.export(interaction)
 
     @app_commands.command(name="help", description="How to make and change videos")
     async def help(self, interaction: Interaction) -> None:

@@ -29,7 +29,7 @@ from render import ProgressEvent, RenderError
 
 from ..conversation import ConversationEngine
 from ..errors import BotError
-from ..replies import JobUpdate, VideoReady
+from ..replies import ExportReady, JobUpdate, VideoReady
 from ..store import JobState
 from .card import Phase, StatusCard
 from .config import DiscordConfig
@@ -183,6 +183,23 @@ class DiscordSink:
         self._finish(
             Phase.IDLE,
             files=[Upload(f"{file_stem(deck.title)}-v{version}.md", data=markdown.encode())],
+        )
+
+    async def exported(self, ready: ExportReady) -> None:
+        sizes = ready.size_bytes
+        stem = f"{file_stem(ready.deck.title)}-v{ready.version}"
+        if sizes > self.outbox.upload_limit:
+            self.card.note(
+                f"The PowerPoint and PDF of version {ready.version} are {megabytes(sizes)}, over "
+                f"this server's {megabytes(self.outbox.upload_limit)} upload limit; run "
+                "`deckcast export` with the script (`/deck script`) to get them."
+            )
+            self._finish(Phase.IDLE)
+            return
+        self.card.note(f"📎 Version {ready.version} as an editable PowerPoint file and a PDF.")
+        self._finish(
+            Phase.IDLE,
+            files=[Upload(f"{stem}{path.suffix}", path=path) for path in ready.files],
         )
 
     async def failed(self, message: str) -> None:

@@ -13,7 +13,8 @@ from ..replies import JobUpdate, VideoReady
 NEW_PICTURES = "deckcast_new_pictures"
 UNDO = "deckcast_undo"
 ASPECT = "deckcast_aspect"
-ACTION_IDS = (NEW_PICTURES, UNDO, ASPECT)
+EXPORT = "deckcast_export"
+ACTION_IDS = (NEW_PICTURES, UNDO, ASPECT, EXPORT)
 
 SECTION_LIMIT = 3000  # characters of text in one section block
 BAR_CELLS = 12
@@ -90,6 +91,7 @@ def result_blocks(ready: VideoReady) -> tuple[str, list[Block]]:
     buttons: list[Block] = [
         _button("New pictures", NEW_PICTURES, button_value(ready.conversation_id)),
         _button(label, ASPECT, button_value(ready.conversation_id, other.value)),
+        _button("Export .pptx + .pdf", EXPORT, button_value(ready.conversation_id)),
     ]
     if ready.version > 1:
         buttons.insert(1, _button("Undo", UNDO, button_value(ready.conversation_id)))

@@ -235,6 +235,9 @@ class SlackHandlers:
         if conversation is None or thread is None:
             await self._ephemeral(channel, user, "That video is gone; start a new one with /deck.")
             return
+        if action.get("action_id") == blocks.EXPORT:  # anyone may take the deck: nothing changes
+            await self.engine.export(conversation_id, self.sink(thread, conversation_id))
+            return
         admin = user in self.admins
         if user != conversation.owner and not admin:
             await self._ephemeral(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from deck import Deck
 
-from ..replies import JobUpdate, VideoReady
+from ..replies import ExportReady, JobUpdate, VideoReady
 from . import blocks
 from .errors import Problem, SlackCallFailed
 from .status import StatusMessage
@@ -121,6 +121,22 @@ class SlackSink:
             )
         except SlackCallFailed as exc:
             await self._tell(exc.problem, f"I could not share the script: {exc.problem.chat}")
+
+    async def exported(self, ready: ExportReady) -> None:
+        stem = f"{_slug(ready.deck.title)}-v{ready.version}"
+        try:
+            for path, kind in ((ready.pptx, "PowerPoint"), (ready.pdf, "PDF")):
+                data = await asyncio.to_thread(path.read_bytes)
+                await self.web.upload(
+                    self.thread.channel,
+                    data,
+                    filename=f"{stem}{path.suffix}",
+                    title=f"{ready.deck.title} — {kind} (version {ready.version})",
+                    thread_ts=self.thread.thread_ts,
+                    comment=f"Version {ready.version} as {kind}." if kind == "PowerPoint" else None,
+                )
+        except SlackCallFailed as exc:
+            await self._tell(exc.problem, f"I could not share the deck: {exc.problem.chat}")
 
     async def failed(self, message: str) -> None:
         stopped = _RENDER_FAILED.match(message)

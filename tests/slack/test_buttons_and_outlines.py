@@ -3,7 +3,12 @@ direct messages."""
 
 from __future__ import annotations
 
+import io
+
+from pptx import Presentation
+
 from bot.slack import blocks
+from deck import parse_outline
 
 from .conftest import OUTLINE
 from .test_flow import _actions, start_deck
@@ -132,3 +137,34 @@ async def test_a_direct_message_starts_a_deck(world):
     assert status.args["thread_ts"] == dm["ts"] and "asked for a video" in status.args["text"]
     key = ("D1", status.result["ts"])
     await world.slack.wait_for(lambda: "Version 1 is ready" in world.slack.messages[key].text)
+
+
+async def test_export_shares_the_deck_as_powerpoint_and_pdf(world):
+    """Anyone in the thread may take the deck: two files_upload_v2 uploads in the thread."""
+    slack, deliver = world.slack, world.deliver
+    root_ts = await start_deck(world)
+    buttons = card_buttons(world, root_ts, 1)
+    await deliver.action(blocks.EXPORT, buttons[blocks.EXPORT], user="U2")
+    uploads = await slack.wait_for(
+        lambda: (
+            [u for u in slack.completed_uploads() if u.filename.endswith((".pptx", ".pdf"))]
+            if len([u for u in slack.completed_uploads() if u.filename.endswith((".pptx", ".pdf"))])
+            == 2
+            else None
+        ),
+        within=60,
+    )
+    by_suffix = {u.filename.rsplit(".", 1)[1]: u for u in uploads}
+    assert by_suffix["pdf"].data.startswith(b"%PDF") and by_suffix["pptx"].data.startswith(b"PK")
+    assert all(
+        u.thread_ts == root_ts and u.filename.endswith(f"-v1.{s}") for s, u in by_suffix.items()
+    )
+    slides = Presentation(io.BytesIO(by_suffix["pptx"].data)).slides
+    assert len(slides) == len(parse_outline(OUTLINE).slides)
+    # A reply that says "export" does the same.
+    reply = deliver.message("export", user="U1", thread_ts=root_ts)
+    await deliver.event(reply)
+    await slack.wait_for(
+        lambda: len([u for u in slack.completed_uploads() if u.filename.endswith(".pptx")]) == 2,
+        within=60,
+    )

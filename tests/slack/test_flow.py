@@ -74,7 +74,7 @@ async def test_slash_command_makes_a_video_in_the_thread(world):
     assert storyboard[0].data.startswith(b"\x89PNG")
     card = next(m for m in thread if _actions(m))
     ids = {e["action_id"] for e in _actions(card)}
-    assert ids == {blocks.NEW_PICTURES, blocks.ASPECT}  # no undo on version 1
+    assert ids == {blocks.NEW_PICTURES, blocks.ASPECT, blocks.EXPORT}  # no undo on version 1
     jobs = await world.jobs()
     assert [j.state for j in jobs] == [JobState.DONE]
 

@@ -1,0 +1,87 @@
+"""`deckcast discord` as a real process, SIGKILLed in the middle of a render: on the next start
+the job is found in the store, rendered again (slides already in the cache are not redone)
+and the video reaches the same Discord thread, with a note that it was resumed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.discord_harness import Harness
+from tests.fakes.discord_server import FakeDiscord
+
+pytestmark = pytest.mark.slow
+
+
+async def _bot(tmp_path: Path, fake: FakeDiscord) -> asyncio.subprocess.Process:
+    script = Path(sys.executable).parent / "deckcast"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": "test-bot-token",
+        "DECKCAST_DISCORD_API_URL": fake.api_base,
+        "DECKCAST_DISCORD_GATEWAY_URL": fake.gateway_url,
+        "DECKCAST_DISCORD_EDIT_INTERVAL": "0.4",
+        "DECKCAST_DATA_DIR": str(tmp_path / "data"),
+        "DECKCAST_CACHE_DIR": str(tmp_path / "cache"),
+        "DECKCAST_RESOLUTION": "1080p",
+        "NO_COLOR": "1",
+    }
+    return await asyncio.create_subprocess_exec(
+        *command,
+        "discord",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+def _job_states(database: Path) -> list[tuple[str, int]]:
+    if not database.exists():
+        return []
+    with contextlib.suppress(sqlite3.OperationalError), sqlite3.connect(database) as conn:
+        return conn.execute("SELECT state, attempts FROM jobs ORDER BY created_at").fetchall()
+    return []
+
+
+async def test_a_sigkilled_bot_resumes_the_render_and_delivers_it_to_the_thread(tmp_path):
+    fake = await FakeDiscord().start()
+    database = tmp_path / "data" / "deckcast.db"
+    first = second = None
+    try:
+        first = await _bot(tmp_path, fake)
+        await fake.wait_for_call(
+            lambda c: c.matches("PUT", r"/applications/\d+/commands"), within=60
+        )
+        harness = Harness(fake, tmp_path, images=None)
+        await harness.create_from_outline()
+        for _ in range(1200):  # until the render runs
+            if [state for state, _n in _job_states(database)] == ["running"]:
+                break
+            await asyncio.sleep(0.02)
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        assert _job_states(database) == [("running", 1)]  # left mid-render, nothing lost
+
+        second = await _bot(tmp_path, fake)
+        video = await harness.video_message(within=180)
+        assert "resumed after a restart" in video["content"]
+        assert (await harness.thread())["id"] == video["id"]
+        assert _job_states(database) == [("done", 2)]
+    finally:
+        for process in (first, second):
+            if process is not None and process.returncode is None:
+                process.send_signal(signal.SIGINT)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(process.wait(), 30)
+                if process.returncode is None:
+                    process.kill()
+                    await process.wait()
+        await fake.close()
