@@ -178,6 +178,9 @@ class Settings(BaseSettings):
     )
     ray_picture_batch: int = Field(default=8, ge=1, description="pictures per backend call")
     ray_local_cpus: int | None = Field(default=None, ge=1, description="CPUs of a local Ray")
+    ray_worker_cpus: int = Field(
+        default=1, ge=0, description="CPUs per render worker, pinned (0: use every core)"
+    )
 
     # Slack (deckcast slack): Socket Mode when the app token is set, else HTTP mode on a port
     slack_bot_token: SecretStr | None = Field(

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
+import fcntl
 import itertools
 import logging
 import os
+import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import ray
+from numpy.typing import NDArray
 from PIL import Image
 
 from deck import Deck
@@ -33,7 +36,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class _Waiting:
     request: ImageRequest
-    future: asyncio.Future[bytes | str]
+    future: asyncio.Future[NDArray[np.uint8] | str]
 
 
 @dataclass
@@ -60,13 +63,15 @@ class PictureService:
         self.stats = _Stats()
         self._wake: asyncio.Event | None = None
         self._loop_task: asyncio.Task[None] | None = None
+        self._slots = asyncio.Semaphore(max(1, getattr(self.backend, "concurrency", 1)))
+        self._running: set[asyncio.Task[None]] = set()
 
-    async def generate(self, request: ImageRequest) -> bytes | str:
-        """One picture as PNG bytes, or a short reason (str) when it could not be made."""
+    async def generate(self, request: ImageRequest) -> NDArray[np.uint8] | str:
+        """One picture as an RGB array, or a short reason (str) when it could not be made."""
         if self._wake is None:
             self._wake = asyncio.Event()
             self._loop_task = asyncio.ensure_future(self._batches())
-        future: asyncio.Future[bytes | str] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[NDArray[np.uint8] | str] = asyncio.get_running_loop().create_future()
         self.waiting.append(_Waiting(request, future))
         self._wake.set()
         return await future
@@ -98,7 +103,15 @@ class PictureService:
                     self.waiting[: self.batch_size],
                     self.waiting[self.batch_size :],
                 )
-                await self._run(batch)
+                # A GPU backend takes one batch at a time; a CPU one (procedural) several.
+                await self._slots.acquire()
+                task = asyncio.ensure_future(self._run(batch))
+                self._running.add(task)
+                task.add_done_callback(self._batch_done)
+
+    def _batch_done(self, task: asyncio.Task[None]) -> None:
+        self._running.discard(task)
+        self._slots.release()
 
     async def _run(self, batch: list[_Waiting]) -> None:
         requests = [w.request for w in batch]
@@ -123,7 +136,9 @@ class PictureService:
                 waiting.future.set_result(reasons.get(i, "the picture could not be made"))
             else:
                 self.stats.pictures += 1
-                waiting.future.set_result(_png(image))
+                # Pixels, not PNG: the object store hands arrays over without copying, and a
+                # PNG round trip would cost more CPU than painting a procedural picture.
+                waiting.future.set_result(np.asarray(image.convert("RGB")))
 
 
 class RemotePictures:
@@ -157,7 +172,7 @@ class RemotePictures:
                 images.append(None)
                 reasons[i] = result
             else:
-                images.append(Image.open(io.BytesIO(result)).convert("RGB"))
+                images.append(Image.fromarray(np.asarray(result)))
         if reasons:
             raise PartialBatchError(images, reasons)
         return [image for image in images if image is not None]
@@ -167,12 +182,17 @@ class RenderWorker:
     """Renders decks with the shared picture services; everything else happens here."""
 
     def __init__(
-        self, settings: Any, services: Sequence[Any], backend: PictureFactory | None = None
+        self,
+        settings: Any,
+        services: Sequence[Any],
+        backend: PictureFactory | None = None,
+        index: int = 0,
     ) -> None:
         from render import AssetCache, Renderer
 
         from ..backends import build_voices
 
+        self.cpus, self._cpu_locks = _pin(index, settings.ray_worker_cpus)
         self.renderer = Renderer(
             RemotePictures(services, (backend or _default_pictures)(settings)),
             build_voices(settings),
@@ -185,7 +205,7 @@ class RenderWorker:
         return {p: Path(p).read_bytes() for p in paths if Path(p).is_file()}
 
     def ping(self) -> dict[str, Any]:
-        return {"pid": os.getpid(), "threads": self.renderer.workers}
+        return {"pid": os.getpid(), "threads": self.renderer.workers, "cpus": self.cpus}
 
     async def render(
         self, deck: Deck, out: str, options: RenderOptions
@@ -209,13 +229,38 @@ class RenderWorker:
 PictureFactory = Callable[[Any], ImageBackend]
 
 
+def _pin(index: int, count: int) -> tuple[list[int], list[Any]]:
+    """Keep this worker (and the ffmpeg/espeak processes it starts) on ``count`` CPUs of its
+    own: Ray counts a render worker as ``count`` CPUs, but without pinning a render's parallel
+    stages spread over every core and the workers of one machine contend. Cores are claimed
+    with a lock file per core (held while the process lives), so workers on one machine never
+    share one, whatever order Ray places them in. ``count`` 0 leaves every core usable."""
+    if not hasattr(os, "sched_setaffinity"):
+        return [], []
+    available = sorted(os.sched_getaffinity(0))
+    if count <= 0 or count >= len(available):
+        return available, []
+    chosen: list[int] = []
+    locks: list[Any] = []
+    for core in available:
+        handle = open(f"{tempfile.gettempdir()}/deckcast-render-cpu-{core}.lock", "w")  # noqa: SIM115
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        locks.append(handle)  # held (open) for as long as the worker lives
+        chosen.append(core)
+        if len(chosen) == count:
+            break
+    if len(chosen) < count:  # more workers than cores: share, evenly by index
+        start = (index * count) % len(available)
+        chosen = [available[(start + i) % len(available)] for i in range(count)]
+    os.sched_setaffinity(0, chosen)
+    return chosen, locks
+
+
 def _default_pictures(settings: Any) -> ImageBackend:
     from ..backends import build_image_backend
 
     return build_image_backend(settings)
-
-
-def _png(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=1)
-    return buffer.getvalue()

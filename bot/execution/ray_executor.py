@@ -66,15 +66,21 @@ class RayExecutor:
         self.services = [
             service_class.options(**per_gpu).remote(settings, batch, pictures) for _ in range(count)
         ]
-        worker_class = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=-1)(RenderWorker)
+        cpus = max(1, settings.ray_worker_cpus)
+        worker_class = ray.remote(num_cpus=cpus, max_restarts=-1, max_task_retries=-1)(RenderWorker)
         self.workers = [
-            worker_class.remote(settings, self.services, pictures)
-            for _ in range(workers or settings.ray_render_workers)
+            worker_class.remote(settings, self.services, pictures, index)
+            for index in range(workers or settings.ray_render_workers)
         ]
         self._free: asyncio.Queue[Any] | None = None
+        self._free_loop: asyncio.AbstractEventLoop | None = None
 
     async def _pool(self) -> asyncio.Queue[Any]:
-        if self._free is None:
+        """Free workers. One event loop uses an executor at a time (a new loop, as in a
+        script that calls asyncio.run twice, gets a fresh pool)."""
+        loop = asyncio.get_running_loop()
+        if self._free is None or self._free_loop is not loop:
+            self._free_loop = loop
             self._free = asyncio.Queue()
             for worker in self.workers:
                 self._free.put_nowait(worker)
