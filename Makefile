@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 demo: setup
-	$(VENV)/bin/deckcast render examples/photosynthesis.md -o out/photosynthesis.mp4
+	$(VENV)/bin/deckcast render examples/photosynthesis.md
 
 test: setup lint
 	$(PY) -m pytest
