@@ -1,8 +1,9 @@
 """Last-mile cleanup of what the model wrote, so that it can be spoken and drawn.
 
 The prompts ask for narration meant for the ear and pictures without text; these functions make
-sure of the mechanical part whatever the model did: no Markdown read aloud, no symbols a voice
-stumbles over (in English), no quoted words a diffusion model would try (and fail) to spell.
+sure of the mechanical part whatever the model did: no Markdown in narration (it is shown as
+captions and read aloud), no quoted words a diffusion model would try (and fail) to spell.
+Spelling symbols out for a voice is render/speech.py's job, done once for every voice.
 """
 
 from __future__ import annotations
@@ -18,21 +19,6 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`|~~)(?=\S)(.+?)(?<=\S)\1")
 _LINE_MARK = re.compile(r"(?m)^\s*(?:#{1,6}\s+|[-*+•]\s+|>\s?|\d{1,3}[.)]\s+)")
 _SPACE = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
-
-# Symbols English speech synthesis reads badly or not at all. Other languages keep theirs: a
-# wrong word is worse than a symbol, and the prompt asks the model to write them out anyway.
-_ENGLISH_SYMBOLS = (
-    (re.compile(r"(\d)\s*%"), r"\1 percent"),
-    (re.compile(r"(\d)\s*°\s*C\b"), r"\1 degrees Celsius"),
-    (re.compile(r"(\d)\s*°\s*F\b"), r"\1 degrees Fahrenheit"),
-    (re.compile(r"(\d)\s*°"), r"\1 degrees"),
-    (re.compile(r"\s*(?:->|→)\s*"), " to "),
-    (re.compile(r"\s+&\s+"), " and "),
-    (re.compile(r"(?<=\s)\+(?=\s)"), "plus"),
-    (re.compile(r"(?<=\s)=(?=\s)"), "equals"),
-    (re.compile(r"(?<=\s)[x×](?=\s*\d)"), "times"),
-    (re.compile(r"~\s*(?=\d)"), "about "),
-)
 
 _QUOTE = r"(?:\"[^\"]{0,80}\"|“[^”]{0,80}”|«[^»]{0,80}»|'[^']{0,80}')"
 _SAYS_QUOTED = re.compile(
@@ -50,15 +36,15 @@ _TEXT_WORDS = re.compile(
 
 
 def speakable(text: str, language: str) -> str:
-    """Narration with Markdown removed and, in English, common symbols written as words."""
+    """Narration with Markdown removed, as it will be shown in captions. Symbols, units and
+    numbers are left as written: they read well on screen, and render/speech.py (the one
+    place that prepares text for a voice) says them as words at synthesis time.
+    ``language`` is accepted for symmetry with that step and is not needed here."""
     text = _LINK.sub(r"\1", text)
     text = _URL.sub("", text)
     text = _LINE_MARK.sub("", text)
     for _ in range(2):  # nested emphasis, e.g. ***word***
         text = _EMPHASIS.sub(r"\2", text)
-    if language.lower().split("-")[0] == "en":
-        for pattern, words in _ENGLISH_SYMBOLS:
-            text = pattern.sub(words, text)
     text = _SPACE.sub(" ", text)
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text).strip()
 

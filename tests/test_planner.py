@@ -345,7 +345,13 @@ async def test_narration_and_picture_prompts_are_cleaned(fake_openai):
     fake_openai.script(draft)
     deck = await planner(fake_openai).plan("vaccines")
     slide = deck.slides[0]
-    assert slide.narration == "Vaccines cut deaths by 90 percent - see the data and more."
+    # Markdown goes; symbols stay for the captions (render/speech.py says them as words).
+    assert slide.narration == "Vaccines cut deaths by 90% - see the data & more."
+    from render.speech import prepare_for_speech
+
+    assert prepare_for_speech(slide.narration, "en") == (
+        "Vaccines cut deaths by 90 percent - see the data and more."
+    )
     assert slide.image_prompt == "a poster, bright colours"
     assert slide.layout is Layout.TITLE
 
