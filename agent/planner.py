@@ -42,7 +42,7 @@ from .intake import (
     looks_like_outline,
 )
 from .schemas import DeckDraft, describe_draft_error, strict_schema
-from .structured import OutputSpec, StatusCallback, StructuredChat, notify
+from .structured import OutputSpec, StatusCallback, StructuredChat, notify, structured
 from .wording import pictorial, speakable, writing_rules
 
 log = logging.getLogger(__name__)
@@ -96,10 +96,7 @@ class Planner:
         attempts: int = 3,
         backoff: float = 1.0,
     ) -> None:
-        if isinstance(model, StructuredChat) or model is None:
-            self.chat = model
-        else:
-            self.chat = StructuredChat(model, attempts=attempts, backoff=backoff)
+        self.chat = structured(model, attempts=attempts, backoff=backoff)
 
     async def plan(
         self,

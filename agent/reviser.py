@@ -40,7 +40,7 @@ from .deck_view import deck_view, history_view
 from .errors import BadAnswer, ModelNotConfigured, RequestRejected
 from .intake import check_instruction
 from .schemas import RevisionDraft, describe_draft_error, strict_schema
-from .structured import OutputSpec, StatusCallback, StructuredChat
+from .structured import OutputSpec, StatusCallback, StructuredChat, structured
 from .wording import pictorial, speakable, writing_rules
 
 log = logging.getLogger(__name__)
@@ -74,10 +74,7 @@ class Reviser:
         attempts: int = 3,
         backoff: float = 1.0,
     ) -> None:
-        if isinstance(model, StructuredChat) or model is None:
-            self.chat = model
-        else:
-            self.chat = StructuredChat(model, attempts=attempts, backoff=backoff)
+        self.chat = structured(model, attempts=attempts, backoff=backoff)
 
     async def revise(
         self,

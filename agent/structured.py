@@ -90,6 +90,15 @@ class _Reply:
     usage: dict[str, int]
 
 
+def structured(
+    model: BaseChatModel | StructuredChat | None, *, attempts: int, backoff: float
+) -> StructuredChat | None:
+    """``model`` as a :class:`StructuredChat` (a given one is shared as is; None stays None)."""
+    if model is None or isinstance(model, StructuredChat):
+        return model
+    return StructuredChat(model, attempts=attempts, backoff=backoff)
+
+
 class StructuredChat:
     """A chat model that returns validated structured answers (see the module docstring)."""
 

@@ -440,8 +440,8 @@ class ConversationEngine:
             )
             return
         sink = self._job_sinks.pop(job.id, None) or await self._sink_for(conversation)
-        fresh = await self.store.job(job.id)  # attempts is counted up each time the job starts
-        resumed = fresh is not None and fresh.attempts > 1
+        # ``job`` was read before it was marked running: attempts counts earlier starts.
+        resumed = job.attempts > 0
         out = self.videos_dir / conversation.id / f"v{job.version}.mp4"
         out.parent.mkdir(parents=True, exist_ok=True)
         events: asyncio.Queue[ProgressEvent | None] = asyncio.Queue()

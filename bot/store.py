@@ -10,7 +10,6 @@ Blocking database calls run in a worker thread; the public methods are async.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import secrets
 import time
@@ -186,10 +185,6 @@ def new_id() -> str:
     return secrets.token_hex(6)
 
 
-def default_database_url(data_dir: Path) -> str:
-    return f"sqlite:///{data_dir / 'deckcast.db'}"
-
-
 class Store:
     """All persistent state. ``await Store.open(url)`` creates/migrates the schema."""
 
@@ -290,15 +285,6 @@ class Store:
 
         return await self._run(read)
 
-    async def update_options(self, conversation_id: str, options: dict[str, Any]) -> None:
-        await self._run(
-            lambda conn: conn.execute(
-                conversations.update()
-                .where(conversations.c.id == conversation_id)
-                .values(options=json.dumps(options), updated_at=time.time())
-            )
-        )
-
     async def add_version(self, conversation_id: str, deck: Deck, note: str) -> int:
         """Store ``deck`` as the newest version (dropping any versions undone before) and make
         it current; returns its number."""
@@ -337,52 +323,19 @@ class Store:
         """Make version ``number`` current (undo/redo); None if there is no such version."""
 
         def move(conn: Connection) -> VersionRecord | None:
-            row = (
+            record = _read_version(conn, conversation_id, number)
+            if record is not None:
                 conn.execute(
-                    sa.select(versions).where(
-                        versions.c.conversation_id == conversation_id, versions.c.number == number
-                    )
+                    conversations.update()
+                    .where(conversations.c.id == conversation_id)
+                    .values(current_version=number, updated_at=time.time())
                 )
-                .mappings()
-                .first()
-            )
-            if row is None:
-                return None
-            conn.execute(
-                conversations.update()
-                .where(conversations.c.id == conversation_id)
-                .values(current_version=number, updated_at=time.time())
-            )
-            return _version(dict(row))
+            return record
 
         return await self._run(move)
 
     async def version(self, conversation_id: str, number: int) -> VersionRecord | None:
-        def read(conn: Connection) -> VersionRecord | None:
-            row = (
-                conn.execute(
-                    sa.select(versions).where(
-                        versions.c.conversation_id == conversation_id, versions.c.number == number
-                    )
-                )
-                .mappings()
-                .first()
-            )
-            return _version(dict(row)) if row else None
-
-        return await self._run(read)
-
-    async def latest_version_number(self, conversation_id: str) -> int:
-        return await self._run(
-            lambda conn: (
-                conn.execute(
-                    sa.select(sa.func.max(versions.c.number)).where(
-                        versions.c.conversation_id == conversation_id
-                    )
-                ).scalar()
-                or 0
-            )
-        )
+        return await self._run(lambda conn: _read_version(conn, conversation_id, number))
 
     async def versions(self, conversation_id: str) -> list[VersionRecord]:
         def read(conn: Connection) -> list[VersionRecord]:
@@ -634,6 +587,14 @@ def _conversation(row: dict[str, Any]) -> ConversationRecord:
     )
 
 
+def _read_version(conn: Connection, conversation_id: str, number: int) -> VersionRecord | None:
+    query = sa.select(versions).where(
+        versions.c.conversation_id == conversation_id, versions.c.number == number
+    )
+    row = conn.execute(query).mappings().first()
+    return _version(dict(row)) if row else None
+
+
 def _version(row: dict[str, Any]) -> VersionRecord:
     return VersionRecord(
         row["number"], Deck.model_validate_json(row["deck"]), row["note"], row["created_at"]
@@ -656,7 +617,3 @@ def _job(row: dict[str, Any]) -> JobRecord:
         started_at=row["started_at"],
         finished_at=row["finished_at"],
     )
-
-
-def iso(timestamp: float) -> str:
-    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -29,7 +29,6 @@ class ThemeSpec:
     description: str
     palette: Palette
     image_style: str
-    font_weight_title: str = "bold"  # "bold" | "regular"
 
 
 THEMES: dict[str, ThemeSpec] = {

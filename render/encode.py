@@ -132,13 +132,6 @@ async def encode_segments(jobs: list[SegmentJob], settings: EncodeSettings) -> N
     )
 
 
-async def encode_segment(
-    stills: list[Still], out: Path, settings: EncodeSettings, *, fade_to: Still | None = None
-) -> None:
-    """Encode one segment (see :func:`encode_segments`)."""
-    await encode_segments([SegmentJob(stills, out, fade_to)], settings)
-
-
 async def encode_audio(wav: Path, out: Path, settings: EncodeSettings) -> None:
     await run_ffmpeg(
         [

@@ -44,9 +44,6 @@ class FontFace:
     index: int
     coverage: frozenset[int] = field(repr=False)
 
-    def covers(self, text: str) -> bool:
-        return all(ord(ch) in self.coverage for ch in text if not ch.isspace())
-
     def missing(self, text: str) -> set[str]:
         return {ch for ch in text if not ch.isspace() and ord(ch) not in self.coverage}
 

@@ -32,7 +32,6 @@ class Regions:
     title: Box
     body: Box | None  # bullets (or a subtitle / caption line)
     panel: Box | None  # a scrim panel behind text that sits on the picture
-    text_area: Box  # the plain background behind text that does not sit on the picture
     caption_band: Box | None  # reserved for burned-in captions
     margin: int
 
@@ -73,7 +72,7 @@ def regions(layout: Layout, spec: FrameSpec, *, captions: bool = False) -> Regio
         title_h = round((inner[3] - inner[1]) * (0.30 if w > h * 1.2 else 0.28))
         title: Box = (inner[0], inner[1], inner[2], inner[1] + title_h)
         body: Box = (inner[0], title[3] + m // 2, inner[2], inner[3])
-        return Regions(layout, image, title, body, None, area, band, m)
+        return Regions(layout, image, title, body, None, band, m)
 
     if layout is Layout.TITLE:
         band_top, band_bottom = (0.30, 0.70) if spec.is_portrait else (0.24, 0.76)
@@ -85,7 +84,7 @@ def regions(layout: Layout, spec: FrameSpec, *, captions: bool = False) -> Regio
         title_h = round((inner[3] - inner[1]) * 0.62)
         title = (inner[0], inner[1], inner[2], inner[1] + title_h)
         body = (inner[0], title[3] + pad // 2, inner[2], inner[3])
-        return Regions(layout, full, title, body, panel, panel, band, m)
+        return Regions(layout, full, title, body, panel, band, m)
 
     # FULL_IMAGE: the picture fills the frame; a caption panel sits at the bottom.
     panel_h = round(h * (0.22 if spec.is_portrait else 0.28))
@@ -96,7 +95,7 @@ def regions(layout: Layout, spec: FrameSpec, *, captions: bool = False) -> Regio
     title_h = round((inner[3] - inner[1]) * 0.55)
     title = (inner[0], inner[1], inner[2], inner[1] + title_h)
     body = (inner[0], title[3] + pad // 3, inner[2], inner[3])
-    return Regions(layout, full, title, body, panel, panel, band, m)
+    return Regions(layout, full, title, body, panel, band, m)
 
 
 def image_size(layout: Layout, spec: FrameSpec) -> tuple[int, int]:
