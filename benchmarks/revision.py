@@ -45,7 +45,7 @@ class TimingSink:
     async def script(self, markdown: str, deck: Any, version: int) -> None:
         pass
 
-    async def failed(self, message: str) -> None:
+    async def failed(self, message: str, *, version: int | None = None) -> None:
         raise RuntimeError(message)
 
 

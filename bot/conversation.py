@@ -459,7 +459,8 @@ class ConversationEngine:
             if sink is not None:
                 await sink.failed(
                     f"The render of version {job.version} failed: {exc}. Your deck is safe; "
-                    'change something or say "render" to try again.'
+                    'change something or say "render" to try again.',
+                    version=job.version,
                 )
             return
         except BaseException:

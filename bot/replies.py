@@ -82,5 +82,6 @@ class ReplySink(Protocol):
     async def exported(self, ready: ExportReady) -> None:
         """The deck as .pptx and .pdf files."""
 
-    async def failed(self, message: str) -> None:
-        """Something went wrong; ``message`` says what and what to try."""
+    async def failed(self, message: str, *, version: int | None = None) -> None:
+        """Something went wrong; ``message`` says what and what to try. ``version`` is set
+        when it is that version's render that failed."""

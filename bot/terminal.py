@@ -107,7 +107,7 @@ class TerminalSink:
         for path in ready.files:
             self.out.print(f"  {escape(str(path))}")
 
-    async def failed(self, message: str) -> None:
+    async def failed(self, message: str, *, version: int | None = None) -> None:
         self._stop()
         self.out.print(f"[bold red]deckcast>[/] {escape(message)}")
 

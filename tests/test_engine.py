@@ -65,7 +65,7 @@ class RecordingSink:
     async def exported(self, ready) -> None:
         self.exports.append(ready)
 
-    async def failed(self, message: str) -> None:
+    async def failed(self, message: str, *, version: int | None = None) -> None:
         self.failures.append(message)
 
 

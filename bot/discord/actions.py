@@ -44,7 +44,7 @@ class NoteSink:
     async def say(self, text: str) -> None:
         self.notes.append(text)
 
-    async def failed(self, message: str) -> None:
+    async def failed(self, message: str, *, version: int | None = None) -> None:
         self.notes.append(message)
 
     async def planned(self, *_: Any) -> None: ...

@@ -202,7 +202,7 @@ class DiscordSink:
             files=[Upload(f"{stem}{path.suffix}", path=path) for path in ready.files],
         )
 
-    async def failed(self, message: str) -> None:
+    async def failed(self, message: str, *, version: int | None = None) -> None:
         self.card.error = message[:1].upper() + message[1:]
         self.card.footer = None
         self._finish(Phase.FAILED)

@@ -24,8 +24,6 @@ from .web import SlackWeb
 
 log = logging.getLogger(__name__)
 
-_RENDER_FAILED = re.compile(r"^The render of version (\d+) failed")
-
 
 class SlackSink:
     """A :class:`~bot.replies.ReplySink` for one conversation's Slack thread."""
@@ -138,10 +136,8 @@ class SlackSink:
         except SlackCallFailed as exc:
             await self._tell(exc.problem, f"I could not share the deck: {exc.problem.chat}")
 
-    async def failed(self, message: str) -> None:
-        stopped = _RENDER_FAILED.match(message)
-        if stopped is not None:
-            version = int(stopped.group(1))
+    async def failed(self, message: str, *, version: int | None = None) -> None:
+        if version is not None:  # a render failed: its progress message says so too
             await self.status(version).show(
                 f":warning: The render of version {version} failed (see the thread).", final=True
             )
