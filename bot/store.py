@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,164 +22,25 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from deck import Deck
 
+from .records import ConversationRecord, JobRecord, JobState, VersionRecord, new_id
+from .schema import (
+    MIGRATIONS,
+    conversations,
+    jobs,
+    links,
+    messages,
+    read_version,
+    row_to_conversation,
+    row_to_job,
+    row_to_version,
+    schema_version,
+    seen_events,
+    versions,
+)
+
+__all__ = ["ConversationRecord", "JobRecord", "JobState", "Store", "VersionRecord", "new_id"]
+
 T = TypeVar("T")
-
-metadata = sa.MetaData()
-
-conversations = sa.Table(
-    "conversations",
-    metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("platform", sa.String(32), nullable=False),
-    sa.Column("owner", sa.String(128), nullable=False),
-    sa.Column("workspace", sa.String(128), nullable=False, server_default=""),
-    sa.Column("title", sa.Text, nullable=False, server_default=""),
-    sa.Column("current_version", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("options", sa.Text, nullable=False, server_default="{}"),
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("updated_at", sa.Float, nullable=False),
-)
-versions = sa.Table(
-    "versions",
-    metadata,
-    sa.Column(
-        "conversation_id",
-        sa.String(32),
-        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("number", sa.Integer, primary_key=True),
-    sa.Column("deck", sa.Text, nullable=False),
-    sa.Column("note", sa.Text, nullable=False, server_default=""),
-    sa.Column("created_at", sa.Float, nullable=False),
-)
-messages = sa.Table(
-    "messages",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "conversation_id",
-        sa.String(32),
-        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    sa.Column("role", sa.String(16), nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Index("messages_by_conversation", "conversation_id", "id"),
-)
-jobs = sa.Table(
-    "jobs",
-    metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column(
-        "conversation_id",
-        sa.String(32),
-        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("owner", sa.String(128), nullable=False),
-    sa.Column("workspace", sa.String(128), nullable=False, server_default=""),
-    sa.Column("state", sa.String(16), nullable=False),
-    sa.Column("options", sa.Text, nullable=False, server_default="{}"),
-    sa.Column("result", sa.Text, nullable=True),
-    sa.Column("error", sa.Text, nullable=True),
-    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("started_at", sa.Float, nullable=True),
-    sa.Column("finished_at", sa.Float, nullable=True),
-    sa.Index("jobs_by_state", "state", "created_at"),
-    sa.Index("jobs_by_conversation", "conversation_id", "created_at"),
-)
-links = sa.Table(
-    "links",
-    metadata,
-    sa.Column("platform", sa.String(32), primary_key=True),
-    sa.Column("key", sa.String(256), primary_key=True),
-    sa.Column(
-        "conversation_id",
-        sa.String(32),
-        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    sa.Column("data", sa.Text, nullable=False, server_default="{}"),
-)
-seen_events = sa.Table(
-    "seen_events",
-    metadata,
-    sa.Column("platform", sa.String(32), primary_key=True),
-    sa.Column("event_id", sa.String(256), primary_key=True),
-    sa.Column("seen_at", sa.Float, nullable=False),
-)
-schema_version = sa.Table(
-    "schema_version", metadata, sa.Column("version", sa.Integer, nullable=False)
-)
-
-
-def _migration_1(conn: Connection) -> None:
-    for table in (conversations, versions, messages, jobs, links, seen_events):
-        table.create(conn, checkfirst=True)
-
-
-# Numbered, append-only: a released migration is never edited, a new one is added.
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _migration_1)]
-
-
-class JobState(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    SUPERSEDED = "superseded"
-
-    @property
-    def finished(self) -> bool:
-        return self in (JobState.DONE, JobState.FAILED, JobState.CANCELLED, JobState.SUPERSEDED)
-
-
-@dataclass(frozen=True)
-class ConversationRecord:
-    id: str
-    platform: str
-    owner: str
-    workspace: str
-    title: str
-    current_version: int
-    options: dict[str, Any]
-    created_at: float
-    updated_at: float
-
-
-@dataclass(frozen=True)
-class VersionRecord:
-    number: int
-    deck: Deck
-    note: str
-    created_at: float
-
-
-@dataclass(frozen=True)
-class JobRecord:
-    id: str
-    conversation_id: str
-    version: int
-    owner: str
-    workspace: str
-    state: JobState
-    options: dict[str, Any] = field(default_factory=dict)
-    result: dict[str, Any] | None = None
-    error: str | None = None
-    attempts: int = 0
-    created_at: float = 0.0
-    started_at: float | None = None
-    finished_at: float | None = None
-
-
-def new_id() -> str:
-    """A short, unguessable id (also what people type: ``deckcast chat --resume ID``)."""
-    return secrets.token_hex(6)
 
 
 class Store:
@@ -272,7 +130,7 @@ class Store:
             "updated_at": now,
         }
         await self._run(lambda conn: conn.execute(conversations.insert().values(**row)))
-        return _conversation(row)
+        return row_to_conversation(row)
 
     async def conversation(self, conversation_id: str) -> ConversationRecord | None:
         def read(conn: Connection) -> ConversationRecord | None:
@@ -281,7 +139,7 @@ class Store:
                 .mappings()
                 .first()
             )
-            return _conversation(dict(row)) if row else None
+            return row_to_conversation(dict(row)) if row else None
 
         return await self._run(read)
 
@@ -323,7 +181,7 @@ class Store:
         """Make version ``number`` current (undo/redo); None if there is no such version."""
 
         def move(conn: Connection) -> VersionRecord | None:
-            record = _read_version(conn, conversation_id, number)
+            record = read_version(conn, conversation_id, number)
             if record is not None:
                 conn.execute(
                     conversations.update()
@@ -335,7 +193,7 @@ class Store:
         return await self._run(move)
 
     async def version(self, conversation_id: str, number: int) -> VersionRecord | None:
-        return await self._run(lambda conn: _read_version(conn, conversation_id, number))
+        return await self._run(lambda conn: read_version(conn, conversation_id, number))
 
     async def versions(self, conversation_id: str) -> list[VersionRecord]:
         def read(conn: Connection) -> list[VersionRecord]:
@@ -344,7 +202,7 @@ class Store:
                 .where(versions.c.conversation_id == conversation_id)
                 .order_by(versions.c.number)
             ).mappings()
-            return [_version(dict(r)) for r in rows]
+            return [row_to_version(dict(r)) for r in rows]
 
         return await self._run(read)
 
@@ -508,7 +366,7 @@ class Store:
     async def job(self, job_id: str) -> JobRecord | None:
         def read(conn: Connection) -> JobRecord | None:
             row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).mappings().first()
-            return _job(dict(row)) if row else None
+            return row_to_job(dict(row)) if row else None
 
         return await self._run(read)
 
@@ -529,7 +387,8 @@ class Store:
             if workspace is not None:
                 query = query.where(jobs.c.workspace == workspace)
             return [
-                _job(dict(r)) for r in conn.execute(query.order_by(jobs.c.created_at)).mappings()
+                row_to_job(dict(r))
+                for r in conn.execute(query.order_by(jobs.c.created_at)).mappings()
             ]
 
         return await self._run(read)
@@ -546,7 +405,7 @@ class Store:
                 .mappings()
                 .first()
             )
-            return _job(dict(row)) if row else None
+            return row_to_job(dict(row)) if row else None
 
         return await self._run(read)
 
@@ -571,49 +430,3 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
-
-
-def _conversation(row: dict[str, Any]) -> ConversationRecord:
-    return ConversationRecord(
-        id=row["id"],
-        platform=row["platform"],
-        owner=row["owner"],
-        workspace=row["workspace"],
-        title=row["title"],
-        current_version=row["current_version"],
-        options=json.loads(row["options"] or "{}"),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
-
-
-def _read_version(conn: Connection, conversation_id: str, number: int) -> VersionRecord | None:
-    query = sa.select(versions).where(
-        versions.c.conversation_id == conversation_id, versions.c.number == number
-    )
-    row = conn.execute(query).mappings().first()
-    return _version(dict(row)) if row else None
-
-
-def _version(row: dict[str, Any]) -> VersionRecord:
-    return VersionRecord(
-        row["number"], Deck.model_validate_json(row["deck"]), row["note"], row["created_at"]
-    )
-
-
-def _job(row: dict[str, Any]) -> JobRecord:
-    return JobRecord(
-        id=row["id"],
-        conversation_id=row["conversation_id"],
-        version=row["version"],
-        owner=row["owner"],
-        workspace=row["workspace"],
-        state=JobState(row["state"]),
-        options=json.loads(row["options"] or "{}"),
-        result=json.loads(row["result"]) if row["result"] else None,
-        error=row["error"],
-        attempts=row["attempts"],
-        created_at=row["created_at"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
-    )

@@ -1,0 +1,66 @@
+"""What the store hands out: conversations, deck versions and render jobs, as plain records."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from deck import Deck
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    SUPERSEDED = "superseded"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobState.DONE, JobState.FAILED, JobState.CANCELLED, JobState.SUPERSEDED)
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    id: str
+    platform: str
+    owner: str
+    workspace: str
+    title: str
+    current_version: int
+    options: dict[str, Any]
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    number: int
+    deck: Deck
+    note: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    id: str
+    conversation_id: str
+    version: int
+    owner: str
+    workspace: str
+    state: JobState
+    options: dict[str, Any] = field(default_factory=dict)
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    attempts: int = 0
+    created_at: float = 0.0
+    started_at: float | None = None
+    finished_at: float | None = None
+
+
+def new_id() -> str:
+    """A short, unguessable id (also what people type: ``deckcast chat --resume ID``)."""
+    return secrets.token_hex(6)

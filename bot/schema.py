@@ -1,0 +1,165 @@
+"""The database schema: tables, and the numbered migrations that create and upgrade them.
+
+The same on SQLite and PostgreSQL. A released migration is never edited; a change to the
+schema is a new migration at the end of :data:`MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from deck import Deck
+
+from .records import ConversationRecord, JobRecord, JobState, VersionRecord
+
+metadata = sa.MetaData()
+
+conversations = sa.Table(
+    "conversations",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("owner", sa.String(128), nullable=False),
+    sa.Column("workspace", sa.String(128), nullable=False, server_default=""),
+    sa.Column("title", sa.Text, nullable=False, server_default=""),
+    sa.Column("current_version", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("options", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+versions = sa.Table(
+    "versions",
+    metadata,
+    sa.Column(
+        "conversation_id",
+        sa.String(32),
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("deck", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "conversation_id",
+        sa.String(32),
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Index("messages_by_conversation", "conversation_id", "id"),
+)
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column(
+        "conversation_id",
+        sa.String(32),
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("owner", sa.String(128), nullable=False),
+    sa.Column("workspace", sa.String(128), nullable=False, server_default=""),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("options", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("result", sa.Text, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("started_at", sa.Float, nullable=True),
+    sa.Column("finished_at", sa.Float, nullable=True),
+    sa.Index("jobs_by_state", "state", "created_at"),
+    sa.Index("jobs_by_conversation", "conversation_id", "created_at"),
+)
+links = sa.Table(
+    "links",
+    metadata,
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("key", sa.String(256), primary_key=True),
+    sa.Column(
+        "conversation_id",
+        sa.String(32),
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("data", sa.Text, nullable=False, server_default="{}"),
+)
+seen_events = sa.Table(
+    "seen_events",
+    metadata,
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("event_id", sa.String(256), primary_key=True),
+    sa.Column("seen_at", sa.Float, nullable=False),
+)
+schema_version = sa.Table(
+    "schema_version", metadata, sa.Column("version", sa.Integer, nullable=False)
+)
+
+
+def _migration_1(conn: Connection) -> None:
+    for table in (conversations, versions, messages, jobs, links, seen_events):
+        table.create(conn, checkfirst=True)
+
+
+# Numbered, append-only: a released migration is never edited, a new one is added.
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _migration_1)]
+
+
+def row_to_conversation(row: dict[str, Any]) -> ConversationRecord:
+    return ConversationRecord(
+        id=row["id"],
+        platform=row["platform"],
+        owner=row["owner"],
+        workspace=row["workspace"],
+        title=row["title"],
+        current_version=row["current_version"],
+        options=json.loads(row["options"] or "{}"),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def read_version(conn: Connection, conversation_id: str, number: int) -> VersionRecord | None:
+    query = sa.select(versions).where(
+        versions.c.conversation_id == conversation_id, versions.c.number == number
+    )
+    row = conn.execute(query).mappings().first()
+    return row_to_version(dict(row)) if row else None
+
+
+def row_to_version(row: dict[str, Any]) -> VersionRecord:
+    return VersionRecord(
+        row["number"], Deck.model_validate_json(row["deck"]), row["note"], row["created_at"]
+    )
+
+
+def row_to_job(row: dict[str, Any]) -> JobRecord:
+    return JobRecord(
+        id=row["id"],
+        conversation_id=row["conversation_id"],
+        version=row["version"],
+        owner=row["owner"],
+        workspace=row["workspace"],
+        state=JobState(row["state"]),
+        options=json.loads(row["options"] or "{}"),
+        result=json.loads(row["result"]) if row["result"] else None,
+        error=row["error"],
+        attempts=row["attempts"],
+        created_at=row["created_at"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+    )
