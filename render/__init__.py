@@ -18,7 +18,8 @@ from .errors import (
 from .frame import FrameSpec, Resolution
 from .images.base import ImageBackend, ImageRequest, PartialBatchError
 from .images.procedural import ProceduralBackend
-from .pipeline import Renderer, RenderOptions, RenderResult, SlideTiming, Transition, check_output
+from .options import RenderOptions, RenderResult, SlideTiming, Transition
+from .pipeline import Renderer, check_output
 from .progress import ProgressCallback, ProgressEvent, Stage
 from .voice.base import VoiceBackend, VoiceChoice
 from .voice.espeak import EspeakBackend

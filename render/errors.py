@@ -55,3 +55,9 @@ class ExportError(RenderError):
 
 class RenderCancelled(RenderError):
     """The render was cancelled."""
+
+
+def short_reason(exc: BaseException) -> str:
+    """The first line of an error, short enough for a note about one slide."""
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:200]

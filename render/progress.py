@@ -38,3 +38,41 @@ class ProgressEvent:
 
 
 ProgressCallback = Callable[[ProgressEvent], None]
+
+
+class ProgressTally:
+    """Counts a render's work units (4 per slide + the join) and reports each step."""
+
+    def __init__(self, callback: ProgressCallback | None, slides: int) -> None:
+        self.callback = callback
+        self.slides = slides
+        self.total = 4 * slides + 1
+        self.done = 0
+        self.slides_done = 0
+
+    def step(
+        self,
+        stage: Stage,
+        slide: int | None = None,
+        *,
+        slide_done: bool = False,
+        message: str = "",
+        artifact: Path | None = None,
+        units: int = 1,
+    ) -> None:
+        self.done = min(self.total, self.done + units)
+        if slide_done:
+            self.slides_done += 1
+        if self.callback is not None:
+            self.callback(
+                ProgressEvent(
+                    stage,
+                    self.done,
+                    self.total,
+                    self.slides_done,
+                    self.slides,
+                    slide,
+                    message,
+                    artifact,
+                )
+            )

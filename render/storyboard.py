@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
+import shutil
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from deck import ThemeSpec
+from deck import Deck, ThemeSpec
 
+from .cache import AssetCache, asset_key
 from .contrast import hex_to_rgb
 from .fonts import FontSet
+from .output import replacing
 from .text import fit_paragraphs
 
 THUMB_WIDTH = 400
@@ -75,3 +78,41 @@ def storyboard(
             draw.text((x, ty + fitted.ascent), line, font=fitted.font, fill=text, anchor="ls")
             ty += fitted.line_height
     return sheet
+
+
+def write_storyboard(
+    cache: AssetCache,
+    frames: list[tuple[Path, str]],
+    titles: list[str],
+    deck: Deck,
+    theme: ThemeSpec,
+    fonts: FontSet,
+    target: Path,
+) -> None:
+    """Write the contact sheet of ``frames`` (path, cache key) to ``target``: built from
+    cached thumbnails (one per frame), and itself cached, so an edit redraws one thumbnail."""
+    thumb_keys = [asset_key(step="thumb", frame=key, width=THUMB_WIDTH) for _p, key in frames]
+    key = asset_key(
+        step="storyboard",
+        thumbs=thumb_keys,
+        titles=titles,
+        title=deck.title,
+        theme=theme.name,
+        language=deck.language,
+    )
+    sheet = cache.lookup("storyboard", key, "png")
+    if sheet is None:
+        thumbs = []
+        for (frame, _k), thumb_key in zip(frames, thumb_keys, strict=True):
+            path = cache.lookup("thumb", thumb_key, "png")
+            if path is None:
+                thumbs.append(thumbnail(frame))
+                cache.store_image("thumb", thumb_key, thumbs[-1])
+            else:
+                with Image.open(path) as image:
+                    thumbs.append(image.convert("RGB"))
+        sheet = cache.store_image(
+            "storyboard", key, storyboard(thumbs, titles, deck.title, theme, fonts)
+        )
+    with replacing(target) as tmp:
+        shutil.copyfile(sheet, tmp)

@@ -60,6 +60,7 @@ class CountingVoice:
         self.inner = inner
         self.name = inner.name
         self.concurrency = inner.concurrency
+        self.needs_finishing = inner.needs_finishing
         self.calls = 0
         self.texts: list[str] = []
 

@@ -29,10 +29,12 @@ class VoiceChoice:
 @runtime_checkable
 class VoiceBackend(Protocol):
     """Speaks text. ``synthesize`` writes a WAV (any sample rate) to ``out``; the renderer then
-    trims, normalises and resamples it, so every backend sounds alike in the video."""
+    trims, normalises and resamples it, so every backend sounds alike in the video, unless
+    ``needs_finishing`` is False (the backend writes final 24 kHz mono audio itself)."""
 
     name: str
     concurrency: int
+    needs_finishing: bool
 
     def available(self) -> bool:
         """Whether this backend can run here (binary installed, key configured...)."""

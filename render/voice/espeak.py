@@ -18,6 +18,7 @@ INSTALL_HINT = (
 
 class EspeakBackend:
     name = "espeak"
+    needs_finishing = True
 
     def __init__(self, *, executable: str | None = None, words_per_minute: int = 165) -> None:
         self.executable = executable or shutil.which("espeak-ng") or shutil.which("espeak")

@@ -61,6 +61,7 @@ class OpenAISpeechBackend:
     """Speaks through ``{base_url}/audio/speech``. ``concurrency`` bounds requests in flight."""
 
     name = "openai"
+    needs_finishing = True
 
     def __init__(
         self,

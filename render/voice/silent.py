@@ -17,6 +17,7 @@ def silent_duration(text: str) -> float:
 class SilentBackend:
     name = "silent"
     concurrency = 8
+    needs_finishing = False  # already 24 kHz mono; trimming silence would leave nothing
 
     def available(self) -> bool:
         return True

@@ -1,0 +1,126 @@
+"""A render's narration: which voice speaks, and each slide's finished audio.
+
+The voice is checked before any work starts (an unknown or unusable voice stops the render
+at once). Each slide's narration is cached by its speech text and the voice; a slide that a
+remote voice fails to speak (after its retries) is read by espeak-ng instead, with a note,
+while a voice that cannot work at all (``VoiceSetupError``) stops the render.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from deck import Deck
+
+from .audio import wav_duration
+from .cache import asset_key
+from .errors import EncodeError, VoiceError, VoiceSetupError, short_reason
+from .options import RenderOptions
+from .progress import ProgressTally, Stage
+from .voice.base import DeckVoice, VoiceBackend, VoiceChoice
+from .voice.espeak import INSTALL_HINT as ESPEAK_HINT
+from .voice.finish import FINISH_VERSION, finish_narration
+
+if TYPE_CHECKING:
+    from .pipeline import Renderer
+
+LOCAL_VOICES = ("espeak", "silent")  # offline voices: nothing to fall back from
+
+
+async def choose_voice(
+    voices: dict[str, VoiceBackend], deck: Deck, options: RenderOptions, warnings: list[str]
+) -> tuple[VoiceBackend, str | None, str]:
+    """The backend, the voice name and a label for the summary (option > deck > default).
+    A default voice that is not set up gives way to silence with a warning; one asked for
+    explicitly is an error."""
+    explicit = options.voice or deck.voice
+    choice = VoiceChoice.parse(explicit or options.default_voice)
+    backend = voices.get(choice.backend)
+    if backend is None:
+        known = ", ".join(sorted(voices))
+        raise VoiceError(
+            f"unknown voice '{choice}'; voices here: {known} (e.g. espeak:en or silent)"
+        )
+    if not backend.available():
+        espeak = choice.backend == "espeak"
+        hint = ESPEAK_HINT if espeak else getattr(backend, "setup_hint", "check its settings")
+        if explicit or "silent" not in voices:
+            raise VoiceError(
+                f"the voice '{choice}' is not available here: {hint}; or use --voice silent"
+            )
+        missing = "is not installed" if espeak else "is not set up"
+        warnings.append(f"{choice.backend} {missing}, so the video is silent: {hint}")
+        return voices["silent"], None, "silent"
+    if isinstance(backend, DeckVoice):
+        backend, voice = await backend.for_deck(deck, choice.name)
+        return backend, voice, f"{choice.backend}:{voice}"
+    return backend, choice.name, str(choice)
+
+
+class DeckNarration:
+    def __init__(
+        self, renderer: Renderer, deck: Deck, progress: ProgressTally, warnings: list[str]
+    ) -> None:
+        self.r = renderer
+        self.cache = renderer.cache
+        self.deck = deck
+        self.progress = progress
+        self.warnings = warnings
+
+    async def slide(
+        self, i: int, text: str, backend: VoiceBackend, voice: str | None, workdir: Path
+    ) -> tuple[Path, float, str]:
+        """Slide ``i``'s finished narration (path, seconds, cache key)."""
+        try:
+            return await self._speak(i, text, backend, voice, workdir)
+        except VoiceSetupError:
+            raise
+        except (VoiceError, EncodeError) as exc:
+            fallback = self._fallback_voice(backend)
+            if fallback is None or backend.name in LOCAL_VOICES:
+                raise
+            reader = "espeak-ng" if fallback.name == "espeak" else "silence"
+            self.warnings.append(
+                f"slide {i + 1}: the {backend.name} voice failed ({short_reason(exc)}); "
+                f"{reader} was used for this slide instead"
+            )
+            return await self._speak(i, text, fallback, None, workdir)
+
+    def _fallback_voice(self, backend: VoiceBackend) -> VoiceBackend | None:
+        """Who reads a slide that ``backend`` failed to speak: espeak-ng, else silence."""
+        for name in LOCAL_VOICES:
+            fallback = self.r.voices.get(name)
+            if fallback is not None and fallback.name != backend.name and fallback.available():
+                return fallback
+        return None
+
+    async def _speak(
+        self, i: int, text: str, backend: VoiceBackend, voice: str | None, workdir: Path
+    ) -> tuple[Path, float, str]:
+        key = asset_key(
+            step="narration",
+            text=text,
+            voice=backend.cache_id(voice, self.deck.language),
+            finish=FINISH_VERSION,
+        )
+        cached = self.cache.lookup("narration", key, "wav")
+        if cached is not None:
+            meta = self.cache.read_meta("narration", key)
+            duration = float(meta["duration"]) if meta else wav_duration(cached)
+            self.progress.step(Stage.VOICE, i + 1, message="narration from cache")
+            return cached, duration, key
+        raw = workdir / f"voice-{i}.{backend.name}.raw"
+        async with self.r.voice_slots(backend):
+            await backend.synthesize(text, voice=voice, language=self.deck.language, out=raw)
+        async with self.r.process_slots():
+            with self.cache.writing("narration", key, "wav") as tmp:
+                if backend.needs_finishing:
+                    await finish_narration(raw, tmp)
+                else:  # already final (silence: trimming and levelling would erase it)
+                    os.replace(raw, tmp)
+                duration = wav_duration(tmp)
+        self.cache.write_meta("narration", key, {"duration": duration})
+        self.progress.step(Stage.VOICE, i + 1, message="narration spoken")
+        return self.cache.path("narration", key, "wav"), duration, key
