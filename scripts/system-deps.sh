@@ -1,27 +1,40 @@
 #!/usr/bin/env bash
 # Installs the system programs deckcast's tests and offline demo need, when they are missing:
-#   espeak-ng        the offline voice
-#   fonts-noto-cjk   CJK glyphs (Chinese, Japanese, Korean slides)
-#   libreoffice-impress  soffice: the export tests prove that another program reads our .pptx
-#   poppler-utils    pdftoppm: the export tests compare exported pages with the video's frames
+#   espeak-ng              the offline voice
+#   fonts-noto-core        Noto Sans system-wide (LibreOffice draws the exported .pptx with it) and
+#                          the Noto fonts of other scripts (Arabic, Devanagari, Thai, Hebrew...)
+#   fonts-noto-cjk         CJK glyphs (Chinese, Japanese, Korean slides)
+#   fonts-noto-color-emoji emoji drawn as emoji
+#   libreoffice-impress    soffice: the export tests prove that another program reads our .pptx
+#   poppler-utils          pdftoppm: the export tests compare exported pages with the video's frames
 # Extra packages can be named on the command line. Uses apt-get (Debian/Ubuntu) as root or via
 # sudo; elsewhere it prints what to install and carries on (the tests that need a missing
-# program then fail or skip with a message saying so).
+# program then fail or skip with a message saying so). After installing, every package is
+# probed again and the script fails naming any that is still missing, so a fresh machine
+# either has everything the tests rely on or stops here.
 set -euo pipefail
 
 declare -A probe=(
   [espeak-ng]="command -v espeak-ng"
+  [fonts-noto-core]="test -e /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
   [fonts-noto-cjk]="test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+  [fonts-noto-color-emoji]="test -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
   [postgresql]="ls /usr/lib/postgresql/*/bin/postgres"
   [libreoffice-impress]="command -v soffice"
   [poppler-utils]="command -v pdftoppm"
 )
-wanted=(espeak-ng fonts-noto-cjk libreoffice-impress poppler-utils "$@")
-missing=()
-for pkg in "${wanted[@]}"; do
-  check="${probe[$pkg]:-dpkg -s $pkg}"
-  if ! eval "$check" >/dev/null 2>&1; then missing+=("$pkg"); fi
-done
+wanted=(espeak-ng fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libreoffice-impress
+  poppler-utils "$@")
+
+missing_now() {
+  local pkg check
+  for pkg in "${wanted[@]}"; do
+    check="${probe[$pkg]:-dpkg -s $pkg}"
+    if ! eval "$check" >/dev/null 2>&1; then echo "$pkg"; fi
+  done
+}
+
+mapfile -t missing < <(missing_now)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if command -v apt-get >/dev/null 2>&1; then
@@ -29,6 +42,12 @@ if command -v apt-get >/dev/null 2>&1; then
   echo "installing system packages: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  command -v fc-cache >/dev/null 2>&1 && fc-cache -f >/dev/null 2>&1 || true
+  mapfile -t still < <(missing_now)
+  if [ ${#still[@]} -ne 0 ]; then
+    echo "system packages still missing after apt-get: ${still[*]}" >&2
+    exit 1
+  fi
 else
-  echo "please install: ${missing[*]} (macOS: brew install espeak-ng poppler, brew install --cask libreoffice; fonts: any Noto Sans CJK)" >&2
+  echo "please install: ${missing[*]} (macOS: brew install espeak-ng poppler, brew install --cask libreoffice; fonts: Noto Sans, Noto Sans CJK, Noto Color Emoji)" >&2
 fi
