@@ -3,7 +3,8 @@
 ::
 
     RenderError              base: rendering failed; the message is safe to show a user
-    ├── OutputError          the output path cannot be written (missing folder, no permission)
+    ├── OutputError          a file cannot be written: the output path (missing folder, no
+    │                        permission) or an asset in the cache (disk full)
     ├── ImageError           a picture backend failed (after retries and fallbacks)
     │   └── ModelNotFoundError   a diffusion model is not on disk (says how to get it)
     ├── VoiceError           speech synthesis failed (a remote voice's slide falls back to espeak)
@@ -26,7 +27,7 @@ class RenderError(RuntimeError):
 
 
 class OutputError(RenderError):
-    """The output file cannot be written where it was asked for."""
+    """A file cannot be written: the output where it was asked for, or a cached asset."""
 
 
 class ImageError(RenderError):
