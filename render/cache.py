@@ -28,6 +28,11 @@ def asset_key(**parts: Any) -> str:
     return content_hash(parts)
 
 
+def vars_of(obj: Any) -> dict[str, Any]:
+    """The fields of a slotted dataclass as a dict (for cache keys)."""
+    return {name: getattr(obj, name) for name in obj.__slots__}
+
+
 class AssetCache:
     """Files by (kind, key). ``hits``/``misses`` count lookups per kind, for summaries/tests."""
 
