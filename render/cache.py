@@ -2,16 +2,15 @@
 
 Every render step stores its output under the hash of exactly the inputs that decide it
 (``kind/ab/abcdef....ext``): pictures, composed frames, narration audio, encoded segments.
-A step whose key is present is skipped. Files are written to a temporary name and renamed,
-so a crash never leaves a half-written asset that a later render would trust.
+A step whose key is present is skipped. Files are written to a temporary name and renamed
+(:func:`render.output.replacing`), so a crash never leaves a half-written asset that a later
+render would trust.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,10 +20,17 @@ from PIL import Image
 
 from deck import content_hash
 
+from .output import replacing
+
 
 def asset_key(**parts: Any) -> str:
     """The cache key of a step: a hash of the named inputs (JSON-serialisable values)."""
     return content_hash(parts)
+
+
+def vars_of(obj: Any) -> dict[str, Any]:
+    """The fields of a slotted dataclass as a dict (for cache keys)."""
+    return {name: getattr(obj, name) for name in obj.__slots__}
 
 
 class AssetCache:
@@ -52,18 +58,13 @@ class AssetCache:
 
     @contextlib.contextmanager
     def writing(self, kind: str, key: str, ext: str) -> Iterator[Path]:
-        """A temporary path to write an asset to; renamed into place if the block succeeds."""
+        """A temporary path to write an asset to; renamed into place if the block succeeds.
+        The writer creates the file (so it gets the permissions of any new file: cached assets
+        are shareable), and a file system error is an :class:`OutputError` naming the asset."""
         final = self.path(kind, key, ext)
         final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=f".{ext}", dir=final.parent)
-        os.close(fd)
-        tmp_path = Path(tmp)
-        try:
-            yield tmp_path
-            tmp_path.chmod(0o644)  # mkstemp makes 0600 files; cached assets are shareable
-            os.replace(tmp_path, final)
-        finally:
-            tmp_path.unlink(missing_ok=True)
+        with replacing(final) as tmp:
+            yield tmp
 
     def store_image(self, kind: str, key: str, image: Image.Image) -> Path:
         with self.writing(kind, key, "png") as tmp:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .options import SlideTiming
 
 MAX_CUE_CHARS = 84  # two lines of about 42 characters, the usual subtitle limit
 _SENTENCE = re.compile(r"(?<=[.!?…。！？])\s+")
@@ -52,6 +56,15 @@ def time_cues(texts: list[str], start: float, duration: float) -> list[Cue]:
         end = t + duration * weight / total
         cues.append(Cue(round(t, 3), round(end, 3), text))
         t = end
+    return cues
+
+
+def slide_cues(narrations: list[str], timings: list[SlideTiming]) -> list[list[Cue]]:
+    """Each slide's cues, spread over its narration's time."""
+    cues: list[list[Cue]] = []
+    for narration, timing in zip(narrations, timings, strict=True):
+        texts = split_cues(narration)
+        cues.append(time_cues(texts, timing.start, timing.narration) if texts else [])
     return cues
 
 

@@ -7,6 +7,7 @@ so that every text block reaches WCAG AA contrast (4.5:1) against whatever lies 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -97,114 +98,136 @@ def compose_slide(
     r = regions(layout, spec, captions=captions)
     canvas = Image.new("RGB", spec.size, palette.background)
     canvas.paste(fit_picture(picture, box_size(r.image)), r.image[:2])
-    text_color = hex_to_rgb(palette.text)
+    text, accent = hex_to_rgb(palette.text), hex_to_rgb(palette.accent)
     panel: Panel | None = None
     rule: Box | None = None
     if r.panel is not None:
-        surface = hex_to_rgb(palette.surface)
-        radius = r.margin // 3
-        opacity = _draw_panel(canvas, r.panel, text_color, surface, radius=radius)
-        panel = Panel(r.panel, surface, opacity, radius)
+        panel = _lay_panel(canvas, r, text, hex_to_rgb(palette.surface))
     elif layout is Layout.IMAGE_BULLETS:
         rule = rule_box(r)
-        ImageDraw.Draw(canvas).rectangle(rule, fill=hex_to_rgb(palette.accent))
+        ImageDraw.Draw(canvas).rectangle(rule, fill=accent)
     underlay = canvas.copy() if keep_underlay else None
+    pen = _Pen(ImageDraw.Draw(canvas), fonts, text, accent, spec.short_side)
+    _LAYOUTS[layout](pen, slide, r)
+    return ComposedFrame(canvas, pen.blocks, underlay, pen.missing, panel, rule)
 
-    draw = ImageDraw.Draw(canvas)
-    s = spec.short_side
-    missing: set[str] = set()
-    blocks: list[TextBlock] = []
 
-    if layout is Layout.IMAGE_BULLETS:
-        title = _fit(
-            fonts, slide.title, r.title, bold=True, sizes=(0.085 * s, 0.04 * s), missing=missing
+@dataclass
+class _Pen:
+    """Sets and draws a slide's text blocks, keeping what it drew and which glyphs it lacked."""
+
+    draw: ImageDraw.ImageDraw
+    fonts: FontSet
+    color: RGB
+    accent: RGB
+    short_side: int
+    blocks: list[TextBlock] = field(default_factory=list)
+    missing: set[str] = field(default_factory=set)
+
+    def fit(self, text: str, box: Box, *, bold: bool, sizes: tuple[float, float]) -> SetText:
+        """``text`` set to fill ``box``, between two sizes given as fractions of the short side."""
+        face, lost = self.fonts.pick(text, bold=bold)
+        self.missing |= lost
+        return fit_paragraphs(
+            [text],
+            face,
+            *box_size(box),
+            max_size=int(sizes[0] * self.short_side),
+            min_size=int(sizes[1] * self.short_side),
+            line_spacing=0.92 if bold else 1.0,
         )
-        title_bounds, lines = _draw_lines(draw, title, r.title, text_color, align="left")
-        blocks.append(
-            TextBlock(
-                "title", r.title, title_bounds, text_color, slide.title, title.size, title, lines
-            )
+
+    def fit_bullets(self, bullets: list[str], box: Box, *, sizes: tuple[float, float]) -> SetText:
+        face, lost = self.fonts.pick(" ".join(bullets))
+        self.missing |= lost
+        return fit_paragraphs(
+            bullets,
+            face,
+            *box_size(box),
+            max_size=int(sizes[0] * self.short_side),
+            min_size=int(sizes[1] * self.short_side),
+            indent=1.0,
+            paragraph_gap=0.45,
+            line_spacing=1.0,
         )
-        if slide.bullets and r.body is not None:
-            body_box = (
-                r.body[0],
-                min(r.body[1], title_bounds[3] + r.margin // 2),
-                r.body[2],
-                r.body[3],
-            )
-            body = _fit_bullets(
-                fonts, slide.bullets, body_box, sizes=(0.058 * s, 0.03 * s), missing=missing
-            )
-            bounds, lines, markers = _draw_bullets(
-                draw, body, body_box, text_color, hex_to_rgb(palette.accent)
-            )
-            blocks.append(
-                TextBlock(
-                    "body",
-                    body_box,
-                    bounds,
-                    text_color,
-                    "\n".join(slide.bullets),
-                    body.size,
-                    body,
-                    lines,
-                    markers,
-                )
-            )
-    elif layout is Layout.TITLE:
-        subtitle = " · ".join(slide.bullets)
-        title = _fit(
-            fonts, slide.title, r.title, bold=True, sizes=(0.11 * s, 0.05 * s), missing=missing
+
+    def write(self, kind: str, text: str, setting: SetText, box: Box, *, align: str) -> Box:
+        """Draw ``setting`` from the top of ``box``; return the box its glyphs occupy."""
+        bounds, lines = _draw_lines(self.draw, setting, box, self.color, align=align)
+        self.blocks.append(
+            TextBlock(kind, box, bounds, self.color, text, setting.size, setting, lines)
         )
-        sub = None
-        if subtitle and r.body is not None:
-            sub = _fit(
-                fonts, subtitle, r.body, bold=False, sizes=(0.055 * s, 0.03 * s), missing=missing
-            )
-        # Centre title and subtitle together inside the panel.
-        gap = r.margin // 2 if sub else 0
-        total = title.height + gap + (sub.height if sub else 0)
-        assert r.panel is not None
-        top = r.panel[1] + (r.panel[3] - r.panel[1] - total) // 2
-        title_box = (r.title[0], top, r.title[2], top + title.height)
-        title_bounds, lines = _draw_lines(draw, title, title_box, text_color, align="center")
-        blocks.append(
-            TextBlock(
-                "title", title_box, title_bounds, text_color, slide.title, title.size, title, lines
-            )
+        return bounds
+
+    def title(self, text: str, box: Box, *, sizes: tuple[float, float]) -> Box:
+        """The slide title, left-aligned at the top of ``box``; return its glyphs' box."""
+        return self.write(
+            "title", text, self.fit(text, box, bold=True, sizes=sizes), box, align="left"
         )
-        if sub is not None:
-            sub_box = (r.title[0], title_box[3] + gap, r.title[2], title_box[3] + gap + sub.height)
-            bounds, lines = _draw_lines(draw, sub, sub_box, text_color, align="center")
-            blocks.append(
-                TextBlock("body", sub_box, bounds, text_color, subtitle, sub.size, sub, lines)
-            )
-    else:
-        caption = " · ".join(slide.bullets)
-        title = _fit(
-            fonts, slide.title, r.title, bold=True, sizes=(0.075 * s, 0.04 * s), missing=missing
-        )
-        title_bounds, lines = _draw_lines(draw, title, r.title, text_color, align="left")
-        blocks.append(
-            TextBlock(
-                "title", r.title, title_bounds, text_color, slide.title, title.size, title, lines
-            )
-        )
-        if caption and r.body is not None:
-            body_box = (
-                r.body[0],
-                min(r.body[1], title_bounds[3] + r.margin // 3),
-                r.body[2],
-                r.body[3],
-            )
-            body = _fit(
-                fonts, caption, body_box, bold=False, sizes=(0.048 * s, 0.028 * s), missing=missing
-            )
-            bounds, lines = _draw_lines(draw, body, body_box, text_color, align="left")
-            blocks.append(
-                TextBlock("body", body_box, bounds, text_color, caption, body.size, body, lines)
-            )
-    return ComposedFrame(canvas, blocks, underlay, missing, panel, rule)
+
+
+def _picture_and_bullets(pen: _Pen, slide: Slide, r: Regions) -> None:
+    """The picture on one side (or on top), the title and bullets beside it."""
+    title = pen.title(slide.title, r.title, sizes=(0.085, 0.04))
+    if not slide.bullets or r.body is None:
+        return
+    box = _below(r.body, title, r.margin // 2)
+    body = pen.fit_bullets(slide.bullets, box, sizes=(0.058, 0.03))
+    bounds, lines, markers = _draw_bullets(pen.draw, body, box, pen.color, pen.accent)
+    text = "\n".join(slide.bullets)
+    pen.blocks.append(
+        TextBlock("body", box, bounds, pen.color, text, body.size, body, lines, markers)
+    )
+
+
+def _title_slide(pen: _Pen, slide: Slide, r: Regions) -> None:
+    """The title and a subtitle (the bullets, joined), centred together in the panel."""
+    assert r.panel is not None
+    subtitle = " · ".join(slide.bullets)
+    title = pen.fit(slide.title, r.title, bold=True, sizes=(0.11, 0.05))
+    sub = None
+    if subtitle and r.body is not None:
+        sub = pen.fit(subtitle, r.body, bold=False, sizes=(0.055, 0.03))
+    gap = r.margin // 2 if sub else 0
+    total = title.height + gap + (sub.height if sub else 0)
+    top = r.panel[1] + (r.panel[3] - r.panel[1] - total) // 2
+    title_box = (r.title[0], top, r.title[2], top + title.height)
+    pen.write("title", slide.title, title, title_box, align="center")
+    if sub is not None:
+        sub_top = title_box[3] + gap
+        sub_box = (r.title[0], sub_top, r.title[2], sub_top + sub.height)
+        pen.write("body", subtitle, sub, sub_box, align="center")
+
+
+def _full_picture(pen: _Pen, slide: Slide, r: Regions) -> None:
+    """The picture fills the frame; the title and a caption line (the bullets) on a panel."""
+    title = pen.title(slide.title, r.title, sizes=(0.075, 0.04))
+    caption = " · ".join(slide.bullets)
+    if not caption or r.body is None:
+        return
+    box = _below(r.body, title, r.margin // 3)
+    body = pen.fit(caption, box, bold=False, sizes=(0.048, 0.028))
+    pen.write("body", caption, body, box, align="left")
+
+
+_LAYOUTS: dict[Layout, Callable[[_Pen, Slide, Regions], None]] = {
+    Layout.IMAGE_BULLETS: _picture_and_bullets,
+    Layout.TITLE: _title_slide,
+    Layout.FULL_IMAGE: _full_picture,
+}
+
+
+def _below(body: Box, title: Box, gap: int) -> Box:
+    """The body box, moved up to ``gap`` under the title's glyphs when the title is short."""
+    return (body[0], min(body[1], title[3] + gap), body[2], body[3])
+
+
+def _lay_panel(canvas: Image.Image, r: Regions, text: RGB, surface: RGB) -> Panel:
+    """The layout's text panel over the picture, opaque enough for the text on it."""
+    assert r.panel is not None
+    radius = r.margin // 3
+    opacity = _draw_panel(canvas, r.panel, text, surface, radius=radius)
+    return Panel(r.panel, surface, opacity, radius)
 
 
 def add_caption(
@@ -232,44 +255,6 @@ def add_caption(
     )
     block = TextBlock("caption", centred, bounds, CAPTION_TEXT, text, fitted.size, fitted, lines)
     return ComposedFrame(canvas, [block], underlay, missing)
-
-
-def _fit(
-    fonts: FontSet,
-    text: str,
-    box: Box,
-    *,
-    bold: bool,
-    sizes: tuple[float, float],
-    missing: set[str],
-) -> SetText:
-    face, lost = fonts.pick(text, bold=bold)
-    missing |= lost
-    return fit_paragraphs(
-        [text],
-        face,
-        *box_size(box),
-        max_size=int(sizes[0]),
-        min_size=int(sizes[1]),
-        line_spacing=0.92 if bold else 1.0,
-    )
-
-
-def _fit_bullets(
-    fonts: FontSet, bullets: list[str], box: Box, *, sizes: tuple[float, float], missing: set[str]
-) -> SetText:
-    face, lost = fonts.pick(" ".join(bullets))
-    missing |= lost
-    return fit_paragraphs(
-        bullets,
-        face,
-        *box_size(box),
-        max_size=int(sizes[0]),
-        min_size=int(sizes[1]),
-        indent=1.0,
-        paragraph_gap=0.45,
-        line_spacing=1.0,
-    )
 
 
 def _draw_lines(

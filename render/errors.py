@@ -3,15 +3,19 @@
 ::
 
     RenderError              base: rendering failed; the message is safe to show a user
-    ├── OutputError          the output path cannot be written (missing folder, no permission)
+    ├── OutputError          a file cannot be written: the output path (missing folder, no
+    │                        permission) or an asset in the cache (disk full)
     ├── ImageError           a picture backend failed (after retries and fallbacks)
     │   └── ModelNotFoundError   a diffusion model is not on disk (says how to get it)
     ├── VoiceError           speech synthesis failed (a remote voice's slide falls back to espeak)
     │   └── VoiceSetupError  the voice cannot work as set up (no such voice or model, key refused,
     │                        server unreachable): no fallback, the message says what to fix
     ├── EncodeError          ffmpeg failed (the message carries ffmpeg's last lines)
-    ├── ExportError          a PowerPoint or PDF export failed, or its library is not installed
-    └── RenderCancelled      the render was cancelled by the person who asked for it
+    └── ExportError          a PowerPoint or PDF export failed, or its library is not installed
+
+A cancelled render is not an error of its own: the task's ``asyncio.CancelledError`` flows out
+of :meth:`render.Renderer.render` after every step still running is stopped (subprocesses
+killed), and no output file is left behind.
 
 Warnings that do not stop a render (a missing CJK font, a slide that fell back to a
 procedural picture, espeak-ng missing so the video is silent) are not exceptions: they are
@@ -26,7 +30,7 @@ class RenderError(RuntimeError):
 
 
 class OutputError(RenderError):
-    """The output file cannot be written where it was asked for."""
+    """A file cannot be written: the output where it was asked for, or a cached asset."""
 
 
 class ImageError(RenderError):
@@ -51,10 +55,6 @@ class EncodeError(RenderError):
 
 class ExportError(RenderError):
     """The deck could not be exported as a PowerPoint file or a PDF."""
-
-
-class RenderCancelled(RenderError):
-    """The render was cancelled."""
 
 
 def short_reason(exc: BaseException) -> str:

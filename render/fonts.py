@@ -36,6 +36,12 @@ _CJK_FACE = {"ja": "JP", "ko": "KR", "zh": "SC", "zh-tw": "TC", "zh-hk": "HK"}
 INSTALL_HINT = "install a CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk)"
 
 
+def missing_glyphs_warning(chars: set[str] | frozenset[str]) -> str:
+    """The warning for characters no installed font could draw (the first 20 of them)."""
+    shown = "".join(sorted(chars))[:20]
+    return f"no installed font can draw these characters: {shown}; {INSTALL_HINT}"
+
+
 @dataclass(frozen=True, slots=True)
 class FontFace:
     """One font file (and face inside a collection) with the code points it covers."""

@@ -1,32 +1,40 @@
-"""A render's narration: which voice speaks, and each slide's finished audio.
+"""A render's narration: which voice speaks, each slide's finished audio, and the track.
 
 The voice is checked before any work starts (an unknown or unusable voice stops the render
 at once). Each slide's narration is cached by its speech text and the voice; a slide that a
 remote voice fails to speak (after its retries) is read by espeak-ng instead, with a note,
-while a voice that cannot work at all (``VoiceSetupError``) stops the render.
+while a voice that cannot work at all (``VoiceSetupError``) stops the render. The narration's
+lengths decide how long each slide is shown; the video's one audio track is every slide's
+narration padded with silence to its slide's length, encoded once and cached.
 """
 
 from __future__ import annotations
 
+import asyncio
+import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from deck import Deck
 
-from .audio import wav_duration
+from .audio import SAMPLE_RATE, build_timeline, wav_duration
 from .cache import asset_key
+from .encode import encode_audio
 from .errors import EncodeError, VoiceError, VoiceSetupError, short_reason
-from .options import RenderOptions
-from .progress import ProgressTally, Stage
+from .options import RenderOptions, SlideTiming
+from .progress import Stage
+from .speech import prepare_for_speech
+from .stage import RenderRun, RenderStage
 from .voice.base import DeckVoice, VoiceBackend, VoiceChoice
 from .voice.espeak import INSTALL_HINT as ESPEAK_HINT
 from .voice.finish import FINISH_VERSION, finish_narration
 
 if TYPE_CHECKING:
-    from .pipeline import Renderer
+    from .plan import RenderPlan
 
 LOCAL_VOICES = ("espeak", "silent")  # offline voices: nothing to fall back from
+Spoken = tuple[Path, float, str]  # a slide's finished narration: WAV, seconds, cache key
 
 
 async def choose_voice(
@@ -59,19 +67,69 @@ async def choose_voice(
     return backend, choice.name, str(choice)
 
 
-class DeckNarration:
-    def __init__(
-        self, renderer: Renderer, deck: Deck, progress: ProgressTally, warnings: list[str]
-    ) -> None:
-        self.r = renderer
-        self.cache = renderer.cache
-        self.deck = deck
-        self.progress = progress
-        self.warnings = warnings
+def slide_timings(plan: RenderPlan, narrations: list[float]) -> tuple[list[SlideTiming], list[int]]:
+    """When each slide starts and how long it shows (its narration plus the pause, in whole
+    frames), and its length in frames."""
+    options = plan.options
+    pause = max(options.pause_seconds, options.crossfade_seconds if plan.crossfade else 0.0)
+    timings: list[SlideTiming] = []
+    frames: list[int] = []
+    start = 0.0
+    for seconds in narrations:
+        count = max(1, math.ceil((seconds + pause) * plan.fps - 1e-9))
+        duration = count / plan.fps
+        timings.append(SlideTiming(start, duration, seconds))
+        frames.append(count)
+        start += duration
+    return timings, frames
+
+
+def track_key(narrations: list[Spoken], samples: list[int], bitrate: str) -> str:
+    """The cache key of the audio track: every slide's narration and slot length."""
+    return asset_key(
+        step="track", narration=[k for _p, _d, k in narrations], samples=samples, bitrate=bitrate
+    )
+
+
+class DeckNarration(RenderStage):
+    def __init__(self, run: RenderRun) -> None:
+        super().__init__(run)
+        self.deck = self.plan.deck
+        self._tasks: list[asyncio.Future[Any]] = []
+
+    def start(
+        self, backend: VoiceBackend, voice: str | None, workdir: Path
+    ) -> list[asyncio.Future[Spoken]]:
+        """Start speaking every slide (each one's task, in slide order)."""
+        spoken = [
+            asyncio.ensure_future(
+                self.slide(
+                    i,
+                    prepare_for_speech(slide.narration, self.deck.language),
+                    backend,
+                    voice,
+                    workdir,
+                )
+            )
+            for i, slide in enumerate(self.deck.slides)
+        ]
+        self._tasks += spoken
+        return spoken
+
+    def track(
+        self, narrations: list[Spoken], frames: list[int], workdir: Path
+    ) -> asyncio.Future[Path]:
+        """Start building the audio track: each narration padded to its slide's ``frames``."""
+        task = asyncio.ensure_future(self._track(narrations, frames, workdir))
+        self._tasks.append(task)
+        return task
+
+    def tasks(self) -> list[asyncio.Future[Any]]:
+        return list(self._tasks)
 
     async def slide(
         self, i: int, text: str, backend: VoiceBackend, voice: str | None, workdir: Path
-    ) -> tuple[Path, float, str]:
+    ) -> Spoken:
         """Slide ``i``'s finished narration (path, seconds, cache key)."""
         try:
             return await self._speak(i, text, backend, voice, workdir)
@@ -98,7 +156,7 @@ class DeckNarration:
 
     async def _speak(
         self, i: int, text: str, backend: VoiceBackend, voice: str | None, workdir: Path
-    ) -> tuple[Path, float, str]:
+    ) -> Spoken:
         key = asset_key(
             step="narration",
             text=text,
@@ -124,3 +182,18 @@ class DeckNarration:
         self.cache.write_meta("narration", key, {"duration": duration})
         self.progress.step(Stage.VOICE, i + 1, message="narration spoken")
         return self.cache.path("narration", key, "wav"), duration, key
+
+    async def _track(self, narrations: list[Spoken], frames: list[int], workdir: Path) -> Path:
+        settings = self.plan.settings
+        samples = [count * SAMPLE_RATE // self.plan.fps for count in frames]
+        key = track_key(narrations, samples, settings.audio_bitrate)
+        cached = self.cache.lookup("track", key, "m4a")
+        if cached is not None:
+            return cached
+        wav = workdir / "narration.wav"
+        parts = [(path, n) for (path, _d, _k), n in zip(narrations, samples, strict=True)]
+        await self.r.run_cpu(build_timeline, wav, parts)
+        async with self.r.process_slots():
+            with self.cache.writing("track", key, "m4a") as tmp:
+                await encode_audio(wav, tmp, settings)
+        return self.cache.path("track", key, "m4a")

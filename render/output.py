@@ -57,3 +57,10 @@ def replacing(target: Path) -> Iterator[Path]:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary name; return ``path``."""
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path

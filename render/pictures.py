@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PIL import Image
 
 from .cache import asset_key
 from .errors import ImageError, short_reason
 from .images.base import ImageBackend, ImageRequest, PartialBatchError
-from .progress import ProgressTally, Stage
-
-if TYPE_CHECKING:
-    from .pipeline import Renderer
+from .progress import Stage
+from .stage import RenderRun, RenderStage
 
 
 def image_key(request: ImageRequest, backend: ImageBackend) -> str:
@@ -32,20 +30,11 @@ def image_key(request: ImageRequest, backend: ImageBackend) -> str:
     )
 
 
-class DeckPictures:
-    def __init__(
-        self,
-        renderer: Renderer,
-        requests: list[ImageRequest],
-        progress: ProgressTally,
-        warnings: list[str],
-    ) -> None:
-        self.r = renderer
-        self.cache = renderer.cache
-        self.requests = requests
-        self.keys = [image_key(request, renderer.images) for request in requests]
-        self.progress = progress
-        self.warnings = warnings
+class DeckPictures(RenderStage):
+    def __init__(self, run: RenderRun) -> None:
+        super().__init__(run)
+        self.requests = self.plan.requests
+        self.keys = self.plan.image_keys
         self._tasks: dict[int, asyncio.Task[tuple[Path, str]]] = {}
         self._pending: dict[int, asyncio.Future[tuple[Path, str]]] = {}
         self._batcher: asyncio.Task[None] | None = None

@@ -20,10 +20,10 @@ from bot.discord import DeckcastBot, DiscordConfig
 from bot.jobs import JobLimits
 from bot.store import Store
 from render import AssetCache, ImageRequest, Renderer, RenderOptions, SilentBackend
-from render.probe import ProbeResult, decodes_cleanly, probe
 from render.voice.espeak import EspeakBackend
 from tests.conftest import CountingImages
 from tests.fakes.discord_server import FakeDiscord, FakeInteraction
+from tests.probe import ProbeResult, decodes_cleanly, probe
 
 # Small, fast renders: the bot's behaviour does not depend on the frame size.
 FAST = RenderOptions(resolution=360, fps=1, default_voice="silent")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from render.probe import probe
+from tests.probe import probe
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "photosynthesis.md"
 

@@ -20,9 +20,9 @@ from render import (
     RenderOptions,
     SilentBackend,
 )
-from render.probe import probe
 from tests.conftest import needs_espeak
 from tests.discord_harness import OUTLINE
+from tests.probe import probe
 from tests.test_engine import RecordingSink
 
 SMALL = RenderOptions(resolution=360, fps=1, default_voice="silent")

@@ -9,7 +9,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from deck import parse_outline
-from render.probe import probe
+from tests.probe import probe
 
 from .test_cli import EXAMPLE, deckcast
 

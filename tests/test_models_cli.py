@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from render.probe import probe
+from tests.probe import probe
 
 from .fakes.hf_hub import COMMIT, FakeHub
 

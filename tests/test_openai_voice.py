@@ -27,11 +27,11 @@ from render import (
 )
 from render.audio import SAMPLE_RATE
 from render.loudness import integrated_loudness, true_peak
-from render.probe import decode_audio, decodes_cleanly, probe
 from render.speech import prepare_for_speech
 from render.voice.espeak import EspeakBackend
 from render.voice.finish import TARGET_LUFS
 from render.voice.style import THEME_TONES
+from tests.probe import decode_audio, decodes_cleanly, probe
 
 from .conftest import EXAMPLES, CountingVoice, needs_espeak
 from .fakes.openai_speech import FakeSpeechServer

@@ -17,7 +17,7 @@ from bot.execution import LocalExecutor
 from bot.settings import Settings
 from deck import EditSlide, apply, build_deck, parse_outline
 from render import AssetCache, ProceduralBackend, Renderer, RenderOptions, SilentBackend
-from render.probe import probe
+from tests.probe import probe
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'deckcast[ray]')")
 

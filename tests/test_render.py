@@ -22,8 +22,8 @@ from render import (
     VoiceError,
 )
 from render.audio import SAMPLE_RATE
-from render.probe import decode_audio, decodes_cleanly, frame_at, probe
 from render.voice.espeak import EspeakBackend
+from tests.probe import decode_audio, decodes_cleanly, frame_at, probe
 
 from .conftest import CountingVoice, needs_espeak
 

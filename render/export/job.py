@@ -12,9 +12,10 @@ from pathlib import Path
 from deck import Deck
 
 from ..errors import ExportError
-from ..fonts import INSTALL_HINT
+from ..fonts import missing_glyphs_warning
+from ..options import RenderOptions
 from ..output import check_target, replacing
-from ..pipeline import Renderer, RenderOptions
+from ..pipeline import Renderer
 from .slides import JPEG_QUALITY, ExportPlan, plan_context, prepare_slide
 
 INSTALL_EXPORT = "pip install 'deckcast[export]'"
@@ -72,10 +73,7 @@ async def export_deck(
         *(renderer.run_cpu(_write, writers[suffix], plan, target) for target, suffix, _w in targets)
     )
     sizes = dict(zip((suffix for _t, suffix, _w in targets), written, strict=True))
-    warnings: list[str] = []
-    if plan.missing_glyphs:
-        chars = "".join(sorted(plan.missing_glyphs))[:20]
-        warnings.append(f"no installed font can draw these characters: {chars}; {INSTALL_HINT}")
+    warnings = [missing_glyphs_warning(plan.missing_glyphs)] if plan.missing_glyphs else []
     return ExportResult(
         slides=len(plan.slides),
         pptx=Path(pptx) if pptx is not None else None,

@@ -19,10 +19,10 @@ from bot.jobs import JobLimits
 from bot.slack import HttpServer, SlackBot, build_app, build_client
 from bot.store import JobState, Store
 from render import Renderer, RenderOptions
-from render.probe import ProbeResult, probe
 from tests.fakes.openai_chat import FakeOpenAI
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack, Message, Upload
 from tests.fakes.slack_events import SIGNING_SECRET, SlackDelivery
+from tests.probe import ProbeResult, probe
 
 OUTLINE = """\
 # Why the sea has tides

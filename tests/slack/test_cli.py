@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from render.probe import probe
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
 from tests.fakes.slack_events import SIGNING_SECRET, SlackDelivery
+from tests.probe import probe
 
 from .conftest import OUTLINE
 

@@ -1,7 +1,8 @@
 """Probing a rendered file: streams, codecs, duration, fast start, decoded frames and audio.
 
-Used by the tests and by the bots (to check a file before uploading it). ffmpeg is the only
-tool needed: its stream report is parsed, and the MP4 box order is read directly.
+Used by the tests (beside the code they check, not in the render package: no render needs
+it). ffmpeg is the only tool needed: its stream report is parsed, and the MP4 box order is
+read directly.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from .ffmpeg import ffmpeg_exe
+from render.ffmpeg import ffmpeg_exe
 
 
 @dataclass
@@ -102,52 +103,22 @@ def frame_at(path: Path, seconds: float) -> NDArray[np.uint8]:
     size = probe(path).video_size
     if size is None:
         raise ValueError(f"{path} has no video stream")
-    raw = subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-v",
-            "error",
-            "-i",
-            str(path),
-            "-ss",
-            f"{seconds:.3f}",
-            "-frames:v",
-            "1",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgb24",
-            "-",
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout
+    raw = _decode(
+        path, "-ss", f"{seconds:.3f}", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24"
+    )
     return np.frombuffer(raw, dtype=np.uint8).reshape(size[1], size[0], 3)
 
 
 def decode_audio(path: Path, sample_rate: int = 24_000) -> NDArray[np.float32]:
     """The whole audio track, mono, as floats in -1..1."""
-    raw = subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-v",
-            "error",
-            "-i",
-            str(path),
-            "-map",
-            "0:a:0",
-            "-ac",
-            "1",
-            "-ar",
-            str(sample_rate),
-            "-f",
-            "s16le",
-            "-",
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout
+    raw = _decode(path, "-map", "0:a:0", "-ac", "1", "-ar", str(sample_rate), "-f", "s16le")
     return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
+
+
+def _decode(path: Path, *args: str) -> bytes:
+    """What ffmpeg writes to stdout decoding ``path`` with the output options ``args``."""
+    command = [ffmpeg_exe(), "-v", "error", "-i", str(path), *args, "-"]
+    return subprocess.run(command, capture_output=True, check=True).stdout
 
 
 def decodes_cleanly(path: Path) -> tuple[bool, str]:

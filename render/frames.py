@@ -1,0 +1,164 @@
+"""A render's frames: each slide's picture and text composed once, and the storyboard of them.
+
+A frame is keyed by its picture's key and everything drawn on it, so a bullet edit recomposes
+one frame and makes no picture, and a frame found in the cache never asks for its picture.
+A burned-in caption is a copy of the frame with one cue drawn in the caption band, keyed by
+the frame and the cue. Once every frame is there, the storyboard sheet is made from them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from deck import Layout, Slide, ThemeSpec
+
+from .cache import asset_key, vars_of
+from .compose import ComposedFrame, add_caption, compose_slide
+from .fonts import font_set
+from .frame import FrameSpec
+from .options import RenderOptions
+from .pictures import DeckPictures
+from .progress import Stage
+from .stage import RenderRun, RenderStage
+from .storyboard import write_storyboard
+
+COMPOSE_VERSION = 1
+
+
+def frame_key(
+    slide: Slide,
+    layout: Layout,
+    image_key: str,
+    theme: ThemeSpec,
+    spec: FrameSpec,
+    options: RenderOptions,
+    language: str,
+) -> str:
+    """The cache key of a composed frame: its picture and everything drawn over it."""
+    return asset_key(
+        step="frame",
+        version=COMPOSE_VERSION,
+        image=image_key,
+        title=slide.title,
+        bullets=slide.bullets,
+        layout=layout.value,
+        theme=theme.name,
+        palette=list(vars_of(theme.palette)),
+        size=list(spec.size),
+        captions=options.captions,
+        language=language,
+        font=options.extra_font,
+    )
+
+
+def caption_key(frame_key: str, text: str, spec: FrameSpec) -> str:
+    """The cache key of a frame with one caption cue burned in."""
+    return asset_key(step="caption", frame=frame_key, text=text, size=list(spec.size))
+
+
+class DeckFrames(RenderStage):
+    def __init__(self, run: RenderRun, pictures: DeckPictures) -> None:
+        super().__init__(run)
+        self.pictures = pictures
+        self.fonts = font_set(self.plan.deck.language, self.plan.options.extra_font)
+        self.missing_glyphs: set[str] = set()  # characters no installed font could draw
+        self.done_at = 0.0  # when the last frame was there (perf_counter)
+        self._tasks: dict[int, asyncio.Task[tuple[Path, str]]] = {}
+        self._all: asyncio.Future[list[tuple[Path, str]]] | None = None
+        self._storyboard: asyncio.Task[Path] | None = None
+
+    def get(self, i: int) -> asyncio.Task[tuple[Path, str]]:
+        """Slide ``i``'s frame and the cache key it is stored under."""
+        if i not in self._tasks:
+            self._tasks[i] = asyncio.ensure_future(self._frame(i))
+        return self._tasks[i]
+
+    def start(self, storyboard: Path | None) -> asyncio.Future[list[tuple[Path, str]]]:
+        """Compose every frame; once all are there, write the storyboard to ``storyboard``."""
+        frames = [self.get(i) for i in range(self.plan.slides)]
+        self._all = asyncio.ensure_future(self._gather(frames, storyboard))
+        return self._all
+
+    async def storyboard(self) -> Path | None:
+        """The storyboard written once the frames were done (``None`` when not asked for)."""
+        return await self._storyboard if self._storyboard else None
+
+    def tasks(self) -> list[asyncio.Future[Any]]:
+        extra = [task for task in (self._all, self._storyboard) if task is not None]
+        return [*self._tasks.values(), *extra]
+
+    async def captioned(self, frame: Path, key: str, text: str) -> tuple[Path, str]:
+        """``frame`` (stored under ``key``) with the caption ``text`` burned in."""
+        spec = self.plan.spec
+        caption = caption_key(key, text, spec)
+        path = self.cache.lookup("caption", caption, "png")
+        if path is None:
+
+            def draw() -> ComposedFrame:
+                with Image.open(frame) as base:
+                    return add_caption(base.convert("RGB"), text, spec, self.fonts)
+
+            path = await self._store("caption", caption, draw)
+        return path, caption
+
+    async def _gather(
+        self, frames: list[asyncio.Task[tuple[Path, str]]], storyboard: Path | None
+    ) -> list[tuple[Path, str]]:
+        done = list(await asyncio.gather(*frames))
+        self.done_at = time.perf_counter()
+        if storyboard is not None:
+            self._storyboard = asyncio.ensure_future(self._write_storyboard(done, storyboard))
+        return done
+
+    async def _frame(self, i: int) -> tuple[Path, str]:
+        key = self.plan.frame_key(i)
+        cached = self.cache.lookup("frame", key, "png")
+        if cached is not None:
+            self.progress.step(Stage.IMAGES, i + 1, message="picture not needed", units=1)
+            self.progress.step(Stage.FRAMES, i + 1, message="frame from cache")
+            return cached, key
+        picture_path, image_key = await self.pictures.get(i)
+        key = self.plan.frame_key(i, image_key)
+        plan = self.plan
+
+        def compose() -> ComposedFrame:
+            with Image.open(picture_path) as picture:
+                return compose_slide(
+                    plan.deck.slides[i],
+                    plan.layouts[i],
+                    picture,
+                    plan.theme,
+                    plan.spec,
+                    self.fonts,
+                    captions=plan.options.captions,
+                )
+
+        path = await self._store("frame", key, compose)
+        self.progress.step(Stage.FRAMES, i + 1, message="frame composed")
+        return path, key
+
+    async def _store(self, kind: str, key: str, draw: Callable[[], ComposedFrame]) -> Path:
+        """Draw on a worker thread and cache the image as ``kind``; note its missing glyphs."""
+
+        def run() -> tuple[Path, set[str]]:
+            composed = draw()
+            return self.cache.store_image(kind, key, composed.image), composed.missing_glyphs
+
+        path, missing = await self.r.run_cpu(run)
+        self.missing_glyphs |= missing
+        return path
+
+    async def _write_storyboard(self, frames: list[tuple[Path, str]], target: Path) -> Path:
+        plan = self.plan
+        titles = [slide.title for slide in plan.deck.slides]
+        await self.r.run_cpu(
+            write_storyboard, self.cache, frames, titles, plan.deck, plan.theme, self.fonts, target
+        )
+        self.progress.step(Stage.STORYBOARD, units=0, message="storyboard ready", artifact=target)
+        return target

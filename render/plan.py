@@ -1,0 +1,97 @@
+"""The plan of a render: what each slide needs, decided from the deck and options alone.
+
+Frame size, theme, encoder settings, each slide's layout and picture request, and the cache
+keys that follow from them, computed before any work and without touching a file, so that a
+render and an export of the same deck ask for the very same pictures (and find them cached).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deck import Deck, Layout, Slide, ThemeSpec, theme_spec
+
+from .audio import SAMPLE_RATE
+from .encode import EncodeSettings
+from .errors import RenderError
+from .frame import FrameSpec
+from .frames import frame_key
+from .images.base import ImageBackend, ImageRequest
+from .layout import auto_layout, image_size
+from .options import RenderOptions, Transition
+from .pictures import image_key
+
+
+@dataclass(frozen=True, slots=True)
+class RenderPlan:
+    """One deck's work under one set of options, for one picture backend."""
+
+    deck: Deck
+    options: RenderOptions
+    spec: FrameSpec
+    theme: ThemeSpec
+    crossfade: bool
+    fps: int
+    settings: EncodeSettings
+    layouts: tuple[Layout, ...]
+    requests: tuple[ImageRequest, ...]
+    image_keys: tuple[str, ...]  # each slide's picture, as the backend would make it
+
+    @classmethod
+    def of(cls, deck: Deck, options: RenderOptions, images: ImageBackend) -> RenderPlan:
+        """The plan, or a :class:`RenderError` naming the option that cannot work."""
+        crossfade = Transition(options.transition) is Transition.CROSSFADE
+        fps = options.crossfade_fps if crossfade else options.fps
+        if SAMPLE_RATE % fps:
+            raise RenderError(
+                f"fps {fps} must divide {SAMPLE_RATE} (try 1, 2, 4, 5, 8, 12, 24 or 25)"
+            )
+        spec = FrameSpec.of(deck.aspect, options.resolution)
+        theme = theme_spec(deck.theme.name)
+        layouts = tuple(auto_layout(slide, i) for i, slide in enumerate(deck.slides))
+        requests = tuple(
+            ImageRequest(
+                _prompt(deck, slide), slide.image_seed, image_size(layout, spec), theme.palette.art
+            )
+            for slide, layout in zip(deck.slides, layouts, strict=True)
+        )
+        return cls(
+            deck=deck,
+            options=options,
+            spec=spec,
+            theme=theme,
+            crossfade=crossfade,
+            fps=fps,
+            settings=EncodeSettings(
+                fps,
+                options.crf,
+                audio_bitrate=options.audio_bitrate,
+                max_bitrate=options.max_video_bitrate,
+            ),
+            layouts=layouts,
+            requests=requests,
+            image_keys=tuple(image_key(request, images) for request in requests),
+        )
+
+    @property
+    def slides(self) -> int:
+        return len(self.deck.slides)
+
+    def frame_key(self, i: int, image_key: str | None = None) -> str:
+        """Slide ``i``'s frame key: composed on its planned picture, or on the one stored
+        under ``image_key`` (a fallback picture has a key of its own)."""
+        return frame_key(
+            self.deck.slides[i],
+            self.layouts[i],
+            self.image_keys[i] if image_key is None else image_key,
+            self.theme,
+            self.spec,
+            self.options,
+            self.deck.language,
+        )
+
+
+def _prompt(deck: Deck, slide: Slide) -> str:
+    """The picture prompt: the slide's, in the deck's style if it has one."""
+    style = deck.theme.style
+    return f"{slide.image_prompt}, {style}" if style else slide.image_prompt
