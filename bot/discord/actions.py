@@ -9,6 +9,7 @@ depends on the store, the model or a render.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -22,7 +23,7 @@ from .dedup import Deliveries
 from .destinations import Destinations
 from .links import Links, ThreadLink
 from .outbox import InteractionOutbox
-from .sink import ON_MY_SIDE
+from .sink import ON_MY_SIDE, DiscordSink
 from .translate import incoming, is_admin, not_yours, read_outline
 from .views import INSTRUCTION_ID, MODAL_ID, ReviseModal, modal_values
 
@@ -140,19 +141,18 @@ class DeckActions:
         )
 
     async def script(self, interaction: discord.Interaction[Any]) -> None:
-        if not self.deliveries.fresh("interaction", interaction.id):
-            return
-        link = await self._thread_link(interaction)
-        if link is None:
-            return
-        outbox = self.destinations.interaction(interaction)
-        if not await self._acknowledge(interaction, outbox, visible=True):
-            return
-        sink = self.destinations.sink(outbox, link.owner, conversation_id=link.conversation_id)
-        await sink.run(link.conversation_id, self.engine.script(link.conversation_id, sink))
+        """``/deck script`` in a deck's thread: anyone may ask, nothing changes."""
+        await self._ask_in_thread(interaction, self.engine.script)
 
     async def export(self, interaction: discord.Interaction[Any]) -> None:
         """``/deck export`` in a deck's thread: anyone may ask, nothing changes."""
+        await self._ask_in_thread(interaction, self.engine.export)
+
+    async def _ask_in_thread(
+        self,
+        interaction: discord.Interaction[Any],
+        call: Callable[[str, DiscordSink], Awaitable[Any]],
+    ) -> None:
         if not self.deliveries.fresh("interaction", interaction.id):
             return
         link = await self._thread_link(interaction)
@@ -162,7 +162,7 @@ class DeckActions:
         if not await self._acknowledge(interaction, outbox, visible=True):
             return
         sink = self.destinations.sink(outbox, link.owner, conversation_id=link.conversation_id)
-        await sink.run(link.conversation_id, self.engine.export(link.conversation_id, sink))
+        await sink.run(link.conversation_id, call(link.conversation_id, sink))
 
     async def _thread_link(self, interaction: discord.Interaction[Any]) -> ThreadLink | None:
         channel = interaction.channel
