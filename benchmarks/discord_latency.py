@@ -72,9 +72,8 @@ async def measure(fake: Any, count: int, gap: float) -> list[float]:
 
 async def one_run(work: Path, count: int) -> dict[str, list[float]]:
     from agent import Planner, Reviser
-    from bot.conversation import ConversationEngine
     from bot.discord import DeckcastBot, DiscordConfig
-    from bot.jobs import JobLimits
+    from bot.engine import ConversationEngine, JobLimits
     from bot.store import JobState, Store
     from render import (
         AssetCache,

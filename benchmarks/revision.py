@@ -51,7 +51,7 @@ class TimingSink:
 
 async def one_run(work: Path) -> tuple[float, float, int]:
     from agent import Planner, Reviser, StructuredChat, build_chat_model
-    from bot.conversation import ConversationEngine, Incoming
+    from bot.engine import ConversationEngine, Incoming
     from bot.store import Store
     from deck import EditSlide
     from render import AssetCache, EspeakBackend, ProceduralBackend, Renderer, SilentBackend

@@ -62,7 +62,7 @@ async def _time_acks(deliver: Any, acks: int) -> float:
 
 async def _slack_world(tmp: Path, edit_interval: float = 1.5) -> Any:
     from agent import Planner, Reviser
-    from bot.conversation import ConversationEngine
+    from bot.engine import ConversationEngine
     from bot.slack import HttpServer, build_app, build_client
     from bot.store import Store
     from render import AssetCache, EspeakBackend, ProceduralBackend, Renderer, SilentBackend

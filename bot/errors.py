@@ -1,10 +1,18 @@
-"""Errors of the application layer (settings, store, conversation, chat adapters).
+"""Errors of the application layer (settings, store, engine, chat adapters).
 
 ::
 
-    BotError                 base
-    ├── SettingsError        the configuration is incomplete or wrong (names the variable)
-    └── UserInputError       a request the person can fix (empty, too long, not understood)
+    BotError                      base
+    ├── SettingsError             the configuration is incomplete or wrong (names the variable)
+    │   └── SlackSetupError       (bot.slack.errors) the Slack settings, checked at start-up
+    ├── UserInputError            a request the person can fix (empty, too long, not understood)
+    │   ├── NotAllowed            someone other than the requester (or an admin) tried a change
+    │   ├── QueueFull             the workspace's render queue is full; says when to try again
+    │   └── UserBusy              the person already has a render in the works
+    ├── UploadTooLarge            a chat platform refused a file for its size (carries the limit)
+    └── SlackError                (bot.slack.errors) base of the Slack front-end's errors
+        ├── SlackCallFailed       a Web API call failed; says what to tell the thread and to fix
+        └── OutlineFileError      a shared outline file cannot be used
 
 Errors from ``deck`` (``DeckError``), ``agent`` (``AgentError``) and ``render``
 (``RenderError``) pass through the application unchanged and are shown by the front-ends.
@@ -23,3 +31,24 @@ class SettingsError(BotError):
 
 class UserInputError(BotError):
     """A request that the person can fix; the message says how."""
+
+
+class NotAllowed(UserInputError):
+    """Someone other than the requester (or an admin) tried to change a deck."""
+
+
+class QueueFull(UserInputError):
+    """The workspace's queue is full; the message says when to try again."""
+
+
+class UserBusy(UserInputError):
+    """The person already has a render in the works for another deck."""
+
+
+class UploadTooLarge(BotError):
+    """A chat platform refused a file for its size. ``limit`` is the most it takes, in bytes
+    (what it said, or what the refusal shows); the engine then delivers a smaller copy."""
+
+    def __init__(self, limit: int, message: str = "") -> None:
+        self.limit = limit
+        super().__init__(message or f"the platform takes files up to {limit:,} bytes")

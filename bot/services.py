@@ -12,9 +12,8 @@ from agent import Planner, Reviser, StructuredChat
 from render import Renderer, RenderOptions
 
 from .backends import build_llm, build_renderer
-from .conversation import ConversationEngine
+from .engine import ConversationEngine, JobLimits
 from .execution import Executor, LocalExecutor
-from .jobs import JobLimits
 from .settings import Settings
 from .store import Store
 

@@ -17,8 +17,7 @@ import pytest
 from pptx import Presentation
 
 from agent import Planner, Reviser, StructuredChat
-from bot.conversation import ConversationEngine, Incoming
-from bot.jobs import JobLimits
+from bot.engine import ConversationEngine, Incoming, JobLimits
 from bot.store import JobState, Store
 from deck import EditSlide, InsertSlide, NewSlide, to_markdown
 from render import ProceduralBackend, Renderer, RenderOptions, SilentBackend
@@ -65,8 +64,14 @@ class RecordingSink:
     async def exported(self, ready) -> None:
         self.exports.append(ready)
 
+    async def too_big(self, ready, limit: int) -> None:
+        self.failures.append(f"too big for {limit}")
+
     async def failed(self, message: str, *, version: int | None = None) -> None:
         self.failures.append(message)
+
+    async def close(self) -> None:
+        pass
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import threading
 from collections.abc import Sequence
 
 from agent import Planner, Reviser
-from bot.conversation import ConversationEngine, Incoming
-from bot.jobs import JobLimits
+from bot.engine import ConversationEngine, Incoming, JobLimits
+from bot.errors import UploadTooLarge
 from bot.store import JobState, Store
 from render import (
     AssetCache,
@@ -21,7 +21,7 @@ from render import (
     SilentBackend,
 )
 from tests.conftest import needs_espeak
-from tests.discord_harness import OUTLINE
+from tests.discord.harness import OUTLINE
 from tests.probe import probe
 from tests.test_engine import RecordingSink
 
@@ -123,7 +123,7 @@ async def test_a_shutdown_can_leave_a_render_for_the_next_start(tmp_path):
         again = engine_for(store, renderer, tmp_path)
         resumed = RecordingSink()
 
-        async def factory(_conversation):
+        async def factory(_conversation_id, _owner):
             return resumed
 
         again.register_platform("test", factory)
@@ -144,4 +144,104 @@ async def test_a_shutdown_can_leave_a_render_for_the_next_start(tmp_path):
             JobState.CANCELLED
         ]
         await again.close()
+    store.close()
+
+
+async def test_every_submit_is_reported_and_every_render_ends_once(tmp_path):
+    """Queued (with job id and position), then superseded, cancelled or delivered: each
+    render's own sink hears how it ended, and nothing is remembered once all is idle."""
+    gate = Gate()
+    store = await Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with Renderer(gate, {"silent": SilentBackend()}, AssetCache(tmp_path / "cache")) as renderer:
+        engine = engine_for(store, renderer, tmp_path)
+        first, second, third, canceller = (RecordingSink() for _ in range(4))
+        record = await engine.start(request(outline=OUTLINE), first)
+        [queued] = [u for u in first.updates if u.state == "queued"]
+        assert queued.job_id and queued.version == 1 and queued.queue_position in (1, None)
+        await gate.reached()
+        await engine.handle(record.id, request("theme dark"), second)  # waits behind v1
+        [waiting] = [u for u in second.updates if u.state == "queued"]
+        assert (waiting.version, waiting.waits) == (2, True)
+        await engine.handle(record.id, request("theme light"), third)  # replaces v2
+        [replaced] = [u for u in second.updates if u.state == "superseded"]
+        assert (replaced.job_id, replaced.replaced_by) == (waiting.job_id, 3)
+        await engine.cancel(record.id, request("cancel"), canceller)
+        assert [u.by for u in first.updates if u.state == "cancelled"] == ["ann"]
+        assert [u.by for u in third.updates if u.state == "cancelled"] == ["ann"]
+        assert canceller.said == ["Cancelled the render."]
+        gate.open.set()
+        await engine.wait_idle()
+        assert first.videos == second.videos == third.videos == []
+        assert len(engine.sinks) == 0 and len(engine._locks) == 0
+        states = sorted(j.state.value for j in await store.jobs_in(list(JobState)))
+        assert states == ["cancelled", "cancelled", "superseded"]
+        await engine.close()
+    store.close()
+
+
+class SlowPost(RecordingSink):
+    """A platform whose upload takes a while, and refuses files over ``limit``."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        super().__init__()
+        self.limit = limit
+        self.posting = asyncio.Event()
+        self.go = asyncio.Event()
+        self.too_bigs: list[int] = []
+
+    async def video(self, ready) -> None:
+        if self.limit is not None and ready.size_bytes > self.limit:
+            raise UploadTooLarge(self.limit)
+        self.posting.set()
+        await self.go.wait()
+        await super().video(ready)
+
+    async def too_big(self, ready, limit: int) -> None:
+        self.too_bigs.append(limit)
+
+
+async def test_a_job_is_done_only_once_its_video_is_delivered(tmp_path):
+    store = await Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    voices = {"silent": SilentBackend()}
+    with Renderer(ProceduralBackend(), voices, AssetCache(tmp_path / "cache")) as renderer:
+        engine = engine_for(store, renderer, tmp_path)
+        sink = SlowPost()
+        await engine.start(request(outline=OUTLINE), sink)
+        await sink.posting.wait()
+        [job] = await store.jobs_in(list(JobState))
+        assert job.state is JobState.RUNNING  # rendered, not delivered: a restart redoes it
+        sink.go.set()
+        await engine.wait_idle()
+        assert (await store.job(job.id)).state is JobState.DONE and len(sink.videos) == 1
+        await engine.close()
+    store.close()
+
+
+@needs_espeak()
+async def test_a_refused_upload_gets_a_smaller_copy_or_is_told_too_big(tmp_path):
+    options = RenderOptions(resolution="1080p", fps=1, default_voice="espeak")
+    store = await Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    voices = {"espeak": EspeakBackend(), "silent": SilentBackend()}
+    with Renderer(ProceduralBackend(), voices, AssetCache(tmp_path / "cache")) as renderer:
+        engine = engine_for(store, renderer, tmp_path, render=options)
+        full = RecordingSink()
+        await engine.start(request(outline=OUTLINE), full)
+        await engine.wait_idle()
+        [ready] = full.videos
+
+        fits = SlowPost(limit=int(ready.size_bytes * 0.8))
+        fits.go.set()
+        await engine.handle(full.videos[0].conversation_id, request("render"), fits)
+        await engine.wait_idle()
+        [smaller] = fits.videos
+        assert smaller.smaller_copy and smaller.size_bytes <= fits.limit
+        assert [u.state for u in fits.updates].count("fitting") >= 1 and not fits.too_bigs
+
+        hopeless = SlowPost(limit=5_000)
+        await engine.handle(ready.conversation_id, request("render"), hopeless)
+        await engine.wait_idle()
+        assert hopeless.videos == [] and hopeless.too_bigs == [5_000]
+        jobs = await store.jobs_in(list(JobState))
+        assert [j.state for j in jobs] == [JobState.DONE] * 3
+        await engine.close()
     store.close()

@@ -44,7 +44,8 @@ def register(app: typer.Typer) -> None:
         """
         try:  # the slack extra is optional: import it only when this command runs
             from ..slack import MANIFEST
-            from ..slack.runner import SlackConfig, run_until_signalled
+            from ..slack.config import SlackConfig
+            from ..slack.runner import run_until_signalled
         except ImportError as exc:
             if (exc.name or "").split(".")[0] not in SLACK_EXTRA:
                 raise

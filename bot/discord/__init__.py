@@ -9,8 +9,8 @@ revisions in a thread.
     actions.py   what each command, button, modal and thread message does
     sink.py      the engine's replies as Discord messages (one status message per request)
     card.py      the status message's text (progress bar, queue position, errors)
-    throttle.py  at most one edit per interval per message, the last state always shown
-    outbox.py    interaction token while it lives, then the bot's channel APIs
+    outbox.py    interaction token while it lives, then the bot's channel APIs; edits
+    runner.py    `deckcast discord`: the engine and the client built once, run until stopped
     links.py     thread <-> conversation, kept in the store (survives restarts)
     dedup.py     duplicate deliveries of one interaction or message
     translate.py Discord users, options and attachments <-> the engine's types

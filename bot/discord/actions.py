@@ -15,18 +15,17 @@ from typing import Any
 import discord
 
 from agent import PlanOptions
-from deck import Aspect, to_markdown
 
-from ..conversation import ConversationEngine, Incoming
-from ..errors import BotError, UserInputError
+from ..engine import Action, ConversationEngine, Incoming, may_act
+from ..errors import BotError, NotAllowed, UserInputError
 from .config import DiscordConfig
 from .dedup import Deliveries
 from .destinations import Destinations
 from .links import Links, ThreadLink
 from .outbox import InteractionOutbox
-from .sink import ON_MY_SIDE, ActiveCards
-from .translate import incoming, may_change, not_yours, read_outline
-from .views import INSTRUCTION_ID, MODAL_ID, Action, ReviseModal, modal_values
+from .sink import ON_MY_SIDE, DiscordSink
+from .translate import incoming, is_admin, not_yours, read_outline
+from .views import INSTRUCTION_ID, MODAL_ID, ReviseModal, modal_values
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +50,10 @@ class NoteSink:
     async def progress(self, *_: Any) -> None: ...
     async def storyboard(self, *_: Any) -> None: ...
     async def video(self, *_: Any) -> None: ...
+    async def too_big(self, *_: Any) -> None: ...
     async def script(self, *_: Any) -> None: ...
     async def exported(self, *_: Any) -> None: ...
+    async def close(self) -> None: ...
 
 
 class DeckActions:
@@ -62,14 +63,12 @@ class DeckActions:
         config: DiscordConfig,
         *,
         links: Links,
-        active: ActiveCards,
         destinations: Destinations,
         deliveries: Deliveries,
     ) -> None:
         self.engine = engine
         self.config = config
         self.links = links
-        self.active = active
         self.destinations = destinations
         self.deliveries = deliveries
 
@@ -116,7 +115,7 @@ class DeckActions:
             await sink.failed(ON_MY_SIDE)
             return
         if record is not None:
-            await sink.settle(record.id)
+            sink.settled(record.id)
 
     # -- /deck revise, /deck script ----------------------------------------------------------
 
@@ -126,7 +125,7 @@ class DeckActions:
         link = await self._thread_link(interaction)
         if link is None:
             return
-        if not may_change(interaction.user, link.owner, self.config):
+        if not self._may(Action.REVISE, interaction, link.owner):
             await self._refuse(interaction, link.owner)
             return
         outbox = self.destinations.interaction(interaction)
@@ -142,23 +141,18 @@ class DeckActions:
         )
 
     async def script(self, interaction: discord.Interaction[Any]) -> None:
-        if not self.deliveries.fresh("interaction", interaction.id):
-            return
-        link = await self._thread_link(interaction)
-        if link is None:
-            return
-        outbox = self.destinations.interaction(interaction)
-        if not await self._acknowledge(interaction, outbox, visible=True):
-            return
-        sink = self.destinations.sink(outbox, link.owner, conversation_id=link.conversation_id)
-        try:
-            deck, version = await self.engine.current(link.conversation_id)
-            await sink.script(to_markdown(deck), deck, version)
-        except BotError as exc:
-            await sink.failed(str(exc))
+        """``/deck script`` in a deck's thread: anyone may ask, nothing changes."""
+        await self._ask_in_thread(interaction, self.engine.script)
 
     async def export(self, interaction: discord.Interaction[Any]) -> None:
         """``/deck export`` in a deck's thread: anyone may ask, nothing changes."""
+        await self._ask_in_thread(interaction, self.engine.export)
+
+    async def _ask_in_thread(
+        self,
+        interaction: discord.Interaction[Any],
+        call: Callable[[str, DiscordSink], Awaitable[Any]],
+    ) -> None:
         if not self.deliveries.fresh("interaction", interaction.id):
             return
         link = await self._thread_link(interaction)
@@ -168,7 +162,7 @@ class DeckActions:
         if not await self._acknowledge(interaction, outbox, visible=True):
             return
         sink = self.destinations.sink(outbox, link.owner, conversation_id=link.conversation_id)
-        await self.engine.export(link.conversation_id, sink)
+        await sink.run(link.conversation_id, call(link.conversation_id, sink))
 
     async def _thread_link(self, interaction: discord.Interaction[Any]) -> ThreadLink | None:
         channel = interaction.channel
@@ -190,7 +184,7 @@ class DeckActions:
     ) -> None:
         if not self.deliveries.fresh("interaction", interaction.id):
             return
-        if not may_change(interaction.user, owner, self.config):
+        if not self._may(action, interaction, owner):
             await self._refuse(interaction, owner)
             return
         if action is Action.REVISE:
@@ -199,8 +193,12 @@ class DeckActions:
         acknowledgement = self.destinations.interaction(interaction)
         if not await self._acknowledge(interaction, acknowledgement, visible=False):
             return
-        if action is Action.CANCEL:
-            await self.cancel(interaction, conversation_id)
+        message = self._incoming(interaction, f"({action.value} button)")
+        if action is Action.CANCEL:  # the render's own status message says who cancelled
+            notes = NoteSink()
+            await self._act(interaction, action, conversation_id, message, notes)
+            if notes.notes and notes.notes[-1] != "Cancelled the render.":
+                await interaction.followup.send(notes.notes[-1], ephemeral=True)
             return
         sink = self.destinations.sink(
             await self.destinations.results(conversation_id, interaction),
@@ -208,28 +206,22 @@ class DeckActions:
             conversation_id=conversation_id,
         )
         sink.start()
-        message = self._incoming(interaction, f"({action.value} button)")
-        engine = self.engine
-        calls: dict[Action, Callable[[], Awaitable[Any]]] = {
-            Action.PICTURES: lambda: engine.new_pictures(conversation_id, message, sink),
-            Action.UNDO: lambda: engine.undo(conversation_id, message, sink),
-            Action.VERTICAL: lambda: engine.set_aspect(conversation_id, Aspect.TALL, message, sink),
-            Action.WIDE: lambda: engine.set_aspect(conversation_id, Aspect.WIDE, message, sink),
-        }
-        await sink.run(conversation_id, calls[action]())
+        await sink.run(
+            conversation_id, self._act(interaction, action, conversation_id, message, sink)
+        )
 
-    async def cancel(self, interaction: discord.Interaction[Any], conversation_id: str) -> None:
-        notes = NoteSink()
-        message = self._incoming(interaction, "cancel")
+    async def _act(
+        self,
+        interaction: discord.Interaction[Any],
+        action: Action,
+        conversation_id: str,
+        message: Incoming,
+        sink: Any,
+    ) -> None:
         try:
-            cancelled = await self.engine.cancel(conversation_id, message, notes)
-        except BotError as exc:
+            await self.engine.act(action, conversation_id, message, sink)
+        except NotAllowed as exc:  # (an owner check the custom id could not settle)
             await interaction.followup.send(str(exc), ephemeral=True)
-            return
-        for card in self.active.take(conversation_id):
-            card.cancelled(str(interaction.user.id))
-        if not cancelled:
-            await interaction.followup.send("Nothing is rendering right now.", ephemeral=True)
 
     async def modal_submit(self, interaction: discord.Interaction[Any], custom_id: str) -> bool:
         """Handle a revision modal's submission; False when it is not one of ours."""
@@ -239,7 +231,7 @@ class DeckActions:
         if not self.deliveries.fresh("interaction", interaction.id):
             return True
         conversation_id, owner = match["conversation"], match["owner"]
-        if not may_change(interaction.user, owner, self.config):
+        if not self._may(Action.REVISE, interaction, owner):
             await self._refuse(interaction, owner)
             return True
         text = modal_values(dict(interaction.data or {})).get(INSTRUCTION_ID, "").strip()
@@ -285,6 +277,11 @@ class DeckActions:
         if not await outbox.defer(visible=visible):
             return False
         return await self.deliveries.first("interaction", interaction.id)
+
+    def _may(self, action: Action, interaction: discord.Interaction[Any], owner: str) -> bool:
+        """Settled from the button's own id, before any I/O (the 3-second deadline)."""
+        user = interaction.user
+        return may_act(action, user=str(user.id), owner=owner, admin=is_admin(user, self.config))
 
     async def _refuse(self, interaction: discord.Interaction[Any], owner: str) -> None:
         await interaction.response.send_message(not_yours(owner, self.config), ephemeral=True)

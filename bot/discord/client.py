@@ -9,14 +9,13 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from ..conversation import ConversationEngine
+from ..engine import ConversationEngine
 from .actions import DeckActions
 from .commands import DeckCommands
 from .config import DiscordConfig
 from .dedup import Deliveries
 from .destinations import Destinations
 from .links import Links
-from .sink import ActiveCards
 from .thread_messages import ThreadMessages
 from .translate import PLATFORM
 from .views import DeckButton
@@ -49,15 +48,13 @@ class DeckcastBot(discord.Client):
         self.config = config
         self.tree = app_commands.CommandTree(self)
         self.tree.error(self._command_error)
-        self.links = Links(engine.store)
-        active = ActiveCards()
-        deliveries = Deliveries(engine.store)
-        self.destinations = Destinations(self, engine, config, links=self.links, active=active)
+        self.links = Links(engine)
+        deliveries = Deliveries(engine)
+        self.destinations = Destinations(self, config, links=self.links)
         self.actions = DeckActions(
             engine,
             config,
             links=self.links,
-            active=active,
             destinations=self.destinations,
             deliveries=deliveries,
         )
@@ -84,10 +81,6 @@ class DeckcastBot(discord.Client):
         resumed = await self.engine.recover()
         if resumed:
             log.info("resuming %d render(s) left unfinished by the last run", len(resumed))
-
-    async def close(self) -> None:
-        await self.destinations.close()
-        await super().close()
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guild(s)", self.user, len(self.guilds))

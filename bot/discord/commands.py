@@ -13,7 +13,7 @@ from discord import app_commands
 
 from deck import MAX_SLIDES, theme_names
 
-from ..intents import HELP_TEXT
+from ..engine import HELP_TEXT
 from .actions import DeckActions
 from .translate import plan_options
 from .views import MAX_INSTRUCTION

@@ -1,18 +1,18 @@
 """Duplicate deliveries: the gateway may hand the bot the same interaction or message twice
 (a resumed session, a retry). The first sighting is remembered in memory (no I/O before the
-3-second acknowledgement) and in the store (so a restart does not forget)."""
+3-second acknowledgement) and by the engine, in the store (so a restart does not forget)."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 
-from ..store import Store
+from ..engine import LinkKeeper
 from .translate import PLATFORM
 
 
 class Deliveries:
-    def __init__(self, store: Store, *, remember: int = 10_000) -> None:
-        self.store = store
+    def __init__(self, engine: LinkKeeper, *, remember: int = 10_000) -> None:
+        self.engine = engine
         self.remember = remember
         self._seen: OrderedDict[str, None] = OrderedDict()
 
@@ -28,4 +28,4 @@ class Deliveries:
 
     async def first(self, kind: str, event_id: int) -> bool:
         """True the first time any process sees the event (checked in the store)."""
-        return await self.store.first_sighting(PLATFORM, f"{kind}:{event_id}")
+        return await self.engine.first_delivery(PLATFORM, f"{kind}:{event_id}")

@@ -8,20 +8,16 @@ request, when the first video never came). :class:`Destinations` builds the righ
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from typing import Any
 
 import discord
 
-from ..conversation import ConversationEngine
-from ..replies import ReplySink
-from ..store import ConversationRecord
+from ..engine import ReplySink
 from .config import DiscordConfig
 from .links import Links
 from .outbox import ChannelOutbox, InteractionOutbox, Outbox
-from .sink import ActiveCards, DiscordSink
+from .sink import DiscordSink
 
 log = logging.getLogger(__name__)
 
@@ -32,18 +28,13 @@ class Destinations:
     def __init__(
         self,
         client: discord.Client,
-        engine: ConversationEngine,
         config: DiscordConfig,
         *,
         links: Links,
-        active: ActiveCards,
     ) -> None:
         self.client = client
-        self.engine = engine
         self.config = config
         self.links = links
-        self.active = active
-        self._sinks: weakref.WeakSet[DiscordSink] = weakref.WeakSet()
 
     def sink(
         self,
@@ -53,23 +44,15 @@ class Destinations:
         conversation_id: str | None = None,
         heading: str = "Working on it…",
     ) -> DiscordSink:
-        sink = DiscordSink(
+        return DiscordSink(
             outbox,
             owner=owner,
-            engine=self.engine,
             links=self.links,
-            active=self.active,
             config=self.config,
             conversation_id=conversation_id,
             in_thread=isinstance(outbox.channel, discord.Thread),
             heading=heading,
         )
-        self._sinks.add(sink)
-        return sink
-
-    async def close(self) -> None:
-        """Drop the progress edits not sent yet (the client is shutting down)."""
-        await asyncio.gather(*(sink.editor.close() for sink in list(self._sinks)))
 
     def interaction(self, interaction: discord.Interaction[Any]) -> InteractionOutbox:
         return InteractionOutbox(interaction, lifetime=self.config.token_lifetime)
@@ -89,10 +72,10 @@ class Destinations:
                 return ChannelOutbox(thread, home.upload_limit or interaction.filesize_limit)
         return self.interaction(interaction)
 
-    async def for_conversation(self, conversation: ConversationRecord) -> ReplySink | None:
+    async def for_conversation(self, conversation_id: str, owner: str) -> ReplySink | None:
         """A sink for a conversation nobody is talking in right now (a render resumed after
         a restart): posts in its thread, or in the channel of the request."""
-        home = await self.links.home(conversation.id)
+        home = await self.links.home(conversation_id)
         if home is None:
             return None
         channel = await self.channel(home.channel_id)
@@ -101,8 +84,8 @@ class Destinations:
         outbox = ChannelOutbox(channel, home.upload_limit or upload_limit_of(channel))
         return self.sink(
             outbox,
-            conversation.owner,
-            conversation_id=conversation.id,
+            owner,
+            conversation_id=conversation_id,
             heading="Picking up where I left off before a restart…",
         )
 

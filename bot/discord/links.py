@@ -1,6 +1,7 @@
 """Which Discord thread holds which conversation (kept in the store: it survives restarts).
 
-Two kinds of link per conversation, both in :meth:`bot.store.Store.link`:
+Two kinds of link per conversation, both kept by the engine
+(:meth:`bot.engine.ConversationEngine.link_thread`):
 
 - ``origin:<conversation>``: the channel the request came from, the requester and the upload
   limit the interaction reported (a render resumed after a restart posts there);
@@ -15,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..store import Store
+from ..engine import LinkKeeper
 from .translate import PLATFORM
 
 CACHE_SIZE = 4096
@@ -39,14 +40,14 @@ class ThreadLink:
 
 
 class Links:
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, engine: LinkKeeper) -> None:
+        self.engine = engine
         self._threads: dict[int, ThreadLink | None] = {}
 
     async def remember_origin(
         self, conversation_id: str, *, owner: str, channel_id: int, upload_limit: int
     ) -> None:
-        await self.store.link(
+        await self.engine.link_thread(
             PLATFORM,
             f"origin:{conversation_id}",
             conversation_id,
@@ -57,14 +58,14 @@ class Links:
         self, conversation_id: str, *, owner: str, thread_id: int, upload_limit: int | None
     ) -> None:
         data: dict[str, Any] = {"owner": owner, "channel": thread_id, "limit": upload_limit}
-        await self.store.link(PLATFORM, f"thread:{thread_id}", conversation_id, data)
+        await self.engine.link_thread(PLATFORM, f"thread:{thread_id}", conversation_id, data)
         self._threads[thread_id] = ThreadLink(conversation_id, owner)
 
     async def in_thread(self, thread_id: int) -> ThreadLink | None:
         """The conversation a thread belongs to (None for threads deckcast did not open)."""
         if thread_id in self._threads:
             return self._threads[thread_id]
-        found = await self.store.linked(PLATFORM, f"thread:{thread_id}")
+        found = await self.engine.conversation_for(PLATFORM, f"thread:{thread_id}")
         link = ThreadLink(found[0], str(found[1].get("owner", ""))) if found else None
         if len(self._threads) >= CACHE_SIZE:
             self._threads.clear()
@@ -74,9 +75,7 @@ class Links:
     async def home(self, conversation_id: str) -> Home | None:
         origin: dict[str, Any] | None = None
         thread: dict[str, Any] | None = None
-        for platform, key, data in await self.store.links_of(conversation_id):
-            if platform != PLATFORM:
-                continue
+        for key, data in await self.engine.links_of(conversation_id, PLATFORM):
             if key.startswith("thread:"):
                 thread = data
             elif key.startswith("origin:"):

@@ -17,18 +17,33 @@ import io
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import discord
 
-from .throttle import Edit
-
 log = logging.getLogger(__name__)
 
 TOKEN_GONE = {50027, 10015}  # invalid webhook token, unknown webhook
 ALREADY_ACKNOWLEDGED = 40060
+
+
+@dataclass
+class Edit:
+    """The wanted state of the status message. ``view`` is ``...`` for "leave the buttons as
+    they are" and ``None`` for "remove them"."""
+
+    content: str
+    view: Any = ...
+    files: list[Any] = field(default_factory=list)
+
+
+def merge_edits(held: Edit, newer: Edit) -> Edit:
+    """``newer`` replaces an edit not sent yet, keeping its files (attachments are never
+    dropped) and its buttons unless ``newer`` says otherwise."""
+    view = held.view if newer.view is ... else newer.view
+    return Edit(newer.content, view, [*held.files, *newer.files])
 
 
 @dataclass(frozen=True)

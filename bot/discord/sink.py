@@ -4,20 +4,17 @@ A :class:`DiscordSink` is made for each thing a person does (a slash command, a 
 message in the thread) and handed to the engine, which calls it as the work goes on:
 
 - notes, the plan, queue position and render progress change the :class:`StatusCard`, and a
-  :class:`ThrottledEditor` shows it (one edit per ``edit_interval`` at most, the last state
-  always shown); the storyboard is attached to the same message as soon as it exists;
-- the video is posted as a new message with the result buttons (after a smaller encode when it
-  is over the upload limit), and the first video of a conversation opens its thread;
-- a failure is shown in the same status message, with what to try.
-
-:class:`ActiveCards` remembers which status messages show a render that is still waiting or
-running, so Cancel (and a newer version replacing a queued one) can update them.
+  :class:`~bot.throttle.ThrottledEditor` shows it (one edit per ``edit_interval`` at most, the
+  last state always shown); the storyboard is attached to the same message as soon as it exists;
+- the video is posted as a new message with the result buttons; a video over the upload limit
+  is refused with :class:`~bot.errors.UploadTooLarge` (the engine makes a smaller copy), and
+  the first video of a conversation opens its thread;
+- a cancelled or superseded render, and a failure, are shown in the same status message.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
@@ -25,17 +22,15 @@ from typing import Any
 import discord
 
 from deck import Deck
-from render import ProgressEvent, RenderError
+from render import RenderError
 
-from ..conversation import ConversationEngine
-from ..errors import BotError
-from ..replies import ExportReady, JobUpdate, VideoReady
-from ..store import JobState
+from ..engine import ExportReady, JobUpdate, VideoReady
+from ..errors import BotError, UploadTooLarge
+from ..throttle import ThrottledEditor
 from .card import Phase, StatusCard
 from .config import DiscordConfig
 from .links import Links
-from .outbox import Outbox, Upload
-from .throttle import Edit, ThrottledEditor
+from .outbox import Edit, Outbox, Upload, merge_edits
 from .translate import file_stem, megabytes, thread_name, video_caption
 from .views import cancel_view, result_view
 
@@ -51,33 +46,6 @@ THREAD_INTRO = (
 )
 
 
-class ActiveCards:
-    """Status messages whose render is waiting or running, by conversation."""
-
-    def __init__(self) -> None:
-        self._cards: dict[str, list[DiscordSink]] = {}
-
-    def track(self, conversation_id: str, sink: DiscordSink) -> None:
-        cards = self._cards.setdefault(conversation_id, [])
-        if sink in cards:
-            return
-        for old in list(cards):
-            if old.card.phase is Phase.QUEUED:  # a newer version replaces a waiting one
-                cards.remove(old)
-                old.superseded(sink.card.version)
-        cards.append(sink)
-
-    def done(self, conversation_id: str, sink: DiscordSink) -> None:
-        cards = self._cards.get(conversation_id, [])
-        if sink in cards:
-            cards.remove(sink)
-        if not cards:
-            self._cards.pop(conversation_id, None)
-
-    def take(self, conversation_id: str) -> list[DiscordSink]:
-        return self._cards.pop(conversation_id, [])
-
-
 class DiscordSink:
     """One request's replies (a :class:`~bot.replies.ReplySink`)."""
 
@@ -86,9 +54,7 @@ class DiscordSink:
         outbox: Outbox,
         *,
         owner: str,
-        engine: ConversationEngine,
         links: Links,
-        active: ActiveCards,
         config: DiscordConfig,
         conversation_id: str | None = None,
         in_thread: bool = False,
@@ -96,16 +62,13 @@ class DiscordSink:
     ) -> None:
         self.outbox = outbox
         self.owner = owner
-        self.engine = engine
         self.links = links
-        self.active = active
         self.config = config
         self.conversation_id = conversation_id
         self.in_thread = in_thread
         self.card = StatusCard(heading=heading)
-        self.editor = ThrottledEditor(self._apply, config.edit_interval)
+        self.editor = ThrottledEditor(self._apply, config.edit_interval, merge=merge_edits)
         self.job_id: str | None = None
-        self.created = time.time()
 
     # -- the ReplySink protocol -----------------------------------------------------------
 
@@ -120,16 +83,26 @@ class DiscordSink:
     async def progress(self, update: JobUpdate) -> None:
         if self.card.phase.finished and update.job_id == self.job_id:
             return  # a late event of a render this message already closed
+        if update.state == "cancelled":
+            self.card.heading = f"Cancelled by <@{update.by}>." if update.by else "Cancelled."
+            self._finish(Phase.CANCELLED)
+            return
+        if update.state == "superseded":
+            newer = f"version {update.replaced_by}" if update.replaced_by else "a newer version"
+            self._finish(Phase.SUPERSEDED, f"Replaced by {newer}.")
+            return
         self.conversation_id = update.conversation_id
         self.job_id = update.job_id
         self.card.version = update.version
         if update.state == "queued":
             self.card.phase = Phase.QUEUED
             self.card.queue_position = update.queue_position
+        elif update.state == "fitting":
+            self.card.phase = Phase.FITTING
+            self.card.event = update.event
         else:
             self.card.phase = Phase.RENDERING
             self.card.event = update.event or self.card.event
-        self.active.track(update.conversation_id, self)
         self._show(view=cancel_view(update.conversation_id, self.owner))
 
     async def storyboard(self, path: Path, deck: Deck, version: int) -> None:
@@ -138,45 +111,55 @@ class DiscordSink:
 
     async def video(self, ready: VideoReady) -> None:
         self.conversation_id = ready.conversation_id
-        await self.editor.flush()  # the storyboard and the last progress go out first
-        try:
-            message = await self._post_video(ready)
-        except (RenderError, discord.HTTPException) as exc:
-            log.warning("could not post version %s of %s: %s", ready.version, ready.deck.title, exc)
-            await self.failed(
-                f"version {ready.version} is rendered but could not be posted here ({exc}); "
-                'say "render" in the thread to try again'
-            )
-            return
-        if message is not None and not self.in_thread:
-            await self._open_thread(message, ready.conversation_id, ready.deck.title)
-        self.card.footer = None
-        heading = "Done — the video is below." if message else "Rendered; see below for the file."
-        self._finish(Phase.DONE, heading)
-
-    async def _post_video(self, ready: VideoReady) -> discord.Message | None:
-        """Post the video (a smaller copy when it is over the upload limit); None when even
-        that does not fit (then the storyboard is posted, with how to get the file)."""
         limit = self.outbox.upload_limit
-        fitted: VideoReady | None = ready
         if ready.size_bytes > limit:
-            self.card.phase = Phase.FITTING
-            self.card.event = None
             self.card.note(
                 f"The video is {megabytes(ready.size_bytes)}, over this server's "
                 f"{megabytes(limit)} upload limit: making a smaller copy."
             )
-            self._show()
-            fitted = await self.engine.fit_video(ready, limit, progress=self._fit_progress)
-        if fitted is None:
-            await self._too_big(ready, limit)
-            return None
-        note = "(a smaller copy, to fit the upload limit)" if fitted is not ready else ""
-        return await self.outbox.send(
-            video_caption(fitted, note=note),
-            files=[Upload(f"{file_stem(ready.deck.title)}-v{ready.version}.mp4", fitted.video)],
-            view=result_view(ready.conversation_id, self.owner, ready.deck.aspect),
+            raise UploadTooLarge(limit)
+        await self.editor.flush()  # the storyboard and the last progress go out first
+        note = "(a smaller copy, to fit the upload limit)" if ready.smaller_copy else ""
+        try:
+            message = await self.outbox.send(
+                video_caption(ready, note=note),
+                files=[Upload(f"{file_stem(ready.deck.title)}-v{ready.version}.mp4", ready.video)],
+                view=result_view(
+                    ready.conversation_id, self.owner, ready.deck.aspect, ready.version
+                ),
+            )
+        except (RenderError, discord.HTTPException, OSError) as exc:
+            log.warning("could not post version %s of %s: %s", ready.version, ready.deck.title, exc)
+            await self.failed(
+                f"version {ready.version} is rendered but could not be posted here ({exc}); "
+                'say "render" in the thread to try again',
+                version=ready.version,
+            )
+            return
+        if not self.in_thread:
+            await self._open_thread(message, ready.conversation_id, ready.deck.title)
+        self.card.footer = None
+        self._finish(Phase.DONE, "Done — the video is below.")
+
+    async def too_big(self, ready: VideoReady, limit: int) -> None:
+        files = []
+        board = ready.storyboard
+        if board is not None and board.exists() and board.stat().st_size <= limit:
+            files.append(Upload(f"{file_stem(ready.deck.title)}-storyboard.png", board))
+        await self.editor.flush()
+        await self.outbox.send(
+            f"🎬 **{ready.deck.title}** · version {ready.version}: the video is "
+            f"{megabytes(ready.size_bytes)}, too big for this server's {megabytes(limit)} "
+            "upload limit even as a smaller copy."
+            + (" Here is its storyboard." if files else "")
+            + " To get the file: "
+            "ask whoever runs the bot (it is saved as "
+            f"`{ready.video.name}` under conversation `{ready.conversation_id}`), or make the "
+            'video shorter ("remove slide 5", "shorter narration") and I will try again.',
+            files=files,
         )
+        self.card.footer = None
+        self._finish(Phase.DONE, "Rendered; see below for the file.")
 
     async def script(self, markdown: str, deck: Deck, version: int) -> None:
         self.card.note(f"📝 The script of version {version} is attached (a Markdown outline).")
@@ -217,12 +200,15 @@ class DiscordSink:
                     self.card.title or "deckcast",
                 )
 
+    async def close(self) -> None:
+        await self.editor.close()
+
     # -- called by the bot ---------------------------------------------------------------
 
-    async def run(self, conversation_id: str, call: Awaitable[Any]) -> None:
+    async def run(self, conversation_id: str | None, call: Awaitable[Any]) -> None:
         """Run an engine call for this request: errors a person can fix are shown in the
         status message, anything else is logged and told briefly; the conversation stays
-        usable either way."""
+        usable either way. When the call ends and nothing was queued, the card is finished."""
         try:
             await call
         except BotError as exc:
@@ -232,41 +218,19 @@ class DiscordSink:
             log.exception("a request in conversation %s failed", conversation_id)
             await self.failed(ON_MY_SIDE)
             return
-        await self.settle(conversation_id)
+        self.settled(conversation_id)
+
+    def settled(self, conversation_id: str | None) -> None:
+        """The engine call for this request returned: if it queued nothing (the engine says
+        so with a queued event), the notes say it all and the card is finished."""
+        if conversation_id:
+            self.conversation_id = conversation_id
+        if self.card.phase is Phase.WORKING:
+            self._finish(Phase.IDLE)
 
     def start(self) -> None:
         """Show the working card at once."""
         self._show()
-
-    async def settle(self, conversation_id: str | None) -> None:
-        """After the engine returned: if nothing else told this message what happens next,
-        find out (a render queued by this request, or nothing more to do)."""
-        if conversation_id:
-            self.conversation_id = conversation_id
-        if self.card.phase is not Phase.WORKING:
-            return
-        job = await self.engine.store.latest_job(conversation_id) if conversation_id else None
-        ours = job is not None and job.created_at >= self.created - 1
-        if job is not None and ours and job.state in (JobState.QUEUED, JobState.RUNNING):
-            self.job_id = job.id
-            self.card.version = job.version
-            if job.state is JobState.QUEUED:
-                self.card.phase = Phase.QUEUED
-                self.card.queue_position = self.engine.queue.position(job.id)
-            else:
-                self.card.phase = Phase.RENDERING
-            self.active.track(job.conversation_id, self)
-            self._show(view=cancel_view(job.conversation_id, self.owner))
-            return
-        self._finish(Phase.IDLE)
-
-    def cancelled(self, by: str) -> None:
-        self.card.heading = f"Cancelled by <@{by}>."
-        self._finish(Phase.CANCELLED, keep_active=True)
-
-    def superseded(self, version: int | None) -> None:
-        newer = f"version {version}" if version else "a newer version"
-        self._finish(Phase.SUPERSEDED, f"Replaced by {newer}.", keep_active=True)
 
     async def flush(self) -> None:
         await self.editor.flush()
@@ -282,38 +246,15 @@ class DiscordSink:
         heading: str | None = None,
         *,
         files: list[Upload] | None = None,
-        keep_active: bool = False,
+        view: Any = None,
     ) -> None:
         self.card.phase = phase
         if heading:
             self.card.heading = heading
-        if self.conversation_id and not keep_active:
-            self.active.done(self.conversation_id, self)
-        self._show(view=None, files=files)
-
-    def _fit_progress(self, event: ProgressEvent) -> None:
-        self.card.event = event
-        self._show()
+        self._show(view=view, files=files)
 
     async def _apply(self, edit: Edit) -> None:
         await self.outbox.show(edit)
-
-    async def _too_big(self, ready: VideoReady, limit: int) -> None:
-        files = []
-        board = ready.storyboard
-        if board is not None and board.exists() and board.stat().st_size <= limit:
-            files.append(Upload(f"{file_stem(ready.deck.title)}-storyboard.png", board))
-        await self.outbox.send(
-            f"🎬 **{ready.deck.title}** · version {ready.version}: the video is "
-            f"{megabytes(ready.size_bytes)}, too big for this server's {megabytes(limit)} "
-            "upload limit even as a smaller copy."
-            + (" Here is its storyboard." if files else "")
-            + " To get the file: "
-            "ask whoever runs the bot (it is saved as "
-            f"`{ready.video.name}` under conversation `{ready.conversation_id}`), or make the "
-            'video shorter ("remove slide 5", "shorter narration") and I will try again.',
-            files=files,
-        )
 
     async def _open_thread(
         self, message: discord.abc.Snowflake, conversation_id: str, title: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import discord
 
-from ..conversation import ConversationEngine
+from ..engine import ConversationEngine
 from ..errors import UserInputError
 from .config import DiscordConfig
 from .dedup import Deliveries

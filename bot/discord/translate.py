@@ -14,9 +14,8 @@ import discord
 
 from agent import PlanOptions
 
-from ..conversation import Incoming
+from ..engine import Incoming, VideoReady
 from ..errors import UserInputError
-from ..replies import VideoReady
 from .config import DiscordConfig
 
 PLATFORM = "discord"

@@ -9,12 +9,13 @@ person clicking may act is known before anything is looked up.
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
 from deck import Aspect
+
+from ..engine import ACTIONS, Action, rendering_actions, result_actions
 
 if TYPE_CHECKING:
     from .actions import DeckActions
@@ -26,22 +27,10 @@ INSTRUCTION_ID = "instruction"
 MAX_INSTRUCTION = 1000
 
 
-class Action(StrEnum):
-    REVISE = "revise"
-    PICTURES = "pictures"
-    UNDO = "undo"
-    VERTICAL = "vertical"
-    WIDE = "wide"
-    CANCEL = "cancel"
-
-
-LOOKS: dict[Action, tuple[discord.ButtonStyle, str, str]] = {
-    Action.REVISE: (discord.ButtonStyle.primary, "Revise", "✏️"),
-    Action.PICTURES: (discord.ButtonStyle.secondary, "New pictures", "🎨"),
-    Action.UNDO: (discord.ButtonStyle.secondary, "Undo", "↩️"),
-    Action.VERTICAL: (discord.ButtonStyle.secondary, "Vertical 9:16", "📱"),
-    Action.WIDE: (discord.ButtonStyle.secondary, "Widescreen 16:9", "🖥️"),
-    Action.CANCEL: (discord.ButtonStyle.danger, "Cancel", "⏹️"),
+STYLES = {
+    "primary": discord.ButtonStyle.primary,
+    "secondary": discord.ButtonStyle.secondary,
+    "danger": discord.ButtonStyle.danger,
 }
 
 
@@ -51,12 +40,12 @@ class HasActions(Protocol):
 
 class DeckButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_TEMPLATE):
     def __init__(self, action: Action, conversation_id: str, owner: str) -> None:
-        style, label, emoji = LOOKS[action]
+        spec = ACTIONS[action]
         super().__init__(
             discord.ui.Button(
-                style=style,
-                label=label,
-                emoji=emoji,
+                style=STYLES[spec.style],
+                label=spec.label,
+                emoji=spec.emoji,
                 custom_id=f"deckcast:{action.value}:{conversation_id}:{owner}",
             )
         )
@@ -79,20 +68,22 @@ class DeckButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON
         await client.actions.button(interaction, self.action, self.conversation_id, self.owner)
 
 
-def result_view(conversation_id: str, owner: str, aspect: Aspect) -> discord.ui.View:
-    """Under a finished video: Revise, New pictures, Undo and the other frame shape."""
-    shape = Action.WIDE if aspect is Aspect.TALL else Action.VERTICAL
+def _view(actions: list[Action], conversation_id: str, owner: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    for action in (Action.REVISE, Action.PICTURES, Action.UNDO, shape):
+    for action in actions:
         view.add_item(DeckButton(action, conversation_id, owner))
     return view
 
 
+def result_view(conversation_id: str, owner: str, aspect: Aspect, version: int) -> discord.ui.View:
+    """Under a finished video: the engine's result buttons (Revise, New pictures, Undo, the
+    other frame shape, Export)."""
+    return _view(result_actions(aspect, version), conversation_id, owner)
+
+
 def cancel_view(conversation_id: str, owner: str) -> discord.ui.View:
     """Under a status message while its render waits or runs."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(DeckButton(Action.CANCEL, conversation_id, owner))
-    return view
+    return _view(rendering_actions(), conversation_id, owner)
 
 
 class ReviseModal(discord.ui.Modal):

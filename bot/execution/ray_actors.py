@@ -28,7 +28,14 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from deck import Deck
-from render import ImageBackend, ImageRequest, PartialBatchError, ProgressEvent, RenderOptions
+from render import (
+    ImageBackend,
+    ImageRequest,
+    PartialBatchError,
+    ProgressEvent,
+    RenderOptions,
+    VoiceBackend,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +60,10 @@ class PictureService:
         self,
         settings: Any,
         batch_size: int,
-        backend: PictureFactory | None = None,
+        backend: PictureFactory,
         window: float = 0.05,
     ) -> None:
-        self.backend = (backend or _default_pictures)(settings)
+        self.backend = backend(settings)
         self.batch_size = max(1, batch_size)
         self.window = window
         self.waiting: list[_Waiting] = []
@@ -185,17 +192,16 @@ class RenderWorker:
         self,
         settings: Any,
         services: Sequence[Any],
-        backend: PictureFactory | None = None,
+        backend: PictureFactory,
+        voices: VoiceFactory,
         index: int = 0,
     ) -> None:
         from render import AssetCache, Renderer
 
-        from ..backends import build_voices
-
         self.cpus, self._cpu_locks = _pin(index, settings.ray_worker_cpus)
         self.renderer = Renderer(
-            RemotePictures(services, (backend or _default_pictures)(settings)),
-            build_voices(settings),
+            RemotePictures(services, backend(settings)),
+            voices(settings),
             AssetCache(Path(settings.cache_dir)),
             workers=settings.render_workers or 1,
         )
@@ -226,7 +232,9 @@ class RenderWorker:
                 await asyncio.gather(task, return_exceptions=True)
 
 
+# Built inside the actors from settings (module-level functions: Ray pickles them by name).
 PictureFactory = Callable[[Any], ImageBackend]
+VoiceFactory = Callable[[Any], dict[str, VoiceBackend]]
 
 
 def _pin(index: int, count: int) -> tuple[list[int], list[Any]]:
@@ -258,9 +266,3 @@ def _pin(index: int, count: int) -> tuple[list[int], list[Any]]:
         chosen = [available[(start + i) % len(available)] for i in range(count)]
     os.sched_setaffinity(0, chosen)
     return chosen, locks
-
-
-def _default_pictures(settings: Any) -> ImageBackend:
-    from ..backends import build_image_backend
-
-    return build_image_backend(settings)

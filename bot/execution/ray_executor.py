@@ -36,14 +36,20 @@ class RayExecutor:
         picture_services: int | None = None,
         batch_size: int | None = None,
         pictures: Callable[[Any], Any] | None = None,
+        voices: Callable[[Any], Any] | None = None,
     ) -> None:
-        """``pictures`` builds the picture backend from settings inside the actors (default:
-        the backend the settings name); it must be importable by the Ray workers."""
+        """``pictures`` builds the picture backend and ``voices`` the voices from settings,
+        inside the actors (default: what the settings name); both must be importable by the
+        Ray workers."""
         try:
             import ray
         except ImportError:
             raise SettingsError(f"DECKCAST_EXECUTOR=ray needs Ray: {INSTALL_HINT}") from None
+        from ..backends import build_image_backend, build_voices
         from .ray_actors import PictureService, RenderWorker
+
+        pictures = pictures or build_image_backend
+        voices = voices or build_voices
 
         self.ray = ray
         self.settings = settings
@@ -69,7 +75,7 @@ class RayExecutor:
         cpus = max(1, settings.ray_worker_cpus)
         worker_class = ray.remote(num_cpus=cpus, max_restarts=-1, max_task_retries=-1)(RenderWorker)
         self.workers = [
-            worker_class.remote(settings, self.services, pictures, index)
+            worker_class.remote(settings, self.services, pictures, voices, index)
             for index in range(workers or settings.ray_render_workers)
         ]
         self._free: asyncio.Queue[Any] | None = None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from ..conversation import ConversationEngine
+from ..engine import ConversationEngine
 from .errors import SlackSetupError
 from .handlers import SlackHandlers
 from .outline_files import OutlineFiles
@@ -36,14 +36,11 @@ BOLT_LOGGER.addFilter(_BoltNoise())
 
 @dataclass
 class SlackBot:
-    """The bolt app and its listeners (``handlers`` holds the per-thread sinks)."""
+    """The bolt app and its listeners."""
 
     app: AsyncApp
     handlers: SlackHandlers
     verifies_requests: bool  # HTTP mode: signatures and timestamps are checked
-
-    async def close(self) -> None:
-        await self.handlers.close()
 
 
 def build_app(

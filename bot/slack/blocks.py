@@ -7,14 +7,44 @@ from typing import Any
 
 from deck import Aspect, Deck
 
-from ..replies import JobUpdate, VideoReady
+from ..engine import (
+    ACTIONS,
+    Action,
+    JobUpdate,
+    VideoReady,
+    rendering_actions,
+    result_actions,
+)
 
-# action_ids of the result card's buttons; the value is "<conversation id>|<argument>"
+# The engine's actions as Slack action_ids; a button's value is "<conversation id>|<argument>".
+# Both frame shapes share one id (a card shows one of them): the argument says which.
+REVISE = "deckcast_revise"
 NEW_PICTURES = "deckcast_new_pictures"
 UNDO = "deckcast_undo"
+REDO = "deckcast_redo"
 ASPECT = "deckcast_aspect"
 EXPORT = "deckcast_export"
-ACTION_IDS = (NEW_PICTURES, UNDO, ASPECT, EXPORT)
+CANCEL = "deckcast_cancel"
+RENDER = "deckcast_render"
+ACTION_ID: dict[Action, str] = {
+    Action.REVISE: REVISE,
+    Action.PICTURES: NEW_PICTURES,
+    Action.UNDO: UNDO,
+    Action.REDO: REDO,
+    Action.VERTICAL: ASPECT,
+    Action.WIDE: ASPECT,
+    Action.EXPORT: EXPORT,
+    Action.CANCEL: CANCEL,
+    Action.RENDER: RENDER,
+}
+ACTION_IDS = tuple(dict.fromkeys(ACTION_ID.values()))
+ASPECT_OF = {Action.VERTICAL: Aspect.TALL.value, Action.WIDE: Aspect.WIDE.value}
+
+# The revision form (a modal opened by the Revise button)
+REVISE_VIEW = "deckcast_revise_view"
+INSTRUCTION_BLOCK = "instruction"
+INSTRUCTION_INPUT = "instruction_text"
+MAX_INSTRUCTION = 1000
 
 SECTION_LIMIT = 3000  # characters of text in one section block
 BAR_CELLS = 12
@@ -38,6 +68,66 @@ def button_value(conversation_id: str, argument: str = "") -> str:
 def parse_button_value(value: str) -> tuple[str, str]:
     conversation_id, _, argument = value.partition("|")
     return conversation_id, argument
+
+
+def action_of(action_id: str, argument: str) -> Action | None:
+    """The engine's action a button stands for (None for ids that are not ours)."""
+    if action_id == ASPECT:
+        return Action.VERTICAL if argument == Aspect.TALL.value else Action.WIDE
+    return next((a for a, found in ACTION_ID.items() if found == action_id), None)
+
+
+def buttons(actions: list[Action], conversation_id: str) -> list[Block]:
+    """Buttons drawn from the engine's action table."""
+    return [
+        _button(
+            ACTIONS[action].label,
+            ACTION_ID[action],
+            button_value(conversation_id, ASPECT_OF.get(action, "")),
+            style=ACTIONS[action].style,
+        )
+        for action in actions
+    ]
+
+
+def rendering_buttons(conversation_id: str) -> list[Block]:
+    return buttons(rendering_actions(), conversation_id)
+
+
+def revise_view(conversation_id: str) -> dict[str, Any]:
+    """The modal the Revise button opens; its submission is a revision of the deck."""
+    return {
+        "type": "modal",
+        "callback_id": REVISE_VIEW,
+        "private_metadata": conversation_id,
+        "title": {"type": "plain_text", "text": "Revise the video"},
+        "submit": {"type": "plain_text", "text": "Revise"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": INSTRUCTION_BLOCK,
+                "label": {"type": "plain_text", "text": "What should change?"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": INSTRUCTION_INPUT,
+                    "multiline": True,
+                    "max_length": MAX_INSTRUCTION,
+                    "placeholder": {
+                        "type": "plain_text",
+                        "text": '"simpler words on slide 3", "add a slide about costs"',
+                    },
+                },
+            }
+        ],
+    }
+
+
+def instruction_of(view: dict[str, Any]) -> str:
+    """The text typed into the revision form."""
+    values = (view.get("state") or {}).get("values") or {}
+    field = (values.get(INSTRUCTION_BLOCK) or {}).get(INSTRUCTION_INPUT) or {}
+    return str(field.get("value") or "").strip()
 
 
 def started_text(user: str, request: str) -> str:
@@ -86,18 +176,10 @@ def result_blocks(ready: VideoReady) -> tuple[str, list[Block]]:
     )
     for warning in ready.warnings[:3]:
         text += f"\n:information_source: {escape(clip(warning, 300))}"
-    other = Aspect.WIDE if deck.aspect is Aspect.TALL else Aspect.TALL
-    label = "Vertical 9:16" if other is Aspect.TALL else "Widescreen 16:9"
-    buttons: list[Block] = [
-        _button("New pictures", NEW_PICTURES, button_value(ready.conversation_id)),
-        _button(label, ASPECT, button_value(ready.conversation_id, other.value)),
-        _button("Export .pptx + .pdf", EXPORT, button_value(ready.conversation_id)),
-    ]
-    if ready.version > 1:
-        buttons.insert(1, _button("Undo", UNDO, button_value(ready.conversation_id)))
+    card = buttons(result_actions(deck.aspect, ready.version), ready.conversation_id)
     blocks: list[Block] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT)}},
-        {"type": "actions", "block_id": "deckcast-actions", "elements": buttons},
+        {"type": "actions", "block_id": "deckcast-actions", "elements": card},
         {
             "type": "context",
             "elements": [
@@ -119,10 +201,13 @@ def script_text(markdown: str, version: int) -> str | None:
     return text if len(text) <= SECTION_LIMIT else None
 
 
-def _button(label: str, action_id: str, value: str) -> Block:
-    return {
+def _button(label: str, action_id: str, value: str, *, style: str = "secondary") -> Block:
+    button: Block = {
         "type": "button",
         "text": {"type": "plain_text", "text": label},
         "action_id": action_id,
         "value": value,
     }
+    if style in ("primary", "danger"):  # Slack's default look is the secondary one
+        button["style"] = style
+    return button

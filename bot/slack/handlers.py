@@ -22,12 +22,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from deck import Aspect, DeckError
-
-from ..conversation import ConversationEngine, Incoming
-from ..errors import BotError
-from ..replies import ReplySink
-from ..store import ConversationRecord
+from ..engine import Action, ConversationEngine, Incoming, ReplySink
+from ..errors import BotError, NotAllowed
 from . import blocks, threads
 from .errors import OutlineFileError, SlackCallFailed
 from .messages import Request, mentions, outline_file, read_message
@@ -65,13 +61,11 @@ class SlackHandlers:
         edit_interval: float = 1.5,
     ) -> None:
         self.engine = engine
-        self.store = engine.store
         self.web = web
         self.files = files
         self.admins = admins
         self.command = command
         self.edit_interval = edit_interval
-        self._sinks: dict[str, SlackSink] = {}  # by conversation id
 
     def register(self, app: AsyncApp) -> None:
         app.command(self.command)(self.on_command)
@@ -79,27 +73,28 @@ class SlackHandlers:
         app.event("message")(self.on_message)
         for action_id in blocks.ACTION_IDS:
             app.action(action_id)(self.on_button)
+        app.view(blocks.REVISE_VIEW)(self.on_revise_form)
         self.engine.register_platform(PLATFORM, self.restore)
 
     # -- sinks ----------------------------------------------------------------------------
 
-    def sink(self, thread: SlackThread, conversation_id: str | None = None) -> SlackSink:
-        existing = self._sinks.get(conversation_id) if conversation_id else None
-        if existing is not None:
-            return existing
-        sink = SlackSink(self.web, thread, edit_interval=self.edit_interval)
-        if conversation_id:
-            self._sinks[conversation_id] = sink
-        return sink
+    def sink(
+        self, thread: SlackThread, conversation_id: str | None = None, *, reply: bool = True
+    ) -> SlackSink:
+        """The replies to one request, in its thread (``reply=False`` for the request that
+        started the thread: its first message shows version 1's progress)."""
+        return SlackSink(
+            self.web,
+            thread,
+            edit_interval=self.edit_interval,
+            conversation_id=conversation_id,
+            reply=reply,
+        )
 
-    async def restore(self, conversation: ConversationRecord) -> ReplySink | None:
-        """The sink of a conversation after a restart (the engine resumes its render)."""
-        thread = await threads.thread_of(self.store, conversation.id)
-        return self.sink(thread, conversation.id) if thread else None
-
-    async def close(self) -> None:
-        for sink in self._sinks.values():
-            await sink.close()
+    async def restore(self, conversation_id: str, _owner: str) -> ReplySink | None:
+        """A sink for a conversation after a restart (the engine resumes its render)."""
+        thread = await threads.thread_of(self.engine, conversation_id)
+        return self.sink(thread, conversation_id, reply=False) if thread else None
 
     # -- /deck ----------------------------------------------------------------------------
 
@@ -133,7 +128,7 @@ class SlackHandlers:
         if self._from_a_bot(event, context):
             return
         thread_ts = event.get("thread_ts")
-        if thread_ts and (found := await threads.find(self.store, event["channel"], thread_ts)):
+        if thread_ts and (found := await threads.find(self.engine, event["channel"], thread_ts)):
             # A mention inside a deck's thread is a reply to that deck.
             await self._reply(found, event, body, context, request)
             return
@@ -153,7 +148,7 @@ class SlackHandlers:
         thread_ts = event.get("thread_ts")
         channel = event.get("channel", "")
         if thread_ts and thread_ts != event.get("ts"):
-            found = await threads.find(self.store, channel, thread_ts)
+            found = await threads.find(self.engine, channel, thread_ts)
             if found is not None:
                 await self._reply(found, event, body, context, request)
             return
@@ -186,7 +181,7 @@ class SlackHandlers:
             log.error("cannot answer %s in %s: %s", user, channel, exc.problem.fix)
             return
         thread = SlackThread(channel, root, user, _team(body, event), status_ts)
-        sink = self.sink(thread)
+        sink = self.sink(thread, reply=False)
         with_file = await self._with_outline_file(text, event, sink)
         if with_file is not None:
             await self._start(thread, with_file, sink)
@@ -204,12 +199,7 @@ class SlackHandlers:
         admin = user in self.admins
         if user != thread.owner and not admin:
             if event.get("type") == "app_mention" and await self._first_delivery(body, request):
-                await self._ephemeral(
-                    thread.channel,
-                    user,
-                    f"Only <@{thread.owner}> can change this video; start your own with /deck.",
-                    thread_ts=thread.thread_ts,
-                )
+                await self._not_yours(thread, user, thread.owner)
             return  # anyone else's messages in the thread are not for deckcast
         if not await self._first_delivery(body, request):
             return
@@ -228,44 +218,84 @@ class SlackHandlers:
     async def on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         conversation_id, argument = blocks.parse_button_value(action.get("value", ""))
+        chosen = blocks.action_of(action.get("action_id", ""), argument)
         user = body["user"]["id"]
         channel = (body.get("channel") or {}).get("id", "")
-        conversation = await self.store.conversation(conversation_id)
-        thread = await threads.thread_of(self.store, conversation_id) if conversation else None
-        if conversation is None or thread is None:
+        thread = await threads.thread_of(self.engine, conversation_id)
+        if chosen is None or thread is None:
             await self._ephemeral(channel, user, "That video is gone; start a new one with /deck.")
             return
-        if action.get("action_id") == blocks.EXPORT:  # anyone may take the deck: nothing changes
-            await self.engine.export(conversation_id, self.sink(thread, conversation_id))
+        incoming = Incoming(PLATFORM, user, "", thread.team, admin=user in self.admins)
+        if chosen is Action.REVISE:
+            await self._open_revise_form(body, thread, conversation_id, incoming)
             return
-        admin = user in self.admins
-        if user != conversation.owner and not admin:
-            await self._ephemeral(
-                thread.channel,
-                user,
-                f"Only <@{conversation.owner}> can change this video; start your own with /deck.",
-                thread_ts=thread.thread_ts,
+        await self._act(chosen, conversation_id, incoming, thread)
+
+    async def on_revise_form(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
+        """The revision form was sent: its text is a revision, as if replied in the thread."""
+        text = blocks.instruction_of(view)
+        if not text:
+            await ack(
+                response_action="errors",
+                errors={blocks.INSTRUCTION_BLOCK: "Say what should change."},
             )
             return
-        sink = self.sink(thread, conversation_id)
-        incoming = Incoming(PLATFORM, user, "", thread.team, admin=admin)
-        action_id = action.get("action_id")
+        await ack()
+        conversation_id = str(view.get("private_metadata", ""))
+        user = body["user"]["id"]
+        thread = await threads.thread_of(self.engine, conversation_id)
+        if thread is None:
+            return
+        incoming = Incoming(PLATFORM, user, text, thread.team, admin=user in self.admins)
+        await self._act(Action.REVISE, conversation_id, incoming, thread)
+
+    async def _open_revise_form(
+        self, body: dict[str, Any], thread: SlackThread, conversation_id: str, incoming: Incoming
+    ) -> None:
+        owner = await self.engine.owner_of(conversation_id)
+        if owner is None or (incoming.user != owner and not incoming.admin):
+            await self._not_yours(thread, incoming.user, owner or thread.owner)
+            return
         try:
-            if action_id == blocks.NEW_PICTURES:
-                await self.engine.new_pictures(conversation_id, incoming, sink)
-            elif action_id == blocks.UNDO:
-                await self.engine.undo(conversation_id, incoming, sink)
-            elif action_id == blocks.ASPECT:
-                await self.engine.set_aspect(conversation_id, Aspect(argument), incoming, sink)
-        except (BotError, DeckError, ValueError) as exc:
+            await self.web.open_view(
+                str(body.get("trigger_id", "")), blocks.revise_view(conversation_id)
+            )
+        except SlackCallFailed as exc:
+            log.warning("cannot open the revision form: %s", exc.problem.fix)
+            await self._ephemeral(
+                thread.channel,
+                incoming.user,
+                "I could not open the form; reply in this thread with the change instead.",
+                thread_ts=thread.thread_ts,
+            )
+
+    async def _act(
+        self, action: Action, conversation_id: str, incoming: Incoming, thread: SlackThread
+    ) -> None:
+        sink = self.sink(thread, conversation_id)
+        try:
+            await self.engine.act(action, conversation_id, incoming, sink)
+        except NotAllowed:
+            await self._not_yours(thread, incoming.user, thread.owner)
+        except BotError as exc:
             await sink.failed(str(exc))
+
+    async def _not_yours(self, thread: SlackThread, user: str, owner: str) -> None:
+        await self._ephemeral(
+            thread.channel,
+            user,
+            f"Only <@{owner}> can change this video; start your own with /deck.",
+            thread_ts=thread.thread_ts,
+        )
 
     # -- shared steps ---------------------------------------------------------------------
 
     async def _start(
         self, thread: SlackThread, request: Request, sink: SlackSink | None = None
     ) -> None:
-        sink = sink or self.sink(thread)
+        sink = sink or self.sink(thread, reply=False)
         incoming = Incoming(
             PLATFORM,
             thread.owner,
@@ -288,8 +318,7 @@ class SlackHandlers:
                 ":warning: I could not start this video (see the thread).", final=True
             )
             return
-        self._sinks[record.id] = sink
-        await threads.link(self.store, thread, record.id)
+        await threads.link(self.engine, thread, record.id)
 
     async def _with_outline_file(
         self, request: Request, event: dict[str, Any], sink: SlackSink
@@ -310,7 +339,7 @@ class SlackHandlers:
         event_id = body.get("event_id")
         if not event_id:
             return True
-        if await self.store.first_sighting(PLATFORM, str(event_id)):
+        if await self.engine.first_delivery(PLATFORM, str(event_id)):
             return True
         retry = (request.headers.get("x-slack-retry-num") or ["?"])[0]
         log.info("ignoring a repeated delivery of Slack event %s (retry %s)", event_id, retry)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from deck import Deck
 
-from ..replies import ExportReady, JobUpdate, VideoReady
+from ..engine import ExportReady, JobUpdate, VideoReady
 from . import blocks
 from .errors import Problem, SlackCallFailed
 from .status import StatusMessage
@@ -28,10 +28,22 @@ log = logging.getLogger(__name__)
 class SlackSink:
     """A :class:`~bot.replies.ReplySink` for one conversation's Slack thread."""
 
-    def __init__(self, web: SlackWeb, thread: SlackThread, *, edit_interval: float = 1.5) -> None:
+    def __init__(
+        self,
+        web: SlackWeb,
+        thread: SlackThread,
+        *,
+        edit_interval: float = 1.5,
+        conversation_id: str | None = None,
+        reply: bool = False,
+    ) -> None:
         self.web = web
         self.thread = thread
         self.edit_interval = edit_interval
+        self.conversation_id = conversation_id
+        # The request's own message shows version 1's progress; a reply's renders (an undo
+        # back to version 1 included) get messages of their own.
+        self.first_status_ts = None if reply else thread.status_ts
         self._status: dict[int, StatusMessage] = {}
 
     # -- the engine's calls ---------------------------------------------------------------
@@ -44,7 +56,26 @@ class SlackSink:
         await self._post(text, plan)
 
     async def progress(self, update: JobUpdate) -> None:
-        await self.status(update.version).show(blocks.progress_text(update))
+        self.conversation_id = update.conversation_id
+        status = self.status(update.version)
+        if update.state == "cancelled":
+            who = f" by <@{update.by}>" if update.by else ""
+            await status.show(
+                f":stop_button: The render of version {update.version} was cancelled{who}.",
+                final=True,
+            )
+            return
+        if update.state == "superseded":
+            newer = f"version {update.replaced_by}" if update.replaced_by else "a newer version"
+            await status.show(
+                f":fast_forward: Version {update.version} was replaced by {newer}.", final=True
+            )
+            return
+        if update.state == "queued" and not update.waits:
+            return  # about to start: the first progress says so
+        await status.show(
+            blocks.progress_text(update), buttons=blocks.rendering_buttons(update.conversation_id)
+        )
 
     async def storyboard(self, path: Path, deck: Deck, version: int) -> None:
         status = self.status(version)
@@ -66,6 +97,7 @@ class SlackSink:
             log.warning("storyboard %s unreadable: %s", path, exc)
 
     async def video(self, ready: VideoReady) -> None:
+        self.conversation_id = ready.conversation_id
         status = self.status(ready.version)
         await status.show(
             f":arrow_up: Version {ready.version} is rendered; uploading the video…", force=True
@@ -136,12 +168,24 @@ class SlackSink:
         except SlackCallFailed as exc:
             await self._tell(exc.problem, f"I could not share the deck: {exc.problem.chat}")
 
+    async def too_big(self, ready: VideoReady, limit: int) -> None:
+        await self.status(ready.version).show(
+            f":warning: Version {ready.version} is rendered, but too big to upload here.",
+            final=True,
+        )
+        await self._post(
+            f":warning: The video of version {ready.version} is {ready.size_bytes / 1e6:.1f} MB, "
+            f"more than Slack takes here ({limit / 1e6:.1f} MB) even as a smaller copy. Make it "
+            'shorter ("remove slide 5", "shorter narration") and I will try again.'
+        )
+
     async def failed(self, message: str, *, version: int | None = None) -> None:
         if version is not None:  # a render failed: its progress message says so too
             await self.status(version).show(
                 f":warning: The render of version {version} failed (see the thread).", final=True
             )
-        await self._post(f":warning: {blocks.escape(message)}")
+        text = f":warning: {blocks.escape(message)}"
+        await self._post(text)
 
     # -- helpers for the handlers ---------------------------------------------------------
 
@@ -150,7 +194,7 @@ class SlackSink:
         when the request came in; later versions get a new message in the thread."""
         message = self._status.get(version)
         if message is None:
-            ts = self.thread.status_ts if version == 1 else None
+            ts = self.first_status_ts if version == 1 else None
             message = StatusMessage(
                 self.web,
                 self.thread.channel,

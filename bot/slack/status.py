@@ -1,24 +1,38 @@
-"""One Slack message edited in place as a render progresses.
-
-Slack limits edits (``chat.update`` is rate limited per workspace and a busy message flickers),
-so the text shown changes at most once per ``interval``: an update that comes sooner is held
-and sent when the interval has passed, and only the latest held text is sent. A final update
-(the video is ready, the render stopped) goes out at once and ends the message's edits; a
-forced one goes out at once and drops what was held.
-"""
+"""One Slack message edited in place as a render progresses, through the shared
+:class:`~bot.throttle.ThrottledEditor` (``chat.update`` is rate limited per workspace and a busy
+message flickers): the text changes at most once per ``interval``, only the latest held text
+is sent, a final update goes out at once and ends the message's edits. The message is posted on
+its first update when it does not exist yet."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
+from ..throttle import ThrottledEditor
 from .errors import SlackCallFailed
 from .web import SlackWeb
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the message shows: its text and, while a render runs, its buttons."""
+
+    text: str
+    buttons: list[dict[str, Any]] = field(default_factory=list)
+
+    def blocks(self) -> list[dict[str, Any]] | None:
+        if not self.buttons:
+            return None
+        return [
+            {"type": "section", "text": {"type": "mrkdwn", "text": self.text[:3000]}},
+            {"type": "actions", "block_id": "deckcast-status", "elements": self.buttons},
+        ]
 
 
 class StatusMessage:
@@ -36,65 +50,44 @@ class StatusMessage:
         self.channel = channel
         self.thread_ts = thread_ts
         self.ts = ts  # None until the message is posted (on the first update)
-        self.interval = interval
-        self.clock = clock
-        self.final = False
         self.edits = 0
-        self._text: str | None = None  # what the message shows now
-        self._held: str | None = None
-        self._last = float("-inf")
-        self._lock = asyncio.Lock()
-        self._flush: asyncio.Task[None] | None = None
+        self._shown: Shown | None = None  # what the message shows now
         self._failed = False
+        self._editor: ThrottledEditor[Shown] = ThrottledEditor(self._send, interval, clock=clock)
 
-    async def show(self, text: str, *, force: bool = False, final: bool = False) -> None:
-        """Show ``text`` now if the interval allows, else soon. ``force`` shows it now and
-        drops any held text; ``final`` also ends the message's edits."""
-        if self.final:
-            return
-        if force or final:
-            self.final = final
-            if self._flush is not None:
-                self._flush.cancel()
-                self._flush = None
-            async with self._lock:
-                self._held = None
-                await self._send(text)
-            return
-        wait = self._last + self.interval - self.clock()
-        if wait <= 0 and self._flush is None:
-            async with self._lock:
-                await self._send(text)
-            return
-        self._held = text
-        if self._flush is None:
-            self._flush = asyncio.ensure_future(self._send_held(max(wait, 0.0)))
+    @property
+    def final(self) -> bool:
+        return self._editor.final
+
+    async def show(
+        self,
+        text: str,
+        *,
+        buttons: list[dict[str, Any]] | None = None,
+        force: bool = False,
+        final: bool = False,
+    ) -> None:
+        """Show ``text`` (with an actions block of ``buttons``) now if the interval allows,
+        else soon. ``force`` shows it now and drops any held text; ``final`` also ends the
+        message's edits."""
+        await self._editor.show(Shown(text, buttons or []), now=force, final=final)
 
     async def close(self) -> None:
-        if self._flush is not None:
-            self._flush.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flush
+        await self._editor.close()
 
-    async def _send_held(self, delay: float) -> None:
-        await asyncio.sleep(delay)
-        async with self._lock:
-            self._flush = None
-            text, self._held = self._held, None
-            if text is not None and not self.final:
-                await self._send(text)
-
-    async def _send(self, text: str) -> None:
-        if text == self._text:
+    async def _send(self, shown: Shown) -> None:
+        if shown == self._shown:
             return
-        self._last = self.clock()
+        blocks = shown.blocks()
         try:
             if self.ts is None:
-                self.ts = await self.web.post(self.channel, text, thread_ts=self.thread_ts)
+                self.ts = await self.web.post(
+                    self.channel, shown.text, thread_ts=self.thread_ts, blocks=blocks
+                )
             else:
-                await self.web.update(self.channel, self.ts, text)
+                await self.web.update(self.channel, self.ts, shown.text, blocks=blocks or [])
                 self.edits += 1
-            self._text = text
+            self._shown = shown
         except SlackCallFailed as exc:
             # Progress is a courtesy: a failed edit never stops the render. Say once what to fix.
             if not self._failed:

@@ -1,4 +1,5 @@
-"""Slack threads and the conversations they hold, kept in the store (they survive restarts).
+"""Slack threads and the conversations they hold, linked through the engine (kept in the store:
+they survive restarts).
 
 A conversation lives in one thread: ``<channel>:<thread ts>`` is its link key; the link's data
 holds who asked, the workspace, and the message that shows the first render's progress.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..store import Store
+from ..engine import ConversationEngine
 
 PLATFORM = "slack"
 
@@ -41,22 +42,23 @@ def thread_key(channel: str, thread_ts: str) -> str:
     return f"{channel}:{thread_ts}"
 
 
-async def link(store: Store, thread: SlackThread, conversation_id: str) -> None:
-    await store.link(PLATFORM, thread.key, conversation_id, asdict(thread))
+async def link(engine: ConversationEngine, thread: SlackThread, conversation_id: str) -> None:
+    await engine.link_thread(PLATFORM, thread.key, conversation_id, asdict(thread))
 
 
-async def find(store: Store, channel: str, thread_ts: str) -> tuple[str, SlackThread] | None:
+async def find(
+    engine: ConversationEngine, channel: str, thread_ts: str
+) -> tuple[str, SlackThread] | None:
     """The conversation held by a thread, if any."""
-    found = await store.linked(PLATFORM, thread_key(channel, thread_ts))
+    found = await engine.conversation_for(PLATFORM, thread_key(channel, thread_ts))
     if found is None:
         return None
     conversation_id, data = found
     return conversation_id, SlackThread.from_data(data)
 
 
-async def thread_of(store: Store, conversation_id: str) -> SlackThread | None:
+async def thread_of(engine: ConversationEngine, conversation_id: str) -> SlackThread | None:
     """The thread a conversation lives in (to answer there after a restart)."""
-    for platform, _key, data in await store.links_of(conversation_id):
-        if platform == PLATFORM:
-            return SlackThread.from_data(data)
+    for _key, data in await engine.links_of(conversation_id, PLATFORM):
+        return SlackThread.from_data(data)
     return None

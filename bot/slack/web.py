@@ -93,6 +93,12 @@ class SlackWeb:
             ),
         )
 
+    async def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        """Open a modal for the person who pressed a button (``trigger_id`` lives 3 s)."""
+        await self._call(
+            "views.open", "", lambda: self.client.views_open(trigger_id=trigger_id, view=view)
+        )
+
     async def upload(
         self,
         channel: str,

@@ -96,6 +96,7 @@ class FakeSlack:
         self.bot_id = bot_id
         self.calls: list[Call] = []
         self.messages: dict[tuple[str, str], Message] = {}
+        self.views: list[dict[str, Any]] = []  # modals opened with views.open
         self.uploads: dict[str, Upload] = {}
         self.hosted: dict[str, tuple[str, bytes]] = {}  # file id -> (name, bytes)
         self.responses: list[dict[str, Any]] = []  # what was POSTed to response_url
@@ -334,6 +335,16 @@ class FakeSlack:
             message.blocks = _blocks(args)
         message.edits += 1
         return {"channel": key[0], "ts": key[1], "text": message.text}
+
+    def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        if not str(args.get("trigger_id", "")).startswith("trigger-"):
+            return "invalid_trigger_id"
+        view = args.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        if not isinstance(view, dict) or view.get("type") != "modal":
+            return "invalid_arguments"
+        self.views.append(view)
+        return {"view": {"id": f"V{len(self.views):05d}", **view}}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any] | str:
         if not args.get("user"):

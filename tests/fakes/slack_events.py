@@ -223,3 +223,24 @@ class SlackDelivery:
         }
         body = urlencode({"payload": json.dumps(payload)})
         return await self.send(body, "application/x-www-form-urlencoded")
+
+    async def submit_view(
+        self, view: dict[str, Any], values: dict[str, dict[str, str]], *, user: str = "U1"
+    ) -> Delivery:
+        """Submit a modal the app opened: ``values`` maps block_id -> action_id -> text."""
+        state = {
+            block: {action: {"type": "plain_text_input", "value": text}}
+            for block, fields in values.items()
+            for action, text in fields.items()
+        }
+        payload = {
+            "type": "view_submission",
+            "team": {"id": self.team, "domain": "deckcast-test"},
+            "user": {"id": user, "username": user.lower(), "team_id": self.team},
+            "api_app_id": self.api_app_id,
+            "token": "legacy-verification-token",
+            "trigger_id": f"trigger-{next(self._ids)}",
+            "view": {**view, "id": "V00001", "state": {"values": state}},
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.send(body, "application/x-www-form-urlencoded")

@@ -14,8 +14,7 @@ import pytest
 from langchain_core.language_models import BaseChatModel
 
 from agent import Planner, Reviser, build_chat_model
-from bot.conversation import ConversationEngine
-from bot.jobs import JobLimits
+from bot.engine import ConversationEngine, JobLimits
 from bot.slack import HttpServer, SlackBot, build_app, build_client
 from bot.store import JobState, Store
 from render import Renderer, RenderOptions
@@ -114,7 +113,6 @@ async def open_world(
             )
         finally:
             await server.close()
-            await bot.close()
             await engine.close()
             store.close()
 

@@ -11,7 +11,7 @@ from bot.slack import blocks
 from deck import parse_outline
 
 from .conftest import OUTLINE
-from .test_flow import _actions, start_deck
+from .test_flow import _actions, fenced, start_deck
 
 
 def card_buttons(world, root_ts, number):
@@ -168,3 +168,61 @@ async def test_export_shares_the_deck_as_powerpoint_and_pdf(world):
         lambda: len([u for u in slack.completed_uploads() if u.filename.endswith(".pptx")]) == 2,
         within=60,
     )
+
+
+async def test_the_revise_button_opens_a_form_whose_text_revises_the_video(world):
+    slack, deliver = world.slack, world.deliver
+    root_ts = await start_deck(world)
+    buttons = card_buttons(world, root_ts, 1)
+
+    # Someone else's click: told privately, no form opens.
+    await deliver.action(blocks.REVISE, buttons[blocks.REVISE], user="U2")
+    [hint] = await slack.wait_for(lambda: slack.calls_of("chat.postEphemeral"))
+    assert hint.args["user"] == "U2" and "Only <@U1> can change this video" in hint.args["text"]
+    assert slack.views == []
+
+    await deliver.action(blocks.REVISE, buttons[blocks.REVISE], user="U1")
+    [view] = await slack.wait_for(lambda: slack.views)
+    assert view["callback_id"] == blocks.REVISE_VIEW
+    field = {blocks.INSTRUCTION_BLOCK: {blocks.INSTRUCTION_INPUT: "  "}}
+    empty = await deliver.submit_view(view, field)
+    assert empty.json()["response_action"] == "errors"  # shown on the field; nothing changes
+    field = {blocks.INSTRUCTION_BLOCK: {blocks.INSTRUCTION_INPUT: "delete slide 2"}}
+    assert (await deliver.submit_view(view, field)).status == 200
+    upload = await world.video_upload(2)
+    assert upload.filename.endswith("-v2.mp4") and upload.thread_ts == root_ts
+    conversation_id = buttons[blocks.REVISE].split("|")[0]
+    v2 = (await world.store.version(conversation_id, 2)).deck
+    assert len(v2.slides) == len((await world.store.version(conversation_id, 1)).deck.slides) - 1
+
+
+async def test_cancel_in_the_progress_message_stops_the_render(tmp_path, voices, cache):
+    from render import Renderer
+    from tests.discord.harness import GatedImages
+
+    from .conftest import open_world
+
+    images = GatedImages()
+    with Renderer(images, voices, cache) as renderer:
+        async with open_world(tmp_path, renderer) as world:
+            slack, deliver = world.slack, world.deliver
+            await deliver.command(fenced(OUTLINE), user="U1")
+            await images.wait_entered()
+            root_ts = slack.calls_of("chat.postMessage")[0].result["ts"]
+            status = await slack.wait_for(
+                lambda: [m for m in [slack.messages[("C1", root_ts)]] if _actions(m)]
+            )
+            [cancel] = [e for e in _actions(status[0]) if e["action_id"] == blocks.CANCEL]
+
+            await deliver.action(blocks.CANCEL, cancel["value"], user="U2")  # not theirs
+            [hint] = await slack.wait_for(lambda: slack.calls_of("chat.postEphemeral"))
+            assert hint.args["user"] == "U2"
+            await deliver.action(blocks.CANCEL, cancel["value"], user="U1")
+            await slack.wait_for(
+                lambda: "cancelled by <@U1>" in slack.messages[("C1", root_ts)].text
+            )
+            assert not _actions(slack.messages[("C1", root_ts)])  # the button is gone
+            images.gate.set()
+            await world.engine.wait_idle()
+            assert [j.state.value for j in await world.jobs()] == ["cancelled"]
+            assert not [u for u in slack.completed_uploads() if u.filename.endswith(".mp4")]

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.replies import JobUpdate, VideoReady
+from bot.engine import JobUpdate, VideoReady
 from bot.settings import Settings
 from bot.slack import MANIFEST, SlackWeb, blocks, build_client
+from bot.slack.config import SlackConfig
 from bot.slack.errors import SlackSetupError, explain
 from bot.slack.handlers import SlackHandlers
 from bot.slack.messages import mentions, outline_file, read_message
-from bot.slack.runner import SlackConfig
 from bot.slack.status import StatusMessage
 from deck import Aspect, parse_outline
 from render import ProgressEvent, Stage

@@ -24,7 +24,6 @@ async def socket_world(world):
         yield world
     finally:
         await connection.close()
-        await bot.close()
 
 
 async def test_a_slash_command_over_socket_mode(socket_world):

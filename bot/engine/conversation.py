@@ -2,21 +2,22 @@
 the same conversation revises it, and only the slides that changed are rendered again.
 
 Front-ends (terminal, Discord, Slack) hand it :class:`Incoming` messages and a
-:class:`~bot.replies.ReplySink`; the engine plans, revises, keeps every version in the store
-(undo/redo across the whole history) and queues renders. It never talks to a chat platform.
+:class:`~bot.engine.replies.ReplySink`; the engine plans, revises, keeps every version in the
+store (undo/redo across the whole history), queues renders and delivers their videos
+(:mod:`bot.engine.rendering`). It is the only door adapters use: they never read the store or
+the queue, and they hear what happens from the events the engine sends to their sinks. It
+never talks to a chat platform.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from agent import AgentError, Planner, PlanOptions, Reviser
+from agent import AgentError, Planner, Reviser
 from deck import (
     Aspect,
     Deck,
@@ -28,42 +29,23 @@ from deck import (
     describe_edits,
     to_markdown,
 )
-from render import ProgressCallback, ProgressEvent, Renderer, RenderError, RenderOptions, Stage
+from render import Renderer, RenderError, RenderOptions
 from render.export import export_deck
 
-from .errors import BotError, UserInputError
-from .execution import Executor, LocalExecutor
-from .fitting import FIT_STEPS, fit_options
+from ..errors import BotError, NotAllowed, UserInputError
+from ..execution import Executor, LocalExecutor
+from ..store import ConversationRecord, JobRecord, JobState, Store
+from .actions import ACTIONS, Action, may_act
 from .intents import HELP_TEXT, Intent, classify
 from .jobs import JobLimits, RenderQueue
+from .links import ChatLinks
+from .locks import KeyedLocks
+from .rendering import JobRunner
 from .replies import ExportReady, JobUpdate, ReplySink, VideoReady
-from .store import ConversationRecord, JobRecord, JobState, Store
+from .requests import RENDER_OPTION_KEYS, Incoming, check_text
+from .sinks import SinkFactory, SinkRegistry
 
 log = logging.getLogger(__name__)
-
-MAX_MESSAGE = 20_000
-RENDER_OPTION_KEYS = ("resolution", "captions", "transition", "voice", "fps")
-
-
-class NotAllowed(UserInputError):
-    """Someone other than the requester tried to change a deck."""
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """One message from a person, as a front-end saw it."""
-
-    platform: str
-    user: str
-    text: str = ""
-    workspace: str = ""
-    outline: str | None = None  # an attached Markdown outline
-    options: PlanOptions | None = None  # explicit choices (slash-command options, CLI flags)
-    render: dict[str, Any] = field(default_factory=dict)  # render option overrides
-    admin: bool = False  # may act on other people's decks
-
-
-SinkFactory = Callable[[ConversationRecord], Awaitable[ReplySink | None]]
 
 
 class ConversationEngine:
@@ -86,48 +68,72 @@ class ConversationEngine:
         self.executor = executor or LocalExecutor(renderer)  # where renders run
         self.videos_dir = Path(videos_dir)
         self.render_defaults = render_defaults or RenderOptions()
-        self.queue = RenderQueue(store, self._render_job, limits)
-        self._sinks: dict[str, ReplySink] = {}
-        self._job_sinks: dict[str, ReplySink] = {}  # a render reports to whoever asked for it
-        self._factories: dict[str, SinkFactory] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._told: set[asyncio.Task[None]] = set()  # status lines on their way to a sink
+        self.sinks = SinkRegistry()
+        self.links = ChatLinks(store)
+        self.jobs = JobRunner(
+            store,
+            self.executor,
+            self.sinks,
+            videos_dir=self.videos_dir,
+            options=self.render_options,
+        )
+        self.queue = RenderQueue(store, self.jobs.run, limits)
+        self._locks = KeyedLocks()
 
     # -- wiring front-ends ----------------------------------------------------------------
 
-    def attach(self, conversation_id: str, sink: ReplySink) -> None:
-        """Send this conversation's future replies (including background renders) to ``sink``."""
-        self._sinks[conversation_id] = sink
-
     def register_platform(self, platform: str, factory: SinkFactory) -> None:
-        """How to reach a conversation of ``platform`` when no sink is attached (after a
-        restart, a resumed render is delivered through the sink this factory builds)."""
-        self._factories[platform] = factory
+        """How to reach a conversation of ``platform`` when the request that queued its
+        render is gone (after a restart, a resumed render is delivered through the sink this
+        factory builds from the conversation's id and owner)."""
+        self.sinks.register_platform(platform, factory)
+
+    async def link_thread(
+        self, platform: str, key: str, conversation_id: str, data: dict[str, Any] | None = None
+    ) -> None:
+        """Remember that ``key`` (a thread, a channel...) on ``platform`` holds the
+        conversation, with whatever ``data`` the adapter needs to reach it again."""
+        await self.links.link_thread(platform, key, conversation_id, data)
+
+    async def conversation_for(self, platform: str, key: str) -> tuple[str, dict[str, Any]] | None:
+        """The conversation a linked thread holds, and its link data."""
+        return await self.links.conversation_for(platform, key)
+
+    async def links_of(
+        self, conversation_id: str, platform: str
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """Where the conversation lives on ``platform``: (key, data) of every link."""
+        return await self.links.links_of(conversation_id, platform)
+
+    async def first_delivery(self, platform: str, event_id: str) -> bool:
+        """True the first time any process sees this platform event (a repeated delivery of
+        a message or a button press is then ignored)."""
+        return await self.links.first_delivery(platform, event_id)
+
+    async def owner_of(self, conversation_id: str) -> str | None:
+        """Who asked for the conversation's deck (None when it no longer exists)."""
+        conversation = await self.store.conversation(conversation_id)
+        return conversation.owner if conversation else None
 
     async def recover(self) -> list[JobRecord]:
-        """Resume the renders a previous process left unfinished."""
+        """Resume the renders a previous process left unfinished (or rendered but did not
+        deliver)."""
         return await self.queue.recover()
+
+    async def wait_idle(self, conversation_id: str | None = None) -> None:
+        """Wait until nothing (or nothing of ``conversation_id``) is queued, rendering or
+        being delivered."""
+        await self.queue.wait_idle(conversation_id)
+
+    def is_rendering(self, conversation_id: str) -> bool:
+        return self.queue.is_running(conversation_id)
 
     async def close(self, *, resume_later: bool = False) -> None:
         """Stop rendering. ``resume_later``: leave unfinished renders in the store for the
-        next process's :meth:`recover` (a bot restarting) instead of cancelling them."""
+        next process's :meth:`recover` (a bot restarting) instead of cancelling them. Every
+        sink the engine was handed is closed afterwards."""
         await self.queue.close(resume_later=resume_later)
-
-    def _status_to(self, sink: ReplySink) -> Callable[[str], None]:
-        """The agent's status callback is synchronous and sinks are async: each line the
-        agent reports ("the model is busy, retrying") is sent to ``sink.say`` in a task."""
-
-        def tell(message: str) -> None:
-            task = asyncio.ensure_future(sink.say(message))
-            self._told.add(task)
-            task.add_done_callback(self._told_done)
-
-        return tell
-
-    def _told_done(self, task: asyncio.Task[None]) -> None:
-        self._told.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("a front-end failed to show a status line", exc_info=task.exception())
+        await self.sinks.close()
 
     # -- a new request --------------------------------------------------------------------
 
@@ -135,10 +141,13 @@ class ConversationEngine:
         """Plan a deck from a request, store it as version 1 and queue its render. Returns the
         new conversation, or None when the request could not be planned (the sink was told)."""
         try:
-            _check_text(msg.text, allow_empty=msg.outline is not None)
+            check_text(msg.text, allow_empty=msg.outline is not None)
             await self.queue_check(msg)
             deck = await self.planner.plan(
-                msg.text, outline=msg.outline, options=msg.options, on_status=self._status_to(sink)
+                msg.text,
+                outline=msg.outline,
+                options=msg.options,
+                on_status=self.sinks.status_lines(sink),
             )
         except (AgentError, DeckError, BotError) as exc:
             await sink.failed(str(exc))
@@ -151,7 +160,6 @@ class ConversationEngine:
             title=deck.title,
             options=render,
         )
-        self.attach(conversation.id, sink)
         await self.store.add_message(conversation.id, "user", msg.text or "(outline)")
         version = await self.store.add_version(conversation.id, deck, "planned")
         await self.store.add_message(
@@ -175,9 +183,8 @@ class ConversationEngine:
     async def handle(self, conversation_id: str, msg: Incoming, sink: ReplySink) -> None:
         """A message in an existing conversation: a command (undo, redo, script...) or a
         revision. Errors are told to ``sink``; the conversation is never left broken."""
-        self.attach(conversation_id, sink)
-        lock = self._locks.setdefault(conversation_id, asyncio.Lock())
-        async with lock:
+        self.sinks.seen(sink)
+        async with self._locks.hold(conversation_id):
             try:
                 await self._handle(conversation_id, msg, sink)
             except (AgentError, DeckError, BotError, RenderError) as exc:
@@ -190,7 +197,7 @@ class ConversationEngine:
 
     async def _handle(self, conversation_id: str, msg: Incoming, sink: ReplySink) -> None:
         conversation = await self._conversation(conversation_id, msg)
-        _check_text(msg.text, allow_empty=msg.outline is not None)
+        check_text(msg.text, allow_empty=msg.outline is not None)
         intent = classify(msg.text) if msg.outline is None else Intent.REVISE
         await self.store.add_message(conversation_id, "user", msg.text or "(outline)")
         if intent is Intent.UNDO:
@@ -219,13 +226,16 @@ class ConversationEngine:
         deck, _version = await self.current(conversation.id)
         if msg.outline is not None:
             new_deck = await self.planner.plan(
-                msg.text, outline=msg.outline, options=msg.options, on_status=self._status_to(sink)
+                msg.text,
+                outline=msg.outline,
+                options=msg.options,
+                on_status=self.sinks.status_lines(sink),
             )
             summary = f"replaced the deck with the outline ({len(new_deck.slides)} slides)"
         else:
             history = await self.store.recent_messages(conversation.id)
             revision = await self.reviser.revise(
-                deck, msg.text, history=history[:-1], on_status=self._status_to(sink)
+                deck, msg.text, history=history[:-1], on_status=self.sinks.status_lines(sink)
             )
             new_deck = apply(deck, revision.edits)
             summary = revision.summary or describe_edits(revision.edits)
@@ -241,8 +251,8 @@ class ConversationEngine:
         summary: str | None = None,
     ) -> None:
         """Apply edits chosen by a button or command (no model involved)."""
-        lock = self._locks.setdefault(conversation_id, asyncio.Lock())
-        async with lock:
+        self.sinks.seen(sink)
+        async with self._locks.hold(conversation_id):
             try:
                 await self._conversation(conversation_id, msg)
                 deck, _version = await self.current(conversation_id)
@@ -330,14 +340,34 @@ class ConversationEngine:
         *,
         _checked: ConversationRecord | None = None,
     ) -> bool:
+        """Stop the conversation's queued and running renders; each render's own sink is told
+        who cancelled it."""
         if _checked is None:
             await self._conversation(conversation_id, msg)
+        stopped = self.queue.active(conversation_id)
         cancelled = await self.queue.cancel(conversation_id)
+        for job in stopped:
+            job_sink = self.sinks.release(job.id)
+            if job_sink is not None:
+                await job_sink.progress(
+                    JobUpdate(conversation_id, job.id, job.version, "cancelled", by=msg.user)
+                )
         await sink.say("Cancelled the render." if cancelled else "Nothing is rendering right now.")
         return cancelled
 
+    async def script(self, conversation_id: str, sink: ReplySink) -> None:
+        """Send the current version's script (a Markdown outline). Anyone may ask."""
+        self.sinks.seen(sink)
+        try:
+            deck, version = await self.current(conversation_id)
+        except BotError as exc:
+            await sink.failed(str(exc))
+            return
+        await sink.script(to_markdown(deck), deck, version)
+
     async def export(self, conversation_id: str, sink: ReplySink) -> None:
         """Send the current version as .pptx and .pdf. Anyone may ask: nothing changes."""
+        self.sinks.seen(sink)
         conversation = await self.store.conversation(conversation_id)
         if conversation is None:
             await sink.failed("that conversation no longer exists; start a new one")
@@ -399,175 +429,68 @@ class ConversationEngine:
 
     # -- rendering ------------------------------------------------------------------------
 
+    async def render_again(self, conversation_id: str, msg: Incoming, sink: ReplySink) -> None:
+        """Render the current version again (after a failed render or upload)."""
+        conversation = await self._conversation(conversation_id, msg)
+        await self._queue_render(conversation_id, conversation.current_version, sink)
+
+    async def act(
+        self, action: Action, conversation_id: str, msg: Incoming, sink: ReplySink
+    ) -> None:
+        """A button: :data:`~bot.engine.actions.ACTIONS` says what it does and who may press
+        it. Raises :class:`~bot.errors.NotAllowed` (before anything changes) for anyone else,
+        so the adapter can answer that person privately; every other error goes to ``sink``."""
+        owner = await self.owner_of(conversation_id)
+        if owner is None:
+            raise UserInputError("that video is gone; start a new one")
+        if not may_act(action, user=msg.user, owner=owner, admin=msg.admin):
+            raise NotAllowed(
+                "only the person who asked for this video can change it; "
+                "start your own with a new request"
+            )
+        self.sinks.seen(sink)
+        try:
+            await ACTIONS[action].call(self, conversation_id, msg, sink)
+        except (AgentError, DeckError, BotError, RenderError) as exc:
+            await sink.failed(str(exc))
+
+    # -- rendering ------------------------------------------------------------------------
+
     async def _queue_render(self, conversation_id: str, version: int, sink: ReplySink) -> None:
+        """Queue a render of ``version``, reported to ``sink`` (queued now; its progress, video
+        or failure later). Queued renders it replaces are told they were superseded."""
         conversation = await self.store.conversation(conversation_id)
         assert conversation is not None
-        job = await self.queue.submit(
+        submitted = await self.queue.submit(
             conversation_id,
             version,
             owner=conversation.owner,
             workspace=conversation.workspace,
             options=conversation.options,
         )
-        self._job_sinks = {  # forget sinks of jobs that were superseded or cancelled
-            job_id: s for job_id, s in self._job_sinks.items() if self.queue.position(job_id)
-        }
-        self._job_sinks[job.id] = sink
+        job = submitted.job
+        self.sinks.bind(job.id, sink)
+        for old in submitted.replaced:
+            replaced_sink = self.sinks.release(old.id)
+            if replaced_sink is not None:
+                await replaced_sink.progress(
+                    JobUpdate(
+                        conversation_id, old.id, old.version, "superseded", replaced_by=version
+                    )
+                )
         position = self.queue.position(job.id)
-        if (position is not None and position > 1) or self.queue.is_running(conversation_id):
-            await sink.progress(
-                JobUpdate(conversation_id, job.id, version, "queued", queue_position=position)
+        waits = (position is not None and position > 1) or self.queue.is_running(conversation_id)
+        await sink.progress(
+            JobUpdate(
+                conversation_id, job.id, version, "queued", queue_position=position, waits=waits
             )
-
-    async def _sink_for(self, conversation: ConversationRecord) -> ReplySink | None:
-        sink = self._sinks.get(conversation.id)
-        if sink is None and conversation.platform in self._factories:
-            sink = await self._factories[conversation.platform](conversation)
-            if sink is not None:
-                self._sinks[conversation.id] = sink
-        return sink
+        )
 
     def render_options(self, options: dict[str, Any]) -> RenderOptions:
         chosen = {k: v for k, v in options.items() if k in RENDER_OPTION_KEYS and v is not None}
         return replace(self.render_defaults, **chosen)
 
-    async def _render_job(self, job: JobRecord) -> None:
-        conversation = await self.store.conversation(job.conversation_id)
-        record = await self.store.version(job.conversation_id, job.version)
-        if conversation is None or record is None:
-            await self.store.set_job_state(
-                job.id, JobState.FAILED, error="the deck version is gone"
-            )
-            return
-        sink = self._job_sinks.pop(job.id, None) or await self._sink_for(conversation)
-        # ``job`` was read before it was marked running: attempts counts earlier starts.
-        resumed = job.attempts > 0
-        out = self.videos_dir / conversation.id / f"v{job.version}.mp4"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        events: asyncio.Queue[ProgressEvent | None] = asyncio.Queue()
-        pump = asyncio.ensure_future(self._pump(events, sink, job, record.deck))
-        try:
-            result = await self.executor.render(
-                record.deck, out, self.render_options(job.options), events.put_nowait
-            )
-        except RenderError as exc:
-            await self.store.set_job_state(
-                job.id, JobState.FAILED, error=str(exc), only_from=[JobState.RUNNING]
-            )
-            events.put_nowait(None)
-            await pump
-            if sink is not None:
-                await sink.failed(
-                    f"The render of version {job.version} failed: {exc}. Your deck is safe; "
-                    'change something or say "render" to try again.',
-                    version=job.version,
-                )
-            return
-        except BaseException:
-            events.put_nowait(None)
-            pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pump
-            raise
-        events.put_nowait(None)
-        await pump
-        ready = VideoReady(
-            conversation_id=conversation.id,
-            job_id=job.id,
-            version=job.version,
-            deck=record.deck,
-            video=result.video,
-            duration=result.duration,
-            size_bytes=result.size_bytes,
-            slides=result.slides,
-            slides_from_cache=result.slides_from_cache,
-            storyboard=result.storyboard,
-            subtitles=result.srt,
-            warnings=result.warnings,
-            resumed=resumed,
-        )
-        await self.store.set_job_state(
-            job.id,
-            JobState.DONE,
-            only_from=[JobState.RUNNING],
-            result={
-                "video": str(result.video),
-                "duration": result.duration,
-                "size": result.size_bytes,
-                "storyboard": str(result.storyboard) if result.storyboard else None,
-                "from_cache": result.slides_from_cache,
-                "warnings": result.warnings,
-            },
-        )
-        if sink is not None:
-            await sink.video(ready)
-
-    async def fit_video(
-        self, ready: VideoReady, max_bytes: int, *, progress: ProgressCallback | None = None
-    ) -> VideoReady | None:
-        """``ready`` when its video fits in ``max_bytes`` (a platform's upload limit); else a
-        smaller encode of the same version that fits (720p, then 480p, bitrate capped from the
-        byte budget; pictures, frames and narration come from the cache), or None when even
-        that is too big."""
-        if ready.size_bytes <= max_bytes:
-            return ready
-        job = await self.store.job(ready.job_id)
-        base = self.render_options(job.options if job else {})
-        for side, share in FIT_STEPS:
-            options = fit_options(base, ready.duration, max_bytes * share, side)
-            if options is None:
-                break
-            out = ready.video.with_name(f"{ready.video.stem}.{options.resolution}p.mp4")
-            result = await self.executor.render(ready.deck, out, options, progress)
-            log.info(
-                "fitting %s under %d bytes: %dp at %s is %d bytes",
-                ready.video.name,
-                max_bytes,
-                options.resolution,
-                options.max_video_bitrate,
-                result.size_bytes,
-            )
-            if result.size_bytes <= max_bytes:
-                return replace(
-                    ready,
-                    video=result.video,
-                    size_bytes=result.size_bytes,
-                    duration=result.duration,
-                    subtitles=result.srt,
-                )
-        return None
-
-    async def _pump(
-        self,
-        events: asyncio.Queue[ProgressEvent | None],
-        sink: ReplySink | None,
-        job: JobRecord,
-        deck: Deck,
-    ) -> None:
-        """Forward render progress to the sink in order, without holding up the render."""
-        while (event := await events.get()) is not None:
-            if sink is None:
-                continue
-            try:
-                if event.stage is Stage.STORYBOARD and event.artifact is not None:
-                    await sink.storyboard(event.artifact, deck, job.version)
-                else:
-                    await sink.progress(
-                        JobUpdate(
-                            job.conversation_id, job.id, job.version, "rendering", event=event
-                        )
-                    )
-            except Exception:
-                log.exception("a front-end failed to show progress for job %s", job.id)
-
-
-def _check_text(text: str, *, allow_empty: bool) -> None:
-    if not text.strip() and not allow_empty:
-        raise UserInputError(
-            "the message is empty; say what the video should explain, or send a Markdown outline"
-        )
-    if len(text) > MAX_MESSAGE:
-        raise UserInputError(
-            f"the message is too long ({len(text):,} characters, at most {MAX_MESSAGE:,}); "
-            "shorten it or attach it as a Markdown outline"
-        )
+    async def fit_video(self, ready: VideoReady, max_bytes: int) -> VideoReady | None:
+        """``ready`` when its video fits in ``max_bytes``; else a smaller copy that does, or
+        None (see :meth:`bot.engine.rendering.JobRunner.fit_video`)."""
+        return await self.jobs.fit_video(ready, max_bytes)

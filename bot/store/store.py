@@ -38,8 +38,6 @@ from .schema import (
     versions,
 )
 
-__all__ = ["ConversationRecord", "JobRecord", "JobState", "Store", "VersionRecord", "new_id"]
-
 T = TypeVar("T")
 
 

@@ -13,12 +13,13 @@ from bot.discord.card import LIMIT, Phase, StatusCard, progress_bar
 from bot.discord.config import DiscordConfig
 from bot.discord.dedup import Deliveries
 from bot.discord.links import Links
-from bot.discord.throttle import Edit, ThrottledEditor
+from bot.discord.outbox import Edit, merge_edits
 from bot.discord.translate import file_stem, not_yours, plan_options, video_caption
-from bot.fitting import FIT_AUDIO_BITRATE, fit_options
-from bot.replies import VideoReady
+from bot.engine import ChatLinks, VideoReady
+from bot.engine.fitting import FIT_AUDIO_BITRATE, fit_options
 from bot.settings import Settings
 from bot.store import Store
+from bot.throttle import ThrottledEditor
 from deck import build_deck
 from render import ProgressEvent, RenderOptions, Stage
 from tests.test_cli import deckcast
@@ -87,7 +88,7 @@ async def test_the_throttle_sends_the_newest_state_at_most_once_per_interval():
     async def apply(edit: Edit) -> None:
         sent.append((time.monotonic(), edit))
 
-    editor = ThrottledEditor(apply, 0.2)
+    editor = ThrottledEditor(apply, 0.2, merge=merge_edits)
     for i in range(50):
         editor.update(Edit(f"state {i}", files=[f"file {i}"] if i in (3, 7) else []))
         await asyncio.sleep(0.01)
@@ -107,7 +108,7 @@ async def test_the_throttle_survives_a_failed_edit():
         if edit.content == "boom":
             raise RuntimeError("Discord said no")
 
-    editor = ThrottledEditor(apply, 0.01)
+    editor = ThrottledEditor(apply, 0.01, merge=merge_edits)
     editor.update(Edit("boom"))
     await editor.flush()
     editor.update(Edit("after", view=None))
@@ -122,7 +123,7 @@ async def test_a_later_edit_keeps_the_buttons_unless_told():
         await asyncio.sleep(0.05)
         seen.append(edit)
 
-    editor = ThrottledEditor(apply, 0.1)
+    editor = ThrottledEditor(apply, 0.1, merge=merge_edits)
     editor.update(Edit("first"))
     await asyncio.sleep(0.01)
     editor.update(Edit("second", view="buttons"))
@@ -137,7 +138,7 @@ async def test_a_closed_throttle_drops_what_is_not_sent():
     async def apply(edit: Edit) -> None:
         sent.append(edit.content)
 
-    editor = ThrottledEditor(apply, 0.2)
+    editor = ThrottledEditor(apply, 0.2, merge=merge_edits)
     editor.update(Edit("first"))
     await editor.flush()
     editor.update(Edit("pending"))  # waits for the interval
@@ -199,24 +200,25 @@ async def test_links_survive_a_new_store(tmp_path):
     url = f"sqlite:///{tmp_path / 'd.db'}"
     store = await Store.open(url)
     conversation = await store.create_conversation(platform="discord", owner="7")
-    links = Links(store)
+    links = Links(ChatLinks(store))
     await links.remember_origin(conversation.id, owner="7", channel_id=100, upload_limit=9)
     home = await links.home(conversation.id)
     assert (home.channel_id, home.thread_id, home.upload_limit) == (100, None, 9)
     await links.link_thread(conversation.id, owner="7", thread_id=200, upload_limit=None)
     store.close()
 
-    again = Links(await Store.open(url))
+    again_store = await Store.open(url)
+    again = Links(ChatLinks(again_store))
     home = await again.home(conversation.id)
     assert (home.channel_id, home.thread_id, home.owner, home.upload_limit) == (200, 200, "7", 9)
     link = await again.in_thread(200)
     assert (link.conversation_id, link.owner) == (conversation.id, "7")
     assert await again.in_thread(300) is None
-    deliveries = Deliveries(again.store)
+    deliveries = Deliveries(again.engine)
     assert deliveries.fresh("interaction", 1) and not deliveries.fresh("interaction", 1)
     assert await deliveries.first("interaction", 1)
-    assert not await Deliveries(again.store).first("interaction", 1)
-    again.store.close()
+    assert not await Deliveries(ChatLinks(again_store)).first("interaction", 1)
+    again_store.close()
 
 
 # -- settings and the command line ------------------------------------------------------------

@@ -15,7 +15,7 @@ from pptx import Presentation
 
 from bot.store import JobState
 from deck import Aspect, parse_outline
-from tests.discord_harness import (
+from tests.discord.harness import (
     OUTLINE,
     TEST_CONFIG,
     GatedImages,
@@ -87,11 +87,12 @@ async def test_create_from_an_outline(tmp_path, caplog):
         assert result.faststart
         assert result.video_size == (640, 360)
         assert result.duration > 3
+        # The engine's result buttons, the same on every platform (no undo on version 1).
         assert {b.split(":")[1] for b in button_ids(video)} == {
             "revise",
             "pictures",
-            "undo",
             "vertical",
+            "export",
         }
 
         # A thread on the video, linked to the conversation in the store.
@@ -175,7 +176,7 @@ async def test_buttons(tmp_path):
         thread = await h.thread()
 
         # Someone else's click: an ephemeral explanation, nothing changes.
-        refused = await fake.click(fake.bob, first, button(first, "undo"))
+        refused = await fake.click(fake.bob, first, button(first, "pictures"))
         await fake.wait_for_call(lambda c: c.matches("POST", CALLBACK) and c.at > refused.sent_at)
         answer = refused.callbacks[0]
         assert answer["type"] == 4 and answer["data"]["flags"] & EPHEMERAL
@@ -260,7 +261,7 @@ async def test_cancel_while_rendering_and_while_queued(tmp_path):
 
 
 async def test_queue_limits_refuse_with_a_friendly_message(tmp_path):
-    from bot.jobs import JobLimits
+    from bot.engine import JobLimits
 
     images = GatedImages()
     async with running_bot(tmp_path, images, limits=JobLimits(per_workspace=1)) as h:
@@ -329,7 +330,7 @@ async def test_a_video_over_the_upload_limit_is_made_smaller(tmp_path):
 
 @pytest.mark.slow
 async def test_a_video_that_cannot_fit_posts_the_storyboard(tmp_path):
-    from bot.fitting import FIT_STEPS, fit_options
+    from bot.engine.fitting import FIT_STEPS, fit_options
     from render import RenderOptions
 
     options = RenderOptions(resolution=1080, fps=1, default_voice="espeak")
@@ -416,6 +417,7 @@ async def test_a_render_cut_off_by_a_restart_resumes(tmp_path):
         assert "resumed after a restart" in video["content"]
         thread = await h.thread()
         assert thread["id"] == video["id"]
+        await h.engine.wait_idle()  # delivery is part of the job: done once posted
         assert [j.state for j in await h.store.jobs_in(list(JobState))] == [JobState.DONE]
 
 

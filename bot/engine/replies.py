@@ -1,8 +1,14 @@
-"""The seam between the conversation engine and a chat front-end.
+"""The seam between the conversation engine and a chat front-end: the events it sends.
 
-A front-end (terminal, Discord, Slack) implements :class:`ReplySink` for one conversation; the
-engine calls it as things happen. Adapters translate these calls into platform messages and do
-nothing else (throttling edits is their business; deciding what to say is the engine's).
+A front-end (terminal, Discord, Slack) implements :class:`ReplySink` for one request and hands
+it to the engine with the request; the engine calls it as things happen, including for work
+that goes on after the call returned (the render that request queued, its delivery). Adapters
+translate these calls into platform messages and do nothing else (throttling edits is their
+business; deciding what to say, and what happens next, is the engine's).
+
+Every submitted render is reported (``progress`` with state ``queued``, its job id and queue
+position), and every render ends in exactly one of: ``video`` (delivered), ``too_big``,
+``failed`` (with its version), or ``progress`` with state ``cancelled`` / ``superseded``.
 """
 
 from __future__ import annotations
@@ -22,9 +28,17 @@ class JobUpdate:
     conversation_id: str
     job_id: str
     version: int
-    state: str  # "queued" | "rendering"
+    state: str  # "queued" | "rendering" | "fitting" | "cancelled" | "superseded"
     queue_position: int | None = None  # 1 = next
     event: ProgressEvent | None = None
+    waits: bool = False  # queued behind other renders (not about to start)
+    by: str | None = None  # cancelled: who cancelled it
+    replaced_by: int | None = None  # superseded: the version rendered instead
+
+    @property
+    def finished(self) -> bool:
+        """The job ended here (no video will come for it)."""
+        return self.state in ("cancelled", "superseded")
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,7 @@ class VideoReady:
     subtitles: Path | None = None
     warnings: list[str] = field(default_factory=list)
     resumed: bool = False  # the render was interrupted (restart) and finished later
+    smaller_copy: bool = False  # re-encoded smaller to fit the platform's upload limit
 
 
 @dataclass(frozen=True)
@@ -68,13 +83,18 @@ class ReplySink(Protocol):
         """A deck was planned (or revised): show its slide titles."""
 
     async def progress(self, update: JobUpdate) -> None:
-        """Render progress. Called often; front-ends throttle what they show."""
+        """A render was queued, progressed, is being made smaller to fit, or ended without a
+        video (cancelled, superseded). Called often; front-ends throttle what they show."""
 
     async def storyboard(self, path: Path, deck: Deck, version: int) -> None:
         """The storyboard image exists (frames are done; the video is still encoding)."""
 
     async def video(self, ready: VideoReady) -> None:
-        """The video is ready."""
+        """Deliver the video. Raise :class:`~bot.errors.UploadTooLarge` when the platform
+        refuses it for its size: the engine makes a smaller copy and calls again."""
+
+    async def too_big(self, ready: VideoReady, limit: int) -> None:
+        """The video does not fit the platform's ``limit`` (bytes) even as a smaller copy."""
 
     async def script(self, markdown: str, deck: Deck, version: int) -> None:
         """The current script as a Markdown outline."""
@@ -85,3 +105,6 @@ class ReplySink(Protocol):
     async def failed(self, message: str, *, version: int | None = None) -> None:
         """Something went wrong; ``message`` says what and what to try. ``version`` is set
         when it is that version's render that failed."""
+
+    async def close(self) -> None:
+        """The engine is shutting down: drop what is not sent yet."""

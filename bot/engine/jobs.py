@@ -21,8 +21,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import UserInputError
-from .store import JobRecord, JobState, Store
+from ..errors import QueueFull, UserBusy
+from ..store import JobRecord, JobState, Store
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,12 @@ class JobLimits:
     typical_render_seconds: float = 60.0  # for "try again in about N minutes"
 
 
-class QueueFull(UserInputError):
-    """The workspace's queue is full; the message says when to try again."""
+@dataclass(frozen=True)
+class Submitted:
+    """A job just queued, and the queued jobs of the same conversation it replaced."""
 
-
-class UserBusy(UserInputError):
-    """The person already has a render in the works for another deck."""
+    job: JobRecord
+    replaced: list[JobRecord]
 
 
 RunJob = Callable[[JobRecord], Awaitable[None]]
@@ -77,17 +77,20 @@ class RenderQueue:
         owner: str,
         workspace: str,
         options: dict[str, Any] | None = None,
-    ) -> JobRecord:
-        """Queue a render of ``version``; raises :class:`UserBusy` / :class:`QueueFull`."""
+    ) -> Submitted:
+        """Queue a render of ``version`` (replacing a queued one of the same conversation:
+        only the newest version is worth rendering); raises :class:`UserBusy` /
+        :class:`QueueFull`."""
         async with self._admission:
             await self.check(owner=owner, workspace=workspace, conversation_id=conversation_id)
             job = await self.store.add_job(
                 conversation_id, version, owner=owner, workspace=workspace, options=options
             )
+            replaced = [j for j in self._pending if j.conversation_id == conversation_id]
             self._pending = [j for j in self._pending if j.conversation_id != conversation_id]
             self._pending.append(job)
         self._kick()
-        return job
+        return Submitted(job, replaced)
 
     async def check(
         self, *, owner: str, workspace: str, conversation_id: str | None = None
@@ -147,6 +150,12 @@ class RenderQueue:
 
     def is_running(self, conversation_id: str) -> bool:
         return conversation_id in self._running
+
+    def active(self, conversation_id: str) -> list[JobRecord]:
+        """The conversation's queued and running jobs (what a cancel would stop)."""
+        running = self._running.get(conversation_id)
+        queued = [j for j in self._pending if j.conversation_id == conversation_id]
+        return [*([running[0]] if running else []), *queued]
 
     def busy(self, conversation_id: str) -> bool:
         return (

@@ -15,9 +15,8 @@ from typing import Any
 from PIL import Image
 
 from agent import Planner, Reviser
-from bot.conversation import ConversationEngine
 from bot.discord import DeckcastBot, DiscordConfig
-from bot.jobs import JobLimits
+from bot.engine import ConversationEngine, JobLimits
 from bot.store import Store
 from render import AssetCache, ImageRequest, Renderer, RenderOptions, SilentBackend
 from render.voice.espeak import EspeakBackend

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.discord_harness import Harness
+from tests.discord.harness import Harness
 from tests.fakes.discord_server import FakeDiscord
 
 pytestmark = pytest.mark.slow
@@ -74,6 +74,10 @@ async def test_a_sigkilled_bot_resumes_the_render_and_delivers_it_to_the_thread(
         video = await harness.video_message(within=180)
         assert "resumed after a restart" in video["content"]
         assert (await harness.thread())["id"] == video["id"]
+        for _ in range(500):  # delivery is part of the job: done once the post went through
+            if _job_states(database) == [("done", 2)]:
+                break
+            await asyncio.sleep(0.02)
         assert _job_states(database) == [("done", 2)]
     finally:
         for process in (first, second):

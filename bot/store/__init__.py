@@ -1,0 +1,16 @@
+"""The store: conversations, their deck versions, messages, render jobs and chat links.
+
+::
+
+    store.py    Store: the async API over SQLAlchemy Core (SQLite by default, PostgreSQL by URL)
+    schema.py   tables and the numbered migrations that create and upgrade them
+    records.py  the plain records the store hands out (conversations, versions, jobs)
+
+Only the conversation engine (:mod:`bot.engine`) and the wiring use it; chat adapters reach
+what they need through the engine.
+"""
+
+from .records import ConversationRecord, JobRecord, JobState, VersionRecord, new_id
+from .store import Store
+
+__all__ = ["ConversationRecord", "JobRecord", "JobState", "Store", "VersionRecord", "new_id"]
