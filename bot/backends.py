@@ -18,7 +18,7 @@ from render import (
 from render.errors import ImageError
 from render.images.diffusion import DiffusersBackend
 from render.images.loading import INSTALL_HINT, LoadOptions, diffusion_available
-from render.images.models import locate
+from render.images.models import ModelHints, locate
 from render.images.openai_images import OpenAIImagesBackend
 from render.images.presets import DEFAULT_PRESET
 
@@ -26,6 +26,19 @@ from .errors import SettingsError
 from .settings import Settings
 
 IMAGE_BACKENDS = ("procedural", "diffusers", "openai")
+
+# What agent/ and render/ tell a person to change, in the names of these settings and commands
+# (those packages know neither).
+MODEL_HINTS = ModelHints(
+    pull="deckcast models pull {model}",
+    pull_configs="deckcast models pull {model} --configs-only",
+    model_setting="DECKCAST_IMAGE_MODEL",
+    config_setting="DECKCAST_IMAGE_MODEL_CONFIG",
+    catalogue="deckcast models list",
+)
+MEMORY_HINT = (
+    "try DECKCAST_IMAGE_CPU_OFFLOAD=true, a smaller DECKCAST_IMAGE_NATIVE_SIZE or a smaller model"
+)
 
 
 def build_image_backend(settings: Settings, name: str | None = None) -> ImageBackend:
@@ -105,6 +118,7 @@ def build_diffusers(settings: Settings) -> DiffusersBackend:
         cache_dir=settings.hf_cache_dir,
         config=settings.image_model_config,
         preset=settings.image_preset,
+        hints=MODEL_HINTS,
     )
     return DiffusersBackend(
         source,
@@ -120,6 +134,7 @@ def build_diffusers(settings: Settings) -> DiffusersBackend:
             memory_saving=settings.image_memory_saving,
             safety_checker=settings.image_safety_checker,
         ),
+        memory_hint=MEMORY_HINT,
     )
 
 
