@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+from pathlib import Path
 
 import httpx
 import openai
@@ -16,6 +17,9 @@ from openai_http.clients import PerLoop
 from openai_http.failures import describe, is_transient, server_message, short
 from openai_http.redaction import Redactor, public_host, public_url, redact
 from openai_http.retry import Backoff, Retry, retry_after, retrying
+from render import OpenAISpeechBackend
+
+from .fakes.openai_speech import FakeSpeechServer
 
 NOW = 1_700_000_000.0
 REQUEST = httpx.Request("POST", "http://127.0.0.1:9/v1/audio/speech")
@@ -293,3 +297,38 @@ async def test_a_client_can_be_closed_early_and_is_made_again():
     again = await clients.get()
     assert again is not first and not again.closed
     await clients.aclose()
+
+
+class PeerRecordingSpeechServer(FakeSpeechServer):
+    """The fake speech server, noting the client port each request came from."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.ports: list[int] = []
+
+    async def _speech(self, request):  # type: ignore[no-untyped-def]
+        self.ports.append(request.transport.get_extra_info("peername")[1])
+        return await super()._speech(request)
+
+
+def test_the_speech_voice_reuses_one_connection_across_slides(tmp_path: Path):
+    server = PeerRecordingSpeechServer().start()
+    backend = OpenAISpeechBackend(base_url=server.base_url, api_key="sk-test-0123456789abcdef")
+
+    async def speak(n: int) -> object:
+        for i in range(n):
+            await backend.synthesize(
+                f"slide {i}", voice="alloy", language="en", out=tmp_path / f"{i}.wav"
+            )
+        return await backend._clients.get()
+
+    try:
+        client = asyncio.run(speak(3))
+        assert len(set(server.ports)) == 1  # one connection for three slides
+        assert client.is_closed()  # closed when asyncio.run shut its loop down
+        asyncio.run(speak(2))  # a new loop: a new client, reused again
+        assert len(server.ports) == 5 and len(set(server.ports[3:])) == 1
+        assert server.ports[3] != server.ports[0]
+        assert all((tmp_path / f"{i}.wav").stat().st_size > 1000 for i in range(3))
+    finally:
+        server.stop()
