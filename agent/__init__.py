@@ -4,10 +4,11 @@ a list of :data:`deck.DeckEdit`.
 A language model is reached through LangChain's ``ChatOpenAI`` (any OpenAI-compatible server,
 see :func:`build_chat_model`); Markdown outlines and structural commands ("delete slide 4",
 "theme dark") work without one. Errors are in :mod:`agent.errors`; every message is written to
-be shown to the person and never contains an API key.
+be shown to the person and never contains an API key. Messages that say what to configure name
+the settings as the application calls them (:class:`SetupHints`, passed in by the wiring).
 """
 
-from .chat_model import build_chat_model
+from .chat_model import SetupHints, build_chat_model
 from .commands import parse_command
 from .errors import (
     AgentError,
@@ -34,6 +35,7 @@ __all__ = [
     "Reviser",
     "Revision",
     "RevisionDraft",
+    "SetupHints",
     "SlideDraft",
     "StatusCallback",
     "StructuredChat",

@@ -6,16 +6,33 @@ API; only the base URL, the model name and (sometimes) the key differ.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
+from openai_http import public_url
+
 from .errors import ModelNotConfigured
 
 # Local servers accept any key but the OpenAI client insists on having one.
 _LOCAL_KEY = "not-needed"
+
+
+@dataclass(frozen=True, slots=True)
+class SetupHints:
+    """What the application calls the settings that set the model up, for messages that say
+    what to change. The agent knows no environment variables or command line: the wiring
+    passes its own names (its environment variables, say); these defaults say it in words."""
+
+    model: str = "the model name"
+    base_url: str = "the server's base URL"
+    api_key: str = "the API key"
+    timeout: str = "the model timeout"
+
+
+IN_WORDS = SetupHints()
 
 
 def build_chat_model(
@@ -24,6 +41,7 @@ def build_chat_model(
     base_url: str | None,
     api_key: str | None,
     timeout: float = 60.0,
+    hints: SetupHints = IN_WORDS,
 ) -> BaseChatModel:
     """A ``ChatOpenAI`` for ``model`` at ``base_url`` (OpenAI's own API when ``None``).
 
@@ -34,12 +52,12 @@ def build_chat_model(
     model = model.strip()
     if not model:
         raise ModelNotConfigured(
-            "DECKCAST_LLM_MODEL is empty; set it to a model name, e.g. gpt-4o-mini or llama3.1"
+            f"{hints.model} is empty; set it to a model name, e.g. gpt-4o-mini or llama3.1"
         )
     if not api_key and not base_url:
         raise ModelNotConfigured(
-            f"DECKCAST_LLM_MODEL is '{model}' but OPENAI_API_KEY is not set. Set OPENAI_API_KEY "
-            "for OpenAI, or OPENAI_BASE_URL for a local server (e.g. http://localhost:11434/v1 "
+            f"{hints.model} is '{model}' but {hints.api_key} is not set. Set {hints.api_key} "
+            f"for OpenAI, or {hints.base_url} for a local server (e.g. http://localhost:11434/v1 "
             "for Ollama)"
         )
     if timeout <= 0:
@@ -59,13 +77,7 @@ def model_label(model: BaseChatModel) -> str:
     any credentials written into the URL."""
     name = getattr(model, "model_name", None) or type(model).__name__
     base = getattr(model, "openai_api_base", None)
-    if not base:
-        return str(name)
-    url = urlsplit(str(base))
-    host = url.hostname or ""
-    if url.port:
-        host = f"{host}:{url.port}"
-    return f"{name} at {urlunsplit((url.scheme, host, url.path, '', ''))}"
+    return f"{name} at {public_url(str(base))}" if base else str(name)
 
 
 def model_secret(model: BaseChatModel) -> str | None:

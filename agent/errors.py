@@ -15,7 +15,7 @@
                              validation loop and never raised out of ``agent``
 
 Messages never contain API keys: everything that quotes a server's reply goes through
-:func:`agent.redaction.redact` first.
+:class:`openai_http.Redactor` first.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from deck import (
     theme_names,
 )
 
+from .chat_model import IN_WORDS, SetupHints
 from .commands import parse_command
 from .errors import BadAnswer, ModelNotConfigured, RequestRejected
 from .intake import (
@@ -47,13 +48,16 @@ from .wording import pictorial, speakable, writing_rules
 
 log = logging.getLogger(__name__)
 
-NO_MODEL = (
-    "planning from free text needs a language model, and none is configured. Set "
-    "DECKCAST_LLM_MODEL (e.g. gpt-4o-mini, or llama3.1 for Ollama), OPENAI_BASE_URL for a "
-    "local or other OpenAI-compatible server (e.g. http://localhost:11434/v1) and OPENAI_API_KEY "
-    "where the server needs one. Without a model, send a Markdown outline instead: one "
-    "'## Slide title' per slide, '- bullets' and '> narration'"
-)
+
+def no_model(hints: SetupHints) -> str:
+    """What to say when free text arrives and no model is configured."""
+    return (
+        "planning from free text needs a language model, and none is configured. Set "
+        f"{hints.model} (e.g. gpt-4o-mini, or llama3.1 for Ollama), {hints.base_url} for a "
+        "local or other OpenAI-compatible server (e.g. http://localhost:11434/v1) and "
+        f"{hints.api_key} where the server needs one. Without a model, send a Markdown outline "
+        "instead: one '## Slide title' per slide, '- bullets' and '> narration'"
+    )
 
 
 _PROBE = build_deck({"title": "probe", "slides": [{"title": "probe"}]})
@@ -95,8 +99,12 @@ class Planner:
         *,
         attempts: int = 3,
         backoff: float = 1.0,
+        hints: SetupHints = IN_WORDS,
     ) -> None:
-        self.chat = structured(model, attempts=attempts, backoff=backoff)
+        """``hints`` name the settings that set a model up, for the messages that say what to
+        change (a given :class:`StructuredChat` keeps its own)."""
+        self.chat = structured(model, attempts=attempts, backoff=backoff, hints=hints)
+        self.hints = hints
 
     async def plan(
         self,
@@ -128,7 +136,7 @@ class Planner:
         if looks_like_outline(text):
             return self._finish(self._from_outline(text), options)
         if self.chat is None:
-            raise ModelNotConfigured(NO_MODEL)
+            raise ModelNotConfigured(no_model(self.hints))
         count = self._slide_count(text, options, on_status)
         calls = self.chat.calls
         deck = await self.chat.ask(

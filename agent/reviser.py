@@ -35,6 +35,7 @@ from deck import (
     theme_names,
 )
 
+from .chat_model import IN_WORDS, SetupHints
 from .commands import parse_command
 from .deck_view import deck_view, history_view
 from .errors import BadAnswer, ModelNotConfigured, RequestRejected
@@ -45,13 +46,18 @@ from .wording import pictorial, speakable, writing_rules
 
 log = logging.getLogger(__name__)
 
-NO_MODEL = (
-    "that change needs a language model, and none is configured. Without one, deckcast "
-    "understands structural commands: 'delete slide 4', 'swap 2 and 3', 'move slide 5 to the "
-    "start', 'theme dark', 'watercolor style', 'vertical', 'new picture for slide 2', 'voice "
-    "silent'. To use a model set DECKCAST_LLM_MODEL, and OPENAI_BASE_URL / OPENAI_API_KEY as "
-    "the server needs (see the README)"
-)
+
+def no_model(hints: SetupHints) -> str:
+    """What to say when an instruction needs a model and none is configured."""
+    return (
+        "that change needs a language model, and none is configured. Without one, structural "
+        "commands work: 'delete slide 4', 'swap 2 and 3', 'move slide 5 to the start', 'theme "
+        "dark', 'watercolor style', 'vertical', 'new picture for slide 2', 'voice silent'. To use "
+        f"a model set {hints.model}, and {hints.base_url} / {hints.api_key} as the server needs "
+        "(see the README)"
+    )
+
+
 MAX_SUMMARY = 200
 _SLIDE_MENTION = re.compile(r"\bslides?\s*(?:number\s*|no\.?\s*|#)?(\d{1,4})\b", re.IGNORECASE)
 
@@ -73,8 +79,12 @@ class Reviser:
         *,
         attempts: int = 3,
         backoff: float = 1.0,
+        hints: SetupHints = IN_WORDS,
     ) -> None:
-        self.chat = structured(model, attempts=attempts, backoff=backoff)
+        """``hints`` name the settings that set a model up, for the messages that say what to
+        change (a given :class:`StructuredChat` keeps its own)."""
+        self.chat = structured(model, attempts=attempts, backoff=backoff, hints=hints)
+        self.hints = hints
 
     async def revise(
         self,
@@ -100,7 +110,7 @@ class Reviser:
                 raise RequestRejected(str(exc)) from None
             return Revision(commands, describe_edits(commands))
         if self.chat is None:
-            raise ModelNotConfigured(NO_MODEL)
+            raise ModelNotConfigured(no_model(self.hints))
         self._check_mentions(text, deck)
         calls = self.chat.calls
         revision = await self.chat.ask(

@@ -8,8 +8,9 @@ the reviser share:
   calling, then with JSON mode (the schema then goes into the prompt). The method that worked is
   remembered for the next request.
 - **Bounded retries.** Rate limits (429), timeouts, dropped connections and 5xx answers are
-  retried with exponential backoff (honouring ``Retry-After``) at most ``attempts`` times; the
-  person is told "the model is busy, retrying (2/3)" meanwhile. Then :class:`ModelUnavailable`.
+  retried with jittered exponential backoff (honouring ``Retry-After`` and ``retry-after-ms``,
+  :mod:`openai_http.retry`) at most ``attempts`` times; the person is told "the model is busy,
+  retrying (2/3)" meanwhile. Then :class:`ModelUnavailable`.
 - **A validation loop.** An answer that is not JSON, does not fit the schema, or fails the
   caller's own checks is sent back with the problems listed, at most ``attempts - 1`` times;
   then the person gets :class:`InvalidModelAnswer` (or the caller's more telling error).
@@ -18,8 +19,8 @@ the reviser share:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -32,10 +33,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 import prompts
+from openai_http import Backoff, Redactor, Retry, is_transient, retrying, server_message, short
 
-from .chat_model import model_label, model_secret
+from .chat_model import IN_WORDS, SetupHints, model_label, model_secret
 from .errors import BadAnswer, InvalidModelAnswer, ModelUnavailable, RequestRejected
-from .redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +56,7 @@ class Method(StrEnum):
 
 
 _FALLBACK = {Method.JSON_SCHEMA: Method.FUNCTION_CALLING, Method.FUNCTION_CALLING: Method.JSON_MODE}
-_TRANSIENT = (openai.RateLimitError, openai.APIConnectionError, openai.InternalServerError)
 _CONTEXT_WORDS = ("context length", "context_length", "maximum context", "too many tokens")
-_MAX_ECHO = 300  # characters of a server's error message quoted to the person
 
 
 @dataclass(frozen=True)
@@ -91,12 +90,16 @@ class _Reply:
 
 
 def structured(
-    model: BaseChatModel | StructuredChat | None, *, attempts: int, backoff: float
+    model: BaseChatModel | StructuredChat | None,
+    *,
+    attempts: int,
+    backoff: float,
+    hints: SetupHints = IN_WORDS,
 ) -> StructuredChat | None:
     """``model`` as a :class:`StructuredChat` (a given one is shared as is; None stays None)."""
     if model is None or isinstance(model, StructuredChat):
         return model
-    return StructuredChat(model, attempts=attempts, backoff=backoff)
+    return StructuredChat(model, attempts=attempts, backoff=backoff, hints=hints)
 
 
 class StructuredChat:
@@ -110,17 +113,18 @@ class StructuredChat:
         backoff: float = 1.0,
         max_backoff: float = 30.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        hints: SetupHints = IN_WORDS,
     ) -> None:
         if attempts < 1:
             raise ValueError(f"attempts must be at least 1, not {attempts}")
         self.model = model
         self.attempts = attempts
-        self.backoff = backoff
-        self.max_backoff = max_backoff
+        self.backoff = Backoff(base=backoff, cap=max_backoff)
+        self.hints = hints
         self.method = Method.JSON_SCHEMA
         self.calls = 0  # requests sent, for logs and tests
         self._sleep = sleep
-        self._secret = model_secret(model)
+        self._redact = Redactor.of([model_secret(model)])
         self._label = model_label(model)
 
     async def ask(
@@ -147,7 +151,7 @@ class StructuredChat:
                     spec.name,
                     answer,
                     self.attempts,
-                    redact("; ".join(bad.problems)[:500], [self._secret]),
+                    self._redact("; ".join(bad.problems)[:500]),
                 )
             if answer < self.attempts:
                 notify(
@@ -170,15 +174,21 @@ class StructuredChat:
     async def _call(
         self, messages: list[BaseMessage], spec: OutputSpec, on_status: StatusCallback | None
     ) -> _Reply:
-        failures = 0
         while True:
             method = self.method
             runnable = self.model.with_structured_output(
                 spec.for_method(method), method=method.value, include_raw=True
             )
-            self.calls += 1
             try:
-                result = await runnable.ainvoke(self._prepare(messages, spec, method))
+                result = await retrying(
+                    functools.partial(
+                        self._invoke, runnable, self._prepare(messages, spec, method)
+                    ),
+                    attempts=self.attempts,
+                    backoff=self.backoff,
+                    on_retry=functools.partial(self._retrying, on_status),
+                    sleep=self._sleep,
+                )
             except openai.LengthFinishReasonError:
                 return _Reply("", None, "the answer was cut off at the length limit; be brief", {})
             except openai.ContentFilterFinishReasonError:
@@ -208,45 +218,41 @@ class StructuredChat:
                 )
                 self.method = fallback
                 continue
-            except _TRANSIENT as exc:
-                failures += 1
-                reason, advice = self._transient_reason(exc)
-                if failures >= self.attempts:
-                    raise ModelUnavailable(
-                        f"{reason}, {self.attempts} times in a row; {advice}"
-                    ) from None
-                delay = self._delay(failures, exc)
-                log.debug(
-                    "%s: %s; retry %d/%d in %.1f s",
-                    self._label,
-                    reason,
-                    failures + 1,
-                    self.attempts,
-                    delay,
-                )
-                notify(on_status, f"the model is busy, retrying ({failures + 1}/{self.attempts})")
-                await self._sleep(delay)
-                continue
             except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
                 raise ModelUnavailable(
                     f"the model server ({self._label}) refused the API key "
-                    f"(HTTP {exc.status_code}); check OPENAI_API_KEY"
+                    f"(HTTP {exc.status_code}); check {self.hints.api_key}"
                 ) from None
             except openai.NotFoundError:
                 raise ModelUnavailable(
                     f"the model server does not know this model or path ({self._label}, HTTP "
-                    "404); check DECKCAST_LLM_MODEL and OPENAI_BASE_URL (it usually ends in /v1)"
-                ) from None
-            except openai.APIStatusError as exc:
-                raise ModelUnavailable(
-                    f"the model server ({self._label}) answered HTTP {exc.status_code}: "
-                    f"{self._detail(exc)}"
+                    f"404); check {self.hints.model} and {self.hints.base_url} (it usually ends "
+                    "in /v1)"
                 ) from None
             except openai.APIError as exc:
-                raise ModelUnavailable(
-                    f"the model server ({self._label}) failed: {self._detail(exc)}"
-                ) from None
+                raise ModelUnavailable(self._failure(exc)) from None
             return self._reply(result, method)
+
+    async def _invoke(self, runnable: Any, messages: list[BaseMessage]) -> Any:
+        self.calls += 1
+        return await runnable.ainvoke(messages)
+
+    def _retrying(self, on_status: StatusCallback | None, retry: Retry) -> None:
+        reason, _advice = self._transient_reason(retry.error)
+        log.debug("%s; retry %d/%d in %.1f s", reason, retry.number, retry.attempts, retry.delay)
+        notify(on_status, f"the model is busy, retrying ({retry.number}/{retry.attempts})")
+
+    def _failure(self, exc: openai.APIError) -> str:
+        """What the person is told when the server failed for good."""
+        if is_transient(exc):
+            reason, advice = self._transient_reason(exc)
+            return f"{reason}, {self.attempts} times in a row; {advice}"
+        if isinstance(exc, openai.APIStatusError):
+            return (
+                f"the model server ({self._label}) answered HTTP {exc.status_code}: "
+                f"{self._detail(exc)}"
+            )
+        return f"the model server ({self._label}) failed: {self._detail(exc)}"
 
     def _prepare(
         self, messages: list[BaseMessage], spec: OutputSpec, method: Method
@@ -273,15 +279,6 @@ class StructuredChat:
             return _Reply(text, None, _parse_problem(text, method), usage)
         return _Reply(text, result["parsed"], None, usage)
 
-    def _delay(self, failures: int, exc: Exception) -> float:
-        delay = self.backoff * 2 ** (failures - 1)
-        response = getattr(exc, "response", None)
-        header = response.headers.get("retry-after") if response is not None else None
-        if header:
-            with contextlib.suppress(ValueError):  # an HTTP date: keep our own backoff
-                delay = max(delay, float(header))
-        return min(delay, self.max_backoff)
-
     def _transient_reason(self, exc: Exception) -> tuple[str, str]:
         """What went wrong, and what the person can do if it keeps going wrong."""
         if isinstance(exc, openai.RateLimitError):
@@ -289,21 +286,18 @@ class StructuredChat:
             return reason, "try again in a minute"
         if isinstance(exc, openai.APITimeoutError):
             reason = f"the model ({self._label}) did not answer in time"
-            return reason, "try again later, or raise DECKCAST_LLM_TIMEOUT"
+            return reason, f"try again later, or raise {self.hints.timeout}"
         if isinstance(exc, openai.APIConnectionError):
             reason = f"cannot reach the model server ({self._label})"
-            return reason, "is it running, and is OPENAI_BASE_URL right?"
+            return reason, f"is it running, and is {self.hints.base_url} right?"
         status = getattr(exc, "status_code", "5xx")
         return f"the model server ({self._label}) failed (HTTP {status})", "try again in a minute"
 
     def _detail(self, exc: Exception) -> str:
-        body = getattr(exc, "body", None)
-        message = body.get("message") if isinstance(body, dict) else None
-        return self._clip(str(message or exc))
+        return server_message(exc, self._redact)
 
     def _clip(self, text: str) -> str:
-        text = redact(" ".join(text.split()), [self._secret])
-        return text if len(text) <= _MAX_ECHO else text[: _MAX_ECHO - 1] + "…"
+        return short(text, self._redact)
 
 
 def notify(on_status: StatusCallback | None, message: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
 
-from agent import build_chat_model
+from agent import SetupHints, build_chat_model
 from render import (
     AssetCache,
     EspeakBackend,
@@ -18,7 +18,7 @@ from render import (
 from render.errors import ImageError
 from render.images.diffusion import DiffusersBackend
 from render.images.loading import INSTALL_HINT, LoadOptions, diffusion_available
-from render.images.models import locate
+from render.images.models import ModelHints, locate
 from render.images.openai_images import OpenAIImagesBackend
 from render.images.presets import DEFAULT_PRESET
 
@@ -26,6 +26,26 @@ from .errors import SettingsError
 from .settings import Settings
 
 IMAGE_BACKENDS = ("procedural", "diffusers", "openai")
+
+# What agent/ and render/ tell a person to change, in the names of these settings and commands
+# (those packages know neither).
+LLM_HINTS = SetupHints(
+    model="DECKCAST_LLM_MODEL",
+    base_url="OPENAI_BASE_URL",
+    api_key="OPENAI_API_KEY",
+    timeout="DECKCAST_LLM_TIMEOUT",
+)
+MODEL_HINTS = ModelHints(
+    pull="deckcast models pull {model}",
+    pull_configs="deckcast models pull {model} --configs-only",
+    model_setting="DECKCAST_IMAGE_MODEL",
+    config_setting="DECKCAST_IMAGE_MODEL_CONFIG",
+    catalogue="deckcast models list",
+)
+MEMORY_HINT = (
+    "try DECKCAST_IMAGE_CPU_OFFLOAD=true, a smaller DECKCAST_IMAGE_NATIVE_SIZE or a smaller model"
+)
+IMAGES_KEY_HINT = "check DECKCAST_OPENAI_API_KEY (or OPENAI_API_KEY)"
 
 
 def build_image_backend(settings: Settings, name: str | None = None) -> ImageBackend:
@@ -92,6 +112,7 @@ def build_llm(settings: Settings) -> BaseChatModel | None:
         base_url=settings.openai_base_url,
         api_key=key,
         timeout=settings.llm_timeout,
+        hints=LLM_HINTS,
     )
 
 
@@ -105,6 +126,7 @@ def build_diffusers(settings: Settings) -> DiffusersBackend:
         cache_dir=settings.hf_cache_dir,
         config=settings.image_model_config,
         preset=settings.image_preset,
+        hints=MODEL_HINTS,
     )
     return DiffusersBackend(
         source,
@@ -120,6 +142,7 @@ def build_diffusers(settings: Settings) -> DiffusersBackend:
             memory_saving=settings.image_memory_saving,
             safety_checker=settings.image_safety_checker,
         ),
+        memory_hint=MEMORY_HINT,
     )
 
 
@@ -140,4 +163,5 @@ def build_openai_images(settings: Settings) -> OpenAIImagesBackend:
         concurrency=settings.openai_image_concurrency,
         max_retries=settings.openai_image_retries,
         timeout=settings.openai_image_timeout,
+        setup_hint=IMAGES_KEY_HINT,
     )

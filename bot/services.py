@@ -11,7 +11,7 @@ from typing import Any
 from agent import Planner, Reviser, StructuredChat
 from render import Renderer, RenderOptions
 
-from .backends import build_llm, build_renderer
+from .backends import LLM_HINTS, build_llm, build_renderer
 from .engine import ConversationEngine, JobLimits
 from .execution import Executor, LocalExecutor
 from .settings import Settings
@@ -72,11 +72,11 @@ class Services:
         model = build_llm(settings)
         # One StructuredChat for both: the planner and the reviser share what answer format
         # the server turned out to support.
-        chat = StructuredChat(model) if model is not None else None
+        chat = StructuredChat(model, hints=LLM_HINTS) if model is not None else None
         engine = ConversationEngine(
             store,
-            Planner(chat),
-            Reviser(chat),
+            Planner(chat, hints=LLM_HINTS),
+            Reviser(chat, hints=LLM_HINTS),
             renderer,
             videos_dir=videos_dir or settings.videos_dir,
             render_defaults=render_defaults(settings),

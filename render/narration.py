@@ -56,7 +56,7 @@ async def choose_voice(
         hint = ESPEAK_HINT if espeak else getattr(backend, "setup_hint", "check its settings")
         if explicit or "silent" not in voices:
             raise VoiceError(
-                f"the voice '{choice}' is not available here: {hint}; or use --voice silent"
+                f"the voice '{choice}' is not available here: {hint}; or use the silent voice"
             )
         missing = "is not installed" if espeak else "is not set up"
         warnings.append(f"{choice.backend} {missing}, so the video is silent: {hint}")

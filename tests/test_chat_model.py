@@ -7,7 +7,7 @@ from langchain_openai import ChatOpenAI
 
 from agent import ModelNotConfigured, build_chat_model
 from agent.chat_model import model_label, model_secret
-from bot.backends import build_llm
+from bot.backends import LLM_HINTS, build_llm
 from bot.settings import Settings
 
 
@@ -32,7 +32,7 @@ def test_chat_openai_without_its_own_retries():
 )
 def test_configuration_mistakes(kwargs, message):
     with pytest.raises(ModelNotConfigured, match=message):
-        build_chat_model(**kwargs)
+        build_chat_model(**kwargs, hints=LLM_HINTS)
 
 
 def test_label_drops_credentials_in_the_url():

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bot.backends import build_image_backend
+from bot.backends import MEMORY_HINT, MODEL_HINTS, build_image_backend
 from bot.errors import SettingsError
 from bot.settings import Settings
 from deck import NewImage, apply, build_deck
@@ -192,7 +192,7 @@ def test_a_single_file_checkpoint_loads_with_configs_from_a_folder_or_the_cache(
     # No config given: the architecture's configs come from the hub cache (never downloaded).
     cache = tmp_path / "hub"
     with pytest.raises(ModelNotFoundError, match="models pull stable-diffusion-v1-5/"):
-        locate(str(checkpoint), cache_dir=cache)
+        locate(str(checkpoint), cache_dir=cache, hints=MODEL_HINTS)
     install_in_cache(tiny_sd, cache, "stable-diffusion-v1-5/stable-diffusion-v1-5")
     from_cache = locate(str(checkpoint), cache_dir=cache)
     for source in (with_config, from_cache):
@@ -231,7 +231,8 @@ def test_out_of_memory_halves_the_batch_until_it_fits(tiny_sd):
 
 
 def test_out_of_memory_for_one_picture_is_a_clear_error(tiny_sd):
-    backend = DiffusersBackend(locate(str(tiny_sd), cache_dir=tiny_sd), **FAST, batch_size=2)
+    source = locate(str(tiny_sd), cache_dir=tiny_sd)
+    backend = DiffusersBackend(source, **FAST, batch_size=2, memory_hint=MEMORY_HINT)
     loaded = backend.load()
     loaded.pipe = Injected(loaded.pipe, oom_above=0)
     with pytest.raises(PartialBatchError) as caught:
@@ -349,7 +350,7 @@ def test_a_configs_only_download_is_reported_as_incomplete(tiny_sd, tmp_path):
     for weights in snapshot.rglob("*.safetensors"):
         weights.unlink()
     with pytest.raises(ModelNotFoundError) as caught:
-        locate("deckcast/tiny-sd", cache_dir=tmp_path)
+        locate("deckcast/tiny-sd", cache_dir=tmp_path, hints=MODEL_HINTS)
     assert "incomplete: no weights for text_encoder, unet, vae" in str(caught.value)
     assert "deckcast models pull deckcast/tiny-sd" in str(caught.value)
 

@@ -7,6 +7,7 @@ import struct
 
 import pytest
 
+from bot.backends import MODEL_HINTS
 from render import ModelNotFoundError
 from render.images.downloads import choose_files
 from render.images.models import config_repo_for, locate, safetensors_header
@@ -116,7 +117,7 @@ def test_a_checkpoints_architecture_is_read_from_its_header_alone(tmp_path):
     assert config_repo_for(safetensors_header(sd1), None).startswith("stable-diffusion-v1-5/")
     assert config_repo_for({}, PRESETS["sdxl-turbo"]) == "stabilityai/sdxl-turbo"
     with pytest.raises(ModelNotFoundError, match="models pull stabilityai/stable-diffusion-xl"):
-        locate(str(sdxl), cache_dir=tmp_path / "hub")
+        locate(str(sdxl), cache_dir=tmp_path / "hub", hints=MODEL_HINTS)
     junk = tmp_path / "junk.safetensors"
     junk.write_bytes(b"\xff" * 4)
     with pytest.raises(ModelNotFoundError, match=r"not a readable \.safetensors file"):
@@ -126,7 +127,7 @@ def test_a_checkpoints_architecture_is_read_from_its_header_alone(tmp_path):
 def test_missing_models_say_how_to_get_them(tmp_path):
     cache = tmp_path / "hub"
     with pytest.raises(ModelNotFoundError) as caught:
-        locate("sd-turbo", cache_dir=cache)
+        locate("sd-turbo", cache_dir=cache, hints=MODEL_HINTS)
     message = str(caught.value)
     assert "stabilityai/sd-turbo is not on this machine" in message
     assert "deckcast models pull sd-turbo" in message

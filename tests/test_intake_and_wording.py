@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from agent.intake import asked_slide_count, looks_binary, looks_like_outline
-from agent.redaction import redact
 from agent.wording import pictorial, speakable
 
 
@@ -70,9 +69,3 @@ def test_speakable(text, language, spoken):
 )
 def test_pictorial(prompt, picture):
     assert pictorial(prompt) == picture
-
-
-def test_redact():
-    text = "key sk-abcdefghijklmnop and Bearer abc.def-123456 and my-secret-value"
-    cleaned = redact(text, ["my-secret-value"])
-    assert cleaned == "key [redacted] and [redacted] and [redacted]"

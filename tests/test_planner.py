@@ -16,6 +16,7 @@ from agent import (
     RequestRejected,
     StructuredChat,
 )
+from bot.backends import LLM_HINTS
 from deck import MAX_SLIDES, Aspect, Layout, to_markdown
 from tests.agent_helpers import KEY, chat_model, deck_draft, slide_draft, titles
 from tests.fakes.openai_chat import FakeOpenAI, Reply, plan_reply
@@ -326,7 +327,7 @@ async def test_broken_outline_names_the_line():
 
 async def test_free_text_without_a_model_says_how_to_configure_one():
     with pytest.raises(ModelNotConfigured) as caught:
-        await Planner(None).plan("explain how vaccines work")
+        await Planner(None, hints=LLM_HINTS).plan("explain how vaccines work")
     message = str(caught.value)
     for variable in ("DECKCAST_LLM_MODEL", "OPENAI_BASE_URL", "OPENAI_API_KEY", "## Slide title"):
         assert variable in message
@@ -372,7 +373,7 @@ async def test_api_key_never_reaches_logs_or_errors(caplog):
 
         model = build_chat_model(model="m", base_url=server.base_url, api_key=secret, timeout=5)
         with pytest.raises(ModelUnavailable) as caught:
-            await Planner(model).plan("vaccines")
+            await Planner(model, hints=LLM_HINTS).plan("vaccines")
         # The server echoed the wrong key back; it is sent as a bearer token ...
         assert server.exchanges[0].headers["Authorization"] == f"Bearer {secret}"
     message = str(caught.value)

@@ -11,6 +11,7 @@ from agent import (
     Reviser,
     StructuredChat,
 )
+from bot.backends import LLM_HINTS
 from deck import (
     Aspect,
     DeleteSlide,
@@ -332,7 +333,7 @@ async def test_unknown_theme_lists_the_themes(example_deck):
 
 async def test_free_text_without_a_model_says_what_works(example_deck):
     with pytest.raises(ModelNotConfigured) as caught:
-        await Reviser(None).revise(example_deck, "make slide 3 simpler")
+        await Reviser(None, hints=LLM_HINTS).revise(example_deck, "make slide 3 simpler")
     assert "'delete slide 4'" in str(caught.value) and "DECKCAST_LLM_MODEL" in str(caught.value)
 
 

@@ -17,6 +17,7 @@ from render.images.downloads import pull
 from render.images.models import cached_models, locate
 from render.images.presets import DEFAULT_PRESET, PRESETS
 
+from ..backends import MODEL_HINTS
 from ..settings import Settings
 from .console import console, friendly_errors, out
 
@@ -85,6 +86,7 @@ def list_models(ctx: typer.Context) -> None:
             cache_dir=cache,
             config=settings.image_model_config,
             preset=settings.image_preset,
+            hints=MODEL_HINTS,
         )
         out.print(
             f"configured model: {escape(wanted)} -> {escape(str(source.path))}", soft_wrap=True

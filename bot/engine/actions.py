@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from deck import Aspect
 
 if TYPE_CHECKING:
-    from .conversation import ConversationEngine, Incoming
+    from .conversation import ConversationEngine
+    from .requests import Incoming
     from .replies import ReplySink
 
 

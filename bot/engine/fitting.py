@@ -3,7 +3,7 @@
 Chat platforms refuse files over a size limit (Discord reports it per interaction). A deck's
 video is mostly still frames, so a lower resolution and a capped bitrate shrink it a lot while
 pictures, frames and narration still come from the cache. :func:`fit_options` turns a byte
-budget into options; :meth:`bot.conversation.ConversationEngine.fit_video` tries them in order.
+budget into options; :meth:`bot.engine.rendering.JobRunner.fit_video` tries them in order.
 """
 
 from __future__ import annotations

@@ -48,6 +48,7 @@ FLAGGED = "flagged by the model's safety checker"
 NAN_IMAGE = "the model produced an invalid picture (NaN pixels)"
 GiB = 1024**3
 MAX_AUTO_BATCH = 16
+MEMORY_HINT = "try CPU offload, a smaller native size or a smaller model"
 
 
 @dataclass
@@ -79,8 +80,12 @@ class DiffusersBackend:
         negative_prompt: str | None = None,
         batch_size: int | None = None,
         load: LoadOptions | None = None,
+        memory_hint: str = MEMORY_HINT,
     ) -> None:
+        """``memory_hint`` is what to try when even one picture does not fit in memory, in the
+        words of the application's settings."""
         defaults = defaults_for(source.preset, source.pipeline_class)
+        self.memory_hint = memory_hint
         self.source = source
         self.family = source.preset.family if source.preset else None
         self.family = self.family or FAMILY_OF_PIPELINE.get(source.pipeline_class)
@@ -222,8 +227,7 @@ class DiffusersBackend:
                 if len(chunk) == 1:
                     reason = (
                         f"out of memory even for one picture at {size[0]}x{size[1]} on "
-                        f"{loaded.device}; try DECKCAST_IMAGE_CPU_OFFLOAD=true, a smaller "
-                        "DECKCAST_IMAGE_NATIVE_SIZE or a smaller model"
+                        f"{loaded.device}; {self.memory_hint}"
                     )
                     log.error("%s: %s", self.source.label, reason)
                     reasons.update(dict.fromkeys(pending, reason))

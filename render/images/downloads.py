@@ -1,6 +1,6 @@
-"""Downloading a diffusion model, only when a person asks (``deckcast models pull``).
+"""Downloading a diffusion model, only when a person asks for it (never during a render).
 
-Only what deckcast loads is fetched: the model index, every config and tokenizer file, and one
+Only what the renderer loads is fetched: the model index, every config and tokenizer file, and one
 set of weights per component (fp16 when the repo offers it, safetensors over pickles) into the
 standard Hugging Face cache, where :func:`render.images.models.locate` finds it.
 """

@@ -95,14 +95,14 @@ def pick_device(choice: str) -> str:
     if choice.startswith("cuda"):
         if not torch.cuda.is_available():
             raise ImageError(
-                f"DECKCAST_IMAGE_DEVICE is '{choice}' but torch sees no CUDA GPU here; "
+                f"the image device is '{choice}' but torch sees no CUDA GPU here; "
                 "use auto or cpu (or install a CUDA build of torch)"
             )
         return choice
     if choice == "mps":
         mps = getattr(torch.backends, "mps", None)
         if mps is None or not mps.is_available():
-            raise ImageError("DECKCAST_IMAGE_DEVICE is 'mps' but Apple MPS is not available")
+            raise ImageError("the image device is 'mps' but Apple MPS is not available")
         return choice
     if choice == "cpu":
         return choice

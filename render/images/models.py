@@ -1,9 +1,10 @@
 """Where diffusion models live on this machine.
 
-``locate`` turns what a person wrote in ``DECKCAST_IMAGE_MODEL`` (a preset name, a Hugging Face
-model id, a diffusers folder or a single ``.safetensors`` checkpoint) into a :class:`ModelSource`
-on disk, or raises :class:`ModelNotFoundError` saying how to get the model. It never downloads:
-renders only use what is here (:mod:`render.images.downloads` is the explicit download).
+``locate`` turns what a person named as the image model (a preset name, a Hugging Face model id,
+a diffusers folder or a single ``.safetensors`` checkpoint) into a :class:`ModelSource` on disk,
+or raises :class:`ModelNotFoundError` saying how to get the model, in the application's words
+(:class:`ModelHints`). It never downloads: renders only use what is here
+(:mod:`render.images.downloads` is the explicit download).
 
 Nothing here imports torch or huggingface_hub: the cache layout is read directly.
 """
@@ -81,40 +82,65 @@ class CachedModel:
     missing: tuple[str, ...] = field(default=())
 
 
-def default_hint(spec: str, repo_id: str) -> str:
-    return (
-        f"get it once with: deckcast models pull {spec} (or: hf download {repo_id}), "
-        "or set DECKCAST_IMAGE_MODEL to a model folder or .safetensors file"
-    )
+@dataclass(frozen=True, slots=True)
+class ModelHints:
+    """How the application around the renderer tells a person to get or to name a model (the
+    renderer knows no command line and no settings). ``{model}`` in a command is the preset or
+    model id to fetch; without commands, messages name the Hugging Face CLI."""
+
+    pull: str | None = None  # fetches a preset or model id: "app models pull {model}"
+    pull_configs: str | None = None  # fetches only its config files (a few KB)
+    model_setting: str = "the image model setting"
+    config_setting: str = "the model config setting"
+    catalogue: str | None = None  # lists the presets and the models here: "app models list"
+
+    def fetch(self, model: str, repo_id: str) -> str:
+        """The command(s) that fetch ``model`` (a preset or model id) into the cache."""
+        hub = f"hf download {repo_id}"
+        return f"{self.pull.format(model=model)} (or: {hub})" if self.pull else hub
+
+    def fetch_configs(self, repo_id: str) -> str:
+        """The command that fetches only the config files of ``repo_id``."""
+        if self.pull_configs:
+            return self.pull_configs.format(model=repo_id)
+        return f"hf download {repo_id} --include '*.json' --include '*.txt'"
+
+
+IN_WORDS = ModelHints()
 
 
 def locate(
-    spec: str, *, cache_dir: Path, config: str | None = None, preset: str | None = None
+    spec: str,
+    *,
+    cache_dir: Path,
+    config: str | None = None,
+    preset: str | None = None,
+    hints: ModelHints = IN_WORDS,
 ) -> ModelSource:
     """Find the model ``spec`` on disk (never downloads). ``config`` names the folder or model
     id holding a single-file checkpoint's configs; ``preset`` picks defaults for a folder or
-    file whose model the preset describes."""
+    file whose model the preset describes; ``hints`` word the advice of a missing model."""
     spec = spec.strip()
     if not spec:
-        raise ModelNotFoundError("no diffusion model given; set DECKCAST_IMAGE_MODEL")
+        raise ModelNotFoundError(f"no diffusion model given; set {hints.model_setting}")
     chosen = _preset_named(preset) if preset else None
     known = find_preset(spec)
     if known is not None:
-        return _from_cache(known.repo_id, spec, cache_dir, chosen or known)
+        return _from_cache(known.repo_id, spec, cache_dir, chosen or known, hints)
     path = Path(spec).expanduser()
     if path.exists() or _looks_like_path(spec):
         if not path.exists():
             raise ModelNotFoundError(f"no such model file or folder: {path}")
         if path.is_dir():
-            return _from_folder(path.resolve(), spec, chosen)
-        return _from_file(path.resolve(), spec, cache_dir, config, chosen)
+            return _from_folder(path.resolve(), spec, chosen, hints)
+        return _from_file(path.resolve(), spec, cache_dir, config, chosen, hints)
     if REPO_ID.match(spec):
-        return _from_cache(spec, spec, cache_dir, chosen or find_preset(spec))
+        return _from_cache(spec, spec, cache_dir, chosen or find_preset(spec), hints)
     names = ", ".join(PRESETS)
+    see = f" (see: {hints.catalogue})" if hints.catalogue else ""
     raise ModelNotFoundError(
         f"unknown diffusion model '{spec}': give a preset ({names}), a Hugging Face model id "
-        "such as stabilityai/sd-turbo, a diffusers folder or a .safetensors file "
-        "(see: deckcast models list)"
+        f"such as stabilityai/sd-turbo, a diffusers folder or a .safetensors file{see}"
     )
 
 
@@ -218,6 +244,7 @@ def _from_folder(
     folder: Path,
     spec: str,
     preset: Preset | None,
+    hints: ModelHints,
     *,
     kind: Literal["folder", "hub-cache"] = "folder",
     repo_id: str | None = None,
@@ -229,7 +256,7 @@ def _from_folder(
     if missing:
         what = repo_id or str(folder)
         hint = (
-            f"get them with: deckcast models pull {repo_id}"
+            f"get them with: {hints.fetch(repo_id, repo_id)}"
             if repo_id
             else "copy the whole model folder"
         )
@@ -279,15 +306,20 @@ def snapshot(cache_dir: Path, repo_id: str) -> tuple[Path, str] | None:
     return (candidates[0], candidates[0].name) if candidates else None
 
 
-def _from_cache(repo_id: str, spec: str, cache_dir: Path, preset: Preset | None) -> ModelSource:
+def _from_cache(
+    repo_id: str, spec: str, cache_dir: Path, preset: Preset | None, hints: ModelHints
+) -> ModelSource:
     found = snapshot(cache_dir, repo_id)
     if found is None:
+        fetch = hints.fetch(spec if find_preset(spec) else repo_id, repo_id)
         raise ModelNotFoundError(
-            f"the model {repo_id} is not on this machine ({cache_dir}); "
-            + default_hint(spec if find_preset(spec) else repo_id, repo_id)
+            f"the model {repo_id} is not on this machine ({cache_dir}); get it once with: "
+            f"{fetch}, or set {hints.model_setting} to a model folder or .safetensors file"
         )
     folder, revision = found
-    return _from_folder(folder, spec, preset, kind="hub-cache", repo_id=repo_id, revision=revision)
+    return _from_folder(
+        folder, spec, preset, hints, kind="hub-cache", repo_id=repo_id, revision=revision
+    )
 
 
 def cached_models(cache_dir: Path) -> list[CachedModel]:
@@ -341,25 +373,30 @@ def safetensors_header(path: Path) -> dict[str, Any]:
 
 
 def _from_file(
-    path: Path, spec: str, cache_dir: Path, config: str | None, preset: Preset | None
+    path: Path,
+    spec: str,
+    cache_dir: Path,
+    config: str | None,
+    preset: Preset | None,
+    hints: ModelHints,
 ) -> ModelSource:
     if path.suffix.lower() != ".safetensors":
         raise ModelNotFoundError(
-            f"{path.name} is not a .safetensors checkpoint; deckcast does not load pickle "
+            f"{path.name} is not a .safetensors checkpoint; the renderer does not load pickle "
             "checkpoints (.ckpt/.pt/.bin) because they can run code: convert it to "
             ".safetensors, or give a diffusers folder"
         )
     header = safetensors_header(path)
     if config:
-        config_dir = _config_folder(config, cache_dir)
+        config_dir = _config_folder(config, cache_dir, hints)
     else:
         repo = config_repo_for(header, preset)
         found = snapshot(cache_dir, repo)
         if found is None:
             raise ModelNotFoundError(
                 f"the checkpoint {path.name} looks like {repo}, whose config files (a few KB) "
-                f"are not on this machine; get them once with: deckcast models pull {repo} "
-                "--configs-only (or set DECKCAST_IMAGE_MODEL_CONFIG to a folder holding them)"
+                f"are not on this machine; get them once with: {hints.fetch_configs(repo)} "
+                f"(or set {hints.config_setting} to a folder holding them)"
             )
         config_dir = found[0]
     index = read_model_index(config_dir)
@@ -374,7 +411,7 @@ def _from_file(
     )
 
 
-def _config_folder(config: str, cache_dir: Path) -> Path:
+def _config_folder(config: str, cache_dir: Path, hints: ModelHints) -> Path:
     folder = Path(config).expanduser()
     if folder.is_dir():
         return folder.resolve()
@@ -386,7 +423,7 @@ def _config_folder(config: str, cache_dir: Path) -> Path:
             return found[0]
         raise ModelNotFoundError(
             f"the configs of {repo} are not on this machine; get them once with: "
-            f"deckcast models pull {repo} --configs-only"
+            f"{hints.fetch_configs(repo)}"
         )
     raise ModelNotFoundError(f"no such config folder: {folder}")
 

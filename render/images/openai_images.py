@@ -1,10 +1,15 @@
 """The OpenAI Images backend: gpt-image-1, dall-e-3 or any OpenAI-compatible images endpoint.
 
 One request per picture (the API takes one prompt per call), several in flight at once
-(``concurrency``, bounded by the renderer's thread pool). The official ``openai`` client does
-the HTTP work and retries rate limits (429, honouring ``Retry-After``), timeouts and server
-errors itself. A refusal by the content policy fails only that slide (the renderer falls back
-to a procedural background and says which slide); the other slides keep their pictures.
+(``concurrency``, bounded by the renderer's thread pool), all through one ``openai`` client
+that the backend keeps until :meth:`OpenAIImagesBackend.close`. The client retries rate limits
+(429, honouring ``retry-after-ms`` and ``Retry-After``), timeouts and server errors itself, with
+jittered backoff (``max_retries``): that suffices here, as the calls are synchronous, one per
+picture, and nobody is told anything while they wait (the agent and the speech voice retry
+with :mod:`openai_http.retry` instead). A refusal by the content policy fails only that slide
+(the renderer falls back to a procedural background and says which slide); the other slides
+keep their pictures. The server's explanations are quoted without the key
+(:mod:`openai_http.failures`).
 
 The API has no seed: the cache is what makes a re-render show the same picture, and "a new
 picture for slide 3" (a new seed) is a new cache key, hence a new request.
@@ -17,10 +22,11 @@ import io
 import logging
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from PIL import Image, UnidentifiedImageError
+
+from openai_http import Redactor, error_body, public_host, server_message
 
 from ..errors import ImageError
 from .base import ImageRequest, PartialBatchError
@@ -30,6 +36,7 @@ log = logging.getLogger(__name__)
 NO_TEXT = "Do not put any text, letters, numbers, captions or labels anywhere in the image."
 REFUSED = "refused by the content policy"
 _REFUSAL_CODES = {"content_policy_violation", "moderation_blocked", "content_filter"}
+_FAILURES = {403: "refused access (403)", 429: "is rate limiting us (429) even after retries"}
 # The sizes each model family can paint: (square, landscape, portrait).
 _SIZES = {
     "dall-e-3": ("1024x1024", "1792x1024", "1024x1792"),
@@ -56,6 +63,7 @@ class OpenAIImagesBackend:
         concurrency: int = 4,
         max_retries: int = 2,
         timeout: float = 120.0,
+        setup_hint: str = "check the API key",
     ) -> None:
         import openai  # a core dependency; imported here so importing render stays light
 
@@ -64,7 +72,9 @@ class OpenAIImagesBackend:
         self.quality = quality
         self.concurrency = max(1, concurrency)
         self.base_url = base_url
+        self.setup_hint = setup_hint
         self._openai = openai
+        self._redact = Redactor.of([api_key])
         self._client = openai.OpenAI(
             api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout
         )
@@ -125,22 +135,16 @@ class OpenAIImagesBackend:
             answer = self._client.images.generate(**params)
         except openai.BadRequestError as exc:
             if _is_refusal(exc):
-                raise _Refused(_api_message(exc)) from None
-            raise ImageError(f"the images API rejected the request: {_api_message(exc)}") from None
+                raise _Refused(self._said(exc)) from None
+            raise ImageError(f"the images API rejected the request: {self._said(exc)}") from None
         except openai.AuthenticationError:
             raise ImageError(
-                "the images API rejected the API key (401); check DECKCAST_OPENAI_API_KEY"
-            ) from None
-        except openai.PermissionDeniedError as exc:
-            raise ImageError(f"the images API refused access (403): {_api_message(exc)}") from None
-        except openai.RateLimitError as exc:
-            raise ImageError(
-                f"the images API is rate limiting us (429) even after retries: {_api_message(exc)}"
+                f"the images API rejected the API key (401); {self.setup_hint}"
             ) from None
         except openai.APIStatusError as exc:
-            raise ImageError(
-                f"the images API failed ({exc.status_code}): {_api_message(exc)}"
-            ) from None
+            status = exc.status_code
+            what = _FAILURES.get(status, f"failed ({status})")
+            raise ImageError(f"the images API {what}: {self._said(exc)}") from None
         except openai.APITimeoutError:
             raise ImageError("the images API did not answer in time") from None
         except openai.APIConnectionError:
@@ -165,37 +169,26 @@ class OpenAIImagesBackend:
             response = httpx.get(url, timeout=60.0, follow_redirects=True)
             response.raise_for_status()
         except httpx.HTTPError as exc:
-            raise ImageError(f"cannot download the picture from {_host(url)}: {exc}") from None
+            raise ImageError(
+                f"cannot download the picture from {_host(url)}: {self._redact(str(exc))}"
+            ) from None
         return response.content
+
+    def _said(self, exc: Exception) -> str:
+        """The API's own explanation, in one line and without the key."""
+        return server_message(exc, self._redact) or type(exc).__name__
 
 
 class _Refused(Exception):
     """The content policy refused a prompt."""
 
 
-def _error_body(exc: Any) -> dict[str, Any]:
-    """The API's error object (the client keeps either it or the whole answer)."""
-    body = exc.body if isinstance(exc.body, dict) else {}
-    inner = body.get("error")
-    return inner if isinstance(inner, dict) else body
-
-
 def _is_refusal(exc: Any) -> bool:
-    error = _error_body(exc)
+    error = error_body(exc)
     code = str(getattr(exc, "code", None) or error.get("code") or "")
     text = str(error.get("message") or exc.message or "").lower()
     return code in _REFUSAL_CODES or "safety system" in text or "content policy" in text
 
 
-def _api_message(exc: Any) -> str:
-    """The API's own one-line explanation (never the request, so never the key)."""
-    message = _error_body(exc).get("message")
-    text = str(message or getattr(exc, "message", "") or type(exc).__name__).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__
-
-
 def _host(url: str | None) -> str:
-    if not url:
-        return "api.openai.com"
-    parts = urlsplit(url)
-    return parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else url
+    return public_host(url) if url else "api.openai.com"

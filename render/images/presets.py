@@ -35,7 +35,7 @@ class Preset:
     repo_id: str
     family: str  # "sd", "sdxl" or "flux"
     defaults: Defaults
-    download: str  # rough size of what `deckcast models pull` fetches
+    download: str  # rough size of what a download of the model fetches
     note: str
     aliases: tuple[str, ...] = ()
 

@@ -7,26 +7,38 @@ any server that speaks the same API (local neural TTS such as Kokoro- or Piper-b
   lists the ones that do (OpenAI's are known; a server's are asked for).
 * A speaking style (``instructions``) is sent to models that take one (not ``tts-1``); with
   ``style="auto"`` it comes from the deck's theme (:mod:`render.voice.style`).
-* Failures: 429, 5xx, timeouts and refused connections are retried with exponential backoff
-  (``Retry-After`` honoured); a refused key, an unknown model or voice raise
-  :class:`VoiceSetupError` at once; anything else is a :class:`VoiceError` for that slide,
-  which the renderer answers with espeak-ng for that slide. The API key never appears in a
-  message.
+* Failures: 429, 5xx, timeouts and refused connections are retried with jittered exponential
+  backoff (``Retry-After`` and ``retry-after-ms`` honoured: :mod:`openai_http.retry`); a
+  refused key, an unknown model or voice raise :class:`VoiceSetupError` at once; anything else
+  is a :class:`VoiceError` for that slide, which the renderer answers with espeak-ng for that
+  slide. The API key never appears in a message (nor credentials written into the base URL).
+* One ``AsyncOpenAI`` client per event loop serves every request (voice list and slides alike)
+  and is closed when that loop shuts down, or by :meth:`OpenAISpeechBackend.aclose`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
-import email.utils
+import functools
 import logging
 import math
-import random
-import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from openai_http import (
+    Backoff,
+    PerLoop,
+    Redactor,
+    Retry,
+    describe,
+    is_transient,
+    public_url,
+    retrying,
+    server_message,
+)
 
 from ..audio import SAMPLE_RATE
 from ..errors import VoiceError, VoiceSetupError
@@ -46,7 +58,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-OPENAI_BASE_URL = "https://api.openai.com/v1"
+OPENAI_API_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini-tts"
 DEFAULT_VOICE = "alloy"
 AudioFormat = Literal["wav", "mp3", "flac", "opus", "aac", "pcm"]
@@ -55,6 +67,7 @@ TTS1_VOICES = ("alloy", "ash", "coral", "echo", "fable", "nova", "onyx", "sage",
 OPENAI_VOICES = (*TTS1_VOICES, "ballad", "cedar", "marin", "verse")
 _NO_INSTRUCTIONS = ("tts-1",)  # models that reject or ignore a speaking style
 VOICE_LIST_SECONDS = 300.0  # a server's voice list is asked for again after this long
+LISTING = "listing voices"
 
 
 class OpenAISpeechBackend:
@@ -80,7 +93,7 @@ class OpenAISpeechBackend:
         timeout_seconds: float = 60.0,
         setup_hint: str = "give an API key, or the base URL of an OpenAI-compatible TTS server",
     ) -> None:
-        self.base_url = (base_url or OPENAI_BASE_URL).rstrip("/")
+        self.base_url = (base_url or OPENAI_API_URL).rstrip("/")
         self._api_key = api_key or None
         self.model = model
         self.default_voice = default_voice
@@ -90,18 +103,20 @@ class OpenAISpeechBackend:
         self.response_format: AudioFormat = response_format
         self.concurrency = max(1, concurrency)
         self.retries = max(0, retries)
-        self.backoff_seconds = backoff_seconds
-        self.max_backoff_seconds = max_backoff_seconds
+        self.backoff = Backoff(base=backoff_seconds, cap=max_backoff_seconds)
         self.timeout_seconds = timeout_seconds
         self.setup_hint = setup_hint
+        self.where = public_url(self.base_url)  # the server as messages name it
+        self._redact = Redactor.of([self._api_key], mask="[key]")
+        self._clients: PerLoop[AsyncOpenAI] = PerLoop(self._new_client)
         self._listed: dict[str, tuple[float, list[str] | None]] = {}  # url: (when, voices)
 
     def __repr__(self) -> str:  # never shows the key
-        return f"OpenAISpeechBackend(base_url={self.base_url!r}, model={self.model!r})"
+        return f"OpenAISpeechBackend(base_url={self.where!r}, model={self.model!r})"
 
     @property
     def is_openai(self) -> bool:
-        return self.base_url == OPENAI_BASE_URL
+        return self.base_url == OPENAI_API_URL
 
     @property
     def sends_style(self) -> bool:
@@ -172,7 +187,7 @@ class OpenAISpeechBackend:
         by_lower = {v.lower(): v for v in known}
         if voice.lower() in by_lower:
             return by_lower[voice.lower()]
-        target = "OpenAI" if self.is_openai else f"the speech server at {self.base_url}"
+        target = "OpenAI" if self.is_openai else f"the speech server at {self.where}"
         close = close_voices(voice, known)
         hint = f"; did you mean {' or '.join(close)}?" if close else "."
         raise VoiceSetupError(
@@ -181,20 +196,20 @@ class OpenAISpeechBackend:
         )
 
     async def _list_voices(self) -> list[str] | None:
-        async with self._client() as client:
-            try:
-                body = await self._with_retries(
-                    lambda: client.get("/audio/voices", cast_to=object), "listing voices"
-                )
-            except VoiceSetupError:
-                raise
-            except VoiceError as exc:
-                raise VoiceSetupError(
-                    f"{exc}; is the server running, and is its base URL right (it usually "
-                    f"ends in /v1)? Or {self.setup_hint}"
-                ) from None
-            except _NotRetryable:
-                return None
+        client = await self._clients.get()
+        try:
+            body = await self._with_retries(
+                lambda: client.get("/audio/voices", cast_to=object), LISTING
+            )
+        except VoiceSetupError:
+            raise
+        except VoiceError as exc:
+            raise VoiceSetupError(
+                f"{exc}; is the server running, and is its base URL right (it usually "
+                f"ends in /v1)? Or {self.setup_hint}"
+            ) from None
+        except _NotRetryable:
+            return None
         return _voice_names(body)
 
     # -- speaking --------------------------------------------------------------------------
@@ -209,28 +224,31 @@ class OpenAISpeechBackend:
         }
         if self.sends_style:
             params["instructions"] = self.style
-        async with self._client() as client:
-            try:
-                response = await self._with_retries(
-                    lambda: client.audio.speech.create(**params), "speaking", voice=voice
-                )
-            except _NotRetryable as exc:
-                raise VoiceError(exc.message) from None
+        client = await self._clients.get()
+        try:
+            response = await self._with_retries(
+                lambda: client.audio.speech.create(**params), "speaking", voice=voice
+            )
+        except _NotRetryable as exc:
+            raise VoiceError(exc.message) from None
         audio = response.content
         if not audio:
-            raise VoiceError(f"the speech server at {self.base_url} sent no audio")
+            raise VoiceError(f"the speech server at {self.where} sent no audio")
         await asyncio.to_thread(_write_audio, out, audio, self.response_format)
 
-    def _client(self) -> AsyncOpenAI:
-        # One client per call: a client is bound to the event loop it first ran on, and the
-        # renderer may be driven from several loops. Imported here: openai takes ~0.5 s to
-        # import, which every other voice (and the CLI's start-up) should not pay.
+    async def aclose(self) -> None:
+        """Close the client of the running event loop now (it closes with its loop anyway)."""
+        await self._clients.aclose()
+
+    def _new_client(self) -> AsyncOpenAI:
+        # Imported here: openai takes ~0.5 s to import, which every other voice (and the CLI's
+        # start-up) should not pay.
         from openai import AsyncOpenAI
 
         return AsyncOpenAI(
             api_key=self._api_key or "not-needed",
             base_url=self.base_url,
-            max_retries=0,
+            max_retries=0,  # retried below, with the wait the server asks for and our own words
             timeout=self.timeout_seconds,
         )
 
@@ -239,101 +257,64 @@ class OpenAISpeechBackend:
     ) -> T:
         import openai
 
-        failure = ""
-        for attempt in range(self.retries + 1):
-            try:
-                return await call()
-            except openai.APIStatusError as exc:
-                status = exc.status_code
-                detail = self._detail(exc)
-                if status in (401, 403):
-                    raise VoiceSetupError(
-                        f"the speech server at {self.base_url} refused the API key "
-                        f"(HTTP {status}{detail}); {self.setup_hint}"
-                    ) from None
-                if status in (404, 405) and what == "listing voices":
-                    raise _NotRetryable(f"HTTP {status}") from None
-                if status in (400, 404, 422) and voice and "voice" in detail.lower():
-                    known = await self._known_quietly()
-                    listing = f" Voices: {_listing(known)}" if known else ""
-                    raise VoiceSetupError(
-                        f"the speech server at {self.base_url} has no voice '{voice}' "
-                        f"(HTTP {status}{detail}).{listing}"
-                    ) from None
-                if status == 404 or (status in (400, 422) and "model" in detail.lower()):
-                    raise VoiceSetupError(
-                        f"the speech server at {self.base_url} has no model '{self.model}' "
-                        f"or no speech route (HTTP {status}{detail})"
-                    ) from None
-                if status != 429 and status < 500:
-                    raise _NotRetryable(
-                        f"the speech server refused this text (HTTP {status}{detail})"
-                    ) from None
-                failure = f"HTTP {status}{detail}"
-                asked = self._retry_after(exc.response.headers)
-                delay = self._backoff(attempt) if asked is None else asked
-            except openai.APITimeoutError:
-                failure = f"no answer within {self.timeout_seconds:g} s"
-                delay = self._backoff(attempt)
-            except openai.APIConnectionError as exc:
-                failure = f"cannot connect ({self._redact(str(exc.__cause__ or exc))})"
-                delay = self._backoff(attempt)
-            if attempt < self.retries:
-                log.info("%s: %s; retrying in %.2f s", what, failure, delay)
-                await asyncio.sleep(delay)
-        raise VoiceError(
-            f"the speech server at {self.base_url} kept failing while {what}: {failure} "
-            f"({self.retries + 1} tries)"
+        try:
+            return await retrying(
+                call,
+                attempts=self.retries + 1,
+                backoff=self.backoff,
+                on_retry=functools.partial(self._log_retry, what),
+            )
+        except openai.APIStatusError as exc:
+            raise await self._refusal(exc, what, voice) from None
+        except openai.APIConnectionError as exc:  # timeouts too, after the last try
+            raise self._kept_failing(exc, what) from None
+
+    async def _refusal(
+        self, exc: openai.APIStatusError, what: str, voice: str | None
+    ) -> VoiceError | _NotRetryable:
+        """The error for an HTTP failure: a setup problem, a refused text, or (after the last
+        retry) a server that kept failing."""
+        status = exc.status_code
+        detail = server_message(exc, self._redact).lower()
+        said = describe(exc, self._redact)  # "HTTP 400: the server's words"
+        if status in (401, 403):
+            return VoiceSetupError(
+                f"the speech server at {self.where} refused the API key ({said}); {self.setup_hint}"
+            )
+        if status in (404, 405) and what == LISTING:
+            return _NotRetryable(f"HTTP {status}")
+        if status in (400, 404, 422) and voice and "voice" in detail:
+            known = await self._known_quietly()
+            listing = f" Voices: {_listing(known)}" if known else ""
+            return VoiceSetupError(
+                f"the speech server at {self.where} has no voice '{voice}' ({said}).{listing}"
+            )
+        if status == 404 or (status in (400, 422) and "model" in detail):
+            return VoiceSetupError(
+                f"the speech server at {self.where} has no model '{self.model}' "
+                f"or no speech route ({said})"
+            )
+        if is_transient(exc):
+            return self._kept_failing(exc, what)
+        return _NotRetryable(f"the speech server refused this text ({said})")
+
+    def _kept_failing(self, exc: Exception, what: str) -> VoiceError:
+        return VoiceError(
+            f"the speech server at {self.where} kept failing while {what}: "
+            f"{self._describe(exc)} ({self.retries + 1} tries)"
         )
+
+    def _log_retry(self, what: str, retry: Retry) -> None:
+        log.info("%s: %s; retrying in %.2f s", what, self._describe(retry.error), retry.delay)
+
+    def _describe(self, exc: Exception) -> str:
+        return describe(exc, self._redact, timeout=self.timeout_seconds)
 
     async def _known_quietly(self) -> list[str] | None:
         try:
             return await self.voices()
         except VoiceError:
             return None
-
-    def _backoff(self, attempt: int) -> float:
-        base = self.backoff_seconds * 2**attempt
-        return min(self.max_backoff_seconds, base * random.uniform(0.75, 1.25))
-
-    def _retry_after(self, headers: Any) -> float | None:
-        """The wait a 429/503 asks for (``retry-after-ms``, ``retry-after`` in seconds or as a
-        date), capped at ``max_backoff_seconds``."""
-        value: float | None = None
-        try:
-            if headers.get("retry-after-ms"):
-                value = float(headers["retry-after-ms"]) / 1000
-            elif headers.get("retry-after"):
-                text = headers["retry-after"]
-                try:
-                    value = float(text)
-                except ValueError:
-                    when = email.utils.parsedate_to_datetime(text)
-                    value = when.timestamp() - time.time()
-        except (TypeError, ValueError):
-            return None
-        if value is None:
-            return None
-        return min(self.max_backoff_seconds, max(0.0, value))
-
-    def _detail(self, exc: openai.APIStatusError) -> str:
-        body = exc.body
-        message = None
-        if isinstance(body, dict):
-            inner = body.get("error", body)
-            message = inner.get("message") if isinstance(inner, dict) else inner
-            message = message or body.get("detail")
-        if message is None:
-            message = exc.response.text if exc.response is not None else ""
-        text = " ".join(str(message).split())[:200]
-        return f": {self._redact(text)}" if text else ""
-
-    def _redact(self, text: str) -> str:
-        """``text`` without the API key (wherever it stands as a whole token)."""
-        if self._api_key:
-            key = re.escape(self._api_key)
-            text = re.sub(rf"(?<![\w-]){key}(?![\w-])", "[key]", text)
-        return text
 
 
 class _NotRetryable(Exception):

@@ -14,6 +14,7 @@ import pytest
 from langchain_core.language_models import BaseChatModel
 
 from agent import Planner, Reviser, build_chat_model
+from bot.backends import LLM_HINTS
 from bot.engine import ConversationEngine, JobLimits
 from bot.slack import HttpServer, SlackBot, build_app, build_client
 from bot.store import JobState, Store
@@ -91,8 +92,8 @@ async def open_world(
         store = await Store.open(f"sqlite:///{tmp_path / 'deckcast.db'}")
         engine = ConversationEngine(
             store,
-            Planner(model),
-            Reviser(model),
+            Planner(model, hints=LLM_HINTS),  # as the wiring builds them
+            Reviser(model, hints=LLM_HINTS),
             renderer,
             videos_dir=tmp_path / "videos",
             render_defaults=FAST,
