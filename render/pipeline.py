@@ -67,8 +67,13 @@ class Renderer:
         self._voice_slots: dict[tuple[asyncio.AbstractEventLoop, str], asyncio.Semaphore] = {}
 
     def close(self) -> None:
+        """Stop the worker threads and let backends that hold a connection close it."""
         self._cpu.shutdown(wait=False, cancel_futures=True)
         self.image_pool.shutdown(wait=False, cancel_futures=True)
+        for backend in (self.images, self.fallback_images):
+            close = getattr(backend, "close", None)
+            if callable(close):
+                close()
 
     def __enter__(self) -> Renderer:
         return self

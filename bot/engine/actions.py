@@ -18,8 +18,8 @@ from deck import Aspect
 
 if TYPE_CHECKING:
     from .conversation import ConversationEngine
-    from .requests import Incoming
     from .replies import ReplySink
+    from .requests import Incoming
 
 
 class Action(StrEnum):
