@@ -6,7 +6,9 @@ Two kinds of link per conversation, both kept by the engine
 - ``origin:<conversation>``: the channel the request came from, the requester and the upload
   limit the interaction reported (a render resumed after a restart posts there);
 - ``thread:<thread id>``: the thread opened on the first video; every message in it from the
-  requester revises that conversation, also after a restart.
+  requester revises that conversation, also after a restart;
+- ``status:<job id>``: the message showing that render's progress, so a render resumed after
+  a restart finishes the same message instead of leaving it at "74%".
 
 Lookups by thread are cached in memory: a busy thread costs one query, not one per message.
 """
@@ -31,6 +33,14 @@ class Home:
     channel_id: int  # the thread when there is one, else the channel of the request
     thread_id: int | None
     upload_limit: int | None
+
+
+@dataclass(frozen=True)
+class StatusAt:
+    """Where a render job's status message is (to finish it after a restart)."""
+
+    channel_id: int
+    message_id: int
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,18 @@ class Links:
         data: dict[str, Any] = {"owner": owner, "channel": thread_id, "limit": upload_limit}
         await self.engine.link_thread(PLATFORM, f"thread:{thread_id}", conversation_id, data)
         self._threads[thread_id] = ThreadLink(conversation_id, owner)
+
+    async def remember_status(
+        self, job_id: str, conversation_id: str, *, channel_id: int, message_id: int
+    ) -> None:
+        data = {"channel": channel_id, "message": message_id}
+        await self.engine.link_thread(PLATFORM, f"status:{job_id}", conversation_id, data)
+
+    async def status_of(self, job_id: str) -> StatusAt | None:
+        found = await self.engine.conversation_for(PLATFORM, f"status:{job_id}")
+        if found is None:
+            return None
+        return StatusAt(int(found[1]["channel"]), int(found[1]["message"]))
 
     async def in_thread(self, thread_id: int) -> ThreadLink | None:
         """The conversation a thread belongs to (None for threads deckcast did not open)."""

@@ -69,6 +69,7 @@ class DiscordSink:
         self.card = StatusCard(heading=heading)
         self.editor = ThrottledEditor(self._apply, config.edit_interval, merge=merge_edits)
         self.job_id: str | None = None
+        self._kept: set[str] = set()  # jobs whose status message location is stored
 
     # -- the ReplySink protocol -----------------------------------------------------------
 
@@ -86,10 +87,15 @@ class DiscordSink:
         if update.state == "cancelled":
             self.card.heading = f"Cancelled by <@{update.by}>." if update.by else "Cancelled."
             self._finish(Phase.CANCELLED)
+            await self._thread_on_status()  # a first render cancelled still gets its thread
             return
         if update.state == "superseded":
             newer = f"version {update.replaced_by}" if update.replaced_by else "a newer version"
             self._finish(Phase.SUPERSEDED, f"Replaced by {newer}.")
+            return
+        if update.state == "paused":  # the bot is stopping: say so now, not at the next edit
+            self.card.phase = Phase.PAUSED
+            await self.editor.show(Edit(self.card.text(), None), final=True)
             return
         self.conversation_id = update.conversation_id
         self.job_id = update.job_id
@@ -189,16 +195,9 @@ class DiscordSink:
         self.card.error = message[:1].upper() + message[1:]
         self.card.footer = None
         self._finish(Phase.FAILED)
-        if self.conversation_id and not self.in_thread:
-            # The first render failed: open the thread on this message, so the deck can be
-            # fixed by talking ("voice silent") like any other.
-            await self.editor.flush()
-            if self.outbox.status_id is not None:
-                await self._open_thread(
-                    discord.Object(id=self.outbox.status_id),
-                    self.conversation_id,
-                    self.card.title or "deckcast",
-                )
+        # A first render that failed: open the thread on this message, so the deck can be
+        # fixed by talking ("voice silent") like any other.
+        await self._thread_on_status()
 
     async def close(self) -> None:
         await self.editor.close()
@@ -255,6 +254,27 @@ class DiscordSink:
 
     async def _apply(self, edit: Edit) -> None:
         await self.outbox.show(edit)
+        status_id = self.outbox.status_id
+        if self.job_id and self.conversation_id and status_id and self.job_id not in self._kept:
+            self._kept.add(self.job_id)  # where this render's progress is, for a restart
+            await self.links.remember_status(
+                self.job_id,
+                self.conversation_id,
+                channel_id=self.outbox.channel.id,  # type: ignore[attr-defined]
+                message_id=status_id,
+            )
+
+    async def _thread_on_status(self) -> None:
+        """Open the conversation's thread on the status message (when it has none yet)."""
+        if not self.conversation_id or self.in_thread:
+            return
+        await self.editor.flush()
+        if self.outbox.status_id is not None:
+            await self._open_thread(
+                discord.Object(id=self.outbox.status_id),
+                self.conversation_id,
+                self.card.title or "deckcast",
+            )
 
     async def _open_thread(
         self, message: discord.abc.Snowflake, conversation_id: str, title: str

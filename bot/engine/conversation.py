@@ -47,6 +47,8 @@ from .sinks import SinkFactory, SinkRegistry
 
 log = logging.getLogger(__name__)
 
+PAUSE_NOTICE_SECONDS = 5.0  # how long a stop waits to tell each render it is paused
+
 
 class ConversationEngine:
     def __init__(
@@ -130,10 +132,24 @@ class ConversationEngine:
 
     async def close(self, *, resume_later: bool = False) -> None:
         """Stop rendering. ``resume_later``: leave unfinished renders in the store for the
-        next process's :meth:`recover` (a bot restarting) instead of cancelling them. Every
-        sink the engine was handed is closed afterwards."""
+        next process's :meth:`recover` (a bot restarting) instead of cancelling them, and tell
+        each render's sink it is paused (so no status message is left showing progress that
+        stopped). Every sink the engine was handed is closed afterwards."""
+        if resume_later:
+            await self._tell_paused()
         await self.queue.close(resume_later=resume_later)
         await self.sinks.close()
+
+    async def _tell_paused(self) -> None:
+        async def tell(job: JobRecord, sink: ReplySink) -> None:
+            update = JobUpdate(job.conversation_id, job.id, job.version, "paused")
+            try:
+                await asyncio.wait_for(sink.progress(update), PAUSE_NOTICE_SECONDS)
+            except Exception as exc:  # a shutdown never waits on a platform for long
+                log.warning("could not tell job %s it is paused: %s", job.id, exc)
+
+        jobs = [(job, self.sinks.bound(job.id)) for job in self.queue.in_flight()]
+        await asyncio.gather(*(tell(job, sink) for job, sink in jobs if sink is not None))
 
     # -- a new request --------------------------------------------------------------------
 
@@ -161,7 +177,7 @@ class ConversationEngine:
             options=render,
         )
         await self.store.add_message(conversation.id, "user", msg.text or "(outline)")
-        version = await self.store.add_version(conversation.id, deck, "planned")
+        version = await self.store.add_version(conversation.id, deck, "planned", author=msg.user)
         await self.store.add_message(
             conversation.id, "assistant", f"planned {len(deck.slides)} slides"
         )
@@ -239,7 +255,7 @@ class ConversationEngine:
             )
             new_deck = apply(deck, revision.edits)
             summary = revision.summary or describe_edits(revision.edits)
-        await self._new_version(conversation.id, deck, new_deck, summary, sink)
+        await self._new_version(conversation.id, deck, new_deck, summary, sink, author=msg.user)
 
     async def apply_edits(
         self,
@@ -262,6 +278,7 @@ class ConversationEngine:
                     apply(deck, edits),
                     summary or describe_edits(edits),
                     sink,
+                    author=msg.user,
                 )
             except (DeckError, BotError) as exc:
                 await sink.failed(str(exc))
@@ -281,7 +298,14 @@ class ConversationEngine:
         )
 
     async def _new_version(
-        self, conversation_id: str, old: Deck, new: Deck, summary: str, sink: ReplySink
+        self,
+        conversation_id: str,
+        old: Deck,
+        new: Deck,
+        summary: str,
+        sink: ReplySink,
+        *,
+        author: str,
     ) -> None:
         if new == old:
             await sink.say(
@@ -289,7 +313,7 @@ class ConversationEngine:
                 "Try saying which slide and what to change."
             )
             return
-        version = await self.store.add_version(conversation_id, new, summary)
+        version = await self.store.add_version(conversation_id, new, summary, author=author)
         await self.store.add_message(conversation_id, "assistant", summary)
         changed = sum(1 for a, b in zip(old.slides, new.slides, strict=False) if a != b) + abs(
             len(old.slides) - len(new.slides)
@@ -308,10 +332,11 @@ class ConversationEngine:
         _checked: ConversationRecord | None = None,
     ) -> None:
         conversation = _checked or await self._conversation(conversation_id, msg)
-        if conversation.current_version <= 1:
+        target = await self.store.undo_target(conversation_id, conversation.current_version)
+        if target is None:
             await sink.say("There is nothing to undo: this is the first version.")
             return
-        record = await self.store.move_to_version(conversation_id, conversation.current_version - 1)
+        record = await self.store.move_to_version(conversation_id, target)
         assert record is not None
         await sink.say(f"Undone: back to version {record.number} ({record.note}).")
         await self._queue_render(conversation_id, record.number, sink)
@@ -325,7 +350,8 @@ class ConversationEngine:
         _checked: ConversationRecord | None = None,
     ) -> None:
         conversation = _checked or await self._conversation(conversation_id, msg)
-        record = await self.store.move_to_version(conversation_id, conversation.current_version + 1)
+        target = await self.store.redo_target(conversation_id, conversation.current_version)
+        record = await self.store.move_to_version(conversation_id, target) if target else None
         if record is None:
             await sink.say("There is nothing to redo.")
             return

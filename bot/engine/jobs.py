@@ -151,6 +151,10 @@ class RenderQueue:
     def is_running(self, conversation_id: str) -> bool:
         return conversation_id in self._running
 
+    def in_flight(self) -> list[JobRecord]:
+        """Every job this process has running or waiting."""
+        return [*(job for job, _task in self._running.values()), *self._pending]
+
     def active(self, conversation_id: str) -> list[JobRecord]:
         """The conversation's queued and running jobs (what a cancel would stop)."""
         running = self._running.get(conversation_id)

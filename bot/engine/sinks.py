@@ -18,8 +18,9 @@ from .replies import ReplySink
 
 log = logging.getLogger(__name__)
 
-# (conversation id, owner) -> a sink that reaches that conversation, or None when none can
-SinkFactory = Callable[[str, str], Awaitable[ReplySink | None]]
+# (conversation id, owner, job id) -> a sink that reaches that conversation (for that job's
+# render: the adapter may have kept where its status message was), or None when none can
+SinkFactory = Callable[[str, str, str], Awaitable[ReplySink | None]]
 
 
 class SinkRegistry:
@@ -56,7 +57,7 @@ class SinkRegistry:
         sink = self._jobs.get(job_id)
         factory = self._factories.get(platform)
         if sink is None and factory is not None:
-            sink = await factory(conversation_id, owner)
+            sink = await factory(conversation_id, owner, job_id)
             if sink is not None:
                 self.bind(job_id, sink)
         return sink
