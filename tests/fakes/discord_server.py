@@ -12,11 +12,19 @@ parsed JSON and the bytes of every uploaded file), and lets a test:
   with 413;
 - wait for what the bot did (:meth:`wait_for_call`, :meth:`wait_for_message`).
 
-What real Discord does and this fake copies (TESTING.md lists the traps): exact
-``application/json`` content type, interaction callbacks with ``with_response`` answering JSON,
-``400 / 40060`` for a second callback on one interaction, ``Via`` on 429s (discord.py treats a
-429 without it as a Cloudflare ban), message content stripped for a client that did not ask for
-the message-content intent, ``THREAD_CREATE`` dispatched when a thread is started.
+What real Discord does and this fake copies, because a laxer fake would let a broken bot pass:
+
+- the content type is exactly ``application/json`` (discord.py compares it by equality, so
+  aiohttp's ``json_response``, which adds ``; charset=utf-8``, would make login fail);
+- interaction callbacks are sent ``with_response`` and answered with JSON (a 204 breaks the
+  command), and a second callback on one interaction gets ``400 / 40060``;
+- a 429 carries ``Via`` (discord.py takes a 429 without it for a Cloudflare ban) besides
+  ``retry_after`` and the rate-limit headers;
+- READY carries ``resume_gateway_url``; the guild's ``member_count`` equals the members listed
+  (or the client waits for member chunks); interactions carry ``attachment_size_limit`` and
+  members their ``flags``;
+- message content is stripped for a client that did not ask for the message-content intent;
+- ``THREAD_CREATE`` is dispatched when a thread is started.
 """
 
 from __future__ import annotations
