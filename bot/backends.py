@@ -8,6 +8,7 @@ from agent import build_chat_model
 from render import (
     AssetCache,
     EspeakBackend,
+    IllustratedBackend,
     ImageBackend,
     OpenAISpeechBackend,
     ProceduralBackend,
@@ -25,11 +26,13 @@ from render.images.presets import DEFAULT_PRESET
 from .errors import SettingsError
 from .settings import Settings
 
-IMAGE_BACKENDS = ("procedural", "diffusers", "openai")
+IMAGE_BACKENDS = ("illustrated", "procedural", "diffusers", "openai")
 
 
 def build_image_backend(settings: Settings, name: str | None = None) -> ImageBackend:
     name = name or settings.image_backend
+    if name == "illustrated":
+        return IllustratedBackend(concurrency=settings.render_workers)
     if name == "procedural":
         return ProceduralBackend(concurrency=settings.render_workers)
     if name == "diffusers":
