@@ -83,6 +83,9 @@ def arrange(
     unit = min(sw, sh) * scale
     spread = min(1.3, max(1.0, max(sw, sh) / min(sw, sh) / 1.4))  # room to the sides: use it
     (mdx, mdy), spots = _TEMPLATES[int(rng.integers(len(_TEMPLATES)))]
+    if sh > sw * 1.1:  # a tall stage (a picture beside bullets): the others above and below
+        mdx, mdy = mdy, mdx
+        spots = tuple((dy, dx, k) for dx, dy, k in spots)
     cx, cy = (stage[0] + stage[2]) / 2, (stage[1] + stage[3]) / 2
     flip = bool(rng.random() < 0.5)
     placed = [

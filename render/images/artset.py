@@ -10,6 +10,7 @@ Loaded once per process, on first use (about 30 ms).
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -42,9 +43,11 @@ class ArtSet:
 
     source: str
     version: str
+    digest: str  # of the index: a rebuilt set is a new set, for the picture cache
     names: tuple[str, ...]
     categories: tuple[str, ...]
-    colours: tuple[frozenset[str], ...]
+    colours: tuple[frozenset[str], ...]  # colour words of the English name ("red apple")
+    drawn_in: dict[int, frozenset[str]]  # curated colours of illustrations whose name says none
     raw_terms: dict[str, list[str]]
     stopwords: dict[str, frozenset[str]]
     occasions: dict[int, frozenset[str]]  # festivals and customs an illustration belongs to
@@ -80,13 +83,19 @@ class ArtSet:
 
 @cache
 def art_set() -> ArtSet:
-    data = json.loads(gzip.decompress(INDEX_FILE.read_bytes()))
+    raw = INDEX_FILE.read_bytes()
+    data = json.loads(gzip.decompress(raw))
     return ArtSet(
         source=data["set"],
         version=data["version"],
+        digest=hashlib.sha256(raw).hexdigest()[:16],
         names=tuple(data["names"]),
         categories=tuple(data["categories"]),
         colours=tuple(frozenset(c.split()) for c in data["colours"]),
+        drawn_in={
+            data["names"].index(name): frozenset(words.split())
+            for name, words in data["drawn_in"].items()
+        },
         raw_terms=data["terms"],
         stopwords={code: frozenset(words) for code, words in data["stopwords"].items()},
         occasions={

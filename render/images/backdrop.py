@@ -42,10 +42,17 @@ def paint_backdrop(
         disc = _mix(max(lively, key=_saturation) if rng.random() < 0.6 else lively[0], anchor, 0.45)
     else:  # a deep ground from the darkest colours, a disc of a little light
         anchor = by_light[0] * 0.6
-        top, bottom = _mix(by_light[0], anchor, 0.2), _mix(by_light[1 % len(colors)], anchor, 0.25)
-        if rng.random() < 0.5:
-            top, bottom = bottom, top
-        disc = _mix(by_light[min(2, len(colors) - 1)], np.full(3, 255.0, np.float32), 0.12)
+        deep = by_light[:3]
+        pick = rng.permutation(len(deep))
+        top, bottom = _mix(deep[pick[0]], anchor, 0.2), _mix(deep[pick[-1]], anchor, 0.25)
+        rest = by_light[1:] or by_light
+        glow = rest[int(rng.integers(len(rest)))]
+        # a bright colour glows softly, a deep one a little brighter
+        disc = (
+            _mix(glow, anchor, 0.45)
+            if luminance(glow) > 0.45
+            else _mix(glow, np.full(3, 255.0, np.float32), 0.12)
+        )
     canvas = _gradient(w, h, top, bottom, float(rng.uniform(-0.35, 0.35)))
 
     short = min(w, h)

@@ -55,7 +55,7 @@ class IllustratedBackend:
         return {
             "backend": self.name,
             "version": self.version,
-            "art": f"{art.source} {art.version} {len(art.names)}",
+            "art": f"{art.source} {art.version} {art.digest}",
             "palette": list(request.palette),
             "title": request.title,
             "language": request.language,

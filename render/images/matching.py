@@ -45,6 +45,10 @@ STYLE_WORDS = frozenset(
     art artwork glow glowing dark bright light
     """)
 )
+# A last comma-separated part made only of these says how to frame the picture.
+FRAMING = STYLE_WORDS | frozenset(
+    _wordlist("landscape portrait square top side front bird eye level low high shot view")
+)
 # "key takeaways": an adjective, not the thing.
 NOT_A_THING = {
     "key": frozenset(
@@ -138,9 +142,13 @@ def strip_style(prompt: str, style: str = "") -> str:
     for s in styles:
         s = s.strip()
         if s and prompt.rstrip().lower().endswith(s.lower()):
-            cut = prompt.rstrip()[: -len(s)].rstrip(" ,;")
-            return cut
-    return prompt
+            prompt = prompt.rstrip()[: -len(s)].rstrip(" ,;")
+            break
+    # Trailing notes on framing ("..., landscape", "..., close-up, top view") are not subjects.
+    parts = prompt.split(",")
+    while len(parts) > 1 and set(WORD.findall(parts[-1].lower())) <= FRAMING:
+        parts.pop()
+    return ",".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,37 +167,7 @@ def _choose(text: str, seed: int, language: str, art: ArtSet) -> Subjects:
         language, matches = "en", _matches(text, "en", art)
     if not matches:
         return Subjects(None)
-    folded = set(WORD.findall(_fold(text)))
-    tone = folded & COLOURS
-    english = art.terms("en")
-    stems = {stem(w, language) for w in folded}
-    scored: dict[int, list[float]] = {}  # icon -> [score, strongest weight]
-    words: dict[int, str] = {}
-    for m in matches:
-        score = m.weight / (1.0 + 0.18 * m.rank) * (0.8 if m.modifier else 1.0)
-        scored.setdefault(m.icon, [0.0, 0.0])
-        entry = scored[m.icon]
-        if entry[0]:  # a second word naming the same illustration: "sun behind cloud"
-            if score > entry[0]:
-                words[m.icon] = m.word
-            entry[0] = max(entry[0], score) + 0.25 * min(entry[0], score)
-        else:
-            entry[0], words[m.icon] = score, m.word
-        entry[1] = max(entry[1], m.weight)
-    for icon, entry in scored.items():
-        name_colours = art.colours[icon]
-        if name_colours and tone:
-            entry[0] *= 1.15 if name_colours & tone else 0.6
-        if english is not None:
-            if icon in art.occasions and not art.occasions[icon] & folded:
-                entry[0] *= 0.7
-            # "police car" for "car": each name word not asked for costs a little, unless the
-            # word matched was a curated synonym (soccer ball for "football")
-            head = english.head[icon]
-            if language != "en" or (head and stem(_fold(head[0]), "en") == words[icon]):
-                unasked = [w for w in english.name[icon] if stem(_fold(w), "en") not in stems]
-                unasked += name_colours - tone  # "red heart" for "heart"
-                entry[0] *= 0.85 ** min(2, len(unasked))
+    scored, words = _score(matches, text, language, art)
     ranked = sorted(scored, key=lambda icon: (-scored[icon][0], art.names[icon]))
     best, main_word = scored[ranked[0]][0], words[ranked[0]]
     # Near-equals for the best word are alternatives: another seed draws another of them.
@@ -197,18 +175,55 @@ def _choose(text: str, seed: int, language: str, art: ArtSet) -> Subjects:
     main = alternatives[seed % len(alternatives)]
     used = {main_word}
     supporting: list[Pick] = []
-    # A keyword may name a quality or a custom rather than the thing ("pirate" for a parrot,
-    # "medieval" for a crown): supporting elements need a name word, only the main subject
-    # may come from a keyword (when nothing names one).
-    needed = MIN_SUPPORT
     for icon in ranked:
-        if icon == main or words[icon] in used or scored[icon][1] < needed:
+        # A keyword may name a quality or a custom rather than the thing ("pirate" for a
+        # parrot, "medieval" for a crown): only the main subject may come from a keyword.
+        if icon == main or words[icon] in used or scored[icon][1] < MIN_SUPPORT:
             continue
         supporting.append(Pick(art.names[icon], words[icon], round(scored[icon][0], 3)))
         used.add(words[icon])
         if len(supporting) == 2:
             break
     return Subjects(Pick(art.names[main], main_word, round(scored[main][0], 3)), tuple(supporting))
+
+
+def _score(
+    matches: list[_Match], text: str, language: str, art: ArtSet
+) -> tuple[dict[int, list[float]], dict[int, str]]:
+    """Each matched illustration's [score, strongest weight], and the word that named it."""
+    folded = set(WORD.findall(_fold(text)))
+    tone = folded & COLOURS
+    stems = {stem(w, language) for w in folded}
+    scored: dict[int, list[float]] = {}
+    words: dict[int, str] = {}
+    for m in matches:
+        score = m.weight / (1.0 + 0.18 * m.rank) * (0.8 if m.modifier else 1.0)
+        entry = scored.setdefault(m.icon, [0.0, 0.0])
+        if entry[0]:  # a second word naming the same illustration: "sun behind cloud"
+            if score > entry[0]:
+                words[m.icon] = m.word
+            entry[0] = max(entry[0], score) + 0.25 * min(entry[0], score)
+        else:
+            entry[0], words[m.icon] = score, m.word
+        entry[1] = max(entry[1], m.weight)
+    english = art.terms("en")
+    assert english is not None
+    for icon, entry in scored.items():
+        name_colours = art.colours[icon]
+        shown = name_colours or art.drawn_in.get(icon, frozenset())
+        if shown and tone:  # "a green leaf": the green ones, not the brown fallen one
+            entry[0] *= 1.15 if shown & tone else 0.6
+        if icon in art.occasions and not art.occasions[icon] & folded:
+            entry[0] *= 0.7  # the Christmas tree only for Christmas
+        # "police car" for "car": each name word not asked for costs a little, unless the word
+        # matched was a curated synonym (soccer ball for "football"). Other languages' names
+        # cannot be compared with the English ones: every extra word costs there.
+        head = english.head[icon]
+        if language != "en" or (head and stem(_fold(head[0]), "en") == words[icon]):
+            unasked = [w for w in english.name[icon] if stem(_fold(w), "en") not in stems]
+            unasked += name_colours - tone  # "red heart" for "heart"
+            entry[0] *= 0.85 ** min(2, len(unasked))
+    return scored, words
 
 
 def _looks_english(text: str) -> bool:
