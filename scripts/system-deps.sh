@@ -51,5 +51,5 @@ if command -v apt-get >/dev/null 2>&1; then
     exit 1
   fi
 else
-  echo "please install: ${missing[*]} (macOS: brew install espeak-ng poppler, brew install --cask libreoffice; fonts: Noto Sans, Noto Sans CJK, Noto Color Emoji)" >&2
+  echo "please install: ${missing[*]} (macOS: brew install espeak-ng poppler cairo, brew install --cask libreoffice; fonts: Noto Sans, Noto Sans CJK, Noto Color Emoji)" >&2
 fi

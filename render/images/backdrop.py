@@ -11,6 +11,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageFilter
 
+from deck import THEMES
+
 from ..contrast import hex_to_rgb
 from .arrangement import Box, Placement
 
@@ -32,7 +34,7 @@ def paint_backdrop(
     w, h = size
     colors = np.array([hex_to_rgb(c) for c in palette], dtype=np.float32)
     by_light = sorted(colors, key=luminance)
-    light = np.mean([luminance(c) for c in colors]) > 0.45
+    light = _light_page(palette, colors)
     if light:  # a pale ground from the lightest colours, a disc of a livelier one
         anchor = np.full(3, 250.0, np.float32)
         pale = by_light[-3:][::-1]
@@ -73,6 +75,15 @@ def paint_backdrop(
         shade = np.array(under, dtype=np.float32) * 0.55
         _soft_ellipse(canvas, p.cx, p.cy + p.size * 0.47, p.size * 0.36, p.size * 0.06, shade, 0.35)
     return canvas
+
+
+def _light_page(palette: Sequence[str], colors: Array) -> bool:
+    """Whether the picture sits in a light deck: the theme's page colour says, when the palette
+    is a theme's; else the palette's own mean lightness."""
+    for spec in THEMES.values():
+        if tuple(spec.palette.art) == tuple(palette):
+            return luminance(np.array(hex_to_rgb(spec.palette.background), np.float32)) > 0.5
+    return float(np.mean([luminance(c) for c in colors])) > 0.45
 
 
 def drop_shadow(icon: Image.Image, strength: float = 0.22) -> Image.Image:
