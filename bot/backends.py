@@ -8,6 +8,7 @@ from agent import SetupHints, build_chat_model
 from render import (
     AssetCache,
     EspeakBackend,
+    IllustratedBackend,
     ImageBackend,
     OpenAISpeechBackend,
     ProceduralBackend,
@@ -25,7 +26,7 @@ from render.images.presets import DEFAULT_PRESET
 from .errors import SettingsError
 from .settings import Settings
 
-IMAGE_BACKENDS = ("procedural", "diffusers", "openai")
+IMAGE_BACKENDS = ("illustrated", "procedural", "diffusers", "openai")
 
 # What agent/ and render/ tell a person to change, in the names of these settings and commands
 # (those packages know neither).
@@ -50,6 +51,8 @@ IMAGES_KEY_HINT = "check DECKCAST_OPENAI_API_KEY (or OPENAI_API_KEY)"
 
 def build_image_backend(settings: Settings, name: str | None = None) -> ImageBackend:
     name = name or settings.image_backend
+    if name == "illustrated":
+        return IllustratedBackend(concurrency=settings.render_workers)
     if name == "procedural":
         return ProceduralBackend(concurrency=settings.render_workers)
     if name == "diffusers":

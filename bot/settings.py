@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     # Rendering
     cache_dir: Path = Field(default_factory=_default_cache_dir, description="asset cache folder")
     out_dir: Path = Field(default=Path("out"), description="where videos go by default")
-    image_backend: Literal["procedural", "diffusers", "openai"] = "procedural"
+    image_backend: Literal["illustrated", "procedural", "diffusers", "openai"] = "illustrated"
     image_model: str | None = Field(
         default=None,
         description="diffusers model: a preset (sd-turbo...), a model id in the Hugging Face "

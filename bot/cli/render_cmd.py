@@ -85,8 +85,9 @@ ImagesOpt = Annotated[
     str | None,
     typer.Option(
         "--images",
-        help="Picture backend: procedural (offline, the default), diffusers (a local model, "
-        "see 'deckcast models list') or openai (the Images API).",
+        help="Picture backend: illustrated (offline, the default: drawings of the slide's "
+        "subject), procedural (offline abstract art), diffusers (a local model, see "
+        "'deckcast models list') or openai (the Images API).",
     ),
 ]
 CaptionsOpt = Annotated[
