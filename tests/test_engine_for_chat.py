@@ -123,7 +123,7 @@ async def test_a_shutdown_can_leave_a_render_for_the_next_start(tmp_path):
         again = engine_for(store, renderer, tmp_path)
         resumed = RecordingSink()
 
-        async def factory(_conversation_id, _owner):
+        async def factory(_conversation_id, _owner, _job_id):
             return resumed
 
         again.register_platform("test", factory)

@@ -8,7 +8,9 @@ Two kinds of link per conversation, both kept by the engine
 - ``thread:<thread id>``: the thread opened on the first video; every message in it from the
   requester revises that conversation, also after a restart;
 - ``status:<job id>``: the message showing that render's progress, so a render resumed after
-  a restart finishes the same message instead of leaving it at "74%".
+  a restart finishes the same message instead of leaving it at "74%";
+- ``guild-limit:<guild id>``: the upload limit a guild turned out to have (lower than what its
+  interactions report).
 
 Lookups by thread are cached in memory: a busy thread costs one query, not one per message.
 """
@@ -53,6 +55,7 @@ class Links:
     def __init__(self, engine: LinkKeeper) -> None:
         self.engine = engine
         self._threads: dict[int, ThreadLink | None] = {}
+        self._limits: dict[int, int | None] = {}  # guild -> the upload limit Discord showed
 
     async def remember_origin(
         self, conversation_id: str, *, owner: str, channel_id: int, upload_limit: int
@@ -70,6 +73,21 @@ class Links:
         data: dict[str, Any] = {"owner": owner, "channel": thread_id, "limit": upload_limit}
         await self.engine.link_thread(PLATFORM, f"thread:{thread_id}", conversation_id, data)
         self._threads[thread_id] = ThreadLink(conversation_id, owner)
+
+    async def remember_guild_limit(self, guild_id: int, conversation_id: str, limit: int) -> None:
+        """Discord refused a file the interaction said it would take (413, code 40005): the
+        guild's real limit is lower, and every later upload there is sized for it."""
+        self._limits[guild_id] = limit
+        data = {"limit": limit}
+        await self.engine.link_thread(PLATFORM, f"guild-limit:{guild_id}", conversation_id, data)
+
+    async def guild_limit(self, guild_id: int | None) -> int | None:
+        if guild_id is None:
+            return None
+        if guild_id not in self._limits:
+            found = await self.engine.conversation_for(PLATFORM, f"guild-limit:{guild_id}")
+            self._limits[guild_id] = int(found[1]["limit"]) if found else None
+        return self._limits[guild_id]
 
     async def remember_status(
         self, job_id: str, conversation_id: str, *, channel_id: int, message_id: int

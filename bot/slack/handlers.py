@@ -79,7 +79,12 @@ class SlackHandlers:
     # -- sinks ----------------------------------------------------------------------------
 
     def sink(
-        self, thread: SlackThread, conversation_id: str | None = None, *, reply: bool = True
+        self,
+        thread: SlackThread,
+        conversation_id: str | None = None,
+        *,
+        reply: bool = True,
+        statuses: dict[int, str] | None = None,
     ) -> SlackSink:
         """The replies to one request, in its thread (``reply=False`` for the request that
         started the thread: its first message shows version 1's progress)."""
@@ -89,12 +94,23 @@ class SlackHandlers:
             edit_interval=self.edit_interval,
             conversation_id=conversation_id,
             reply=reply,
+            statuses=statuses,
+            keep_status=self._keep_status,
         )
 
-    async def restore(self, conversation_id: str, _owner: str) -> ReplySink | None:
-        """A sink for a conversation after a restart (the engine resumes its render)."""
+    async def _keep_status(self, conversation_id: str, job_id: str, version: int, ts: str) -> None:
+        data = {"version": version, "ts": ts}
+        await self.engine.link_thread(PLATFORM, f"status:{job_id}", conversation_id, data)
+
+    async def restore(self, conversation_id: str, _owner: str, job_id: str) -> ReplySink | None:
+        """A sink for a conversation after a restart (the engine resumes its render): the
+        render's own progress message goes on where it stopped."""
         thread = await threads.thread_of(self.engine, conversation_id)
-        return self.sink(thread, conversation_id, reply=False) if thread else None
+        if thread is None:
+            return None
+        kept = await self.engine.conversation_for(PLATFORM, f"status:{job_id}")
+        statuses = {int(kept[1]["version"]): str(kept[1]["ts"])} if kept else None
+        return self.sink(thread, conversation_id, reply=False, statuses=statuses)
 
     # -- /deck ----------------------------------------------------------------------------
 

@@ -200,9 +200,10 @@ async def test_buttons(tmp_path):
         assert "(3 from cache)" in undone["content"]
         assert h.images.calls == 6
 
-        # Vertical 9:16: the next video is portrait, and offers widescreen back.
+        # Vertical 9:16: the next video is portrait, and offers widescreen back. A change
+        # after an undo gets a new number: version 2 (and its v2.mp4) stays as it was.
         await fake.click(fake.alice, undone, button(undone, "vertical"))
-        tall = await h.video_message(thread["id"], version=2, newer_than=undone["id"])
+        tall = await h.video_message(thread["id"], version=3, newer_than=undone["id"])
         result, clean, _ = probe_bytes(video_of(fake, tall))
         width, height = result.video_size
         assert clean and height > width
@@ -214,11 +215,11 @@ async def test_buttons(tmp_path):
         modal = opened.callbacks[0]
         assert modal["type"] == 9
         await fake.submit_modal(fake.alice, opened, {"instruction": "theme dark"})
-        v3 = await h.video_message(thread["id"], version=3, newer_than=tall["id"])
+        v4 = await h.video_message(thread["id"], version=4, newer_than=tall["id"])
         conversation_id, _ = await h.store.linked("discord", f"thread:{thread['id']}")
         deck, _ = await h.engine.current(conversation_id)
         assert deck.theme.name == "dark" and deck.aspect is Aspect.TALL
-        assert v3["attachments"][0]["filename"].endswith("-v3.mp4")
+        assert v4["attachments"][0]["filename"].endswith("-v4.mp4")
 
 
 async def test_cancel_while_rendering_and_while_queued(tmp_path):

@@ -104,6 +104,9 @@ class FakeInteraction:
         return bool(self.callbacks)
 
 
+SLOW = 0  # a scripted "failure" that only delays the real answer
+
+
 class FakeDiscord(LoopServer):
     """One guild with one text channel and a few members, served on 127.0.0.1."""
 
@@ -269,6 +272,13 @@ class FakeDiscord(LoopServer):
             ScriptedFailure(
                 status, body, headers or {}, method=method, pattern=pattern, times=times
             )
+        )
+
+    def slow(self, method: str, pattern: str, *, seconds: float, times: int = 1) -> None:
+        """Answer the next ``times`` requests matching (method, path regex) as usual, but only
+        after ``seconds`` (an upload over a slow link: a window to kill the bot in)."""
+        self.script_failure(
+            ScriptedFailure(SLOW, delay=seconds, method=method, pattern=pattern, times=times)
         )
 
     def expire(self, interaction: FakeInteraction) -> None:
@@ -625,8 +635,17 @@ class FakeDiscord(LoopServer):
             authorization=request.headers.get("Authorization"),
         )
         self.calls.append(call)
+        await self._notify()  # a waiter sees the call when it arrives, not only when answered
         try:
             failure = self.take_failure(call.method, call.path)
+            if failure is not None and failure.delay:
+                await self.pause(failure.delay)
+            if failure is not None and failure.status == SLOW:
+                failure = None  # only slow: answered as usual after the delay...
+                transport = request.transport
+                if transport is None or transport.is_closing():
+                    call.status = 499  # ...unless the client went away: nothing was posted
+                    return web.Response(status=499)
             if failure is not None:
                 call.status = failure.status
                 body = {**failure.body, "global": False} if failure.status == 429 else failure.body
