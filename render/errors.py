@@ -11,6 +11,8 @@
     │                        server unreachable): no fallback, the message says what to fix
     ├── EncodeError          ffmpeg failed (the message carries ffmpeg's last lines)
     ├── ExportError          a PowerPoint or PDF export failed, or its library is not installed
+    ├── DownloadError        an asked-for download (``deckcast voices pull``) failed: the server
+    │                        could not be reached or refused, or the file is not the one expected
     └── RenderCancelled      the render was cancelled by the person who asked for it
 
 Warnings that do not stop a render (a missing CJK font, a slide that fell back to a
@@ -51,6 +53,10 @@ class EncodeError(RenderError):
 
 class ExportError(RenderError):
     """The deck could not be exported as a PowerPoint file or a PDF."""
+
+
+class DownloadError(RenderError):
+    """A download a person asked for failed; nothing half-downloaded is kept."""
 
 
 class RenderCancelled(RenderError):
