@@ -21,6 +21,7 @@ from render.images.loading import INSTALL_HINT, LoadOptions, diffusion_available
 from render.images.models import locate
 from render.images.openai_images import OpenAIImagesBackend
 from render.images.presets import DEFAULT_PRESET
+from render.voice.kokoro import KokoroBackend
 
 from .errors import SettingsError
 from .settings import Settings
@@ -50,9 +51,20 @@ SPEECH_SETUP_HINT = (
 def build_voices(settings: Settings) -> dict[str, VoiceBackend]:
     return {
         "espeak": EspeakBackend(),
+        "kokoro": build_kokoro(settings),
         "silent": SilentBackend(),
         "openai": build_speech_backend(settings),
     }
+
+
+def build_kokoro(settings: Settings) -> KokoroBackend:
+    """The in-process ``kokoro`` voice; finds its files when asked, loads them once, lazily."""
+    return KokoroBackend(
+        folder=settings.kokoro_folder,
+        model=settings.kokoro_model,
+        voices=settings.kokoro_voices,
+        concurrency=settings.kokoro_concurrency,
+    )
 
 
 def build_speech_backend(settings: Settings) -> OpenAISpeechBackend:
