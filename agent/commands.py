@@ -306,7 +306,7 @@ def _aspect(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
 
 
 @_rule(r"(?:use\s+(?:the\s+)?)?voice\s*(?::|=|to|\s)\s*(?P<voice>[a-z0-9_-]+(?::[\w.-]+)?)")
-@_rule(r"(?:use\s+(?:the\s+)?)?(?P<voice>(?:espeak|openai)(?::[\w.-]+)?)\s+voice")
+@_rule(r"(?:use\s+(?:the\s+)?)?(?P<voice>(?:espeak|openai|kokoro|auto)(?::[\w.-]+)?)\s+voice")
 @_rule(
     r"(?P<silent>silent|silence|mute|muted|no voice|no narration audio|without (?:a )?voice"
     r"|make it silent|turn off the voice|turn the voice off)"

@@ -22,6 +22,8 @@ from render.images.loading import INSTALL_HINT, LoadOptions, diffusion_available
 from render.images.models import ModelHints, locate
 from render.images.openai_images import OpenAIImagesBackend
 from render.images.presets import DEFAULT_PRESET
+from render.voice.kokoro import KokoroBackend
+from render.voice.kokoro_model import KokoroHints
 
 from .errors import SettingsError
 from .settings import Settings
@@ -73,9 +75,30 @@ SPEECH_SETUP_HINT = (
 def build_voices(settings: Settings) -> dict[str, VoiceBackend]:
     return {
         "espeak": EspeakBackend(),
+        "kokoro": build_kokoro(settings),
         "silent": SilentBackend(),
         "openai": build_speech_backend(settings),
     }
+
+
+KOKORO_HINTS = KokoroHints(
+    pull="deckcast voices pull kokoro",
+    model_setting="DECKCAST_KOKORO_MODEL",
+    voices_setting="DECKCAST_KOKORO_VOICES",
+    voice_option="one with --voice kokoro:VOICE",
+    catalogue="deckcast voices list",
+)
+
+
+def build_kokoro(settings: Settings) -> KokoroBackend:
+    """The in-process ``kokoro`` voice; finds its files when asked, loads them once, lazily."""
+    return KokoroBackend(
+        folder=settings.kokoro_folder,
+        model=settings.kokoro_model,
+        voices=settings.kokoro_voices,
+        concurrency=settings.kokoro_concurrency,
+        hints=KOKORO_HINTS,
+    )
 
 
 def build_speech_backend(settings: Settings) -> OpenAISpeechBackend:

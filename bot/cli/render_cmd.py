@@ -77,8 +77,9 @@ VoiceOpt = Annotated[
     str | None,
     typer.Option(
         "--voice",
-        help="espeak[:lang], openai[:voice] (OpenAI or DECKCAST_TTS_BASE_URL) or silent "
-        "[default: espeak].",
+        help="auto (Kokoro when it can speak the deck, else espeak-ng), kokoro[:voice] (see "
+        "'deckcast voices list'), espeak[:lang], openai[:voice] (OpenAI or "
+        "DECKCAST_TTS_BASE_URL) or silent [default: auto].",
     ),
 ]
 ImagesOpt = Annotated[

@@ -34,7 +34,7 @@ KeepStatus = Callable[[str, str, int, str], Awaitable[None]]
 
 
 class SlackSink:
-    """A :class:`~bot.replies.ReplySink` for one conversation's Slack thread."""
+    """A :class:`~bot.engine.ReplySink` for one conversation's Slack thread."""
 
     def __init__(
         self,
