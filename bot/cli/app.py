@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "slack": ("slack_cmd", "Run deckcast in Slack: /deck or @deckcast with a request (or a..."),
     "discord": ("discord_cmd", "Run the Discord bot: /deck create, live progress, the video,..."),
     "models": ("models_cmd", "Diffusion models: presets, what is on this machine, downloads."),
+    "cache": ("cache_cmd", "The asset cache and chat videos: size per kind, and pruning."),
 }
 
 
