@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "discord": ("discord_cmd", "Run the Discord bot: /deck create, live progress, the video,..."),
     "models": ("models_cmd", "Diffusion models: presets, what is on this machine, downloads."),
     "cache": ("cache_cmd", "The asset cache and chat videos: size per kind, and pruning."),
+    "doctor": ("doctor_cmd", "Check what this machine has for the configured setup, with fixes."),
 }
 
 
