@@ -46,7 +46,8 @@ class Health:
 def store_probe(store: Store) -> Probe:
     async def probe() -> tuple[bool, str]:
         counts = await store.job_counts()
-        return True, f"reachable ({sum(counts.values())} jobs)"
+        n = sum(counts.values())
+        return True, f"reachable, {n} job{'s' if n != 1 else ''}"
 
     return probe
 
@@ -61,7 +62,7 @@ def gateway_probe(client: Any) -> Probe:
         if not client.is_ready() or ws is None:
             return False, "not connected to the gateway yet"
         if not ws.open:
-            return False, "the gateway connection is down (reconnecting)"
+            return False, "the gateway connection is down, reconnecting"
         latency = client.latency
         shown = f", heartbeat {latency * 1000:.0f} ms" if math.isfinite(latency) else ""
         return True, f"connected to the gateway{shown}"
@@ -75,6 +76,6 @@ def socket_mode_probe(handler: Any) -> Probe:
     async def probe() -> tuple[bool, str]:
         if await handler.client.is_connected():
             return True, "Socket Mode connected"
-        return False, "the Socket Mode connection is down (reconnecting)"
+        return False, "the Socket Mode connection is down, reconnecting"
 
     return probe

@@ -211,7 +211,7 @@ async def test_healthz_reflects_every_check(tmp_path):
     try:
         status, _type, text = await get(f"{base}/healthz")
         assert status == 200 and text.startswith("ok\n")
-        assert "store: ok (reachable (0 jobs))" in text and "discord: ok (connected)" in text
+        assert "store: ok (reachable, 0 jobs)" in text and "discord: ok (connected)" in text
 
         connected["up"] = False
         status, _type, text = await get(f"{base}/healthz?format=json")
