@@ -19,6 +19,8 @@ import discord
 import yarl
 
 from ..errors import BotError, SettingsError
+from ..health import gateway_probe
+from ..monitor import Monitor, serve_monitor
 from ..services import Services
 from ..settings import Settings
 from .client import DeckcastBot
@@ -51,8 +53,12 @@ async def run(settings: Settings, guild: int | None) -> None:
     config = DiscordConfig.from_settings(settings)
     if guild is not None:
         config = replace(config, dev_guild_id=guild)
-    services = await Services.open(settings)
+    services = await Services.open(settings, monitored=True)
     bot = DeckcastBot(services.engine, config)
+    # (i14) /metrics and /healthz (gateway + store) on DECKCAST_METRICS_PORT, when set
+    monitor = await serve_monitor(
+        settings, Monitor(services.store, services.metrics, {"discord": gateway_probe(bot)})
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -72,6 +78,8 @@ async def run(settings: Settings, guild: int | None) -> None:
         # Renders stop first (left in the store: the next start resumes them), then the client.
         await services.close(resume_later=True)
         await bot.close()
+        if monitor is not None:  # (i14)
+            await monitor.close()
         if not client.done():
             client.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from .intents import HELP_TEXT, Intent, classify
 from .jobs import JobLimits, RenderQueue
 from .links import ChatLinks
 from .locks import KeyedLocks
+from .observer import JobEvent, JobEventKind, JobObserver, Observers
 from .rendering import JobRunner
 from .replies import ExportReady, JobUpdate, ReplySink, VideoReady
 from .requests import RENDER_OPTION_KEYS, Incoming, check_text
@@ -62,6 +64,7 @@ class ConversationEngine:
         render_defaults: RenderOptions | None = None,
         limits: JobLimits | None = None,
         executor: Executor | None = None,
+        observers: Sequence[JobObserver] = (),
     ) -> None:
         self.store = store
         self.planner = planner
@@ -72,14 +75,16 @@ class ConversationEngine:
         self.render_defaults = render_defaults or RenderOptions()
         self.sinks = SinkRegistry()
         self.links = ChatLinks(store)
+        self.observer = Observers(observers)  # (i14) lifecycle log + what the wiring adds
         self.jobs = JobRunner(
             store,
             self.executor,
             self.sinks,
             videos_dir=self.videos_dir,
             options=self.render_options,
+            observer=self.observer,
         )
-        self.queue = RenderQueue(store, self.jobs.run, limits)
+        self.queue = RenderQueue(store, self.jobs.run, limits, observer=self.observer)
         self._locks = KeyedLocks()
 
     # -- wiring front-ends ----------------------------------------------------------------
@@ -111,6 +116,21 @@ class ConversationEngine:
         """True the first time any process sees this platform event (a repeated delivery of
         a message or a button press is then ignored)."""
         return await self.links.first_delivery(platform, event_id)
+
+    async def report_upload_failure(
+        self, platform: str, conversation_id: str | None, detail: str, *, version: int | None = None
+    ) -> None:
+        """(i14) An adapter's upload (video, storyboard, script, export) was refused, not for
+        its size: logged and counted by the observers (the bots' metrics)."""
+        await self.observer.job_event(
+            JobEvent(
+                JobEventKind.UPLOAD_FAILED,
+                conversation_id,
+                version=version,
+                detail=detail,
+                platform=platform,
+            )
+        )
 
     async def owner_of(self, conversation_id: str) -> str | None:
         """Who asked for the conversation's deck (None when it no longer exists)."""

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import QueueFull, UserBusy
 from ..store import JobRecord, JobState, Store
+from .observer import JobEvent, JobEventKind, JobObserver, Observers
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +52,17 @@ RunJob = Callable[[JobRecord], Awaitable[None]]
 class RenderQueue:
     """Runs render jobs in order, ``limits.concurrent`` at a time, one per conversation."""
 
-    def __init__(self, store: Store, run: RunJob, limits: JobLimits | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        run: RunJob,
+        limits: JobLimits | None = None,
+        observer: JobObserver | None = None,
+    ) -> None:
         self.store = store
         self.run = run
         self.limits = limits or JobLimits()
+        self.observer = observer or Observers()  # told of every job's queued/started/... (i14)
         self._pending: list[JobRecord] = []
         self._running: dict[str, tuple[JobRecord, asyncio.Task[None]]] = {}  # by conversation
         self._starting: set[str] = set()  # conversations whose job is being marked running
@@ -90,6 +98,9 @@ class RenderQueue:
             self._pending = [j for j in self._pending if j.conversation_id != conversation_id]
             self._pending.append(job)
         self._kick()
+        await self._tell(JobEventKind.QUEUED, job)  # (i14: observer)
+        for old in replaced:
+            await self._tell(JobEventKind.SUPERSEDED, old, f"by version {version}")
         return Submitted(job, replaced)
 
     async def check(
@@ -137,6 +148,8 @@ class RenderQueue:
         recovered = [j for j in latest.values() if j.id not in known]
         self._pending.extend(recovered)
         self._kick()
+        for job in recovered:
+            await self._tell(JobEventKind.RESUMED, job)  # (i14: observer)
         return recovered
 
     # -- observing and cancelling ---------------------------------------------------------
@@ -174,6 +187,7 @@ class RenderQueue:
         for job in [j for j in self._pending if j.conversation_id == conversation_id]:
             self._pending.remove(job)
             await self.store.set_job_state(job.id, JobState.CANCELLED, only_from=[JobState.QUEUED])
+            await self._tell(JobEventKind.CANCELLED, job, "before it started")  # (i14: observer)
             cancelled = True
         running = self._running.get(conversation_id)
         if running is not None:
@@ -240,6 +254,7 @@ class RenderQueue:
                     if started:  # (not superseded or cancelled meanwhile)
                         task = asyncio.ensure_future(self._run(job))
                         self._running[job.conversation_id] = (job, task)
+                        await self._tell(JobEventKind.STARTED, job)  # (i14: observer)
                 finally:
                     self._starting.discard(job.conversation_id)
             self._update_idle()
@@ -256,14 +271,22 @@ class RenderQueue:
             await asyncio.shield(
                 self.store.set_job_state(job.id, JobState.CANCELLED, only_from=[JobState.RUNNING])
             )
+            await asyncio.shield(self._tell(JobEventKind.CANCELLED, job))  # (i14: observer)
         except Exception:
             log.exception("render job %s crashed", job.id)
             await self.store.set_job_state(
                 job.id, JobState.FAILED, error="crashed", only_from=[JobState.RUNNING]
             )
+            await self._tell(JobEventKind.FAILED, job, "crashed")  # (i14: observer)
         finally:
             current = self._running.get(job.conversation_id)
             if current is not None and current[0].id == job.id:
                 del self._running[job.conversation_id]
             self._update_idle()
             self._wakeup.set()
+
+    async def _tell(self, kind: JobEventKind, job: JobRecord, detail: str = "") -> None:
+        """(i14) Tell the observers (lifecycle log, metrics, retention) what became of ``job``."""
+        await self.observer.job_event(
+            JobEvent(kind, job.conversation_id, job.id, job.version, job.workspace, detail=detail)
+        )

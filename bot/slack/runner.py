@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from slack_sdk.errors import SlackApiError
 
+from ..health import socket_mode_probe
+from ..monitor import Monitor, serve_monitor
 from ..services import Services
 from ..settings import Settings
 from .app import build_app
@@ -36,7 +38,7 @@ async def run(
     except SlackApiError as exc:
         code = str(exc.response.get("error", "unknown_error"))
         raise SlackSetupError(explain("auth.test", code).fix) from None
-    services = await Services.open(settings)
+    services = await Services.open(settings, monitored=True)
     bot = build_app(
         services.engine, client, signing_secret=config.signing_secret, admins=config.admins
     )
@@ -56,19 +58,31 @@ async def run(
                     f"SLACK_APP_TOKEN was refused ({code}): create an app-level token with the "
                     "connections:write scope and turn Socket Mode on (the manifest does)"
                 ) from None
+            # (i14) /metrics and /healthz (Socket Mode session + store) on the metrics port
+            probes = {"slack": socket_mode_probe(connection.handler)}
+            monitor = await serve_monitor(
+                settings, Monitor(services.store, services.metrics, probes)
+            )
             ready(f"deckcast is on Slack as {who} (Socket Mode)")
             try:
                 await stop.wait()
             finally:
                 await connection.close()
+                if monitor is not None:  # (i14)
+                    await monitor.close()
         else:
-            server = HttpServer(bot, host=config.host, port=config.port)
+            # (i14) the HTTP server answers /metrics and /healthz (store) too
+            monitor_of_http = Monitor(services.store, services.metrics, {})
+            server = HttpServer(bot, host=config.host, port=config.port, monitor=monitor_of_http)
             url = await server.start()
+            monitor = await serve_monitor(settings, monitor_of_http)  # (i14) and on its port
             ready(f"deckcast is on Slack as {who}: HTTP mode, listening on {url}")
             try:
                 await stop.wait()
             finally:
                 await server.close()
+                if monitor is not None:  # (i14)
+                    await monitor.close()
     finally:
         await services.close(resume_later=True)  # a stop (deploy, restart) resumes renders
 

@@ -10,6 +10,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+from ..monitor import Monitor, add_routes
 from .app import SlackBot
 from .errors import SlackSetupError
 
@@ -19,8 +20,12 @@ EVENTS_PATH = "/slack/events"
 MAX_REQUEST_BYTES = 1024 * 1024  # Slack's payloads are a few KB
 
 
-def http_app(bot: SlackBot, *, path: str = EVENTS_PATH) -> web.Application:
-    """An aiohttp application serving ``bot`` at ``path`` (and ``GET /healthz``)."""
+def http_app(
+    bot: SlackBot, *, path: str = EVENTS_PATH, monitor: Monitor | None = None
+) -> web.Application:
+    """An aiohttp application serving ``bot`` at ``path``, with ``GET /healthz`` (the checks
+    of ``monitor``: the store; a bare ``ok`` without one) and ``GET /metrics`` (``monitor``'s
+    metrics)."""
     if not bot.verifies_requests:
         raise SlackSetupError(
             "HTTP mode needs SLACK_SIGNING_SECRET (the app's Basic Information page) to verify "
@@ -43,15 +48,26 @@ def http_app(bot: SlackBot, *, path: str = EVENTS_PATH) -> web.Application:
 
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app.router.add_post(path, events)
-    app.router.add_get("/healthz", health)
+    if monitor is not None:
+        add_routes(app, monitor)
+    else:
+        app.router.add_get("/healthz", health)
     return app
 
 
 class HttpServer:
     """``bot`` served over HTTP until :meth:`close`."""
 
-    def __init__(self, bot: SlackBot, *, host: str, port: int, path: str = EVENTS_PATH) -> None:
-        self.runner = web.AppRunner(http_app(bot, path=path), handle_signals=False)
+    def __init__(
+        self,
+        bot: SlackBot,
+        *,
+        host: str,
+        port: int,
+        path: str = EVENTS_PATH,
+        monitor: Monitor | None = None,
+    ) -> None:
+        self.runner = web.AppRunner(http_app(bot, path=path, monitor=monitor), handle_signals=False)
         self.host = host
         self.port = port
         self.path = path
