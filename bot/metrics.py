@@ -9,7 +9,7 @@ the wiring around its own ``CollectorRegistry`` (no global registry) and passed 
 - the asset cache: ``deckcast_cache_lookups_total{kind,result}``, ``deckcast_cache_hit_ratio``,
   ``deckcast_cache_bytes``, ``deckcast_cache_max_bytes``, ``deckcast_cache_evictions_total``;
 - ``deckcast_upload_failures_total{platform}``: uploads a platform refused (adapters report
-  them through :meth:`bot.engine.ConversationEngine.report_upload_failure`).
+  them through the engine, when a sink raises :class:`bot.errors.UploadFailed`).
 
 The engine reports through the observer seam (:meth:`job_event`); nothing here is called from
 ``render`` or ``agent``.

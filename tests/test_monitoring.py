@@ -128,7 +128,14 @@ async def test_a_render_is_seen_in_the_events_the_log_and_the_metrics(world, cap
     )
     assert any("Broken failed" in r.getMessage() for r in caplog.records)  # and nothing broke
 
-    await engine.report_upload_failure("slack", conversation.id, "not_in_channel", version=1)
+    refused = JobEvent(
+        JobEventKind.UPLOAD_FAILED,
+        conversation.id,
+        version=1,
+        detail="not_in_channel",
+        platform="slack",
+    )
+    await engine.observer.job_event(refused)  # what the engine sends when a sink's upload fails
     status, content_type, text = await get(f"{base}/metrics")
     assert status == 200 and content_type.startswith("text/plain; version=0.0.4")
     got = samples(text)

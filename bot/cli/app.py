@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "models": ("models_cmd", "Diffusion models: presets, what is on this machine, downloads."),
     "voices": (
         "voices_cmd",
-        "Voices: what is on this machine, the languages each speaks, downloads.",
+        "Narration voices: what is on this machine, what each speaks, downloads.",
     ),
     "cache": ("cache_cmd", "The asset cache and chat videos: size per kind, and pruning."),
     "doctor": ("doctor_cmd", "Check what this machine has for the configured setup, with fixes."),

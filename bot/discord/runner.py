@@ -55,7 +55,7 @@ async def run(settings: Settings, guild: int | None) -> None:
         config = replace(config, dev_guild_id=guild)
     services = await Services.open(settings, monitored=True)
     bot = DeckcastBot(services.engine, config)
-    # (i14) /metrics and /healthz (gateway + store) on DECKCAST_METRICS_PORT, when set
+    # /metrics and /healthz (gateway + store) on DECKCAST_METRICS_PORT, when set
     monitor = await serve_monitor(
         settings, Monitor(services.store, services.metrics, {"discord": gateway_probe(bot)})
     )
@@ -78,7 +78,7 @@ async def run(settings: Settings, guild: int | None) -> None:
         # Renders stop first (left in the store: the next start resumes them), then the client.
         await services.close(resume_later=True)
         await bot.close()
-        if monitor is not None:  # (i14)
+        if monitor is not None:
             await monitor.close()
         if not client.done():
             client.cancel()

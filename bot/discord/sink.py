@@ -26,7 +26,7 @@ import discord
 from deck import Deck
 
 from ..engine import ExportReady, JobUpdate, VideoReady
-from ..errors import BotError, UploadTooLarge
+from ..errors import BotError, UploadFailed, UploadTooLarge
 from ..throttle import RateLimited, ThrottledEditor
 from .card import Phase, StatusCard
 from .config import DiscordConfig
@@ -135,8 +135,8 @@ class DiscordSink:
         # the video back.
         await self.editor.flush(within=self.config.flush_before_video)
         message = await self._post_video(ready)
-        if message is None:
-            return  # told in the status message why, with what to try
+        if message is None:  # told in the status message why, with what to try
+            raise UploadFailed("discord", self.card.error or "the post was refused")
         if not self.in_thread:
             await self._open_thread(message, ready.conversation_id, ready.deck.title)
         self.card.footer = None

@@ -11,7 +11,6 @@ never talks to a chat platform.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
@@ -31,19 +30,19 @@ from deck import (
     to_markdown,
 )
 from render import Renderer, RenderError, RenderOptions
-from render.export import export_deck
 
 from ..errors import BotError, NotAllowed, UserInputError
 from ..execution import Executor, LocalExecutor
-from ..store import ConversationRecord, JobRecord, JobState, Store
+from ..store import ConversationRecord, JobRecord, Store
 from .actions import ACTIONS, Action, may_act
+from .exports import export_version
 from .intents import HELP_TEXT, Intent, classify
 from .jobs import JobLimits, RenderQueue
 from .links import ChatLinks
 from .locks import KeyedLocks
-from .observer import JobEvent, JobEventKind, JobObserver, Observers
+from .observer import JobObserver, Observers
 from .rendering import JobRunner
-from .replies import ExportReady, JobUpdate, ReplySink, VideoReady
+from .replies import JobUpdate, ReplySink, VideoReady
 from .requests import RENDER_OPTION_KEYS, Incoming, check_text
 from .sinks import SinkFactory, SinkRegistry
 
@@ -75,7 +74,7 @@ class ConversationEngine:
         self.render_defaults = render_defaults or RenderOptions()
         self.sinks = SinkRegistry()
         self.links = ChatLinks(store)
-        self.observer = Observers(observers)  # (i14) lifecycle log + what the wiring adds
+        self.observer = Observers(observers)  # lifecycle log + what the wiring adds
         self.jobs = JobRunner(
             store,
             self.executor,
@@ -117,21 +116,6 @@ class ConversationEngine:
         a message or a button press is then ignored)."""
         return await self.links.first_delivery(platform, event_id)
 
-    async def report_upload_failure(
-        self, platform: str, conversation_id: str | None, detail: str, *, version: int | None = None
-    ) -> None:
-        """(i14) An adapter's upload (video, storyboard, script, export) was refused, not for
-        its size: logged and counted by the observers (the bots' metrics)."""
-        await self.observer.job_event(
-            JobEvent(
-                JobEventKind.UPLOAD_FAILED,
-                conversation_id,
-                version=version,
-                detail=detail,
-                platform=platform,
-            )
-        )
-
     async def owner_of(self, conversation_id: str) -> str | None:
         """Who asked for the conversation's deck (None when it no longer exists)."""
         conversation = await self.store.conversation(conversation_id)
@@ -156,20 +140,9 @@ class ConversationEngine:
         each render's sink it is paused (so no status message is left showing progress that
         stopped). Every sink the engine was handed is closed afterwards."""
         if resume_later:
-            await self._tell_paused()
+            await self.sinks.tell_paused(self.queue.in_flight(), PAUSE_NOTICE_SECONDS)
         await self.queue.close(resume_later=resume_later)
         await self.sinks.close()
-
-    async def _tell_paused(self) -> None:
-        async def tell(job: JobRecord, sink: ReplySink) -> None:
-            update = JobUpdate(job.conversation_id, job.id, job.version, "paused")
-            try:
-                await asyncio.wait_for(sink.progress(update), PAUSE_NOTICE_SECONDS)
-            except Exception as exc:  # a shutdown never waits on a platform for long
-                log.warning("could not tell job %s it is paused: %s", job.id, exc)
-
-        jobs = [(job, self.sinks.bound(job.id)) for job in self.queue.in_flight()]
-        await asyncio.gather(*(tell(job, sink) for job, sink in jobs if sink is not None))
 
     # -- a new request --------------------------------------------------------------------
 
@@ -426,18 +399,9 @@ class ConversationEngine:
     async def _export(self, conversation: ConversationRecord, sink: ReplySink) -> None:
         deck, version = await self.current(conversation.id)
         folder = self.videos_dir / conversation.id
-        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-        result = await export_deck(
-            self.renderer,
-            deck,
-            pptx=folder / f"v{version}.pptx",
-            pdf=folder / f"v{version}.pdf",
-            options=self.render_options(conversation.options),
-        )
-        assert result.pptx is not None and result.pdf is not None
-        size = result.pptx_bytes + result.pdf_bytes
+        options = self.render_options(conversation.options)
         await sink.exported(
-            ExportReady(conversation.id, version, deck, result.pptx, result.pdf, size)
+            await export_version(self.renderer, conversation.id, deck, version, folder, options)
         )
 
     async def current(self, conversation_id: str) -> tuple[Deck, int]:
@@ -450,17 +414,7 @@ class ConversationEngine:
         return record.deck, record.number
 
     async def status_line(self, conversation_id: str) -> str:
-        job = await self.store.latest_job(conversation_id)
-        if job is None:
-            return "No render yet."
-        if job.state is JobState.QUEUED:
-            position = self.queue.position(job.id)
-            return f"Version {job.version} is waiting to render" + (
-                f" (number {position} in the queue)." if position else "."
-            )
-        if job.state is JobState.RUNNING:
-            return f"Version {job.version} is rendering."
-        return f"Version {job.version}: {job.state.value}."
+        return await self.queue.describe(conversation_id)
 
     async def _conversation(self, conversation_id: str, msg: Incoming) -> ConversationRecord:
         conversation = await self.store.conversation(conversation_id)

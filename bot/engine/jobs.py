@@ -62,7 +62,7 @@ class RenderQueue:
         self.store = store
         self.run = run
         self.limits = limits or JobLimits()
-        self.observer = observer or Observers()  # told of every job's queued/started/... (i14)
+        self.observer = observer or Observers()  # told of every job's queued/started/...
         self._pending: list[JobRecord] = []
         self._running: dict[str, tuple[JobRecord, asyncio.Task[None]]] = {}  # by conversation
         self._starting: set[str] = set()  # conversations whose job is being marked running
@@ -98,7 +98,7 @@ class RenderQueue:
             self._pending = [j for j in self._pending if j.conversation_id != conversation_id]
             self._pending.append(job)
         self._kick()
-        await self._tell(JobEventKind.QUEUED, job)  # (i14: observer)
+        await self._tell(JobEventKind.QUEUED, job)
         for old in replaced:
             await self._tell(JobEventKind.SUPERSEDED, old, f"by version {version}")
         return Submitted(job, replaced)
@@ -149,7 +149,7 @@ class RenderQueue:
         self._pending.extend(recovered)
         self._kick()
         for job in recovered:
-            await self._tell(JobEventKind.RESUMED, job)  # (i14: observer)
+            await self._tell(JobEventKind.RESUMED, job)
         return recovered
 
     # -- observing and cancelling ---------------------------------------------------------
@@ -163,6 +163,20 @@ class RenderQueue:
 
     def is_running(self, conversation_id: str) -> bool:
         return conversation_id in self._running
+
+    async def describe(self, conversation_id: str) -> str:
+        """The conversation's latest render in one line (the "status" command)."""
+        job = await self.store.latest_job(conversation_id)
+        if job is None:
+            return "No render yet."
+        if job.state is JobState.QUEUED:
+            position = self.position(job.id)
+            return f"Version {job.version} is waiting to render" + (
+                f" (number {position} in the queue)." if position else "."
+            )
+        if job.state is JobState.RUNNING:
+            return f"Version {job.version} is rendering."
+        return f"Version {job.version}: {job.state.value}."
 
     def in_flight(self) -> list[JobRecord]:
         """Every job this process has running or waiting."""
@@ -187,7 +201,7 @@ class RenderQueue:
         for job in [j for j in self._pending if j.conversation_id == conversation_id]:
             self._pending.remove(job)
             await self.store.set_job_state(job.id, JobState.CANCELLED, only_from=[JobState.QUEUED])
-            await self._tell(JobEventKind.CANCELLED, job, "before it started")  # (i14: observer)
+            await self._tell(JobEventKind.CANCELLED, job, "before it started")
             cancelled = True
         running = self._running.get(conversation_id)
         if running is not None:
@@ -254,7 +268,7 @@ class RenderQueue:
                     if started:  # (not superseded or cancelled meanwhile)
                         task = asyncio.ensure_future(self._run(job))
                         self._running[job.conversation_id] = (job, task)
-                        await self._tell(JobEventKind.STARTED, job)  # (i14: observer)
+                        await self._tell(JobEventKind.STARTED, job)
                 finally:
                     self._starting.discard(job.conversation_id)
             self._update_idle()
@@ -271,13 +285,13 @@ class RenderQueue:
             await asyncio.shield(
                 self.store.set_job_state(job.id, JobState.CANCELLED, only_from=[JobState.RUNNING])
             )
-            await asyncio.shield(self._tell(JobEventKind.CANCELLED, job))  # (i14: observer)
+            await asyncio.shield(self._tell(JobEventKind.CANCELLED, job))
         except Exception:
             log.exception("render job %s crashed", job.id)
             await self.store.set_job_state(
                 job.id, JobState.FAILED, error="crashed", only_from=[JobState.RUNNING]
             )
-            await self._tell(JobEventKind.FAILED, job, "crashed")  # (i14: observer)
+            await self._tell(JobEventKind.FAILED, job, "crashed")
         finally:
             current = self._running.get(job.conversation_id)
             if current is not None and current[0].id == job.id:
@@ -286,7 +300,7 @@ class RenderQueue:
             self._wakeup.set()
 
     async def _tell(self, kind: JobEventKind, job: JobRecord, detail: str = "") -> None:
-        """(i14) Tell the observers (lifecycle log, metrics, retention) what became of ``job``."""
+        """Tell the observers (lifecycle log, metrics, retention) what became of ``job``."""
         await self.observer.job_event(
             JobEvent(kind, job.conversation_id, job.id, job.version, job.workspace, detail=detail)
         )

@@ -58,7 +58,7 @@ async def run(
                     f"SLACK_APP_TOKEN was refused ({code}): create an app-level token with the "
                     "connections:write scope and turn Socket Mode on (the manifest does)"
                 ) from None
-            # (i14) /metrics and /healthz (Socket Mode session + store) on the metrics port
+            # /metrics and /healthz (Socket Mode session + store) on the metrics port
             probes = {"slack": socket_mode_probe(connection.handler)}
             monitor = await serve_monitor(
                 settings, Monitor(services.store, services.metrics, probes)
@@ -68,20 +68,20 @@ async def run(
                 await stop.wait()
             finally:
                 await connection.close()
-                if monitor is not None:  # (i14)
+                if monitor is not None:
                     await monitor.close()
         else:
-            # (i14) the HTTP server answers /metrics and /healthz (store) too
+            # the HTTP server answers /metrics and /healthz (store) too
             monitor_of_http = Monitor(services.store, services.metrics, {})
             server = HttpServer(bot, host=config.host, port=config.port, monitor=monitor_of_http)
             url = await server.start()
-            monitor = await serve_monitor(settings, monitor_of_http)  # (i14) and on its port
+            monitor = await serve_monitor(settings, monitor_of_http)  # and on its port
             ready(f"deckcast is on Slack as {who}: HTTP mode, listening on {url}")
             try:
                 await stop.wait()
             finally:
                 await server.close()
-                if monitor is not None:  # (i14)
+                if monitor is not None:
                     await monitor.close()
     finally:
         await services.close(resume_later=True)  # a stop (deploy, restart) resumes renders

@@ -17,7 +17,7 @@ from pathlib import Path
 from deck import Deck
 
 from ..engine import ExportReady, JobUpdate, VideoReady
-from ..errors import UploadTooLarge
+from ..errors import UploadFailed, UploadTooLarge
 from . import blocks
 from .errors import TOO_BIG, Problem, SlackCallFailed
 from .status import StatusMessage
@@ -159,7 +159,7 @@ class SlackSink:
                 f"I could not upload the video of version {ready.version}: {exc.problem.chat} "
                 'The video is kept; say "render" here to try the upload again.',
             )
-            return
+            raise UploadFailed("slack", exc.problem.code) from None
         await status.show(blocks.ready_text(ready), final=True)
         text, card = blocks.result_blocks(ready)
         await self._post(text, card)
