@@ -245,6 +245,12 @@ class Settings(BaseSettings):
         default=None, description="REST base, e.g. an HTTP proxy in front of discord.com/api/v10"
     )
     discord_gateway_url: str | None = Field(default=None, description="gateway WebSocket URL")
+    discord_connect_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="start-up: give up (exit 1) when the gateway is not reached in this long",
+    )
 
     # Logging
     log_level: str = "INFO"

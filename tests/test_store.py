@@ -194,3 +194,34 @@ async def test_a_dropped_postgresql_connection_is_retried(postgres_url):
         assert (await store.conversation(conv.id)).title == "after"
     finally:
         store.close()
+
+
+async def test_the_queue_full_estimate_comes_from_measured_render_times(store):
+    import sqlalchemy as sa
+
+    from bot.engine import JobLimits
+    from bot.engine.jobs import RenderQueue
+    from bot.errors import QueueFull
+    from bot.store.schema import jobs
+
+    conv = await store.create_conversation(platform="t", owner="ana", workspace="w")
+    for seconds in (500, 600, 700):  # three renders here took about ten minutes each
+        job = await store.add_job(conv.id, 1, owner="ana", workspace="w")
+        await store.set_job_state(job.id, JobState.RUNNING)
+        await store.set_job_state(job.id, JobState.DONE)
+        with store.engine.begin() as conn:
+            conn.execute(
+                sa.update(jobs)
+                .where(jobs.c.id == job.id)
+                .values(started_at=1000.0, finished_at=1000.0 + seconds)
+            )
+    assert sorted(await store.recent_render_seconds()) == [500, 600, 700]
+    other = await store.create_conversation(platform="t", owner="bo", workspace="w")
+    await store.add_job(other.id, 1, owner="bo", workspace="w")  # the queue holds one
+
+    async def never(_job) -> None:
+        raise AssertionError("nothing runs here")
+
+    queue = RenderQueue(store, never, JobLimits(per_workspace=1, typical_render_seconds=60))
+    with pytest.raises(QueueFull, match="about 10 minutes"):  # measured, not the 60 s guess
+        await queue.check(owner="cy", workspace="w")

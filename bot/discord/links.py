@@ -52,15 +52,15 @@ class ThreadLink:
 
 
 class Links:
-    def __init__(self, engine: LinkKeeper) -> None:
-        self.engine = engine
+    def __init__(self, keeper: LinkKeeper) -> None:
+        self.keeper = keeper
         self._threads: dict[int, ThreadLink | None] = {}
         self._limits: dict[int, int | None] = {}  # guild -> the upload limit Discord showed
 
     async def remember_origin(
         self, conversation_id: str, *, owner: str, channel_id: int, upload_limit: int
     ) -> None:
-        await self.engine.link_thread(
+        await self.keeper.link_thread(
             PLATFORM,
             f"origin:{conversation_id}",
             conversation_id,
@@ -71,7 +71,7 @@ class Links:
         self, conversation_id: str, *, owner: str, thread_id: int, upload_limit: int | None
     ) -> None:
         data: dict[str, Any] = {"owner": owner, "channel": thread_id, "limit": upload_limit}
-        await self.engine.link_thread(PLATFORM, f"thread:{thread_id}", conversation_id, data)
+        await self.keeper.link_thread(PLATFORM, f"thread:{thread_id}", conversation_id, data)
         self._threads[thread_id] = ThreadLink(conversation_id, owner)
 
     async def remember_guild_limit(self, guild_id: int, conversation_id: str, limit: int) -> None:
@@ -79,13 +79,13 @@ class Links:
         guild's real limit is lower, and every later upload there is sized for it."""
         self._limits[guild_id] = limit
         data = {"limit": limit}
-        await self.engine.link_thread(PLATFORM, f"guild-limit:{guild_id}", conversation_id, data)
+        await self.keeper.link_thread(PLATFORM, f"guild-limit:{guild_id}", conversation_id, data)
 
     async def guild_limit(self, guild_id: int | None) -> int | None:
         if guild_id is None:
             return None
         if guild_id not in self._limits:
-            found = await self.engine.conversation_for(PLATFORM, f"guild-limit:{guild_id}")
+            found = await self.keeper.conversation_for(PLATFORM, f"guild-limit:{guild_id}")
             self._limits[guild_id] = int(found[1]["limit"]) if found else None
         return self._limits[guild_id]
 
@@ -93,10 +93,10 @@ class Links:
         self, job_id: str, conversation_id: str, *, channel_id: int, message_id: int
     ) -> None:
         data = {"channel": channel_id, "message": message_id}
-        await self.engine.link_thread(PLATFORM, f"status:{job_id}", conversation_id, data)
+        await self.keeper.link_thread(PLATFORM, f"status:{job_id}", conversation_id, data)
 
     async def status_of(self, job_id: str) -> StatusAt | None:
-        found = await self.engine.conversation_for(PLATFORM, f"status:{job_id}")
+        found = await self.keeper.conversation_for(PLATFORM, f"status:{job_id}")
         if found is None:
             return None
         return StatusAt(int(found[1]["channel"]), int(found[1]["message"]))
@@ -105,7 +105,7 @@ class Links:
         """The conversation a thread belongs to (None for threads deckcast did not open)."""
         if thread_id in self._threads:
             return self._threads[thread_id]
-        found = await self.engine.conversation_for(PLATFORM, f"thread:{thread_id}")
+        found = await self.keeper.conversation_for(PLATFORM, f"thread:{thread_id}")
         link = ThreadLink(found[0], str(found[1].get("owner", ""))) if found else None
         if len(self._threads) >= CACHE_SIZE:
             self._threads.clear()
@@ -115,7 +115,7 @@ class Links:
     async def home(self, conversation_id: str) -> Home | None:
         origin: dict[str, Any] | None = None
         thread: dict[str, Any] | None = None
-        for key, data in await self.engine.links_of(conversation_id, PLATFORM):
+        for key, data in await self.keeper.links_of(conversation_id, PLATFORM):
             if key.startswith("thread:"):
                 thread = data
             elif key.startswith("origin:"):

@@ -32,7 +32,7 @@ from .jobs import JobLimits
 from .links import ChatLinks, LinkKeeper
 from .observer import JobEvent, JobEventKind, JobObserver
 from .replies import ExportReady, JobUpdate, ReplySink, VideoReady
-from .requests import Incoming
+from .requests import Incoming, split_fenced
 from .sinks import SinkFactory
 
 __all__ = [
@@ -58,4 +58,5 @@ __all__ = [
     "may_act",
     "rendering_actions",
     "result_actions",
+    "split_fenced",
 ]

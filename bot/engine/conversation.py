@@ -27,6 +27,7 @@ from deck import (
     SetDeck,
     apply,
     describe_edits,
+    parse_outline,
     to_markdown,
 )
 from render import Renderer, RenderError, RenderOptions
@@ -73,7 +74,7 @@ class ConversationEngine:
         self.videos_dir = Path(videos_dir)
         self.render_defaults = render_defaults or RenderOptions()
         self.sinks = SinkRegistry()
-        self.links = ChatLinks(store)
+        self.links = ChatLinks(store)  # thread links and repeated deliveries, for adapters
         self.observer = Observers(observers)  # lifecycle log + what the wiring adds
         self.jobs = JobRunner(
             store,
@@ -94,28 +95,6 @@ class ConversationEngine:
         factory builds from the conversation's id and owner)."""
         self.sinks.register_platform(platform, factory)
 
-    async def link_thread(
-        self, platform: str, key: str, conversation_id: str, data: dict[str, Any] | None = None
-    ) -> None:
-        """Remember that ``key`` (a thread, a channel...) on ``platform`` holds the
-        conversation, with whatever ``data`` the adapter needs to reach it again."""
-        await self.links.link_thread(platform, key, conversation_id, data)
-
-    async def conversation_for(self, platform: str, key: str) -> tuple[str, dict[str, Any]] | None:
-        """The conversation a linked thread holds, and its link data."""
-        return await self.links.conversation_for(platform, key)
-
-    async def links_of(
-        self, conversation_id: str, platform: str
-    ) -> list[tuple[str, dict[str, Any]]]:
-        """Where the conversation lives on ``platform``: (key, data) of every link."""
-        return await self.links.links_of(conversation_id, platform)
-
-    async def first_delivery(self, platform: str, event_id: str) -> bool:
-        """True the first time any process sees this platform event (a repeated delivery of
-        a message or a button press is then ignored)."""
-        return await self.links.first_delivery(platform, event_id)
-
     async def owner_of(self, conversation_id: str) -> str | None:
         """Who asked for the conversation's deck (None when it no longer exists)."""
         conversation = await self.store.conversation(conversation_id)
@@ -130,9 +109,6 @@ class ConversationEngine:
         """Wait until nothing (or nothing of ``conversation_id``) is queued, rendering or
         being delivered."""
         await self.queue.wait_idle(conversation_id)
-
-    def is_rendering(self, conversation_id: str) -> bool:
-        return self.queue.is_running(conversation_id)
 
     async def close(self, *, resume_later: bool = False) -> None:
         """Stop rendering. ``resume_later``: leave unfinished renders in the store for the
@@ -180,6 +156,24 @@ class ConversationEngine:
         except BotError as exc:  # the queue filled up while the model was planning
             await sink.failed(f'{exc}. Your deck is saved: say "render" to try again.')
         return await self.store.conversation(conversation.id)
+
+    async def precheck(
+        self,
+        msg: Incoming,
+        conversation_id: str | None = None,
+        *,
+        queue: bool = True,
+        outline_follows: bool = False,
+    ) -> None:
+        """Everything that would refuse ``msg`` before a model is asked or anything is posted
+        (too long, not text, an outline that does not parse, a busy person, a full queue):
+        raises ``UserInputError`` / ``DeckError`` so the adapter can answer privately.
+        ``outline_follows``: an attached outline is still to be read (the text may be empty)."""
+        check_text(msg.text, allow_empty=msg.outline is not None or outline_follows)
+        if msg.outline is not None:
+            parse_outline(msg.outline)
+        if queue:  # (a reply may not render at all: "help", "script")
+            await self.queue_check(msg, conversation_id)
 
     async def queue_check(self, msg: Incoming, conversation_id: str | None = None) -> None:
         """Refuse early (before any model call) when the queue would refuse the render."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import statistics
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +36,9 @@ class JobLimits:
     concurrent: int = 1
     per_user: int = 1
     per_workspace: int = 10
-    typical_render_seconds: float = 60.0  # for "try again in about N minutes"
+    # For "try again in about N minutes" until renders here have been timed (then the median
+    # of the latest ones is used).
+    typical_render_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -124,12 +127,17 @@ class RenderQueue:
             j for j in active if j.conversation_id == conversation_id and j.state is JobState.QUEUED
         ]
         if len(active) - len(same) >= self.limits.per_workspace:
-            per_slot = self.limits.typical_render_seconds / max(1, self.limits.concurrent)
+            per_slot = await self._render_seconds() / max(1, self.limits.concurrent)
             minutes = max(1, round(len(active) * per_slot / 60))
             raise QueueFull(
                 f"the render queue is full ({len(active)} videos waiting or rendering); "
                 f"please try again in about {minutes} minute{'s' if minutes != 1 else ''}"
             )
+
+    async def _render_seconds(self) -> float:
+        """How long a render takes here: the median of the latest finished ones."""
+        timed = await self.store.recent_render_seconds()
+        return statistics.median(timed) if timed else self.limits.typical_render_seconds
 
     async def recover(self) -> list[JobRecord]:
         """Queue again every job left queued or running by a previous process."""

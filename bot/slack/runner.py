@@ -9,6 +9,7 @@ import logging
 import signal
 from collections.abc import Callable
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from ..health import socket_mode_probe
@@ -38,6 +39,11 @@ async def run(
     except SlackApiError as exc:
         code = str(exc.response.get("error", "unknown_error"))
         raise SlackSetupError(explain("auth.test", code).fix) from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise SlackSetupError(
+            f"could not reach Slack at {config.api_url} ({type(exc).__name__}); check the "
+            "network connection (and DECKCAST_SLACK_API_URL if set)"
+        ) from None
     services = await Services.open(settings, monitored=True)
     bot = build_app(
         services.engine, client, signing_secret=config.signing_secret, admins=config.admins
@@ -57,6 +63,11 @@ async def run(
                 raise SlackSetupError(
                     f"SLACK_APP_TOKEN was refused ({code}): create an app-level token with the "
                     "connections:write scope and turn Socket Mode on (the manifest does)"
+                ) from None
+            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                raise SlackSetupError(
+                    f"could not open Slack's Socket Mode connection ({type(exc).__name__}); "
+                    "check the network connection"
                 ) from None
             # /metrics and /healthz (Socket Mode session + store) on the metrics port
             probes = {"slack": socket_mode_probe(connection.handler)}

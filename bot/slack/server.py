@@ -9,6 +9,7 @@ import logging
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.signature import SignatureVerifier
 
 from ..monitor import Monitor, add_routes
 from .app import SlackBot
@@ -32,8 +33,26 @@ def http_app(
             "that requests come from Slack; or set SLACK_APP_TOKEN to use Socket Mode"
         )
 
+    verifier = SignatureVerifier(bot.signing_secret or "")
+
     async def events(request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
+        # Refuse what bolt would choke on, before it does: an unsigned or badly signed request
+        # (a non-numeric timestamp made bolt raise), then a signed body that cannot be read.
+        body = await request.text()
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        if not timestamp.isdigit() or not verifier.is_valid(body, timestamp, signature):
+            log.warning(
+                "refused a request from %s: its Slack signature is missing, wrong or too old "
+                "(if Slack itself is refused, check SLACK_SIGNING_SECRET and the clock)",
+                request.remote,
+            )
+            return web.Response(status=401, text="invalid request signature")
+        try:
+            bolt_request = await to_bolt_request(request)
+        except ValueError:  # JSON that is not JSON, a form that is not a form
+            log.warning("refused a signed request from %s: its body cannot be read", request.remote)
+            return web.Response(status=400, text="the request body cannot be read")
         bolt_response = await bot.app.async_dispatch(bolt_request)
         if bolt_response.status == 401:
             log.warning(
@@ -77,7 +96,14 @@ class HttpServer:
         ``port`` was 0)."""
         await self.runner.setup()
         site = web.TCPSite(self.runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self.runner.cleanup()
+            raise SlackSetupError(
+                f"cannot listen on {self.host}:{self.port} ({exc.strerror or exc}); another "
+                "program uses that port: choose another with --port (DECKCAST_SLACK_PORT)"
+            ) from None
         self.port = self.runner.addresses[0][1]
         return f"http://{self.host}:{self.port}{self.path}"
 

@@ -429,6 +429,24 @@ class Store:
 
         return await self._run(read)
 
+    async def recent_render_seconds(self, limit: int = 20) -> list[float]:
+        """How long the latest ``limit`` finished renders took (start to done)."""
+
+        def read(conn: Connection) -> list[float]:
+            rows = conn.execute(
+                sa.select(jobs.c.started_at, jobs.c.finished_at)
+                .where(
+                    jobs.c.state == JobState.DONE.value,
+                    jobs.c.started_at.is_not(None),
+                    jobs.c.finished_at.is_not(None),
+                )
+                .order_by(jobs.c.finished_at.desc())
+                .limit(limit)
+            ).all()
+            return [max(0.0, r.finished_at - r.started_at) for r in rows]
+
+        return await self._run(read)
+
     async def job_counts(self) -> dict[tuple[str, str], int]:
         """(workspace, state) -> number of jobs, for `deckcast status`."""
 

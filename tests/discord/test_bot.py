@@ -270,17 +270,26 @@ async def test_queue_limits_refuse_with_a_friendly_message(tmp_path):
         await h.create_from_outline()
         await images.wait_entered()
 
+        # Refusals are private (an ephemeral answer), and nothing is posted in the channel.
         busy = await h.create_from_outline()  # alice again: one render per person
-        refused = await fake.wait_for_message(
-            lambda m: m["id"] == busy.original_id and "⚠️" in m["content"]
-        )
-        assert "already have a video in the works" in refused["content"]
+        await fake.wait_for_call(lambda c: c.matches("POST", CALLBACK) and c.at > busy.sent_at)
+        [answer] = busy.callbacks
+        assert answer["type"] == 4 and answer["data"]["flags"] & EPHEMERAL
+        assert "already have a video in the works" in answer["data"]["content"]
 
         full = await h.create_from_outline(fake.bob)  # bob: the guild's queue is full
-        refused = await fake.wait_for_message(
-            lambda m: m["id"] == full.original_id and "⚠️" in m["content"]
-        )
-        assert "queue is full" in refused["content"] and "try again in about" in refused["content"]
+        await fake.wait_for_call(lambda c: c.matches("POST", CALLBACK) and c.at > full.sent_at)
+        [answer] = full.callbacks
+        assert answer["type"] == 4 and answer["data"]["flags"] & EPHEMERAL
+        text = answer["data"]["content"]
+        assert "queue is full" in text and "try again in about" in text
+        refusals = ("in the works", "queue is full")
+        public = [
+            m
+            for m in fake.messages.values()
+            if any(r in m["content"] for r in refusals) and not m.get("flags", 0) & EPHEMERAL
+        ]
+        assert public == []
         assert len(await h.store.jobs_in(list(JobState))) == 1
 
 
@@ -474,11 +483,12 @@ async def test_slash_commands_in_and_out_of_the_thread(tmp_path):
         await fake.wait_for_call(lambda c: c.matches("POST", CALLBACK) and c.at > outside.sent_at)
         assert "inside the thread" in outside.callbacks[0]["data"]["content"]
 
+        # A bad outline is refused privately, before anything is posted in the channel.
         pdf = await fake.slash(fake.alice, "create", attachment=("notes.pdf", b"%PDF-1.7"))
-        refused = await fake.wait_for_message(
-            lambda m: m["id"] == pdf.original_id and "⚠️" in m["content"]
-        )
-        assert "'notes.pdf' is not a Markdown outline" in refused["content"]
+        await fake.wait_for_call(lambda c: c.matches("POST", CALLBACK) and c.at > pdf.sent_at)
+        [answer] = pdf.callbacks
+        assert answer["type"] == 4 and answer["data"]["flags"] & EPHEMERAL
+        assert "'notes.pdf' is not a Markdown outline" in answer["data"]["content"]
 
         await h.create_from_outline()
         await h.video_message()

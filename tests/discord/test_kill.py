@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import sqlite3
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from tests.fakes.discord_server import FakeDiscord
 pytestmark = pytest.mark.slow
 
 
-async def _bot(tmp_path: Path, fake: FakeDiscord) -> asyncio.subprocess.Process:
+async def _bot(tmp_path: Path, fake: FakeDiscord, **extra: str) -> asyncio.subprocess.Process:
     script = Path(sys.executable).parent / "deckcast"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
     env = {
@@ -36,6 +37,7 @@ async def _bot(tmp_path: Path, fake: FakeDiscord) -> asyncio.subprocess.Process:
         "DECKCAST_CACHE_DIR": str(tmp_path / "cache"),
         "DECKCAST_RESOLUTION": "1080p",
         "NO_COLOR": "1",
+        **extra,
     }
     return await asyncio.create_subprocess_exec(
         *command,
@@ -182,4 +184,35 @@ async def test_a_kill_during_the_upload_delivers_the_video_after_a_restart(tmp_p
         assert _job_states(database) == [("done", 2)]
     finally:
         await _stop(first, second)
+        await fake.close()
+
+
+async def _bot_exit(tmp_path: Path, fake: FakeDiscord, **env: str) -> tuple[int, str]:
+    process = await _bot(tmp_path, fake, **env)
+    _out, err = await asyncio.wait_for(process.communicate(), 90)
+    return process.returncode, err.decode()
+
+
+async def test_start_up_failures_are_one_line_and_exit_1(tmp_path):
+    fake = await FakeDiscord().start()
+    try:
+        # The gateway refuses the token (close code 4004).
+        fake.refuse_identify = 4004
+        code, err = await _bot_exit(tmp_path, fake)
+        assert code == 1 and "Traceback" not in err
+        assert "refused the bot token" in err and "4004" in err
+
+        # The gateway cannot be reached at all (discord.py would retry for ever).
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            closed = s.getsockname()[1]
+        code, err = await _bot_exit(
+            tmp_path,
+            fake,
+            DECKCAST_DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{closed}/gateway",
+            DECKCAST_DISCORD_CONNECT_TIMEOUT="3",
+        )
+        assert code == 1 and "Traceback" not in err
+        assert "could not connect to Discord's gateway" in err
+    finally:
         await fake.close()

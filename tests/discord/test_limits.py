@@ -68,3 +68,19 @@ async def test_a_413_gets_a_smaller_copy_and_the_guild_limit_is_remembered(tmp_p
         second = await h.video_message(thread["id"], version=2, within=90)
         assert "a smaller copy" in second["content"]
         assert len([c for c in fake.calls if c.status == 413]) == 1
+
+
+async def test_an_outline_pasted_into_the_request_option_is_read_as_an_outline(tmp_path):
+    """A slash option carries one line: the pasted outline arrives with its line breaks gone."""
+    from tests.discord.harness import OUTLINE
+
+    one_line = " ".join(line for line in OUTLINE.splitlines() if line.strip())
+    async with running_bot(tmp_path) as h:
+        await h.fake.slash(h.fake.alice, "create", request=f"```{one_line}```")
+        video = await h.video_message(within=60)
+        assert "Why the tides turn" in video["content"]
+        thread = await h.thread()
+        await h.engine.wait_idle()  # the thread is linked once the delivery is done
+        conversation_id, _ = await h.store.linked("discord", f"thread:{thread['id']}")
+        deck, _ = await h.engine.current(conversation_id)
+        assert deck.title == "Why the tides turn" and len(deck.slides) >= 3

@@ -152,6 +152,7 @@ class FakeDiscord(LoopServer):
         self.calls: list[Call] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> commands
         self.identifies: list[dict[str, Any]] = []
+        self.refuse_identify: int | None = None  # a close code to answer IDENTIFY with
         self.gateway_frames: list[dict[str, Any]] = []  # what the bot sent on the gateway
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
@@ -527,6 +528,9 @@ class FakeDiscord(LoopServer):
                 await ws.send_str(json.dumps({"op": 11}))
             elif op == 2:
                 self.identifies.append(message["d"])
+                if self.refuse_identify is not None:  # e.g. 4004: authentication failed
+                    await ws.close(code=self.refuse_identify, message=b"Authentication failed.")
+                    break
                 await self._send_ready(ws)
             elif op == 6:  # RESUME: not kept; make the client identify again
                 await ws.send_str(json.dumps({"op": 9, "d": False}))

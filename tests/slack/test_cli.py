@@ -129,3 +129,45 @@ async def test_deckcast_slack_serves_http_until_interrupted(tmp_path):
         path = tmp_path / "uploaded.mp4"
         path.write_bytes(upload.data)
         assert probe(path).video_size == (1280, 720)
+
+
+def _slack_exit(tmp_path, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*deckcast_command(), "slack", "--port", env.pop("port")],
+        env=clean_env(
+            tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, **env
+        ),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+async def test_start_up_failures_are_one_line_and_exit_1(tmp_path):
+    # Slack's API cannot be reached.
+    closed = free_port()
+    result = await asyncio.to_thread(
+        _slack_exit,
+        tmp_path,
+        port=str(free_port()),
+        DECKCAST_SLACK_API_URL=f"http://127.0.0.1:{closed}/api/",
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "could not reach Slack" in result.stderr
+
+    # The port is taken by another program.
+    async with FakeSlack() as slack:
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            result = await asyncio.to_thread(
+                _slack_exit,
+                tmp_path,
+                port=str(port),
+                DECKCAST_SLACK_API_URL=slack.api_url,
+                DECKCAST_SLACK_HOST="127.0.0.1",
+            )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
