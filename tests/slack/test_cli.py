@@ -171,3 +171,74 @@ async def test_start_up_failures_are_one_line_and_exit_1(tmp_path):
             )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+
+
+@pytest.mark.slow
+async def test_a_sigterm_pauses_the_render_and_the_next_start_delivers_it(tmp_path):
+    import sqlite3
+
+    database = tmp_path / "data" / "deckcast.db"
+
+    def states() -> list[str]:
+        with sqlite3.connect(database) as conn:
+            return [r[0] for r in conn.execute("SELECT state FROM jobs")]
+
+    async with FakeSlack() as slack:
+        port = free_port()
+        env = clean_env(
+            tmp_path,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            DECKCAST_SLACK_API_URL=slack.api_url,
+            DECKCAST_SLACK_HOST="127.0.0.1",
+            DECKCAST_VOICE="espeak",
+            DECKCAST_RESOLUTION="1080p",
+        )
+
+        async def start() -> asyncio.subprocess.Process:
+            process = await asyncio.create_subprocess_exec(
+                *deckcast_command(),
+                "slack",
+                "--port",
+                str(port),
+                env=env,
+                cwd=tmp_path,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            await asyncio.wait_for(first_line_with(process.stderr, b"on Slack"), 60)
+            return process
+
+        first = await start()
+        deliver = SlackDelivery(
+            f"http://127.0.0.1:{port}/slack/events", on_message=slack.person_wrote
+        )
+        await deliver.command(f"```\n{OUTLINE}```", user="U1", channel="C1")
+        root = (await slack.wait_for(lambda: slack.calls_of("chat.postMessage")))[0].result["ts"]
+        await slack.wait_for(
+            lambda: "Rendering version 1" in slack.messages[("C1", root)].text, within=60
+        )
+        first.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(first.wait(), 60)
+        assert first.returncode == 0  # a graceful stop
+        assert "paused" in slack.messages[("C1", root)].text
+        assert states() == ["running"]  # left to resume, never cancelled
+
+        second = await start()
+        try:
+            await slack.wait_for(
+                lambda: [u for u in slack.completed_uploads() if u.filename.endswith(".mp4")],
+                within=180,
+            )
+            await slack.wait_for(
+                lambda: "finished after a restart" in slack.messages[("C1", root)].text,
+                within=30,
+            )
+            for _ in range(500):  # done once the delivery (the card after the video) is over
+                if states() == ["done"]:
+                    break
+                await asyncio.sleep(0.02)
+        finally:
+            second.send_signal(signal.SIGINT)
+            await asyncio.wait_for(second.wait(), 60)
+        assert states() == ["done"]
