@@ -84,3 +84,17 @@ async def test_an_outline_pasted_into_the_request_option_is_read_as_an_outline(t
         conversation_id, _ = await h.store.linked("discord", f"thread:{thread['id']}")
         deck, _ = await h.engine.current(conversation_id)
         assert deck.title == "Why the tides turn" and len(deck.slides) >= 3
+
+
+async def test_a_post_discord_py_gives_up_on_is_tried_again_by_deckcast(tmp_path):
+    async with running_bot(tmp_path) as h:
+        fake = h.fake
+        # More 429s on the video's post than discord.py's own five tries.
+        fake.rate_limit("POST", FOLLOWUP, retry_after=0.1, times=6)
+        interaction = await h.create_from_outline()
+        video = await h.video_message(within=60)
+        refused = [c for c in fake.calls_to("POST", FOLLOWUP) if c.status == 429]
+        assert len(refused) == 6 and video["attachments"]
+        await h.engine.wait_idle()
+        status = fake.messages[interaction.original_id]
+        assert "✅" in status["content"] and "could not be posted" not in status["content"]
