@@ -8,8 +8,12 @@ be shown to the person and never contains an API key. Messages that say what to 
 the settings as the application calls them (:class:`SetupHints`, passed in by the wiring).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .chat_model import SetupHints, build_chat_model
-from .commands import parse_command
 from .errors import (
     AgentError,
     InvalidModelAnswer,
@@ -17,10 +21,39 @@ from .errors import (
     ModelUnavailable,
     RequestRejected,
 )
-from .planner import Planner, PlanOptions
-from .reviser import Reviser, Revision
-from .schemas import DeckDraft, RevisionDraft, SlideDraft
-from .structured import Method, StatusCallback, StructuredChat
+
+if TYPE_CHECKING:
+    from .commands import parse_command
+    from .planner import Planner, PlanOptions
+    from .reviser import Reviser, Revision
+    from .schemas import DeckDraft, RevisionDraft, SlideDraft
+    from .structured import Method, StatusCallback, StructuredChat
+
+# Imported on first use: the planner, reviser and structured-output modules load LangChain and
+# the OpenAI client, which a command that never talks to a model should not wait for.
+_LAZY = {
+    "parse_command": "commands",
+    "Planner": "planner",
+    "PlanOptions": "planner",
+    "Reviser": "reviser",
+    "Revision": "reviser",
+    "DeckDraft": "schemas",
+    "RevisionDraft": "schemas",
+    "SlideDraft": "schemas",
+    "Method": "structured",
+    "StatusCallback": "structured",
+    "StructuredChat": "structured",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'agent' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AgentError",

@@ -6,15 +6,18 @@ API; only the base URL, the model name and (sometimes) the key differ.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.language_models import BaseChatModel
-from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from openai_http import public_url
 
 from .errors import ModelNotConfigured
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 # Local servers accept any key but the OpenAI client insists on having one.
 _LOCAL_KEY = "not-needed"
@@ -42,13 +45,19 @@ def build_chat_model(
     api_key: str | None,
     timeout: float = 60.0,
     hints: SetupHints = IN_WORDS,
+    callbacks: Sequence[Any] = (),
 ) -> BaseChatModel:
     """A ``ChatOpenAI`` for ``model`` at ``base_url`` (OpenAI's own API when ``None``).
 
     The client never retries by itself (``max_retries=0``): the agent retries rate limits and
     timeouts with its own bounded backoff and tells the person while it waits. Requests always
-    use the Chat Completions API, which every compatible server implements.
+    use the Chat Completions API, which every compatible server implements. ``callbacks`` are
+    LangChain callback handlers that hear of every call (e.g. to count calls and failures).
+    LangChain and the OpenAI client are imported here, when a model is built: commands that
+    use none do not pay for loading them.
     """
+    from langchain_openai import ChatOpenAI
+
     model = model.strip()
     if not model:
         raise ModelNotConfigured(
@@ -69,6 +78,7 @@ def build_chat_model(
         timeout=timeout,
         max_retries=0,
         use_responses_api=False,
+        callbacks=list(callbacks) or None,
     )
 
 

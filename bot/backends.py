@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from langchain_core.language_models import BaseChatModel
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from agent import SetupHints, build_chat_model
 from render import (
@@ -17,16 +18,21 @@ from render import (
     VoiceBackend,
 )
 from render.errors import ImageError
-from render.images.diffusion import DiffusersBackend
-from render.images.loading import INSTALL_HINT, LoadOptions, diffusion_available
 from render.images.models import ModelHints, locate
-from render.images.openai_images import OpenAIImagesBackend
 from render.images.presets import DEFAULT_PRESET
 from render.voice.kokoro import KokoroBackend
 from render.voice.kokoro_model import KokoroHints
 
 from .errors import SettingsError
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from render.images.diffusion import DiffusersBackend
+    from render.images.openai_images import OpenAIImagesBackend
+
+# The diffusion and Images API backends (and httpx) are imported by their builders, when chosen.
 
 IMAGE_BACKENDS = ("illustrated", "procedural", "diffusers", "openai")
 
@@ -123,13 +129,14 @@ def build_renderer(settings: Settings, *, images: str | None = None) -> Renderer
     return Renderer(
         build_image_backend(settings, images),
         build_voices(settings),
-        AssetCache(settings.cache_dir),
+        AssetCache(settings.cache_dir, max_bytes=settings.cache_max_bytes),
         workers=settings.render_workers,
     )
 
 
-def build_llm(settings: Settings) -> BaseChatModel | None:
-    """The chat model the settings name, or ``None`` when no model is configured."""
+def build_llm(settings: Settings, *, callbacks: Sequence[Any] = ()) -> BaseChatModel | None:
+    """The chat model the settings name, or ``None`` when no model is configured.
+    ``callbacks``: LangChain callback handlers told of every call (the bots' metrics)."""
     if not settings.llm_model:
         return None
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
@@ -139,12 +146,16 @@ def build_llm(settings: Settings) -> BaseChatModel | None:
         api_key=key,
         timeout=settings.llm_timeout,
         hints=LLM_HINTS,
+        callbacks=callbacks,
     )
 
 
 def build_diffusers(settings: Settings) -> DiffusersBackend:
     """The local diffusion backend. Finds the model on disk now (a clear error if it is not
     there, before any work); loads it on first use, once per process."""
+    from render.images.diffusion import DiffusersBackend
+    from render.images.loading import INSTALL_HINT, LoadOptions, diffusion_available
+
     if not diffusion_available():
         raise ImageError(INSTALL_HINT)
     source = locate(
@@ -173,6 +184,8 @@ def build_diffusers(settings: Settings) -> DiffusersBackend:
 
 
 def build_openai_images(settings: Settings) -> OpenAIImagesBackend:
+    from render.images.openai_images import OpenAIImagesBackend
+
     base_url = settings.openai_images_base_url or settings.openai_base_url
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     if not key and not base_url:

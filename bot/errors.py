@@ -10,6 +10,7 @@
     │   ├── QueueFull             the workspace's render queue is full; says when to try again
     │   └── UserBusy              the person already has a render in the works
     ├── UploadTooLarge            a chat platform refused a file for its size (carries the limit)
+    ├── UploadFailed              a chat platform refused a file otherwise; the person was told
     └── SlackError                (bot.slack.errors) base of the Slack front-end's errors
         ├── SlackCallFailed       a Web API call failed; says what to tell the thread and to fix
         └── OutlineFileError      a shared outline file cannot be used
@@ -52,3 +53,14 @@ class UploadTooLarge(BotError):
     def __init__(self, limit: int, message: str = "") -> None:
         self.limit = limit
         super().__init__(message or f"the platform takes files up to {limit:,} bytes")
+
+
+class UploadFailed(BotError):
+    """A chat platform refused the video for a reason other than its size (permissions, an
+    outage that outlasted the retries). The sink has told the person what to try; the engine
+    counts it (metrics, the job's log line) and ends the job as delivered-with-a-reason."""
+
+    def __init__(self, platform: str, detail: str) -> None:
+        self.platform = platform
+        self.detail = detail
+        super().__init__(f"{platform} refused the upload: {detail}")

@@ -6,16 +6,20 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent import Planner, Reviser, StructuredChat
 from render import Renderer, RenderOptions
 
 from .backends import LLM_HINTS, build_llm, build_renderer
-from .engine import ConversationEngine, JobLimits
+from .engine import ConversationEngine, JobLimits, JobObserver
 from .execution import Executor, LocalExecutor
+from .retention import VideoRetention
 from .settings import Settings
 from .store import Store
+
+if TYPE_CHECKING:
+    from .metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +66,34 @@ class Services:
     engine: ConversationEngine
     warmup: asyncio.Future[Any] | None = field(default=None, repr=False)
     closed: bool = field(default=False, repr=False)
+    metrics: Metrics | None = field(default=None, repr=False)
 
     @classmethod
     async def open(
-        cls, settings: Settings, *, videos_dir: Path | None = None, images: str | None = None
+        cls,
+        settings: Settings,
+        *,
+        videos_dir: Path | None = None,
+        images: str | None = None,
+        monitored: bool = False,
     ) -> Services:
+        """``monitored``: collect the metrics the bots serve on /metrics (needs the
+        prometheus-client of the discord/slack extras). Chat videos in the data dir (the bots')
+        are pruned to the last DECKCAST_KEEP_VIDEOS versions per conversation; videos written
+        elsewhere (``deckcast chat`` into out/) are the person's and are kept."""
         store = await Store.open(settings.database_url)
         renderer = build_renderer(settings, images=images)
-        model = build_llm(settings)
+        observers: list[JobObserver] = []
+        metrics = None
+        if monitored:
+            from .metrics import Metrics
+
+            metrics = Metrics()
+            metrics.watch_cache(renderer.cache)
+            observers.append(metrics)
+        if videos_dir is None and settings.keep_videos > 0:
+            observers.append(VideoRetention(settings.videos_dir, store, keep=settings.keep_videos))
+        model = build_llm(settings, callbacks=metrics.llm_callbacks() if metrics else ())
         # One StructuredChat for both: the planner and the reviser share what answer format
         # the server turned out to support.
         chat = StructuredChat(model, hints=LLM_HINTS) if model is not None else None
@@ -86,10 +110,11 @@ class Services:
                 per_user=settings.renders_per_user,
                 per_workspace=settings.queue_per_workspace,
             ),
+            observers=observers,
         )
         # On Ray the picture services own the model; here the local renderer does.
         warmup = warm_up(renderer) if settings.executor == "local" else None
-        return cls(settings, store, renderer, engine, warmup)
+        return cls(settings, store, renderer, engine, warmup, metrics=metrics)
 
     async def close(self, *, resume_later: bool = False) -> None:
         if self.closed:

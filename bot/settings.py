@@ -245,9 +245,37 @@ class Settings(BaseSettings):
         default=None, description="REST base, e.g. an HTTP proxy in front of discord.com/api/v10"
     )
     discord_gateway_url: str | None = Field(default=None, description="gateway WebSocket URL")
+    discord_connect_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="start-up: give up (exit 1) when the gateway is not reached in this long",
+    )
 
     # Logging
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text, or json: one JSON object per line for log collectors"
+    )
+
+    # Operating it: a bounded disk, metrics and health
+    cache_max_gb: float = Field(
+        default=10.0,
+        ge=0,
+        description="the asset cache's cap; least recently used entries go past it (0: none)",
+    )
+    keep_videos: int = Field(
+        default=5,
+        ge=0,
+        description="chat videos kept per conversation: the last N versions (0: keep all)",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="serve /metrics and /healthz on this port (deckcast discord, deckcast slack)",
+    )
+    metrics_host: str = Field(default="127.0.0.1", description="address for /metrics, /healthz")
 
     @field_validator("slack_admins", "discord_admin_roles", mode="before")
     @classmethod
@@ -269,3 +297,7 @@ class Settings(BaseSettings):
     @property
     def kokoro_folder(self) -> Path:
         return self.kokoro_dir or self.cache_dir / "kokoro"
+
+    @property
+    def cache_max_bytes(self) -> int | None:
+        return int(self.cache_max_gb * 1e9) if self.cache_max_gb > 0 else None

@@ -11,6 +11,12 @@ one that replaces it (Discord keeps files to attach and buttons; by default the 
 :meth:`show` sends at once when the interval allows and waits for that edit; ``now=True`` sends
 at once whatever the interval (dropping what is held), and ``final=True`` does so and ends the
 message's edits. A failed edit is logged and never stops the work it reports on.
+
+Rate limits never hold the work up: a platform adapter raises :class:`RateLimited` from
+``apply`` (a 429, or an edit that took too long because the client kept waiting out 429s), and
+the editor keeps the state (merged with anything newer) and sends it once the wait is over;
+meanwhile every update only replaces what is held. :meth:`flush` takes a timeout, so the
+important messages (the video) never wait behind a rate-limited edit.
 """
 
 from __future__ import annotations
@@ -25,6 +31,14 @@ from typing import Generic, TypeVar
 log = logging.getLogger(__name__)
 
 S = TypeVar("S")
+
+
+class RateLimited(Exception):
+    """The platform takes no edit for ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(0.0, retry_after)
+        super().__init__(f"rate limited for {self.retry_after:.1f} s")
 
 
 def _newer(_held: S, newer: S) -> S:
@@ -47,6 +61,8 @@ class ThrottledEditor(Generic[S]):
         self._pending: S | None = None
         self._has_pending = False
         self._last_end: float | None = None
+        self._blocked_until = float("-inf")
+        self._final_held = False  # the held state is the final one
         self._idle = asyncio.Event()
         self._idle.set()
         self._lock = asyncio.Lock()
@@ -73,6 +89,10 @@ class ThrottledEditor(Generic[S]):
         if now or final:
             if self._has_pending:
                 state = self._merge(self._take(), state)
+            if self._blocked():  # nothing goes out while rate limited: send it when allowed
+                self._final_held = self._final_held or final
+                self.update(state)
+                return
             self.final = self.final or final
             await self._send(state)
             return
@@ -81,8 +101,16 @@ class ThrottledEditor(Generic[S]):
             return
         self.update(state)
 
-    async def flush(self) -> None:
-        """Wait until the newest wanted state has been sent."""
+    async def flush(self, *, within: float | None = None) -> bool:
+        """Wait until the newest wanted state has been sent (at most ``within`` seconds);
+        True when it was."""
+        try:
+            await asyncio.wait_for(self._flushed(), within)
+        except TimeoutError:
+            return False
+        return True
+
+    async def _flushed(self) -> None:
         while not self._idle.is_set():
             task = self._task
             if task is None or task.done():
@@ -114,18 +142,31 @@ class ThrottledEditor(Generic[S]):
         state, self._pending, self._has_pending = self._pending, None, False
         return state  # type: ignore[return-value]
 
+    def _blocked(self) -> bool:
+        return self._clock() < self._blocked_until
+
     def _due(self) -> bool:
+        if self._blocked():
+            return False
         return self._last_end is None or self._clock() >= self._last_end + self.interval
+
+    def _wait(self) -> float:
+        after = self._blocked_until
+        if self._last_end is not None:
+            after = max(after, self._last_end + self.interval)
+        return after - self._clock()
 
     async def _run(self) -> None:
         while self._has_pending and not (self._closed or self.final):
-            if self._last_end is not None:
-                wait = self._last_end + self.interval - self._clock()
-                if wait > 0:
-                    await asyncio.sleep(wait)
+            wait = self._wait()
+            if wait > 0:
+                await asyncio.sleep(wait)
             if not self._has_pending or self._closed or self.final:
                 break
+            final, self._final_held = self._final_held, False
             await self._send(self._take())
+            if final and not self._blocked():
+                self.final = True
         if self._closed or self.final:
             self._take()  # nothing more is shown after the final state
         if not self._has_pending:
@@ -138,9 +179,25 @@ class ThrottledEditor(Generic[S]):
                 self.sent += 1
             except asyncio.CancelledError:
                 raise
+            except RateLimited as limited:
+                log.info("status edits paused for %.1f s (rate limited)", limited.retry_after)
+                self._blocked_until = self._clock() + limited.retry_after
+                self._hold_back(state)
             except Exception:
                 log.exception("a status edit failed; the next one will try again")
             finally:
                 self._last_end = self._clock()
         if not self._has_pending:
             self._idle.set()
+        elif not self._closed and (self._task is None or self._task.done()):
+            self._task = asyncio.ensure_future(self._run())
+
+    def _hold_back(self, state: S) -> None:
+        """Keep a state that could not be sent, under anything newer wanted meanwhile."""
+        if self._closed or self.final:
+            return
+        if self._has_pending:
+            assert self._pending is not None
+            state = self._merge(state, self._pending)
+        self._pending, self._has_pending = state, True
+        self._idle.clear()

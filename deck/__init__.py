@@ -25,6 +25,7 @@ from .edits import (
 from .errors import DeckError, DeckValidationError, EditError, OutlineError
 from .model import (
     MAX_SLIDES,
+    MAX_STYLE,
     Aspect,
     Deck,
     Layout,
@@ -35,11 +36,12 @@ from .model import (
     content_hash,
     default_seed,
 )
-from .outline import parse_outline, to_markdown
+from .outline import parse_outline, to_markdown, unfold_outline
 from .themes import THEMES, Palette, ThemeSpec, theme_names, theme_spec
 
 __all__ = [
     "MAX_SLIDES",
+    "MAX_STYLE",
     "THEMES",
     "Aspect",
     "Deck",
@@ -76,4 +78,5 @@ __all__ = [
     "theme_names",
     "theme_spec",
     "to_markdown",
+    "unfold_outline",
 ]

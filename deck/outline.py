@@ -269,3 +269,25 @@ def _inline(text: str) -> str:
 
 def _escape(text: str) -> str:
     return "".join("\\" + ch if ch in _ESCAPABLE else ch for ch in text)
+
+
+_LINE_STARTS = re.compile(
+    r"\s+(?="
+    r"---(?:\s|$)"  # front matter fences
+    r"|#{1,6}\s"  # headings
+    r"|[-*+•]\s"  # bullets
+    r"|>\s?"  # narration
+    r"|(?:" + "|".join(sorted(_FRONT_KEYS)) + r")\s*:\s"  # front matter keys
+    r"|(?:image|picture|seed|layout|notes?|narration|say)\s*:\s"  # directives
+    r")",
+    re.IGNORECASE,
+)
+
+
+def unfold_outline(text: str) -> str:
+    """An outline whose line breaks were lost (a one-line chat option carries it so: Discord's
+    slash options are single lines) with them put back before every front-matter fence and
+    key, heading, bullet, narration line and directive. Text with line breaks is unchanged."""
+    if "\n" in text.strip():
+        return text
+    return _LINE_STARTS.sub("\n", text.strip()) + "\n"

@@ -4,7 +4,7 @@ Knows nothing of chat platforms or LLMs; imports only ``deck``. The diffusion ba
 only user of torch) is imported lazily by :func:`render.images.make_image_backend`.
 """
 
-from .cache import AssetCache, asset_key
+from .cache import AssetCache, CacheView, asset_key
 from .errors import (
     EncodeError,
     ImageError,
@@ -28,6 +28,7 @@ from .voice.silent import SilentBackend
 
 __all__ = [
     "AssetCache",
+    "CacheView",
     "EncodeError",
     "EspeakBackend",
     "FrameSpec",

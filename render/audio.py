@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import wave
 from pathlib import Path
 
@@ -19,12 +20,20 @@ def read_wav(path: Path) -> NDArray[np.int16]:
         return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").copy()
 
 
-def write_wav(path: Path, samples: NDArray[np.int16]) -> None:
-    with wave.open(str(path), "wb") as wav:
+def wav_bytes(samples: NDArray[np.int16]) -> bytes:
+    """A WAV file's bytes. Built in memory: a ``wave`` writer on a real file that fails half
+    way (its folder removed by a cancelled render) raises again when it is garbage-collected."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(SAMPLE_RATE)
         wav.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+    return buffer.getvalue()
+
+
+def write_wav(path: Path, samples: NDArray[np.int16]) -> None:
+    path.write_bytes(wav_bytes(samples))
 
 
 def wav_duration(path: Path) -> float:
@@ -42,13 +51,11 @@ def build_timeline(path: Path, parts: list[tuple[Path | None, int]]) -> None:
     ``parts`` lists (narration WAV or None, slide length in samples). A narration longer than
     its slot is cut (it never is: slots are made from the narration's length).
     """
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(SAMPLE_RATE)
-        for source, length in parts:
-            samples = read_wav(source) if source is not None else np.zeros(0, dtype=np.int16)
-            samples = samples[:length]
-            out.writeframes(samples.astype("<i2").tobytes())
-            if length > len(samples):
-                out.writeframes(np.zeros(length - len(samples), dtype="<i2").tobytes())
+    track = np.zeros(sum(length for _source, length in parts), dtype=np.int16)
+    at = 0
+    for source, length in parts:
+        if source is not None:
+            samples = read_wav(source)[:length]
+            track[at : at + len(samples)] = samples
+        at += length
+    write_wav(path, track)

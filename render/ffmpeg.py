@@ -7,6 +7,7 @@ import contextlib
 import functools
 import signal
 
+from .children import CHILD_OPTIONS
 from .errors import EncodeError
 
 
@@ -29,6 +30,7 @@ async def run_ffmpeg(args: list[str], *, what: str) -> bytes:
         *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        **CHILD_OPTIONS,  # type: ignore[arg-type]
     )
     try:
         stdout, stderr = await process.communicate()

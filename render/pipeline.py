@@ -12,6 +12,7 @@ pipeline's ``__call__`` does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 import time
@@ -22,7 +23,7 @@ from typing import Any, TypeVar
 
 from deck import Deck
 
-from .cache import AssetCache
+from .cache import AssetCache, CacheView
 from .captions import Cue, slide_cues, to_srt, to_vtt
 from .fonts import missing_glyphs_warning
 from .frames import DeckFrames
@@ -113,37 +114,41 @@ class Renderer:
         backend, voice, label = await choose_voice(self.voices, deck, plan.options, warnings)
 
         # 2. The stages; each finds its work in the cache or does it, and reports progress.
-        run = RenderRun(self, plan, ProgressTally(progress, plan.slides), warnings)
-        pictures = DeckPictures(run)
-        frames = DeckFrames(run, pictures)
-        narration = DeckNarration(run)
-        segments = DeckSegments(run, frames)
-        seconds: dict[str, float] = {}
-        with tempfile.TemporaryDirectory(prefix="deckcast-") as tmp:
-            workdir = Path(tmp)
-            try:
-                # 3. Narration and frames (pictures on demand) side by side; the narration's
-                #    lengths time the slides and the captions.
-                spoken = narration.start(backend, voice, workdir)
-                board = out.with_suffix(".storyboard.png") if plan.options.storyboard else None
-                composed = frames.start(storyboard=board)
-                narrations = await asyncio.gather(*spoken)
-                seconds["narration"] = time.perf_counter() - started
-                timings, counts = slide_timings(plan, [d for _p, d, _k in narrations])
-                cues = slide_cues([slide.narration for slide in deck.slides], timings)
+        #    Every cache entry the render touches stays pinned (never evicted) until it ends.
+        with self.cache.pinning() as cache:
+            run = RenderRun(self, plan, ProgressTally(progress, plan.slides), warnings, cache)
+            pictures = DeckPictures(run)
+            frames = DeckFrames(run, pictures)
+            narration = DeckNarration(run)
+            segments = DeckSegments(run, frames)
+            seconds: dict[str, float] = {}
+            with tempfile.TemporaryDirectory(prefix="deckcast-") as tmp:
+                workdir = Path(tmp)
+                try:
+                    # 3. Narration and frames (pictures on demand) side by side; the narration's
+                    #    lengths time the slides and the captions.
+                    spoken = narration.start(backend, voice, workdir)
+                    board = out.with_suffix(".storyboard.png") if plan.options.storyboard else None
+                    composed = frames.start(storyboard=board)
+                    narrations = await asyncio.gather(*spoken)
+                    seconds["narration"] = time.perf_counter() - started
+                    timings, counts = slide_timings(plan, [d for _p, d, _k in narrations])
+                    cues = slide_cues([slide.narration for slide in deck.slides], timings)
 
-                # 4. The audio track beside the segments, then the join.
-                track = narration.track(narrations, counts, workdir)
-                encoded = await segments.encode(counts, cues)
-                frame_files = await composed
-                seconds["frames"] = frames.done_at - started
-                audio = await track
-                seconds["encode"] = time.perf_counter() - started
-                await segments.join(out, [path for path, _hit in encoded], audio, workdir)
-                storyboard = await frames.storyboard()
-            except BaseException:
-                await _cancel([*pictures.tasks(), *frames.tasks(), *narration.tasks()])
-                raise
+                    # 4. The audio track beside the segments, then the join.
+                    track = narration.track(narrations, counts, workdir)
+                    encoded = await segments.encode(counts, cues)
+                    frame_files = await composed
+                    seconds["frames"] = frames.done_at - started
+                    audio = await track
+                    seconds["encode"] = time.perf_counter() - started
+                    await segments.join(out, [path for path, _hit in encoded], audio, workdir)
+                    storyboard = await frames.storyboard()
+                except BaseException:
+                    await _cancel([*pictures.tasks(), *frames.tasks(), *narration.tasks()])
+                    raise
+        # Back under the cap (when this render took the cache past it), off the event loop.
+        await self.run_cpu(self.cache.settle)
         run.progress.step(Stage.DONE, units=0, message="done")
 
         # 5. Subtitles beside the video, and the summary.
@@ -169,11 +174,19 @@ class Renderer:
             stage_seconds=seconds,
         )
 
-    async def pictures(self, deck: Deck, options: RenderOptions | None = None) -> list[Path]:
-        """Every slide's picture (from the cache, or made now), e.g. for exporting the deck."""
+    async def pictures(
+        self, deck: Deck, options: RenderOptions | None = None, *, cache: CacheView | None = None
+    ) -> list[Path]:
+        """Every slide's picture (from the cache, or made now), e.g. for exporting the deck.
+        The paths stay valid while ``cache`` (a view of :meth:`AssetCache.pinning`) is open;
+        without one, only until the cache is next trimmed."""
         plan = RenderPlan.of(deck, options or RenderOptions(), self.images)
-        pictures = DeckPictures(RenderRun(self, plan, ProgressTally(None, plan.slides), []))
-        return [path for path, _key in await asyncio.gather(*map(pictures.get, range(plan.slides)))]
+        with contextlib.ExitStack() as stack:
+            view = cache or stack.enter_context(self.cache.pinning())
+            run = RenderRun(self, plan, ProgressTally(None, plan.slides), [], view)
+            pictures = DeckPictures(run)
+            got = await asyncio.gather(*map(pictures.get, range(plan.slides)))
+        return [path for path, _key in got]
 
     async def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._cpu, fn, *args)

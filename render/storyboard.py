@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from deck import Deck, ThemeSpec
 
-from .cache import AssetCache, asset_key
+from .cache import CacheView, asset_key
 from .contrast import hex_to_rgb
 from .fonts import FontSet
 from .output import replacing
@@ -81,7 +81,7 @@ def storyboard(
 
 
 def write_storyboard(
-    cache: AssetCache,
+    cache: CacheView,
     frames: list[tuple[Path, str]],
     titles: list[str],
     deck: Deck,

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from agent import Planner, Reviser
 from bot.engine import ConversationEngine, Incoming, JobLimits
-from bot.errors import UploadTooLarge
+from bot.errors import UploadFailed, UploadTooLarge
 from bot.store import JobState, Store
 from render import (
     AssetCache,
@@ -123,7 +123,7 @@ async def test_a_shutdown_can_leave_a_render_for_the_next_start(tmp_path):
         again = engine_for(store, renderer, tmp_path)
         resumed = RecordingSink()
 
-        async def factory(_conversation_id, _owner):
+        async def factory(_conversation_id, _owner, _job_id):
             return resumed
 
         again.register_platform("test", factory)
@@ -243,5 +243,51 @@ async def test_a_refused_upload_gets_a_smaller_copy_or_is_told_too_big(tmp_path)
         assert hopeless.videos == [] and hopeless.too_bigs == [5_000]
         jobs = await store.jobs_in(list(JobState))
         assert [j.state for j in jobs] == [JobState.DONE] * 3
+        await engine.close()
+    store.close()
+
+
+class RefusingPlatform(RecordingSink):
+    """A platform that refuses the video (not for its size): the person is told."""
+
+    async def video(self, ready) -> None:
+        await self.failed(f"version {ready.version} could not be posted here")
+        raise UploadFailed("test", "missing permissions")
+
+
+class Events:
+    def __init__(self) -> None:
+        self.seen = []
+
+    async def job_event(self, event) -> None:
+        self.seen.append(event)
+
+
+async def test_a_refused_upload_is_told_counted_and_ends_the_job(tmp_path):
+    store = await Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    voices = {"silent": SilentBackend()}
+    events = Events()
+    with Renderer(ProceduralBackend(), voices, AssetCache(tmp_path / "cache")) as renderer:
+        engine = ConversationEngine(
+            store,
+            Planner(None),
+            Reviser(None),
+            renderer,
+            videos_dir=tmp_path / "videos",
+            render_defaults=SMALL,
+            observers=[events],
+        )
+        sink = RefusingPlatform()
+        await engine.start(request(outline=OUTLINE), sink)
+        await engine.wait_idle()
+        assert sink.failures == ["version 1 could not be posted here"]
+        [refused] = [e for e in events.seen if e.kind.value == "upload_failed"]
+        assert (refused.platform, refused.detail, refused.version) == (
+            "test",
+            "missing permissions",
+            1,
+        )
+        [job] = await store.jobs_in(list(JobState))
+        assert job.state is JobState.DONE  # delivered with a reason: not rendered again
         await engine.close()
     store.close()

@@ -181,3 +181,21 @@ _decks = st.builds(
 def test_import_export_import_is_identity(deck):
     text = to_markdown(deck)
     assert parse_outline(text) == deck
+
+
+def test_an_outline_that_lost_its_line_breaks_is_unfolded():
+    from deck import unfold_outline
+
+    text = (
+        "--- title: Tides theme: dark --- # Why the tides turn > Twice a day. "
+        "## The moon pulls - Gravity is stronger on the near side - So the sea bulges "
+        "> The moon pulls the sea."
+    )
+    deck = parse_outline(unfold_outline(text))
+    assert deck.title == "Tides" and deck.theme.name == "dark"
+    assert [s.title for s in deck.slides] == ["Why the tides turn", "The moon pulls"]
+    assert deck.slides[1].bullets == [
+        "Gravity is stronger on the near side",
+        "So the sea bulges",
+    ]
+    assert unfold_outline("# a\n- b\n") == "# a\n- b\n"  # line breaks kept: unchanged

@@ -13,6 +13,7 @@ import textwrap
 import pytest
 
 from bot.store import JobState, Store
+from bot.store.schema import MIGRATIONS
 from deck import build_deck
 
 
@@ -35,9 +36,24 @@ async def test_versions_undo_redo_and_branching(store):
     back = await store.move_to_version(conv.id, 2)
     assert back is not None and back.deck.title == "two"
     assert (await store.conversation(conv.id)).current_version == 2
-    # A new version after an undo drops the undone ones (no redo past a new change).
-    assert await store.add_version(conv.id, deck("four"), "edit") == 3
-    assert [v.deck.title for v in await store.versions(conv.id)] == ["one", "two", "four"]
+    # A new version after an undo gets a new number: no number is ever reused (v3.mp4 stays
+    # version 3), and the undone version is still there.
+    assert await store.add_version(conv.id, deck("four"), "edit", author="ana") == 4
+    titles = [v.deck.title for v in await store.versions(conv.id)]
+    assert titles == ["one", "two", "three", "four"]
+    assert [(v.number, v.parent) for v in await store.versions(conv.id)] == [
+        (1, None),
+        (2, 1),
+        (3, 2),
+        (4, 2),
+    ]
+    assert (await store.version(conv.id, 4)).author == "ana"
+    # Undo goes to the version a change was made from; redo to the newest made from it.
+    assert await store.undo_target(conv.id, 4) == 2
+    assert await store.undo_target(conv.id, 1) is None
+    assert await store.redo_target(conv.id, 2) == 4
+    assert await store.redo_target(conv.id, 1) == 2
+    assert await store.redo_target(conv.id, 4) is None
     assert await store.move_to_version(conv.id, 9) is None
     assert (await store.conversation(conv.id)).title == "four"
 
@@ -72,15 +88,51 @@ async def test_links_messages_and_duplicate_events(store):
 
 def test_schema_is_migrated_once_and_uses_wal(tmp_path):
     url = f"sqlite:///{tmp_path / 'x.db'}"
+    latest = MIGRATIONS[-1][0]
     first = Store.open_sync(url)
-    assert first.migrate() == 1
+    assert first.migrate() == latest
     first.close()
     again = Store.open_sync(url)
-    assert again.migrate() == 1
+    assert again.migrate() == latest
     again.close()
     with sqlite3.connect(tmp_path / "x.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(MIGRATIONS)
+
+
+async def test_a_database_of_schema_1_gets_version_parents(tmp_path):
+    """A database made before versions had parents: migration 2 adds them (each version made
+    from the one before, as undo/redo treated them then) without losing a version."""
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(
+            """
+            CREATE TABLE schema_version (version INTEGER NOT NULL);
+            INSERT INTO schema_version VALUES (1);
+            CREATE TABLE conversations (id VARCHAR(32) PRIMARY KEY, platform VARCHAR(32) NOT NULL,
+                owner VARCHAR(128) NOT NULL, workspace VARCHAR(128) NOT NULL DEFAULT '',
+                title TEXT NOT NULL DEFAULT '', current_version INTEGER NOT NULL DEFAULT 0,
+                options TEXT NOT NULL DEFAULT '{}', created_at FLOAT NOT NULL,
+                updated_at FLOAT NOT NULL);
+            CREATE TABLE versions (conversation_id VARCHAR(32) NOT NULL, number INTEGER NOT NULL,
+                deck TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', created_at FLOAT NOT NULL,
+                PRIMARY KEY (conversation_id, number));
+            """
+        )
+        conn.execute("INSERT INTO conversations VALUES ('c1', 't', 'ana', 'w', 'x', 2, '{}', 0, 0)")
+        for number, title in ((1, "one"), (2, "two")):
+            conn.execute(
+                "INSERT INTO versions VALUES ('c1', ?, ?, 'n', 0)",
+                (number, deck(title).model_dump_json()),
+            )
+    store = await Store.open(f"sqlite:///{db}")
+    assert store.migrate() == MIGRATIONS[-1][0]
+    assert [(v.number, v.parent, v.author) for v in await store.versions("c1")] == [
+        (1, None, ""),
+        (2, 1, ""),
+    ]
+    assert await store.add_version("c1", deck("three"), "edit") == 3
+    store.close()
 
 
 def test_a_killed_writer_never_corrupts_the_database(tmp_path):
@@ -142,3 +194,34 @@ async def test_a_dropped_postgresql_connection_is_retried(postgres_url):
         assert (await store.conversation(conv.id)).title == "after"
     finally:
         store.close()
+
+
+async def test_the_queue_full_estimate_comes_from_measured_render_times(store):
+    import sqlalchemy as sa
+
+    from bot.engine import JobLimits
+    from bot.engine.jobs import RenderQueue
+    from bot.errors import QueueFull
+    from bot.store.schema import jobs
+
+    conv = await store.create_conversation(platform="t", owner="ana", workspace="w")
+    for seconds in (500, 600, 700):  # three renders here took about ten minutes each
+        job = await store.add_job(conv.id, 1, owner="ana", workspace="w")
+        await store.set_job_state(job.id, JobState.RUNNING)
+        await store.set_job_state(job.id, JobState.DONE)
+        with store.engine.begin() as conn:
+            conn.execute(
+                sa.update(jobs)
+                .where(jobs.c.id == job.id)
+                .values(started_at=1000.0, finished_at=1000.0 + seconds)
+            )
+    assert sorted(await store.recent_render_seconds()) == [500, 600, 700]
+    other = await store.create_conversation(platform="t", owner="bo", workspace="w")
+    await store.add_job(other.id, 1, owner="bo", workspace="w")  # the queue holds one
+
+    async def never(_job) -> None:
+        raise AssertionError("nothing runs here")
+
+    queue = RenderQueue(store, never, JobLimits(per_workspace=1, typical_render_seconds=60))
+    with pytest.raises(QueueFull, match="about 10 minutes"):  # measured, not the 60 s guess
+        await queue.check(owner="cy", workspace="w")

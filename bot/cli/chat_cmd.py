@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -76,6 +77,10 @@ async def _run(
     render: dict[str, object],
     out_dir: Path,
 ) -> int:
+    if settings.log_format == "text" and logging.getLogger().level > logging.DEBUG:
+        # The terminal is the chat: job lifecycle lines (for bots' logs) would interleave
+        # with it. -v or DECKCAST_LOG_FORMAT=json shows them.
+        logging.getLogger("bot.jobs").setLevel(logging.WARNING)
     services = await Services.open(settings, videos_dir=out_dir)
     try:
         return await chat(

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
-
-from agent import AgentError
-from deck import DeckError
-from render import ProgressEvent, RenderError, RenderResult
-from render.export import ExportResult
 
 from ..errors import BotError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from render import ProgressEvent, RenderResult
+    from render.export import ExportResult
 
 console = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -36,7 +37,7 @@ def friendly_errors(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
-        except (DeckError, RenderError, BotError, AgentError) as exc:
+        except BotError as exc:
             print_error(str(exc))
             raise typer.Exit(1) from None
         except FileNotFoundError as exc:
@@ -45,15 +46,43 @@ def friendly_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except PermissionError as exc:
             print_error(f"permission denied: {exc.filename}")
             raise typer.Exit(1) from None
+        except Exception as exc:
+            if not isinstance(exc, user_errors()):
+                raise
+            print_error(str(exc))
+            raise typer.Exit(1) from None
 
     return wrapper
+
+
+# The error bases of the packages whose messages are written for the person; looked up only
+# among the modules already imported (a command that never imported ``agent`` cannot meet an
+# AgentError, and importing it to check would load LangChain).
+_USER_ERRORS = (
+    ("deck.errors", "DeckError"),
+    ("render.errors", "RenderError"),
+    ("agent.errors", "AgentError"),
+)
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    found = (getattr(sys.modules[m], name, None) for m, name in _USER_ERRORS if m in sys.modules)
+    return tuple(t for t in found if isinstance(t, type))
 
 
 class RenderProgress:
     """A rich progress bar fed by render progress events: stage, slide i/n, elapsed."""
 
     def __init__(self, title: str) -> None:
-        self.progress = Progress(
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.progress: Progress = Progress(
             SpinnerColumn(),
             TextColumn("[bold]{task.description:<11}"),
             BarColumn(bar_width=32),

@@ -15,16 +15,17 @@ from typing import Any
 import discord
 
 from agent import PlanOptions
+from deck import DeckError
 
-from ..engine import Action, ConversationEngine, Incoming, may_act
-from ..errors import BotError, NotAllowed, UserInputError
+from ..engine import Action, ConversationEngine, Incoming, may_act, split_fenced
+from ..errors import BotError, NotAllowed
 from .config import DiscordConfig
 from .dedup import Deliveries
 from .destinations import Destinations
 from .links import Links, ThreadLink
-from .outbox import InteractionOutbox
+from .outbox import Edit, InteractionOutbox
 from .sink import ON_MY_SIDE, DiscordSink
-from .translate import incoming, is_admin, not_yours, read_outline
+from .translate import check_outline, incoming, is_admin, not_yours, read_outline
 from .views import INSTRUCTION_ID, MODAL_ID, ReviseModal, modal_values
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,23 @@ class DeckActions:
     ) -> None:
         if not self.deliveries.fresh("interaction", interaction.id):
             return
+        request, pasted = split_fenced(request)  # an outline pasted into request:
+        if not request.strip() and pasted is None and outline is None:
+            await self._refuse_privately(
+                interaction,
+                "Say what the video should explain (request:) or attach a Markdown outline "
+                "(outline:).",
+            )
+            return
+        first = self._incoming(interaction, request, outline=pasted, options=options)
+        try:  # refused before anything public is posted: too long, junk, busy, a full queue
+            if outline is not None:
+                check_outline(outline, self.config.max_outline_bytes)
+            await self.engine.precheck(first, outline_follows=outline is not None)
+        except (BotError, DeckError) as exc:
+            if await self.deliveries.first("interaction", interaction.id):
+                await self._refuse_privately(interaction, _sentence(exc))
+            return
         outbox = self.destinations.interaction(interaction)
         if not await self._acknowledge(interaction, outbox, visible=True):
             return
@@ -93,12 +111,15 @@ class DeckActions:
         record = None
         try:
             text = await read_outline(outline, self.config.max_outline_bytes) if outline else None
-            if not request.strip() and text is None:
-                raise UserInputError(
-                    "say what the video should explain (request:) or attach a Markdown "
-                    "outline (outline:)"
-                )
-            message = self._incoming(interaction, request, outline=text, options=options)
+            if text is not None:
+                message = self._incoming(interaction, request, outline=text, options=options)
+                await self.engine.precheck(message)
+            else:
+                message = first
+        except (BotError, DeckError) as exc:  # an attached outline that cannot be used
+            await self._take_back(interaction, outbox, sink, _sentence(exc))
+            return
+        try:
             record = await self.engine.start(message, sink)
             if record is not None:
                 await self.links.remember_origin(
@@ -283,5 +304,30 @@ class DeckActions:
         user = interaction.user
         return may_act(action, user=str(user.id), owner=owner, admin=is_admin(user, self.config))
 
+    async def _refuse_privately(self, interaction: discord.Interaction[Any], text: str) -> None:
+        await interaction.response.send_message(text, ephemeral=True)
+
+    async def _take_back(
+        self,
+        interaction: discord.Interaction[Any],
+        outbox: InteractionOutbox,
+        sink: DiscordSink,
+        text: str,
+    ) -> None:
+        """A refusal found after the public "thinking…" reply: that reply is removed and the
+        person alone is told (nothing of what they sent is shown in the channel)."""
+        await sink.close()
+        try:
+            await interaction.delete_original_response()
+            await interaction.followup.send(text, ephemeral=True)
+        except discord.HTTPException:  # the token is gone: say it in the status message
+            log.warning("could not answer privately; telling in the status message")
+            await outbox.show(Edit(f"⚠️ {text}", None))
+
     async def _refuse(self, interaction: discord.Interaction[Any], owner: str) -> None:
         await interaction.response.send_message(not_yours(owner, self.config), ephemeral=True)
+
+
+def _sentence(exc: Exception) -> str:
+    text = str(exc)
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")

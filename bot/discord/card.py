@@ -28,11 +28,19 @@ class Phase(StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     SUPERSEDED = "superseded"
+    PAUSED = "paused"  # the bot stopped; the render resumes when it is back
     IDLE = "idle"  # nothing (more) to do: the notes say it all
 
     @property
     def finished(self) -> bool:
-        return self in (Phase.DONE, Phase.FAILED, Phase.CANCELLED, Phase.SUPERSEDED, Phase.IDLE)
+        return self in (
+            Phase.DONE,
+            Phase.FAILED,
+            Phase.CANCELLED,
+            Phase.SUPERSEDED,
+            Phase.PAUSED,
+            Phase.IDLE,
+        )
 
 
 STAGE_WORDS = {
@@ -128,6 +136,8 @@ class StatusCard:
             return f"⏹️ {self.heading}"
         if phase is Phase.SUPERSEDED:
             return f"⏭️ {self.heading}"
+        if phase is Phase.PAUSED:
+            return "⏸️ Paused: the bot is restarting. This render picks up where it left off."
         if phase is Phase.IDLE:
             return ""
         return f"⚠️ {self.error or 'Something went wrong.'}"

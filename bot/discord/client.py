@@ -48,8 +48,8 @@ class DeckcastBot(discord.Client):
         self.config = config
         self.tree = app_commands.CommandTree(self)
         self.tree.error(self._command_error)
-        self.links = Links(engine)
-        deliveries = Deliveries(engine)
+        self.links = Links(engine.links)
+        deliveries = Deliveries(engine.links)
         self.destinations = Destinations(self, config, links=self.links)
         self.actions = DeckActions(
             engine,

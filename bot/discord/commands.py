@@ -11,7 +11,7 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
-from deck import MAX_SLIDES, theme_names
+from deck import MAX_SLIDES, MAX_STYLE, theme_names
 
 from ..engine import HELP_TEXT
 from .actions import DeckActions
@@ -68,7 +68,7 @@ class DeckCommands(app_commands.Group):
         outline: discord.Attachment | None = None,
         slides: app_commands.Range[int, 1, MAX_SLIDES] | None = None,
         theme: str | None = None,
-        style: app_commands.Range[str, 1, 200] | None = None,
+        style: app_commands.Range[str, 1, MAX_STYLE] | None = None,
         aspect: Literal["16:9", "9:16", "1:1"] | None = None,
         voice: app_commands.Range[str, 1, 60] | None = None,
         language: app_commands.Range[str, 2, 16] | None = None,

@@ -19,6 +19,14 @@ class DiscordConfig:
     token_lifetime: float = INTERACTION_TOKEN_SECONDS  # then post through the channel APIs
     thread_archive_minutes: int = 1440
     max_outline_bytes: int = 200_000
+    # Rate limits never hold the video back: a progress edit that takes longer than this (the
+    # client waiting out 429s) is dropped and edits pause for ``edit_backoff`` seconds...
+    edit_timeout: float = 5.0
+    edit_backoff: float = 10.0
+    # ...the video waits at most this long for the storyboard and the last progress...
+    flush_before_video: float = 2.0
+    # ...and a post Discord refused (after discord.py's own retries) is tried again after these.
+    post_retry_delays: tuple[float, ...] = (5.0, 30.0, 120.0)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DiscordConfig:

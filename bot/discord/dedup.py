@@ -11,8 +11,8 @@ from .translate import PLATFORM
 
 
 class Deliveries:
-    def __init__(self, engine: LinkKeeper, *, remember: int = 10_000) -> None:
-        self.engine = engine
+    def __init__(self, keeper: LinkKeeper, *, remember: int = 10_000) -> None:
+        self.keeper = keeper
         self.remember = remember
         self._seen: OrderedDict[str, None] = OrderedDict()
 
@@ -28,4 +28,4 @@ class Deliveries:
 
     async def first(self, kind: str, event_id: int) -> bool:
         """True the first time any process sees the event (checked in the store)."""
-        return await self.engine.first_delivery(PLATFORM, f"{kind}:{event_id}")
+        return await self.keeper.first_delivery(PLATFORM, f"{kind}:{event_id}")

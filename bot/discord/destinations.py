@@ -72,10 +72,26 @@ class Destinations:
                 return ChannelOutbox(thread, home.upload_limit or interaction.filesize_limit)
         return self.interaction(interaction)
 
-    async def for_conversation(self, conversation_id: str, owner: str) -> ReplySink | None:
+    async def for_conversation(
+        self, conversation_id: str, owner: str, job_id: str
+    ) -> ReplySink | None:
         """A sink for a conversation nobody is talking in right now (a render resumed after
-        a restart): posts in its thread, or in the channel of the request."""
+        a restart): the job's own status message goes on where it stopped; new messages go
+        to the thread, or the channel of the request."""
         home = await self.links.home(conversation_id)
+        status = await self.links.status_of(job_id)
+        if status is not None:
+            channel = await self.channel(status.channel_id)
+            if channel is not None:
+                limit = (home.upload_limit if home else None) or upload_limit_of(channel)
+                outbox = ChannelOutbox(channel, limit)
+                outbox.status_id = status.message_id
+                return self.sink(
+                    outbox,
+                    owner,
+                    conversation_id=conversation_id,
+                    heading="Picking up where I left off before a restart…",
+                )
         if home is None:
             return None
         channel = await self.channel(home.channel_id)

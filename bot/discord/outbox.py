@@ -69,6 +69,11 @@ class Outbox:
         self.upload_limit = upload_limit
         self.status_id: int | None = None
 
+    @property
+    def guild_id(self) -> int | None:
+        guild = getattr(self.channel, "guild", None)
+        return getattr(guild, "id", None) or getattr(self.channel, "guild_id", None)
+
     async def show(self, edit: Edit) -> None:
         """Create or update the status message."""
         if self.status_id is not None:

@@ -14,19 +14,20 @@ message in the thread) and handed to the engine, which calls it as the work goes
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 
 from deck import Deck
-from render import RenderError
 
 from ..engine import ExportReady, JobUpdate, VideoReady
-from ..errors import BotError, UploadTooLarge
-from ..throttle import ThrottledEditor
+from ..errors import BotError, UploadFailed, UploadTooLarge
+from ..throttle import RateLimited, ThrottledEditor
 from .card import Phase, StatusCard
 from .config import DiscordConfig
 from .links import Links
@@ -35,6 +36,10 @@ from .translate import file_stem, megabytes, thread_name, video_caption
 from .views import cancel_view, result_view
 
 log = logging.getLogger(__name__)
+
+FILE_TOO_LARGE = 40005  # Discord's JSON error code for "Request entity too large"
+# Discord's upload limits (free, boost level 2, boost level 3): a refused file is over one.
+KNOWN_LIMITS = (10 * 1024 * 1024, 50 * 1024 * 1024, 100 * 1024 * 1024)
 
 ON_MY_SIDE = "something went wrong on my side; your deck is safe, please try again"
 
@@ -69,6 +74,7 @@ class DiscordSink:
         self.card = StatusCard(heading=heading)
         self.editor = ThrottledEditor(self._apply, config.edit_interval, merge=merge_edits)
         self.job_id: str | None = None
+        self._kept: set[str] = set()  # jobs whose status message location is stored
 
     # -- the ReplySink protocol -----------------------------------------------------------
 
@@ -86,10 +92,15 @@ class DiscordSink:
         if update.state == "cancelled":
             self.card.heading = f"Cancelled by <@{update.by}>." if update.by else "Cancelled."
             self._finish(Phase.CANCELLED)
+            await self._thread_on_status()  # a first render cancelled still gets its thread
             return
         if update.state == "superseded":
             newer = f"version {update.replaced_by}" if update.replaced_by else "a newer version"
             self._finish(Phase.SUPERSEDED, f"Replaced by {newer}.")
+            return
+        if update.state == "paused":  # the bot is stopping: say so now, not at the next edit
+            self.card.phase = Phase.PAUSED
+            await self.editor.show(Edit(self.card.text(), None), final=True)
             return
         self.conversation_id = update.conversation_id
         self.job_id = update.job_id
@@ -106,40 +117,92 @@ class DiscordSink:
         self._show(view=cancel_view(update.conversation_id, self.owner))
 
     async def storyboard(self, path: Path, deck: Deck, version: int) -> None:
+        size = await asyncio.to_thread(lambda: path.stat().st_size)
+        if size > await self._upload_limit():
+            self.card.footer = "🖼️ The storyboard is too big to attach here; the video is coming."
+            self._show()
+            return
         self.card.footer = "🖼️ Storyboard attached — the video is on its way."
         self._show(files=[Upload(f"{file_stem(deck.title)}-v{version}-storyboard.png", path=path)])
 
     async def video(self, ready: VideoReady) -> None:
         self.conversation_id = ready.conversation_id
-        limit = self.outbox.upload_limit
+        limit = await self._upload_limit()
         if ready.size_bytes > limit:
-            self.card.note(
-                f"The video is {megabytes(ready.size_bytes)}, over this server's "
-                f"{megabytes(limit)} upload limit: making a smaller copy."
-            )
+            self._over_limit(ready, limit)
             raise UploadTooLarge(limit)
-        await self.editor.flush()  # the storyboard and the last progress go out first
-        note = "(a smaller copy, to fit the upload limit)" if ready.smaller_copy else ""
-        try:
-            message = await self.outbox.send(
-                video_caption(ready, note=note),
-                files=[Upload(f"{file_stem(ready.deck.title)}-v{ready.version}.mp4", ready.video)],
-                view=result_view(
-                    ready.conversation_id, self.owner, ready.deck.aspect, ready.version
-                ),
-            )
-        except (RenderError, discord.HTTPException, OSError) as exc:
-            log.warning("could not post version %s of %s: %s", ready.version, ready.deck.title, exc)
-            await self.failed(
-                f"version {ready.version} is rendered but could not be posted here ({exc}); "
-                'say "render" in the thread to try again',
-                version=ready.version,
-            )
-            return
+        # The storyboard and the last progress go first, but a rate-limited edit never holds
+        # the video back.
+        await self.editor.flush(within=self.config.flush_before_video)
+        message = await self._post_video(ready)
+        if message is None:  # told in the status message why, with what to try
+            raise UploadFailed("discord", self.card.error or "the post was refused")
         if not self.in_thread:
             await self._open_thread(message, ready.conversation_id, ready.deck.title)
         self.card.footer = None
         self._finish(Phase.DONE, "Done — the video is below.")
+
+    async def _post_video(self, ready: VideoReady) -> discord.Message | None:
+        """Post the video, trying again later when Discord refuses it after discord.py's own
+        retries (a 429 that does not end, a 5xx, a dropped connection). Raises
+        :class:`UploadTooLarge` when Discord says the file is too big for the guild."""
+        note = "(a smaller copy, to fit the upload limit)" if ready.smaller_copy else ""
+        problem: Exception | None = None
+        for delay in (0.0, *self.config.post_retry_delays):
+            if delay:
+                log.warning(
+                    "posting version %s failed (%s); again in %.0f s", ready.version, problem, delay
+                )
+                await asyncio.sleep(delay)
+            try:
+                return await self.outbox.send(
+                    video_caption(ready, note=note),
+                    files=[
+                        Upload(f"{file_stem(ready.deck.title)}-v{ready.version}.mp4", ready.video)
+                    ],
+                    view=result_view(
+                        ready.conversation_id, self.owner, ready.deck.aspect, ready.version
+                    ),
+                )
+            except discord.HTTPException as exc:
+                if exc.status == 413 or exc.code == FILE_TOO_LARGE:
+                    await self._refused_for_size(ready)
+                problem = exc
+                if not _worth_retrying(exc):
+                    break
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                problem = exc
+            except OSError as exc:  # the file is gone or unreadable: nothing to retry
+                problem = exc
+                break
+        log.warning("could not post version %s of %s: %s", ready.version, ready.deck.title, problem)
+        await self.failed(
+            f"version {ready.version} is rendered but could not be posted here ({problem}); "
+            'say "render" in the thread to try again',
+            version=ready.version,
+        )
+        return None
+
+    async def _refused_for_size(self, ready: VideoReady) -> None:
+        """Discord's 413 / 40005 for a file its interaction said it would take: remember the
+        guild's real limit and let the engine make a smaller copy."""
+        limit = limit_below(ready.size_bytes)
+        guild = self.outbox.guild_id
+        if guild is not None:
+            await self.links.remember_guild_limit(guild, ready.conversation_id, limit)
+        self._over_limit(ready, limit)
+        raise UploadTooLarge(limit)
+
+    def _over_limit(self, ready: VideoReady, limit: int) -> None:
+        self.card.note(
+            f"The video is {megabytes(ready.size_bytes)}, over this server's "
+            f"{megabytes(limit)} upload limit: making a smaller copy."
+        )
+
+    async def _upload_limit(self) -> int:
+        """What this server takes: what Discord reported, or less where it refused more."""
+        known = await self.links.guild_limit(self.outbox.guild_id)
+        return min(self.outbox.upload_limit, known or self.outbox.upload_limit)
 
     async def too_big(self, ready: VideoReady, limit: int) -> None:
         files = []
@@ -189,16 +252,9 @@ class DiscordSink:
         self.card.error = message[:1].upper() + message[1:]
         self.card.footer = None
         self._finish(Phase.FAILED)
-        if self.conversation_id and not self.in_thread:
-            # The first render failed: open the thread on this message, so the deck can be
-            # fixed by talking ("voice silent") like any other.
-            await self.editor.flush()
-            if self.outbox.status_id is not None:
-                await self._open_thread(
-                    discord.Object(id=self.outbox.status_id),
-                    self.conversation_id,
-                    self.card.title or "deckcast",
-                )
+        # A first render that failed: open the thread on this message, so the deck can be
+        # fixed by talking ("voice silent") like any other.
+        await self._thread_on_status()
 
     async def close(self) -> None:
         await self.editor.close()
@@ -254,7 +310,41 @@ class DiscordSink:
         self._show(view=view, files=files)
 
     async def _apply(self, edit: Edit) -> None:
-        await self.outbox.show(edit)
+        """One edit of the status message. An edit Discord keeps refusing with 429s (discord.py
+        waits them out, up to five times) is given up after ``edit_timeout`` and reported as
+        :class:`RateLimited`, so the editor pauses cosmetic edits instead of queueing them."""
+        timeout = self.config.edit_timeout * (3 if edit.files else 1)
+        try:
+            await asyncio.wait_for(self.outbox.show(edit), timeout)
+        except TimeoutError:
+            raise RateLimited(self.config.edit_backoff) from None
+        except discord.RateLimited as exc:
+            raise RateLimited(exc.retry_after) from None
+        except discord.HTTPException as exc:
+            if exc.status == 429:
+                raise RateLimited(self.config.edit_backoff) from None
+            raise
+        status_id = self.outbox.status_id
+        if self.job_id and self.conversation_id and status_id and self.job_id not in self._kept:
+            self._kept.add(self.job_id)  # where this render's progress is, for a restart
+            await self.links.remember_status(
+                self.job_id,
+                self.conversation_id,
+                channel_id=self.outbox.channel.id,  # type: ignore[attr-defined]
+                message_id=status_id,
+            )
+
+    async def _thread_on_status(self) -> None:
+        """Open the conversation's thread on the status message (when it has none yet)."""
+        if not self.conversation_id or self.in_thread:
+            return
+        await self.editor.flush()
+        if self.outbox.status_id is not None:
+            await self._open_thread(
+                discord.Object(id=self.outbox.status_id),
+                self.conversation_id,
+                self.card.title or "deckcast",
+            )
 
     async def _open_thread(
         self, message: discord.abc.Snowflake, conversation_id: str, title: str
@@ -281,3 +371,13 @@ class DiscordSink:
         )
         if thread is not None:
             await thread.send(THREAD_INTRO.format(owner=self.owner))
+
+
+def limit_below(size: int) -> int:
+    """The largest known upload limit under ``size`` (a refused file was over the limit)."""
+    return max((limit for limit in KNOWN_LIMITS if limit < size), default=int(size * 0.8))
+
+
+def _worth_retrying(exc: discord.HTTPException) -> bool:
+    """A 429 that outlasted discord.py's retries, a 5xx: yes. Missing permissions: no."""
+    return exc.status == 429 or exc.status >= 500

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import discord
 
-from ..engine import ConversationEngine
+from ..engine import ConversationEngine, split_fenced
 from ..errors import UserInputError
 from .config import DiscordConfig
 from .dedup import Deliveries
@@ -46,8 +46,8 @@ class ThreadMessages:
             (a for a in message.attachments if a.filename.lower().endswith(OUTLINE_SUFFIXES)),
             None,
         )
-        text = message.content.strip()
-        if not text and outline is None:
+        text, pasted = split_fenced(message.content)  # an outline pasted between ``` fences
+        if not text and outline is None and pasted is None:
             return
         home = await self.links.home(link.conversation_id)
         limit = (home.upload_limit if home else None) or upload_limit_of(channel)
@@ -57,7 +57,7 @@ class ThreadMessages:
         sink.start()
         try:
             outline_text = (
-                await read_outline(outline, self.config.max_outline_bytes) if outline else None
+                await read_outline(outline, self.config.max_outline_bytes) if outline else pasted
             )
         except UserInputError as exc:
             await sink.failed(str(exc))

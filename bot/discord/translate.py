@@ -91,8 +91,9 @@ def plan_options(
     return PlanOptions(**chosen) if chosen else None
 
 
-async def read_outline(attachment: discord.Attachment, max_bytes: int) -> str:
-    """The text of an attached Markdown outline, or a clear :class:`UserInputError`."""
+def check_outline(attachment: discord.Attachment, max_bytes: int) -> None:
+    """Refuse an attachment that cannot be an outline from what the interaction says of it
+    (its name, its size): before anything is downloaded or posted."""
     name = attachment.filename
     if not name.lower().endswith(OUTLINE_SUFFIXES):
         raise UserInputError(
@@ -104,6 +105,12 @@ async def read_outline(attachment: discord.Attachment, max_bytes: int) -> str:
             f"'{name}' is {attachment.size / 1000:.0f} kB; an outline may be at most "
             f"{max_bytes / 1000:.0f} kB"
         )
+
+
+async def read_outline(attachment: discord.Attachment, max_bytes: int) -> str:
+    """The text of an attached Markdown outline, or a clear :class:`UserInputError`."""
+    check_outline(attachment, max_bytes)
+    name = attachment.filename
     try:
         data = await attachment.read()
     except discord.HTTPException:

@@ -13,6 +13,7 @@
     links.py         ChatLinks: thread <-> conversation, repeated deliveries (in the store)
     intents.py       what a message asks for when it is not a revision (undo, script, help...)
     locks.py         one lock per conversation, dropped when unused
+    observer.py      JobEvent, JobObserver: what the engine tells the outside about each job
 
 Adapters import this package, never the store or the queue.
 """
@@ -29,8 +30,9 @@ from .conversation import ConversationEngine
 from .intents import HELP_TEXT, Intent, classify
 from .jobs import JobLimits
 from .links import ChatLinks, LinkKeeper
+from .observer import JobEvent, JobEventKind, JobObserver
 from .replies import ExportReady, JobUpdate, ReplySink, VideoReady
-from .requests import Incoming
+from .requests import Incoming, split_fenced
 from .sinks import SinkFactory
 
 __all__ = [
@@ -43,7 +45,10 @@ __all__ = [
     "ExportReady",
     "Incoming",
     "Intent",
+    "JobEvent",
+    "JobEventKind",
     "JobLimits",
+    "JobObserver",
     "JobUpdate",
     "LinkKeeper",
     "ReplySink",
@@ -53,4 +58,5 @@ __all__ = [
     "may_act",
     "rendering_actions",
     "result_actions",
+    "split_fenced",
 ]

@@ -11,8 +11,8 @@ never talks to a chat platform.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,25 +27,29 @@ from deck import (
     SetDeck,
     apply,
     describe_edits,
+    parse_outline,
     to_markdown,
 )
 from render import Renderer, RenderError, RenderOptions
-from render.export import export_deck
 
 from ..errors import BotError, NotAllowed, UserInputError
 from ..execution import Executor, LocalExecutor
-from ..store import ConversationRecord, JobRecord, JobState, Store
+from ..store import ConversationRecord, JobRecord, Store
 from .actions import ACTIONS, Action, may_act
+from .exports import export_version
 from .intents import HELP_TEXT, Intent, classify
 from .jobs import JobLimits, RenderQueue
 from .links import ChatLinks
 from .locks import KeyedLocks
+from .observer import JobObserver, Observers
 from .rendering import JobRunner
-from .replies import ExportReady, JobUpdate, ReplySink, VideoReady
+from .replies import JobUpdate, ReplySink, VideoReady
 from .requests import RENDER_OPTION_KEYS, Incoming, check_text
 from .sinks import SinkFactory, SinkRegistry
 
 log = logging.getLogger(__name__)
+
+PAUSE_NOTICE_SECONDS = 5.0  # how long a stop waits to tell each render it is paused
 
 
 class ConversationEngine:
@@ -60,6 +64,7 @@ class ConversationEngine:
         render_defaults: RenderOptions | None = None,
         limits: JobLimits | None = None,
         executor: Executor | None = None,
+        observers: Sequence[JobObserver] = (),
     ) -> None:
         self.store = store
         self.planner = planner
@@ -69,15 +74,17 @@ class ConversationEngine:
         self.videos_dir = Path(videos_dir)
         self.render_defaults = render_defaults or RenderOptions()
         self.sinks = SinkRegistry()
-        self.links = ChatLinks(store)
+        self.links = ChatLinks(store)  # thread links and repeated deliveries, for adapters
+        self.observer = Observers(observers)  # lifecycle log + what the wiring adds
         self.jobs = JobRunner(
             store,
             self.executor,
             self.sinks,
             videos_dir=self.videos_dir,
             options=self.render_options,
+            observer=self.observer,
         )
-        self.queue = RenderQueue(store, self.jobs.run, limits)
+        self.queue = RenderQueue(store, self.jobs.run, limits, observer=self.observer)
         self._locks = KeyedLocks()
 
     # -- wiring front-ends ----------------------------------------------------------------
@@ -87,28 +94,6 @@ class ConversationEngine:
         render is gone (after a restart, a resumed render is delivered through the sink this
         factory builds from the conversation's id and owner)."""
         self.sinks.register_platform(platform, factory)
-
-    async def link_thread(
-        self, platform: str, key: str, conversation_id: str, data: dict[str, Any] | None = None
-    ) -> None:
-        """Remember that ``key`` (a thread, a channel...) on ``platform`` holds the
-        conversation, with whatever ``data`` the adapter needs to reach it again."""
-        await self.links.link_thread(platform, key, conversation_id, data)
-
-    async def conversation_for(self, platform: str, key: str) -> tuple[str, dict[str, Any]] | None:
-        """The conversation a linked thread holds, and its link data."""
-        return await self.links.conversation_for(platform, key)
-
-    async def links_of(
-        self, conversation_id: str, platform: str
-    ) -> list[tuple[str, dict[str, Any]]]:
-        """Where the conversation lives on ``platform``: (key, data) of every link."""
-        return await self.links.links_of(conversation_id, platform)
-
-    async def first_delivery(self, platform: str, event_id: str) -> bool:
-        """True the first time any process sees this platform event (a repeated delivery of
-        a message or a button press is then ignored)."""
-        return await self.links.first_delivery(platform, event_id)
 
     async def owner_of(self, conversation_id: str) -> str | None:
         """Who asked for the conversation's deck (None when it no longer exists)."""
@@ -125,13 +110,13 @@ class ConversationEngine:
         being delivered."""
         await self.queue.wait_idle(conversation_id)
 
-    def is_rendering(self, conversation_id: str) -> bool:
-        return self.queue.is_running(conversation_id)
-
     async def close(self, *, resume_later: bool = False) -> None:
         """Stop rendering. ``resume_later``: leave unfinished renders in the store for the
-        next process's :meth:`recover` (a bot restarting) instead of cancelling them. Every
-        sink the engine was handed is closed afterwards."""
+        next process's :meth:`recover` (a bot restarting) instead of cancelling them, and tell
+        each render's sink it is paused (so no status message is left showing progress that
+        stopped). Every sink the engine was handed is closed afterwards."""
+        if resume_later:
+            await self.sinks.tell_paused(self.queue.in_flight(), PAUSE_NOTICE_SECONDS)
         await self.queue.close(resume_later=resume_later)
         await self.sinks.close()
 
@@ -161,7 +146,7 @@ class ConversationEngine:
             options=render,
         )
         await self.store.add_message(conversation.id, "user", msg.text or "(outline)")
-        version = await self.store.add_version(conversation.id, deck, "planned")
+        version = await self.store.add_version(conversation.id, deck, "planned", author=msg.user)
         await self.store.add_message(
             conversation.id, "assistant", f"planned {len(deck.slides)} slides"
         )
@@ -171,6 +156,24 @@ class ConversationEngine:
         except BotError as exc:  # the queue filled up while the model was planning
             await sink.failed(f'{exc}. Your deck is saved: say "render" to try again.')
         return await self.store.conversation(conversation.id)
+
+    async def precheck(
+        self,
+        msg: Incoming,
+        conversation_id: str | None = None,
+        *,
+        queue: bool = True,
+        outline_follows: bool = False,
+    ) -> None:
+        """Everything that would refuse ``msg`` before a model is asked or anything is posted
+        (too long, not text, an outline that does not parse, a busy person, a full queue):
+        raises ``UserInputError`` / ``DeckError`` so the adapter can answer privately.
+        ``outline_follows``: an attached outline is still to be read (the text may be empty)."""
+        check_text(msg.text, allow_empty=msg.outline is not None or outline_follows)
+        if msg.outline is not None:
+            parse_outline(msg.outline)
+        if queue:  # (a reply may not render at all: "help", "script")
+            await self.queue_check(msg, conversation_id)
 
     async def queue_check(self, msg: Incoming, conversation_id: str | None = None) -> None:
         """Refuse early (before any model call) when the queue would refuse the render."""
@@ -239,7 +242,7 @@ class ConversationEngine:
             )
             new_deck = apply(deck, revision.edits)
             summary = revision.summary or describe_edits(revision.edits)
-        await self._new_version(conversation.id, deck, new_deck, summary, sink)
+        await self._new_version(conversation.id, deck, new_deck, summary, sink, author=msg.user)
 
     async def apply_edits(
         self,
@@ -262,6 +265,7 @@ class ConversationEngine:
                     apply(deck, edits),
                     summary or describe_edits(edits),
                     sink,
+                    author=msg.user,
                 )
             except (DeckError, BotError) as exc:
                 await sink.failed(str(exc))
@@ -281,7 +285,14 @@ class ConversationEngine:
         )
 
     async def _new_version(
-        self, conversation_id: str, old: Deck, new: Deck, summary: str, sink: ReplySink
+        self,
+        conversation_id: str,
+        old: Deck,
+        new: Deck,
+        summary: str,
+        sink: ReplySink,
+        *,
+        author: str,
     ) -> None:
         if new == old:
             await sink.say(
@@ -289,7 +300,7 @@ class ConversationEngine:
                 "Try saying which slide and what to change."
             )
             return
-        version = await self.store.add_version(conversation_id, new, summary)
+        version = await self.store.add_version(conversation_id, new, summary, author=author)
         await self.store.add_message(conversation_id, "assistant", summary)
         changed = sum(1 for a, b in zip(old.slides, new.slides, strict=False) if a != b) + abs(
             len(old.slides) - len(new.slides)
@@ -308,10 +319,11 @@ class ConversationEngine:
         _checked: ConversationRecord | None = None,
     ) -> None:
         conversation = _checked or await self._conversation(conversation_id, msg)
-        if conversation.current_version <= 1:
+        target = await self.store.undo_target(conversation_id, conversation.current_version)
+        if target is None:
             await sink.say("There is nothing to undo: this is the first version.")
             return
-        record = await self.store.move_to_version(conversation_id, conversation.current_version - 1)
+        record = await self.store.move_to_version(conversation_id, target)
         assert record is not None
         await sink.say(f"Undone: back to version {record.number} ({record.note}).")
         await self._queue_render(conversation_id, record.number, sink)
@@ -325,7 +337,8 @@ class ConversationEngine:
         _checked: ConversationRecord | None = None,
     ) -> None:
         conversation = _checked or await self._conversation(conversation_id, msg)
-        record = await self.store.move_to_version(conversation_id, conversation.current_version + 1)
+        target = await self.store.redo_target(conversation_id, conversation.current_version)
+        record = await self.store.move_to_version(conversation_id, target) if target else None
         if record is None:
             await sink.say("There is nothing to redo.")
             return
@@ -380,18 +393,9 @@ class ConversationEngine:
     async def _export(self, conversation: ConversationRecord, sink: ReplySink) -> None:
         deck, version = await self.current(conversation.id)
         folder = self.videos_dir / conversation.id
-        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-        result = await export_deck(
-            self.renderer,
-            deck,
-            pptx=folder / f"v{version}.pptx",
-            pdf=folder / f"v{version}.pdf",
-            options=self.render_options(conversation.options),
-        )
-        assert result.pptx is not None and result.pdf is not None
-        size = result.pptx_bytes + result.pdf_bytes
+        options = self.render_options(conversation.options)
         await sink.exported(
-            ExportReady(conversation.id, version, deck, result.pptx, result.pdf, size)
+            await export_version(self.renderer, conversation.id, deck, version, folder, options)
         )
 
     async def current(self, conversation_id: str) -> tuple[Deck, int]:
@@ -404,17 +408,7 @@ class ConversationEngine:
         return record.deck, record.number
 
     async def status_line(self, conversation_id: str) -> str:
-        job = await self.store.latest_job(conversation_id)
-        if job is None:
-            return "No render yet."
-        if job.state is JobState.QUEUED:
-            position = self.queue.position(job.id)
-            return f"Version {job.version} is waiting to render" + (
-                f" (number {position} in the queue)." if position else "."
-            )
-        if job.state is JobState.RUNNING:
-            return f"Version {job.version} is rendering."
-        return f"Version {job.version}: {job.state.value}."
+        return await self.queue.describe(conversation_id)
 
     async def _conversation(self, conversation_id: str, msg: Incoming) -> ConversationRecord:
         conversation = await self.store.conversation(conversation_id)

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import statistics
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import QueueFull, UserBusy
 from ..store import JobRecord, JobState, Store
+from .observer import JobEvent, JobEventKind, JobObserver, Observers
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,9 @@ class JobLimits:
     concurrent: int = 1
     per_user: int = 1
     per_workspace: int = 10
-    typical_render_seconds: float = 60.0  # for "try again in about N minutes"
+    # For "try again in about N minutes" until renders here have been timed (then the median
+    # of the latest ones is used).
+    typical_render_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -51,10 +55,17 @@ RunJob = Callable[[JobRecord], Awaitable[None]]
 class RenderQueue:
     """Runs render jobs in order, ``limits.concurrent`` at a time, one per conversation."""
 
-    def __init__(self, store: Store, run: RunJob, limits: JobLimits | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        run: RunJob,
+        limits: JobLimits | None = None,
+        observer: JobObserver | None = None,
+    ) -> None:
         self.store = store
         self.run = run
         self.limits = limits or JobLimits()
+        self.observer = observer or Observers()  # told of every job's queued/started/...
         self._pending: list[JobRecord] = []
         self._running: dict[str, tuple[JobRecord, asyncio.Task[None]]] = {}  # by conversation
         self._starting: set[str] = set()  # conversations whose job is being marked running
@@ -90,6 +101,9 @@ class RenderQueue:
             self._pending = [j for j in self._pending if j.conversation_id != conversation_id]
             self._pending.append(job)
         self._kick()
+        await self._tell(JobEventKind.QUEUED, job)
+        for old in replaced:
+            await self._tell(JobEventKind.SUPERSEDED, old, f"by version {version}")
         return Submitted(job, replaced)
 
     async def check(
@@ -113,12 +127,17 @@ class RenderQueue:
             j for j in active if j.conversation_id == conversation_id and j.state is JobState.QUEUED
         ]
         if len(active) - len(same) >= self.limits.per_workspace:
-            per_slot = self.limits.typical_render_seconds / max(1, self.limits.concurrent)
+            per_slot = await self._render_seconds() / max(1, self.limits.concurrent)
             minutes = max(1, round(len(active) * per_slot / 60))
             raise QueueFull(
                 f"the render queue is full ({len(active)} videos waiting or rendering); "
                 f"please try again in about {minutes} minute{'s' if minutes != 1 else ''}"
             )
+
+    async def _render_seconds(self) -> float:
+        """How long a render takes here: the median of the latest finished ones."""
+        timed = await self.store.recent_render_seconds()
+        return statistics.median(timed) if timed else self.limits.typical_render_seconds
 
     async def recover(self) -> list[JobRecord]:
         """Queue again every job left queued or running by a previous process."""
@@ -137,6 +156,8 @@ class RenderQueue:
         recovered = [j for j in latest.values() if j.id not in known]
         self._pending.extend(recovered)
         self._kick()
+        for job in recovered:
+            await self._tell(JobEventKind.RESUMED, job)
         return recovered
 
     # -- observing and cancelling ---------------------------------------------------------
@@ -150,6 +171,24 @@ class RenderQueue:
 
     def is_running(self, conversation_id: str) -> bool:
         return conversation_id in self._running
+
+    async def describe(self, conversation_id: str) -> str:
+        """The conversation's latest render in one line (the "status" command)."""
+        job = await self.store.latest_job(conversation_id)
+        if job is None:
+            return "No render yet."
+        if job.state is JobState.QUEUED:
+            position = self.position(job.id)
+            return f"Version {job.version} is waiting to render" + (
+                f" (number {position} in the queue)." if position else "."
+            )
+        if job.state is JobState.RUNNING:
+            return f"Version {job.version} is rendering."
+        return f"Version {job.version}: {job.state.value}."
+
+    def in_flight(self) -> list[JobRecord]:
+        """Every job this process has running or waiting."""
+        return [*(job for job, _task in self._running.values()), *self._pending]
 
     def active(self, conversation_id: str) -> list[JobRecord]:
         """The conversation's queued and running jobs (what a cancel would stop)."""
@@ -170,6 +209,7 @@ class RenderQueue:
         for job in [j for j in self._pending if j.conversation_id == conversation_id]:
             self._pending.remove(job)
             await self.store.set_job_state(job.id, JobState.CANCELLED, only_from=[JobState.QUEUED])
+            await self._tell(JobEventKind.CANCELLED, job, "before it started")
             cancelled = True
         running = self._running.get(conversation_id)
         if running is not None:
@@ -236,6 +276,7 @@ class RenderQueue:
                     if started:  # (not superseded or cancelled meanwhile)
                         task = asyncio.ensure_future(self._run(job))
                         self._running[job.conversation_id] = (job, task)
+                        await self._tell(JobEventKind.STARTED, job)
                 finally:
                     self._starting.discard(job.conversation_id)
             self._update_idle()
@@ -252,14 +293,22 @@ class RenderQueue:
             await asyncio.shield(
                 self.store.set_job_state(job.id, JobState.CANCELLED, only_from=[JobState.RUNNING])
             )
+            await asyncio.shield(self._tell(JobEventKind.CANCELLED, job))
         except Exception:
             log.exception("render job %s crashed", job.id)
             await self.store.set_job_state(
                 job.id, JobState.FAILED, error="crashed", only_from=[JobState.RUNNING]
             )
+            await self._tell(JobEventKind.FAILED, job, "crashed")
         finally:
             current = self._running.get(job.conversation_id)
             if current is not None and current[0].id == job.id:
                 del self._running[job.conversation_id]
             self._update_idle()
             self._wakeup.set()
+
+    async def _tell(self, kind: JobEventKind, job: JobRecord, detail: str = "") -> None:
+        """Tell the observers (lifecycle log, metrics, retention) what became of ``job``."""
+        await self.observer.job_event(
+            JobEvent(kind, job.conversation_id, job.id, job.version, job.workspace, detail=detail)
+        )

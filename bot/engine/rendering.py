@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -23,10 +24,11 @@ from typing import Any
 from deck import Deck
 from render import ProgressCallback, ProgressEvent, RenderError, RenderOptions, Stage
 
-from ..errors import UploadTooLarge
+from ..errors import UploadFailed, UploadTooLarge
 from ..execution import Executor
 from ..store import ConversationRecord, JobRecord, JobState, Store
 from .fitting import FIT_STEPS, fit_options
+from .observer import JobEvent, JobEventKind, JobObserver, Observers
 from .replies import JobUpdate, ReplySink, VideoReady
 from .sinks import SinkRegistry
 
@@ -44,12 +46,14 @@ class JobRunner:
         *,
         videos_dir: Path,
         options: Callable[[dict[str, Any]], RenderOptions],
+        observer: JobObserver | None = None,
     ) -> None:
         self.store = store
         self.executor = executor
         self.sinks = sinks
         self.videos_dir = videos_dir
         self.options = options
+        self.observer = observer or Observers()  # done/failed, with the render's seconds
 
     async def run(self, job: JobRecord) -> None:
         conversation = await self.store.conversation(job.conversation_id)
@@ -58,6 +62,7 @@ class JobRunner:
             await self.store.set_job_state(
                 job.id, JobState.FAILED, error="the deck version is gone"
             )
+            await self._tell(JobEventKind.FAILED, job, detail="the deck version is gone")
             self.sinks.release(job.id)
             return
         sink = await self.sinks.for_job(
@@ -79,6 +84,7 @@ class JobRunner:
         pump = asyncio.ensure_future(
             _pump(events, sink, conversation.id, job.id, job.version, "rendering", deck)
         )
+        started = time.monotonic()
         try:
             result = await self.executor.render(
                 deck, out, self.options(job.options), events.put_nowait
@@ -89,6 +95,7 @@ class JobRunner:
             await self.store.set_job_state(
                 job.id, JobState.FAILED, error=str(exc), only_from=[JobState.RUNNING]
             )
+            await self._tell(JobEventKind.FAILED, job, time.monotonic() - started, str(exc))
             if sink is not None:
                 await sink.failed(
                     f"The render of version {job.version} failed: {exc}. Your deck is safe; "
@@ -104,6 +111,7 @@ class JobRunner:
             raise
         events.put_nowait(None)
         await pump
+        rendered_in = time.monotonic() - started
         ready = VideoReady(
             conversation_id=conversation.id,
             job_id=job.id,
@@ -136,6 +144,23 @@ class JobRunner:
                 "warnings": result.warnings,
             },
         )
+        await self._tell(JobEventKind.DONE, job, rendered_in)
+
+    async def _tell(
+        self, kind: JobEventKind, job: JobRecord, seconds: float | None = None, detail: str = ""
+    ) -> None:
+        """Tell the observers how the job ended and how long its render took."""
+        await self.observer.job_event(
+            JobEvent(
+                kind,
+                job.conversation_id,
+                job.id,
+                job.version,
+                job.workspace,
+                seconds=seconds,
+                detail=detail,
+            )
+        )
 
     async def deliver(self, ready: VideoReady, sink: ReplySink) -> None:
         """Hand ``ready`` to ``sink``; when the platform refuses it for its size, a smaller
@@ -144,6 +169,18 @@ class JobRunner:
         for _attempt in range(MAX_FIT_ATTEMPTS):
             try:
                 await sink.video(current)
+                return
+            except UploadFailed as refused:  # the person was told; the operator sees it counted
+                await self.observer.job_event(
+                    JobEvent(
+                        JobEventKind.UPLOAD_FAILED,
+                        ready.conversation_id,
+                        ready.job_id,
+                        ready.version,
+                        detail=refused.detail,
+                        platform=refused.platform,
+                    )
+                )
                 return
             except UploadTooLarge as refused:
                 limit = min(refused.limit, current.size_bytes - 1)

@@ -28,7 +28,9 @@ class JobUpdate:
     conversation_id: str
     job_id: str
     version: int
-    state: str  # "queued" | "rendering" | "fitting" | "cancelled" | "superseded"
+    # "queued" | "rendering" | "fitting" | "cancelled" | "superseded", or "paused": this
+    # process is stopping and the render resumes when the next one starts
+    state: str
     queue_position: int | None = None  # 1 = next
     event: ProgressEvent | None = None
     waits: bool = False  # queued behind other renders (not about to start)

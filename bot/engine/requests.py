@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from agent import PlanOptions
+from deck import unfold_outline
 
 from ..errors import UserInputError
 
@@ -32,8 +34,35 @@ def check_text(text: str, *, allow_empty: bool) -> None:
         raise UserInputError(
             "the message is empty; say what the video should explain, or send a Markdown outline"
         )
+    if _junk(text):
+        raise UserInputError(
+            "that does not look like text; say what the video should explain, in words"
+        )
     if len(text) > MAX_MESSAGE:
         raise UserInputError(
             f"the message is too long ({len(text):,} characters, at most {MAX_MESSAGE:,}); "
             "shorten it or attach it as a Markdown outline"
         )
+
+
+_FENCE = re.compile(r"```[ \t]*(?:markdown|md)?[ \t]*\n?(.*?)```", re.DOTALL | re.IGNORECASE)
+
+
+def split_fenced(text: str) -> tuple[str, str | None]:
+    """A message's text and the Markdown outline pasted in it between ``` fences (None when
+    there is none). An outline that lost its line breaks on the way (a one-line slash option)
+    gets them back."""
+    fenced = _FENCE.search(text)
+    if fenced is None:
+        return text.strip(), None
+    outline = unfold_outline(fenced.group(1).strip("\n")) if fenced.group(1).strip() else None
+    return (text[: fenced.start()] + text[fenced.end() :]).strip(), outline
+
+
+def _junk(text: str) -> bool:
+    """Binary data pasted as a message: NUL bytes, or mostly control and undecodable
+    characters."""
+    if "\x00" in text:
+        return True
+    odd = sum(1 for c in text if (ord(c) < 32 and c not in "\n\r\t") or c == "\ufffd")
+    return len(text) >= 8 and odd / len(text) > 0.1

@@ -14,12 +14,14 @@ import logging
 import weakref
 from collections.abc import Awaitable, Callable
 
-from .replies import ReplySink
+from ..store import JobRecord
+from .replies import JobUpdate, ReplySink
 
 log = logging.getLogger(__name__)
 
-# (conversation id, owner) -> a sink that reaches that conversation, or None when none can
-SinkFactory = Callable[[str, str], Awaitable[ReplySink | None]]
+# (conversation id, owner, job id) -> a sink that reaches that conversation (for that job's
+# render: the adapter may have kept where its status message was), or None when none can
+SinkFactory = Callable[[str, str, str], Awaitable[ReplySink | None]]
 
 
 class SinkRegistry:
@@ -56,7 +58,7 @@ class SinkRegistry:
         sink = self._jobs.get(job_id)
         factory = self._factories.get(platform)
         if sink is None and factory is not None:
-            sink = await factory(conversation_id, owner)
+            sink = await factory(conversation_id, owner, job_id)
             if sink is not None:
                 self.bind(job_id, sink)
         return sink
@@ -76,6 +78,21 @@ class SinkRegistry:
         self._told.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("a front-end failed to show a status line", exc_info=task.exception())
+
+    async def tell_paused(self, jobs: list[JobRecord], within: float) -> None:
+        """This process is stopping: each job's sink hears its render is paused (and will
+        resume on the next start); a platform that does not answer within ``within`` seconds
+        is not waited for."""
+
+        async def tell(job: JobRecord, sink: ReplySink) -> None:
+            update = JobUpdate(job.conversation_id, job.id, job.version, "paused")
+            try:
+                await asyncio.wait_for(sink.progress(update), within)
+            except Exception as exc:
+                log.warning("could not tell job %s it is paused: %s", job.id, exc)
+
+        bound = [(job, self._jobs.get(job.id)) for job in jobs]
+        await asyncio.gather(*(tell(job, sink) for job, sink in bound if sink is not None))
 
     async def close(self) -> None:
         sinks = list(self._seen)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from deck import Deck
-from render import ProgressCallback, RenderOptions, RenderResult
+if TYPE_CHECKING:  # (``deckcast status`` reads WorkerHealth without loading the renderer)
+    from pathlib import Path
+
+    from deck import Deck
+    from render import ProgressCallback, RenderOptions, RenderResult
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,7 @@ class RenderWorker:
         self.renderer = Renderer(
             RemotePictures(services, backend(settings)),
             voices(settings),
-            AssetCache(Path(settings.cache_dir)),
+            AssetCache(Path(settings.cache_dir), max_bytes=settings.cache_max_bytes),
             workers=settings.render_workers or 1,
         )
 

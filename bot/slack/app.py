@@ -4,7 +4,7 @@ signing secret), nothing read from the environment, no module-level state."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -41,6 +41,7 @@ class SlackBot:
     app: AsyncApp
     handlers: SlackHandlers
     verifies_requests: bool  # HTTP mode: signatures and timestamps are checked
+    signing_secret: str | None = field(default=None, repr=False)
 
 
 def build_app(
@@ -76,4 +77,6 @@ def build_app(
         edit_interval=edit_interval,
     )
     handlers.register(app)
-    return SlackBot(app, handlers, verifies_requests=signing_secret is not None)
+    return SlackBot(
+        app, handlers, verifies_requests=signing_secret is not None, signing_secret=signing_secret
+    )

@@ -38,15 +38,20 @@ class Problem:
 
 
 class SlackCallFailed(SlackError):
-    def __init__(self, method: str, problem: Problem) -> None:
+    def __init__(self, method: str, problem: Problem, *, retry_after: float | None = None) -> None:
         self.method = method
         self.problem = problem
+        self.retry_after = retry_after  # seconds, when Slack said (a rate limit)
         super().__init__(f"{method} failed ({problem.code}): {problem.fix}")
 
 
 class OutlineFileError(SlackError):
     """A shared file that should hold a Markdown outline cannot be used."""
 
+
+# Slack refused a file for its size: the workspace restricts large uploads, or the upload URL
+# answered 413. The engine then delivers a smaller copy.
+TOO_BIG = ("file_upload_size_restricted", "file_too_large")
 
 _BAD_TOKEN = ("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive")
 
@@ -96,6 +101,12 @@ def explain(method: str, code: str, *, needed: str | None = None, channel: str =
             code,
             "This workspace does not let me post here.",
             f"the workspace restricts posting in {channel or 'this channel'}; ask an admin",
+        )
+    if code in TOO_BIG:
+        return Problem(
+            code,
+            "Slack did not take the video: it is too big for this workspace.",
+            f"{method}: the workspace refuses files this big ({code})",
         )
     if code == "upload_failed":
         return Problem(

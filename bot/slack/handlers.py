@@ -22,6 +22,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from deck import DeckError
+
 from ..engine import Action, ConversationEngine, Incoming, ReplySink
 from ..errors import BotError, NotAllowed
 from . import blocks, threads
@@ -79,7 +81,12 @@ class SlackHandlers:
     # -- sinks ----------------------------------------------------------------------------
 
     def sink(
-        self, thread: SlackThread, conversation_id: str | None = None, *, reply: bool = True
+        self,
+        thread: SlackThread,
+        conversation_id: str | None = None,
+        *,
+        reply: bool = True,
+        statuses: dict[int, str] | None = None,
     ) -> SlackSink:
         """The replies to one request, in its thread (``reply=False`` for the request that
         started the thread: its first message shows version 1's progress)."""
@@ -89,12 +96,23 @@ class SlackHandlers:
             edit_interval=self.edit_interval,
             conversation_id=conversation_id,
             reply=reply,
+            statuses=statuses,
+            keep_status=self._keep_status,
         )
 
-    async def restore(self, conversation_id: str, _owner: str) -> ReplySink | None:
-        """A sink for a conversation after a restart (the engine resumes its render)."""
-        thread = await threads.thread_of(self.engine, conversation_id)
-        return self.sink(thread, conversation_id, reply=False) if thread else None
+    async def _keep_status(self, conversation_id: str, job_id: str, version: int, ts: str) -> None:
+        data = {"version": version, "ts": ts}
+        await self.engine.links.link_thread(PLATFORM, f"status:{job_id}", conversation_id, data)
+
+    async def restore(self, conversation_id: str, _owner: str, job_id: str) -> ReplySink | None:
+        """A sink for a conversation after a restart (the engine resumes its render): the
+        render's own progress message goes on where it stopped."""
+        thread = await threads.thread_of(self.engine.links, conversation_id)
+        if thread is None:
+            return None
+        kept = await self.engine.links.conversation_for(PLATFORM, f"status:{job_id}")
+        statuses = {int(kept[1]["version"]): str(kept[1]["ts"])} if kept else None
+        return self.sink(thread, conversation_id, reply=False, statuses=statuses)
 
     # -- /deck ----------------------------------------------------------------------------
 
@@ -105,8 +123,21 @@ class SlackHandlers:
         if request.outline is None and request.text.lower() in _HELP:
             await ack(text=USAGE)
             return
+        user, channel = command.get("user_id"), command.get("channel_id")
+        if not user or not channel:
+            await ack()
+            log.warning("a /deck request without a user or channel was ignored")
+            return
+        trigger = command.get("trigger_id")  # a signed request replayed verbatim: one job
+        if trigger and not await self.engine.links.first_delivery(PLATFORM, f"command:{trigger}"):
+            await ack()
+            log.info("ignoring a repeated /deck request (trigger %s)", trigger)
+            return
+        refusal = await self._refusal(user, command.get("team_id", ""), request)
+        if refusal is not None:  # answered to the person alone, nothing echoed in the channel
+            await ack(text=f":warning: {blocks.escape(refusal)}")
+            return
         await ack()
-        user, channel = command["user_id"], command["channel_id"]
         try:
             status_ts = await self.web.post(channel, blocks.started_text(user, request.text))
         except SlackCallFailed as exc:
@@ -128,7 +159,9 @@ class SlackHandlers:
         if self._from_a_bot(event, context):
             return
         thread_ts = event.get("thread_ts")
-        if thread_ts and (found := await threads.find(self.engine, event["channel"], thread_ts)):
+        if thread_ts and (
+            found := await threads.find(self.engine.links, event["channel"], thread_ts)
+        ):
             # A mention inside a deck's thread is a reply to that deck.
             await self._reply(found, event, body, context, request)
             return
@@ -148,7 +181,7 @@ class SlackHandlers:
         thread_ts = event.get("thread_ts")
         channel = event.get("channel", "")
         if thread_ts and thread_ts != event.get("ts"):
-            found = await threads.find(self.engine, channel, thread_ts)
+            found = await threads.find(self.engine.links, channel, thread_ts)
             if found is not None:
                 await self._reply(found, event, body, context, request)
             return
@@ -173,6 +206,11 @@ class SlackHandlers:
         if text.outline is None and not event.get("files") and text.text.lower() in _HELP:
             await self._post_quietly(channel, USAGE, thread_ts=root)
             return
+        refusal = await self._checked(user, _team(body, event), text, event)
+        if isinstance(refusal, str):  # told privately; nothing of it is posted in the channel
+            await self._ephemeral(channel, user, refusal, thread_ts=root)
+            return
+        text = refusal
         try:
             status_ts = await self.web.post(
                 channel, blocks.started_text(user, text.text), thread_ts=root
@@ -181,10 +219,7 @@ class SlackHandlers:
             log.error("cannot answer %s in %s: %s", user, channel, exc.problem.fix)
             return
         thread = SlackThread(channel, root, user, _team(body, event), status_ts)
-        sink = self.sink(thread, reply=False)
-        with_file = await self._with_outline_file(text, event, sink)
-        if with_file is not None:
-            await self._start(thread, with_file, sink)
+        await self._start(thread, text, self.sink(thread, reply=False))
 
     async def _reply(
         self,
@@ -205,9 +240,13 @@ class SlackHandlers:
             return
         sink = self.sink(thread, conversation_id)
         text = read_message(event.get("text", ""), bot_user=context.bot_user_id)
-        text = await self._with_outline_file(text, event, sink)
-        if text is None or (not text.text and text.outline is None):
+        if not text.text and text.outline is None and not outline_file(event.get("files")):
             return
+        checked = await self._checked(user, thread.team, text, event, conversation_id)
+        if isinstance(checked, str):
+            await self._ephemeral(thread.channel, user, checked, thread_ts=thread.thread_ts)
+            return
+        text = checked
         incoming = Incoming(
             PLATFORM, user, text.text, thread.team, outline=text.outline, admin=admin
         )
@@ -221,7 +260,7 @@ class SlackHandlers:
         chosen = blocks.action_of(action.get("action_id", ""), argument)
         user = body["user"]["id"]
         channel = (body.get("channel") or {}).get("id", "")
-        thread = await threads.thread_of(self.engine, conversation_id)
+        thread = await threads.thread_of(self.engine.links, conversation_id)
         if chosen is None or thread is None:
             await self._ephemeral(channel, user, "That video is gone; start a new one with /deck.")
             return
@@ -245,7 +284,7 @@ class SlackHandlers:
         await ack()
         conversation_id = str(view.get("private_metadata", ""))
         user = body["user"]["id"]
-        thread = await threads.thread_of(self.engine, conversation_id)
+        thread = await threads.thread_of(self.engine.links, conversation_id)
         if thread is None:
             return
         incoming = Incoming(PLATFORM, user, text, thread.team, admin=user in self.admins)
@@ -318,28 +357,45 @@ class SlackHandlers:
                 ":warning: I could not start this video (see the thread).", final=True
             )
             return
-        await threads.link(self.engine, thread, record.id)
+        await threads.link(self.engine.links, thread, record.id)
 
-    async def _with_outline_file(
-        self, request: Request, event: dict[str, Any], sink: SlackSink
-    ) -> Request | None:
-        """The request with a shared outline file read in (None when it could not be read:
-        the thread was told why)."""
-        file = outline_file(event.get("files"))
-        if file is None or request.outline is not None:
-            return request
+    async def _refusal(
+        self, user: str, team: str, request: Request, conversation_id: str | None = None
+    ) -> str | None:
+        """Why the engine would refuse this request at once (too long, not text, a bad outline,
+        busy, a full queue), to answer privately; None when it would take it."""
+        incoming = Incoming(PLATFORM, user, request.text, team, outline=request.outline)
         try:
-            outline = await self.files.fetch(file)
-        except OutlineFileError as exc:
-            await sink.failed(str(exc))
-            return None
-        return Request(request.text, outline)
+            await self.engine.precheck(incoming, conversation_id, queue=conversation_id is None)
+        except (BotError, DeckError) as exc:
+            return str(exc)[:1].upper() + str(exc)[1:]
+        return None
+
+    async def _checked(
+        self,
+        user: str,
+        team: str,
+        request: Request,
+        event: dict[str, Any],
+        conversation_id: str | None = None,
+    ) -> Request | str:
+        """The request with a shared outline file read in, or the one sentence (already in
+        Slack's markup) saying why it is refused: a file that cannot be used, and whatever the
+        engine refuses at once."""
+        file = outline_file(event.get("files"))
+        if file is not None and request.outline is None:
+            try:
+                request = Request(request.text, await self.files.fetch(file))
+            except OutlineFileError as exc:
+                return f":warning: {blocks.escape(str(exc))}"
+        refusal = await self._refusal(user, team, request, conversation_id)
+        return f":warning: {blocks.escape(refusal)}" if refusal else request
 
     async def _first_delivery(self, body: dict[str, Any], request: AsyncBoltRequest) -> bool:
         event_id = body.get("event_id")
         if not event_id:
             return True
-        if await self.engine.first_delivery(PLATFORM, str(event_id)):
+        if await self.engine.links.first_delivery(PLATFORM, str(event_id)):
             return True
         retry = (request.headers.get("x-slack-retry-num") or ["?"])[0]
         log.info("ignoring a repeated delivery of Slack event %s (retry %s)", event_id, retry)

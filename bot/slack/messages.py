@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..engine import split_fenced
+
 OUTLINE_SUFFIXES = (".md", ".markdown", ".txt")
 OUTLINE_FILETYPES = ("markdown", "text")
 
-_FENCE = re.compile(r"```[ \t]*(?:markdown|md)?[ \t]*\n?(.*?)```", re.DOTALL | re.IGNORECASE)
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>")
@@ -29,12 +30,8 @@ class Request:
 
 def read_message(raw: str, *, bot_user: str | None = None) -> Request:
     """Split a Slack message into its plain text and, when it has a code block, an outline."""
-    outline = None
-    fenced = _FENCE.search(raw)
-    if fenced is not None:
-        outline = _plain(fenced.group(1), bot_user).strip("\n") or None
-        raw = raw[: fenced.start()] + raw[fenced.end() :]
-    return Request(_plain(raw, bot_user).strip(), outline)
+    text, outline = split_fenced(raw)
+    return Request(_plain(text, bot_user).strip(), _plain(outline, bot_user) if outline else None)
 
 
 def mentions(raw: str, user: str | None) -> bool:

@@ -9,8 +9,11 @@ import logging
 import signal
 from collections.abc import Callable
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 
+from ..health import socket_mode_probe
+from ..monitor import Monitor, serve_monitor
 from ..services import Services
 from ..settings import Settings
 from .app import build_app
@@ -36,7 +39,12 @@ async def run(
     except SlackApiError as exc:
         code = str(exc.response.get("error", "unknown_error"))
         raise SlackSetupError(explain("auth.test", code).fix) from None
-    services = await Services.open(settings)
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise SlackSetupError(
+            f"could not reach Slack at {config.api_url} ({type(exc).__name__}); check the "
+            "network connection (and DECKCAST_SLACK_API_URL if set)"
+        ) from None
+    services = await Services.open(settings, monitored=True)
     bot = build_app(
         services.engine, client, signing_secret=config.signing_secret, admins=config.admins
     )
@@ -56,19 +64,36 @@ async def run(
                     f"SLACK_APP_TOKEN was refused ({code}): create an app-level token with the "
                     "connections:write scope and turn Socket Mode on (the manifest does)"
                 ) from None
+            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                raise SlackSetupError(
+                    f"could not open Slack's Socket Mode connection ({type(exc).__name__}); "
+                    "check the network connection"
+                ) from None
+            # /metrics and /healthz (Socket Mode session + store) on the metrics port
+            probes = {"slack": socket_mode_probe(connection.handler)}
+            monitor = await serve_monitor(
+                settings, Monitor(services.store, services.metrics, probes)
+            )
             ready(f"deckcast is on Slack as {who} (Socket Mode)")
             try:
                 await stop.wait()
             finally:
                 await connection.close()
+                if monitor is not None:
+                    await monitor.close()
         else:
-            server = HttpServer(bot, host=config.host, port=config.port)
+            # the HTTP server answers /metrics and /healthz (store) too
+            monitor_of_http = Monitor(services.store, services.metrics, {})
+            server = HttpServer(bot, host=config.host, port=config.port, monitor=monitor_of_http)
             url = await server.start()
+            monitor = await serve_monitor(settings, monitor_of_http)  # and on its port
             ready(f"deckcast is on Slack as {who}: HTTP mode, listening on {url}")
             try:
                 await stop.wait()
             finally:
                 await server.close()
+                if monitor is not None:
+                    await monitor.close()
     finally:
         await services.close(resume_later=True)  # a stop (deploy, restart) resumes renders
 

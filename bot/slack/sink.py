@@ -11,18 +11,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from deck import Deck
 
 from ..engine import ExportReady, JobUpdate, VideoReady
+from ..errors import UploadFailed, UploadTooLarge
 from . import blocks
-from .errors import Problem, SlackCallFailed
+from .errors import TOO_BIG, Problem, SlackCallFailed
 from .status import StatusMessage
 from .threads import SlackThread
 from .web import SlackWeb
 
 log = logging.getLogger(__name__)
+
+SMALLER_SHARE = 0.7  # a copy for a workspace that refused a file: 70% of the refused size
+
+# (conversation id, job id, version, ts of its status message): kept so that a restart
+# finishes that message
+KeepStatus = Callable[[str, str, int, str], Awaitable[None]]
 
 
 class SlackSink:
@@ -36,6 +44,8 @@ class SlackSink:
         edit_interval: float = 1.5,
         conversation_id: str | None = None,
         reply: bool = False,
+        statuses: dict[int, str] | None = None,
+        keep_status: KeepStatus | None = None,
     ) -> None:
         self.web = web
         self.thread = thread
@@ -44,6 +54,9 @@ class SlackSink:
         # The request's own message shows version 1's progress; a reply's renders (an undo
         # back to version 1 included) get messages of their own.
         self.first_status_ts = None if reply else thread.status_ts
+        self.statuses = dict(statuses or {})  # version -> ts of a status message kept before
+        self.keep_status = keep_status
+        self._kept: set[str] = set()
         self._status: dict[int, StatusMessage] = {}
 
     # -- the engine's calls ---------------------------------------------------------------
@@ -71,11 +84,21 @@ class SlackSink:
                 f":fast_forward: Version {update.version} was replaced by {newer}.", final=True
             )
             return
+        if update.state == "paused":
+            await status.show(
+                f":pause_button: Version {update.version} is paused: I am restarting, and this "
+                "render picks up where it left off when I am back.",
+                final=True,
+            )
+            return
         if update.state == "queued" and not update.waits:
             return  # about to start: the first progress says so
         await status.show(
             blocks.progress_text(update), buttons=blocks.rendering_buttons(update.conversation_id)
         )
+        if status.ts and self.keep_status and update.job_id not in self._kept:
+            self._kept.add(update.job_id)  # where this render's progress is, for a restart
+            await self.keep_status(update.conversation_id, update.job_id, update.version, status.ts)
 
     async def storyboard(self, path: Path, deck: Deck, version: int) -> None:
         status = self.status(version)
@@ -121,6 +144,12 @@ class SlackSink:
                 comment=f"<@{self.thread.owner}> here is version {ready.version}.",
             )
         except SlackCallFailed as exc:
+            if exc.problem.code in TOO_BIG:  # Slack says no limit: aim well under what it refused
+                await status.show(
+                    f":arrow_down: Version {ready.version} is too big for this workspace; "
+                    "making a smaller copy…"
+                )
+                raise UploadTooLarge(int(len(data) * SMALLER_SHARE)) from None
             await status.show(
                 f":warning: Version {ready.version} is rendered, but the upload failed.",
                 final=True,
@@ -130,7 +159,7 @@ class SlackSink:
                 f"I could not upload the video of version {ready.version}: {exc.problem.chat} "
                 'The video is kept; say "render" here to try the upload again.',
             )
-            return
+            raise UploadFailed("slack", exc.problem.code) from None
         await status.show(blocks.ready_text(ready), final=True)
         text, card = blocks.result_blocks(ready)
         await self._post(text, card)
@@ -194,7 +223,7 @@ class SlackSink:
         when the request came in; later versions get a new message in the thread."""
         message = self._status.get(version)
         if message is None:
-            ts = self.first_status_ts if version == 1 else None
+            ts = self.statuses.get(version) or (self.first_status_ts if version == 1 else None)
             message = StatusMessage(
                 self.web,
                 self.thread.channel,

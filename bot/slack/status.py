@@ -12,11 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..throttle import ThrottledEditor
+from ..throttle import RateLimited, ThrottledEditor
 from .errors import SlackCallFailed
 from .web import SlackWeb
 
 log = logging.getLogger(__name__)
+
+RATE_LIMIT_PAUSE = 5.0  # seconds without progress edits when Slack gives no Retry-After
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,14 @@ class StatusMessage:
                     self.channel, shown.text, thread_ts=self.thread_ts, blocks=blocks
                 )
             else:
-                await self.web.update(self.channel, self.ts, shown.text, blocks=blocks or [])
+                await self.web.update(
+                    self.channel, self.ts, shown.text, blocks=blocks or [], wait_out_limits=False
+                )
                 self.edits += 1
             self._shown = shown
         except SlackCallFailed as exc:
+            if exc.problem.code == "ratelimited":  # the editor waits, then sends the newest
+                raise RateLimited(exc.retry_after or RATE_LIMIT_PAUSE) from None
             # Progress is a courtesy: a failed edit never stops the render. Say once what to fix.
             if not self._failed:
                 log.warning("cannot show progress in %s: %s", self.channel, exc.problem.fix)

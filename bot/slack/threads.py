@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..engine import ConversationEngine
+from ..engine import LinkKeeper
 
 PLATFORM = "slack"
 
@@ -42,23 +42,21 @@ def thread_key(channel: str, thread_ts: str) -> str:
     return f"{channel}:{thread_ts}"
 
 
-async def link(engine: ConversationEngine, thread: SlackThread, conversation_id: str) -> None:
-    await engine.link_thread(PLATFORM, thread.key, conversation_id, asdict(thread))
+async def link(links: LinkKeeper, thread: SlackThread, conversation_id: str) -> None:
+    await links.link_thread(PLATFORM, thread.key, conversation_id, asdict(thread))
 
 
-async def find(
-    engine: ConversationEngine, channel: str, thread_ts: str
-) -> tuple[str, SlackThread] | None:
+async def find(links: LinkKeeper, channel: str, thread_ts: str) -> tuple[str, SlackThread] | None:
     """The conversation held by a thread, if any."""
-    found = await engine.conversation_for(PLATFORM, thread_key(channel, thread_ts))
+    found = await links.conversation_for(PLATFORM, thread_key(channel, thread_ts))
     if found is None:
         return None
     conversation_id, data = found
     return conversation_id, SlackThread.from_data(data)
 
 
-async def thread_of(engine: ConversationEngine, conversation_id: str) -> SlackThread | None:
+async def thread_of(links: LinkKeeper, conversation_id: str) -> SlackThread | None:
     """The thread a conversation lives in (to answer there after a restart)."""
-    for _key, data in await engine.links_of(conversation_id, PLATFORM):
+    for _key, data in await links.links_of(conversation_id, PLATFORM):
         return SlackThread.from_data(data)
     return None

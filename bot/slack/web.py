@@ -44,10 +44,20 @@ def build_client(token: str, *, api_url: str, timeout: int = 30) -> AsyncWebClie
 
 
 class SlackWeb:
-    """Posting, editing and uploading in Slack, with Slack's errors explained."""
+    """Posting, editing and uploading in Slack, with Slack's errors explained.
+
+    Progress edits go through a second client that does not wait out rate limits: a
+    ``ratelimited`` answer to a cosmetic edit fails at once (with Slack's Retry-After), so the
+    status editor pauses instead of holding the video's upload behind minutes of retries."""
 
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+        self.quick = AsyncWebClient(
+            token=client.token,
+            base_url=client.base_url,
+            timeout=client.timeout,
+            retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=1)],
+        )
 
     async def post(
         self,
@@ -73,12 +83,21 @@ class SlackWeb:
         return str(response["ts"])
 
     async def update(
-        self, channel: str, ts: str, text: str, *, blocks: list[dict[str, Any]] | None = None
+        self,
+        channel: str,
+        ts: str,
+        text: str,
+        *,
+        blocks: list[dict[str, Any]] | None = None,
+        wait_out_limits: bool = True,
     ) -> None:
+        """Edit a message; ``wait_out_limits=False`` for progress edits (a rate limit then
+        raises at once, with the wait Slack asked for)."""
+        client = self.client if wait_out_limits else self.quick
         await self._call(
             "chat.update",
             channel,
-            lambda: self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks),
+            lambda: client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks),
         )
 
     async def ephemeral(
@@ -136,15 +155,28 @@ class SlackWeb:
             code = str(data.get("error", "unknown_error")) if isinstance(data, dict) else "?"
             needed = data.get("needed") if isinstance(data, dict) else None
             raise SlackCallFailed(
-                method, explain(method, code, needed=needed, channel=channel)
+                method,
+                explain(method, code, needed=needed, channel=channel),
+                retry_after=_retry_after(exc),
             ) from None
         except SlackRequestError as exc:
             log.debug("%s: %s", method, exc)
-            problem = explain(method, "upload_failed", channel=channel)
-            raise SlackCallFailed(method, problem) from None
+            code = "file_too_large" if "status: 413" in str(exc) else "upload_failed"
+            raise SlackCallFailed(method, explain(method, code, channel=channel)) from None
         except (aiohttp.ClientError, TimeoutError) as exc:
             log.debug("%s: %s", method, exc)
             raise SlackCallFailed(method, explain(method, "network", channel=channel)) from None
+
+
+def _retry_after(exc: SlackApiError) -> float | None:
+    headers = getattr(exc.response, "headers", None) or {}
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _json_or_empty(raw: bytes | str) -> dict[str, Any]:

@@ -42,6 +42,8 @@ class VersionRecord:
     deck: Deck
     note: str
     created_at: float
+    parent: int | None = None  # the version this one was made from
+    author: str = ""  # who made it (a platform user id; "" for the planner's first version)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,10 @@ versions = sa.Table(
     sa.Column("deck", sa.Text, nullable=False),
     sa.Column("note", sa.Text, nullable=False, server_default=""),
     sa.Column("created_at", sa.Float, nullable=False),
+    # migration 2: the version it was made from (undo goes there; numbers are never reused)
+    # and who made it
+    sa.Column("parent", sa.Integer, nullable=True),
+    sa.Column("author", sa.String(128), nullable=False, server_default=""),
 )
 messages = sa.Table(
     "messages",
@@ -115,8 +119,24 @@ def _migration_1(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _migration_2(conn: Connection) -> None:
+    """Versions remember the version they were made from and who made them: an undo followed
+    by a new change gets a new number instead of overwriting the undone version."""
+    present = {column["name"] for column in sa.inspect(conn).get_columns("versions")}
+    if "parent" not in present:
+        conn.execute(sa.text("ALTER TABLE versions ADD COLUMN parent INTEGER"))
+        conn.execute(sa.text("UPDATE versions SET parent = number - 1 WHERE number > 1"))
+    if "author" not in present:
+        conn.execute(
+            sa.text("ALTER TABLE versions ADD COLUMN author VARCHAR(128) NOT NULL DEFAULT ''")
+        )
+
+
 # Numbered, append-only: a released migration is never edited, a new one is added.
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _migration_1)]
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
+    (1, _migration_1),
+    (2, _migration_2),
+]
 
 
 def row_to_conversation(row: dict[str, Any]) -> ConversationRecord:
@@ -143,7 +163,12 @@ def read_version(conn: Connection, conversation_id: str, number: int) -> Version
 
 def row_to_version(row: dict[str, Any]) -> VersionRecord:
     return VersionRecord(
-        row["number"], Deck.model_validate_json(row["deck"]), row["note"], row["created_at"]
+        row["number"],
+        Deck.model_validate_json(row["deck"]),
+        row["note"],
+        row["created_at"],
+        parent=row.get("parent"),
+        author=row.get("author") or "",
     )
 
 

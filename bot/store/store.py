@@ -141,22 +141,25 @@ class Store:
 
         return await self._run(read)
 
-    async def add_version(self, conversation_id: str, deck: Deck, note: str) -> int:
-        """Store ``deck`` as the newest version (dropping any versions undone before) and make
-        it current; returns its number."""
+    async def add_version(
+        self, conversation_id: str, deck: Deck, note: str, *, author: str = ""
+    ) -> int:
+        """Store ``deck`` as a new version made from the current one, and make it current;
+        returns its number. Numbers are never reused: after an undo, a new change gets the
+        next free number and the undone versions stay (redo reaches the newest child)."""
 
         def add(conn: Connection) -> int:
-            conv = conn.execute(
+            parent = conn.execute(
                 sa.select(conversations.c.current_version).where(
                     conversations.c.id == conversation_id
                 )
             ).scalar_one()
-            conn.execute(
-                versions.delete().where(
-                    versions.c.conversation_id == conversation_id, versions.c.number > conv
+            highest = conn.execute(
+                sa.select(sa.func.max(versions.c.number)).where(
+                    versions.c.conversation_id == conversation_id
                 )
-            )
-            number = conv + 1
+            ).scalar()
+            number = (highest or 0) + 1
             conn.execute(
                 versions.insert().values(
                     conversation_id=conversation_id,
@@ -164,6 +167,8 @@ class Store:
                     deck=deck.model_dump_json(),
                     note=note,
                     created_at=time.time(),
+                    parent=parent or None,
+                    author=author,
                 )
             )
             conn.execute(
@@ -176,7 +181,7 @@ class Store:
         return await self._run(add)
 
     async def move_to_version(self, conversation_id: str, number: int) -> VersionRecord | None:
-        """Make version ``number`` current (undo/redo); None if there is no such version."""
+        """Make version ``number`` current; None if there is no such version."""
 
         def move(conn: Connection) -> VersionRecord | None:
             record = read_version(conn, conversation_id, number)
@@ -189,6 +194,23 @@ class Store:
             return record
 
         return await self._run(move)
+
+    async def undo_target(self, conversation_id: str, number: int) -> int | None:
+        """The version ``number`` was made from (None for the first)."""
+        record = await self.version(conversation_id, number)
+        return record.parent if record else None
+
+    async def redo_target(self, conversation_id: str, number: int) -> int | None:
+        """The newest version made from ``number`` (None when nothing was undone from it)."""
+
+        def read(conn: Connection) -> int | None:
+            return conn.execute(
+                sa.select(sa.func.max(versions.c.number)).where(
+                    versions.c.conversation_id == conversation_id, versions.c.parent == number
+                )
+            ).scalar()
+
+        return await self._run(read)
 
     async def version(self, conversation_id: str, number: int) -> VersionRecord | None:
         return await self._run(lambda conn: read_version(conn, conversation_id, number))
@@ -404,6 +426,24 @@ class Store:
                 .first()
             )
             return row_to_job(dict(row)) if row else None
+
+        return await self._run(read)
+
+    async def recent_render_seconds(self, limit: int = 20) -> list[float]:
+        """How long the latest ``limit`` finished renders took (start to done)."""
+
+        def read(conn: Connection) -> list[float]:
+            rows = conn.execute(
+                sa.select(jobs.c.started_at, jobs.c.finished_at)
+                .where(
+                    jobs.c.state == JobState.DONE.value,
+                    jobs.c.started_at.is_not(None),
+                    jobs.c.finished_at.is_not(None),
+                )
+                .order_by(jobs.c.finished_at.desc())
+                .limit(limit)
+            ).all()
+            return [max(0.0, r.finished_at - r.started_at) for r in rows]
 
         return await self._run(read)
 

@@ -64,7 +64,7 @@ async def chat(
             return 1
         conversation_id, user = resume, owner
 
-        async def here(_conversation_id: str, _owner: str) -> TerminalSink:
+        async def here(_conversation_id: str, _owner: str, _job_id: str) -> TerminalSink:
             return sink  # a render left unfinished by the last run reports here
 
         engine.register_platform(PLATFORM, here)

@@ -127,21 +127,24 @@ async def _plan(
     quality: int | None,
 ) -> ExportPlan:
     spec, theme, fonts = plan_context(deck, options.resolution, options.extra_font)
-    paths = await renderer.pictures(deck, options)
-    prepared = await asyncio.gather(
-        *(
-            renderer.run_cpu(
-                functools.partial(prepare_slide, picture=pictures, underlay=pages, quality=quality),
-                deck,
-                i,
-                paths[i],
-                spec,
-                theme,
-                fonts,
+    with renderer.cache.pinning() as cache:  # the pictures stay until they are read
+        paths = await renderer.pictures(deck, options, cache=cache)
+        prepared = await asyncio.gather(
+            *(
+                renderer.run_cpu(
+                    functools.partial(
+                        prepare_slide, picture=pictures, underlay=pages, quality=quality
+                    ),
+                    deck,
+                    i,
+                    paths[i],
+                    spec,
+                    theme,
+                    fonts,
+                )
+                for i in range(len(deck.slides))
             )
-            for i in range(len(deck.slides))
         )
-    )
     missing: set[str] = set()
     for _slide, lost in prepared:
         missing |= lost

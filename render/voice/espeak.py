@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from ..children import CHILD_OPTIONS
 from ..errors import VoiceError
 
 INSTALL_HINT = (
@@ -70,6 +71,7 @@ class EspeakBackend:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
+            **CHILD_OPTIONS,  # type: ignore[arg-type]
         )
         try:
             _, stderr = await process.communicate(text.encode("utf-8"))

@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+import numpy as np
+
 from openai_http import (
     Backoff,
     PerLoop,
@@ -40,7 +42,7 @@ from openai_http import (
     server_message,
 )
 
-from ..audio import SAMPLE_RATE
+from ..audio import wav_bytes
 from ..errors import VoiceError, VoiceSetupError
 from .languages import close_voices, voice_for_language
 from .style import AUTO, resolve_style
@@ -352,12 +354,6 @@ def _voice_names(body: object) -> list[str] | None:
 
 def _write_audio(out: Path, audio: bytes, response_format: str) -> None:
     if response_format == "pcm":  # raw 24 kHz 16-bit mono: give it a WAV header
-        import wave
-
-        with wave.open(str(out), "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(SAMPLE_RATE)
-            wav.writeframes(audio)
+        out.write_bytes(wav_bytes(np.frombuffer(audio[: len(audio) // 2 * 2], dtype="<i2")))
     else:
         out.write_bytes(audio)

@@ -26,7 +26,14 @@ from tests.probe import ProbeResult, decodes_cleanly, probe
 
 # Small, fast renders: the bot's behaviour does not depend on the frame size.
 FAST = RenderOptions(resolution=360, fps=1, default_voice="silent")
-TEST_CONFIG = DiscordConfig(edit_interval=0.4, admin_roles=("deck-admins",))
+TEST_CONFIG = DiscordConfig(
+    edit_interval=0.4,
+    admin_roles=("deck-admins",),
+    edit_timeout=1.0,
+    edit_backoff=2.0,
+    flush_before_video=1.0,
+    post_retry_delays=(0.2, 0.5),
+)
 
 OUTLINE = """\
 ---

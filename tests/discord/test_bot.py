@@ -200,9 +200,10 @@ async def test_buttons(tmp_path):
         assert "(3 from cache)" in undone["content"]
         assert h.images.calls == 6
 
-        # Vertical 9:16: the next video is portrait, and offers widescreen back.
+        # Vertical 9:16: the next video is portrait, and offers widescreen back. A change
+        # after an undo gets a new number: version 2 (and its v2.mp4) stays as it was.
         await fake.click(fake.alice, undone, button(undone, "vertical"))
-        tall = await h.video_message(thread["id"], version=2, newer_than=undone["id"])
+        tall = await h.video_message(thread["id"], version=3, newer_than=undone["id"])
         result, clean, _ = probe_bytes(video_of(fake, tall))
         width, height = result.video_size
         assert clean and height > width
@@ -214,11 +215,11 @@ async def test_buttons(tmp_path):
         modal = opened.callbacks[0]
         assert modal["type"] == 9
         await fake.submit_modal(fake.alice, opened, {"instruction": "theme dark"})
-        v3 = await h.video_message(thread["id"], version=3, newer_than=tall["id"])
+        v4 = await h.video_message(thread["id"], version=4, newer_than=tall["id"])
         conversation_id, _ = await h.store.linked("discord", f"thread:{thread['id']}")
         deck, _ = await h.engine.current(conversation_id)
         assert deck.theme.name == "dark" and deck.aspect is Aspect.TALL
-        assert v3["attachments"][0]["filename"].endswith("-v3.mp4")
+        assert v4["attachments"][0]["filename"].endswith("-v4.mp4")
 
 
 async def test_cancel_while_rendering_and_while_queued(tmp_path):
@@ -269,17 +270,26 @@ async def test_queue_limits_refuse_with_a_friendly_message(tmp_path):
         await h.create_from_outline()
         await images.wait_entered()
 
+        # Refusals are private (an ephemeral answer), and nothing is posted in the channel.
         busy = await h.create_from_outline()  # alice again: one render per person
-        refused = await fake.wait_for_message(
-            lambda m: m["id"] == busy.original_id and "⚠️" in m["content"]
-        )
-        assert "already have a video in the works" in refused["content"]
+        await fake.wait_for_call(lambda c: c.matches("POST", CALLBACK) and c.at > busy.sent_at)
+        [answer] = busy.callbacks
+        assert answer["type"] == 4 and answer["data"]["flags"] & EPHEMERAL
+        assert "already have a video in the works" in answer["data"]["content"]
 
         full = await h.create_from_outline(fake.bob)  # bob: the guild's queue is full
-        refused = await fake.wait_for_message(
-            lambda m: m["id"] == full.original_id and "⚠️" in m["content"]
-        )
-        assert "queue is full" in refused["content"] and "try again in about" in refused["content"]
+        await fake.wait_for_call(lambda c: c.matches("POST", CALLBACK) and c.at > full.sent_at)
+        [answer] = full.callbacks
+        assert answer["type"] == 4 and answer["data"]["flags"] & EPHEMERAL
+        text = answer["data"]["content"]
+        assert "queue is full" in text and "try again in about" in text
+        refusals = ("in the works", "queue is full")
+        public = [
+            m
+            for m in fake.messages.values()
+            if any(r in m["content"] for r in refusals) and not m.get("flags", 0) & EPHEMERAL
+        ]
+        assert public == []
         assert len(await h.store.jobs_in(list(JobState))) == 1
 
 
@@ -473,11 +483,12 @@ async def test_slash_commands_in_and_out_of_the_thread(tmp_path):
         await fake.wait_for_call(lambda c: c.matches("POST", CALLBACK) and c.at > outside.sent_at)
         assert "inside the thread" in outside.callbacks[0]["data"]["content"]
 
+        # A bad outline is refused privately, before anything is posted in the channel.
         pdf = await fake.slash(fake.alice, "create", attachment=("notes.pdf", b"%PDF-1.7"))
-        refused = await fake.wait_for_message(
-            lambda m: m["id"] == pdf.original_id and "⚠️" in m["content"]
-        )
-        assert "'notes.pdf' is not a Markdown outline" in refused["content"]
+        await fake.wait_for_call(lambda c: c.matches("POST", CALLBACK) and c.at > pdf.sent_at)
+        [answer] = pdf.callbacks
+        assert answer["type"] == 4 and answer["data"]["flags"] & EPHEMERAL
+        assert "'notes.pdf' is not a Markdown outline" in answer["data"]["content"]
 
         await h.create_from_outline()
         await h.video_message()

@@ -1,6 +1,9 @@
-"""`deckcast discord` as a real process, SIGKILLed in the middle of a render: on the next start
+"""`deckcast discord` as a real process, stopped at the boundaries where work gets lost:
+SIGKILLed mid-render, SIGKILLed after the render while the video is uploading, and stopped
+with SIGTERM (a deploy, ``systemctl restart``, ``docker stop``) mid-render. On the next start
 the job is found in the store, rendered again (slides already in the cache are not redone)
-and the video reaches the same Discord thread, with a note that it was resumed."""
+and the video reaches the same Discord thread, with a note that it was resumed; no status
+message is left showing progress that stopped."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import sqlite3
 import sys
 from pathlib import Path
@@ -20,7 +24,7 @@ from tests.fakes.discord_server import FakeDiscord
 pytestmark = pytest.mark.slow
 
 
-async def _bot(tmp_path: Path, fake: FakeDiscord) -> asyncio.subprocess.Process:
+async def _bot(tmp_path: Path, fake: FakeDiscord, **extra: str) -> asyncio.subprocess.Process:
     script = Path(sys.executable).parent / "deckcast"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
     env = {
@@ -33,6 +37,7 @@ async def _bot(tmp_path: Path, fake: FakeDiscord) -> asyncio.subprocess.Process:
         "DECKCAST_CACHE_DIR": str(tmp_path / "cache"),
         "DECKCAST_RESOLUTION": "1080p",
         "NO_COLOR": "1",
+        **extra,
     }
     return await asyncio.create_subprocess_exec(
         *command,
@@ -88,4 +93,126 @@ async def test_a_sigkilled_bot_resumes_the_render_and_delivers_it_to_the_thread(
                 if process.returncode is None:
                     process.kill()
                     await process.wait()
+        await fake.close()
+
+
+async def _start_until_running(tmp_path: Path, fake: FakeDiscord, database: Path):
+    bot = await _bot(tmp_path, fake)
+    await fake.wait_for_call(lambda c: c.matches("PUT", r"/applications/\d+/commands"), within=60)
+    harness = Harness(fake, tmp_path, images=None)
+    interaction = await harness.create_from_outline()
+    for _ in range(1500):
+        if [state for state, _n in _job_states(database)] == ["running"]:
+            break
+        await asyncio.sleep(0.02)
+    return bot, harness, interaction
+
+
+async def _stop(*processes: asyncio.subprocess.Process | None) -> None:
+    for process in processes:
+        if process is not None and process.returncode is None:
+            process.send_signal(signal.SIGINT)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(process.wait(), 30)
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+
+
+def _live_cancel_buttons(fake: FakeDiscord) -> list[str]:
+    return [
+        m["content"]
+        for m in fake.messages.values()
+        for row in m.get("components", [])
+        for button in row.get("components", [])
+        if str(button.get("custom_id", "")).startswith("deckcast:cancel:")
+    ]
+
+
+async def test_a_sigterm_pauses_the_render_and_the_next_start_finishes_its_message(tmp_path):
+    fake = await FakeDiscord().start()
+    database = tmp_path / "data" / "deckcast.db"
+    first = second = None
+    try:
+        first, harness, interaction = await _start_until_running(tmp_path, fake, database)
+        first.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(first.wait(), 60) == 0  # a graceful stop, not rc -15
+        status = fake.messages[interaction.original_id]
+        assert "Paused" in status["content"] and not status["components"]
+        assert _job_states(database) == [("running", 1)]  # left to resume, not cancelled
+
+        second = await _bot(tmp_path, fake)
+        video = await harness.video_message(within=180)
+        assert "resumed after a restart" in video["content"]
+        done = await fake.wait_for_message(
+            lambda m: m["id"] == interaction.original_id and "✅" in m["content"], within=60
+        )
+        assert not done["components"] and "Paused" not in done["content"]
+        assert _live_cancel_buttons(fake) == []
+        for _ in range(500):
+            if _job_states(database) == [("done", 2)]:
+                break
+            await asyncio.sleep(0.02)
+        assert _job_states(database) == [("done", 2)]
+    finally:
+        await _stop(first, second)
+        await fake.close()
+
+
+async def test_a_kill_during_the_upload_delivers_the_video_after_a_restart(tmp_path):
+    """The render is done, the video is on its way (a slow upload): a SIGKILL now used to lose
+    the video for good, because the job was already marked done."""
+    fake = await FakeDiscord().start()
+    database = tmp_path / "data" / "deckcast.db"
+    first = second = None
+    try:
+        fake.slow("POST", r"/webhooks/\d+/[^/]+", seconds=60)  # the video's upload
+        first, harness, _interaction = await _start_until_running(tmp_path, fake, database)
+        await fake.wait_for_call(lambda c: c.matches("POST", r"/webhooks/\d+/[^/]+"), within=180)
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        assert _job_states(database) == [("running", 1)]  # rendered, not delivered: not done
+
+        second = await _bot(tmp_path, fake)
+        video = await harness.video_message(within=180)
+        assert "resumed after a restart" in video["content"]
+        assert video["attachments"][0]["filename"].endswith("-v1.mp4")
+        for _ in range(500):
+            if _job_states(database) == [("done", 2)]:
+                break
+            await asyncio.sleep(0.02)
+        assert _job_states(database) == [("done", 2)]
+    finally:
+        await _stop(first, second)
+        await fake.close()
+
+
+async def _bot_exit(tmp_path: Path, fake: FakeDiscord, **env: str) -> tuple[int, str]:
+    process = await _bot(tmp_path, fake, **env)
+    _out, err = await asyncio.wait_for(process.communicate(), 90)
+    return process.returncode, err.decode()
+
+
+async def test_start_up_failures_are_one_line_and_exit_1(tmp_path):
+    fake = await FakeDiscord().start()
+    try:
+        # The gateway refuses the token (close code 4004).
+        fake.refuse_identify = 4004
+        code, err = await _bot_exit(tmp_path, fake)
+        assert code == 1 and "Traceback" not in err
+        assert "refused the bot token" in err and "4004" in err
+
+        # The gateway cannot be reached at all (discord.py would retry for ever).
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            closed = s.getsockname()[1]
+        code, err = await _bot_exit(
+            tmp_path,
+            fake,
+            DECKCAST_DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{closed}/gateway",
+            DECKCAST_DISCORD_CONNECT_TIMEOUT="3",
+        )
+        assert code == 1 and "Traceback" not in err
+        assert "could not connect to Discord's gateway" in err
+    finally:
         await fake.close()

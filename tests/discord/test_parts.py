@@ -214,7 +214,7 @@ async def test_links_survive_a_new_store(tmp_path):
     link = await again.in_thread(200)
     assert (link.conversation_id, link.owner) == (conversation.id, "7")
     assert await again.in_thread(300) is None
-    deliveries = Deliveries(again.engine)
+    deliveries = Deliveries(again.keeper)
     assert deliveries.fresh("interaction", 1) and not deliveries.fresh("interaction", 1)
     assert await deliveries.first("interaction", 1)
     assert not await Deliveries(ChatLinks(again_store)).first("interaction", 1)

@@ -104,6 +104,9 @@ class FakeInteraction:
         return bool(self.callbacks)
 
 
+SLOW = 0  # a scripted "failure" that only delays the real answer
+
+
 class FakeDiscord(LoopServer):
     """One guild with one text channel and a few members, served on 127.0.0.1."""
 
@@ -149,6 +152,7 @@ class FakeDiscord(LoopServer):
         self.calls: list[Call] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> commands
         self.identifies: list[dict[str, Any]] = []
+        self.refuse_identify: int | None = None  # a close code to answer IDENTIFY with
         self.gateway_frames: list[dict[str, Any]] = []  # what the bot sent on the gateway
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
@@ -269,6 +273,13 @@ class FakeDiscord(LoopServer):
             ScriptedFailure(
                 status, body, headers or {}, method=method, pattern=pattern, times=times
             )
+        )
+
+    def slow(self, method: str, pattern: str, *, seconds: float, times: int = 1) -> None:
+        """Answer the next ``times`` requests matching (method, path regex) as usual, but only
+        after ``seconds`` (an upload over a slow link: a window to kill the bot in)."""
+        self.script_failure(
+            ScriptedFailure(SLOW, delay=seconds, method=method, pattern=pattern, times=times)
         )
 
     def expire(self, interaction: FakeInteraction) -> None:
@@ -517,6 +528,9 @@ class FakeDiscord(LoopServer):
                 await ws.send_str(json.dumps({"op": 11}))
             elif op == 2:
                 self.identifies.append(message["d"])
+                if self.refuse_identify is not None:  # e.g. 4004: authentication failed
+                    await ws.close(code=self.refuse_identify, message=b"Authentication failed.")
+                    break
                 await self._send_ready(ws)
             elif op == 6:  # RESUME: not kept; make the client identify again
                 await ws.send_str(json.dumps({"op": 9, "d": False}))
@@ -625,8 +639,17 @@ class FakeDiscord(LoopServer):
             authorization=request.headers.get("Authorization"),
         )
         self.calls.append(call)
+        await self._notify()  # a waiter sees the call when it arrives, not only when answered
         try:
             failure = self.take_failure(call.method, call.path)
+            if failure is not None and failure.delay:
+                await self.pause(failure.delay)
+            if failure is not None and failure.status == SLOW:
+                failure = None  # only slow: answered as usual after the delay...
+                transport = request.transport
+                if transport is None or transport.is_closing():
+                    call.status = 499  # ...unless the client went away: nothing was posted
+                    return web.Response(status=499)
             if failure is not None:
                 call.status = failure.status
                 body = {**failure.body, "global": False} if failure.status == 429 else failure.body

@@ -102,6 +102,7 @@ class FakeSlack(LoopServer):
         self.calls: list[Call] = []
         self.messages: dict[tuple[str, str], Message] = {}
         self.views: list[dict[str, Any]] = []  # modals opened with views.open
+        self.max_upload: int | None = None  # bytes: a workspace that restricts large files
         self.uploads: dict[str, Upload] = {}
         self.hosted: dict[str, tuple[str, bytes]] = {}  # file id -> (name, bytes)
         self.responses: list[dict[str, Any]] = []  # what was POSTed to response_url
@@ -350,6 +351,8 @@ class FakeSlack(LoopServer):
             return "invalid_arguments"
         if not filename or length <= 0:
             return "invalid_arguments"
+        if self.max_upload is not None and length > self.max_upload:
+            return "file_upload_size_restricted"  # an admin restricted large uploads
         file_id = f"F{next(self._ids):05d}"
         self.uploads[file_id] = Upload(file_id, filename, length)
         return {"upload_url": f"{self.root}/upload/{file_id}", "file_id": file_id}

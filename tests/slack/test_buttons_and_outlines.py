@@ -98,7 +98,9 @@ async def test_the_token_goes_only_to_slack_file_hosts(world):
     file["url_private_download"] = "http://127.0.0.2:9/steal/tides.md"
     await deliver.event(deliver.message("<@UBOT>", kind="app_mention", files=[file]))
     told = await slack.wait_for(
-        lambda: [m for m in slack.messages.values() if "not a Slack file" in m.text]
+        lambda: [
+            c for c in slack.calls_of("chat.postEphemeral") if "not a Slack file" in c.args["text"]
+        ]
     )
     assert told and slack.calls_of("download") == []
     assert await world.jobs() == []
@@ -109,9 +111,14 @@ async def test_an_outline_file_too_big_is_refused_before_downloading(world):
     big = slack.host_file("huge.md", "# x\n" + "- y\n" * 100_000)
     await deliver.event(deliver.message("<@UBOT>", kind="app_mention", files=[big]))
     told = await slack.wait_for(
-        lambda: [m for m in slack.messages.values() if "an outline can be at most" in m.text]
+        lambda: [
+            c
+            for c in slack.calls_of("chat.postEphemeral")
+            if "an outline can be at most" in c.args["text"]
+        ]
     )
-    assert "huge.md is 391 KB" in told[0].text
+    assert "huge.md is 391 KB" in told[0].args["text"]  # told privately
+    assert not slack.calls_of("chat.postMessage")
     assert slack.calls_of("download") == [] and await world.jobs() == []
 
 
@@ -121,9 +128,13 @@ async def test_an_outline_file_the_app_may_not_read_is_explained(world):
     file = slack.host_file("tides.md", OUTLINE)
     await deliver.event(deliver.message("<@UBOT>", kind="app_mention", files=[file]))
     told = await slack.wait_for(
-        lambda: [m for m in slack.messages.values() if "could not read tides.md" in m.text]
+        lambda: [
+            c
+            for c in slack.calls_of("chat.postEphemeral")
+            if "could not read tides.md" in c.args["text"]
+        ]
     )
-    assert "`files:read`" in told[0].text and "code block" in told[0].text
+    assert "`files:read`" in told[0].args["text"] and "code block" in told[0].args["text"]
     assert await world.jobs() == []
 
 

@@ -129,3 +129,116 @@ async def test_deckcast_slack_serves_http_until_interrupted(tmp_path):
         path = tmp_path / "uploaded.mp4"
         path.write_bytes(upload.data)
         assert probe(path).video_size == (1280, 720)
+
+
+def _slack_exit(tmp_path, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*deckcast_command(), "slack", "--port", env.pop("port")],
+        env=clean_env(
+            tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, **env
+        ),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+async def test_start_up_failures_are_one_line_and_exit_1(tmp_path):
+    # Slack's API cannot be reached.
+    closed = free_port()
+    result = await asyncio.to_thread(
+        _slack_exit,
+        tmp_path,
+        port=str(free_port()),
+        DECKCAST_SLACK_API_URL=f"http://127.0.0.1:{closed}/api/",
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "could not reach Slack" in result.stderr
+
+    # The port is taken by another program.
+    async with FakeSlack() as slack:
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            result = await asyncio.to_thread(
+                _slack_exit,
+                tmp_path,
+                port=str(port),
+                DECKCAST_SLACK_API_URL=slack.api_url,
+                DECKCAST_SLACK_HOST="127.0.0.1",
+            )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+
+
+@pytest.mark.slow
+async def test_a_sigterm_pauses_the_render_and_the_next_start_delivers_it(tmp_path):
+    import sqlite3
+
+    database = tmp_path / "data" / "deckcast.db"
+
+    def states() -> list[str]:
+        with sqlite3.connect(database) as conn:
+            return [r[0] for r in conn.execute("SELECT state FROM jobs")]
+
+    async with FakeSlack() as slack:
+        port = free_port()
+        env = clean_env(
+            tmp_path,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            DECKCAST_SLACK_API_URL=slack.api_url,
+            DECKCAST_SLACK_HOST="127.0.0.1",
+            DECKCAST_VOICE="espeak",
+            DECKCAST_RESOLUTION="1080p",
+        )
+
+        async def start() -> asyncio.subprocess.Process:
+            process = await asyncio.create_subprocess_exec(
+                *deckcast_command(),
+                "slack",
+                "--port",
+                str(port),
+                env=env,
+                cwd=tmp_path,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            await asyncio.wait_for(first_line_with(process.stderr, b"on Slack"), 60)
+            return process
+
+        first = await start()
+        deliver = SlackDelivery(
+            f"http://127.0.0.1:{port}/slack/events", on_message=slack.person_wrote
+        )
+        await deliver.command(f"```\n{OUTLINE}```", user="U1", channel="C1")
+        root = (await slack.wait_for(lambda: slack.calls_of("chat.postMessage")))[0].result["ts"]
+        await slack.wait_for(
+            lambda: "Rendering version 1" in slack.messages[("C1", root)].text, within=60
+        )
+        first.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(first.wait(), 60)
+        assert first.returncode == 0  # a graceful stop
+        assert "paused" in slack.messages[("C1", root)].text
+        assert states() == ["running"]  # left to resume, never cancelled
+
+        second = await start()
+        try:
+            await slack.wait_for(
+                lambda: [u for u in slack.completed_uploads() if u.filename.endswith(".mp4")],
+                within=180,
+            )
+            await slack.wait_for(
+                lambda: "finished after a restart" in slack.messages[("C1", root)].text,
+                within=30,
+            )
+            for _ in range(500):  # done once the delivery (the card after the video) is over
+                if states() == ["done"]:
+                    break
+                await asyncio.sleep(0.02)
+        finally:
+            second.send_signal(signal.SIGINT)
+            await asyncio.wait_for(second.wait(), 60)
+        assert states() == ["done"]

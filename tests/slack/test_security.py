@@ -84,3 +84,47 @@ async def test_the_request_url_check_of_http_mode_is_answered(world):
     assert response.status == 200 and response.json() == {"challenge": challenge}
     forged = await world.deliver.send(body, "application/json", secret="guess")
     assert forged.status == 401
+
+
+async def test_a_slash_command_replayed_verbatim_runs_once(world):
+    """A signed /deck replayed within Slack's 5-minute window (same trigger_id) is one job."""
+    from .test_flow import fenced
+
+    body = world.deliver.command_body(fenced(OUTLINE), user="U1", channel="C1")
+    first = await world.deliver.send(body, "application/x-www-form-urlencoded")
+    again = await world.deliver.send(body, "application/x-www-form-urlencoded")
+    assert first.status == again.status == 200
+    await world.video_upload()
+    await world.engine.wait_idle()
+    assert len(await world.jobs()) == 1
+    assert len(world.slack.calls_of("files.completeUploadExternal")) == 2  # storyboard + video
+
+
+async def test_junk_and_overlong_requests_are_refused_privately(world):
+    junk = "\x00\x01\x02binary\x03\x04" * 20
+    ack = await world.deliver.command(junk, user="U1", channel="C1")
+    assert ack.status == 200 and "does not look like text" in ack.body
+    ack = await world.deliver.command("x" * 25_000, user="U1", channel="C1")
+    assert "too long" in ack.body
+    assert world.slack.calls_of("chat.postMessage") == []  # nothing echoed in the channel
+    assert await world.jobs() == []
+
+
+async def test_malformed_requests_get_4xx_at_once_and_no_traceback(world, caplog):
+    import time as clock
+
+    deliver = world.deliver
+    started = clock.monotonic()
+    bad_clock = await deliver.post(
+        "x=1",
+        "application/x-www-form-urlencoded",
+        {"X-Slack-Request-Timestamp": "yesterday", "X-Slack-Signature": "v0=00"},
+    )
+    assert bad_clock.status == 401
+    not_json = await deliver.send("this is not JSON", "application/json")  # validly signed
+    assert not_json.status == 400
+    no_user = deliver.command_body("hello").replace("user_id=U1&", "")
+    assert (await deliver.send(no_user, "application/x-www-form-urlencoded")).status == 200
+    assert clock.monotonic() - started < 2  # no 3-second stall
+    assert "Traceback" not in caplog.text
+    assert world.slack.calls_of("chat.postMessage") == [] and await world.jobs() == []

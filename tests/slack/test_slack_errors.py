@@ -8,6 +8,8 @@ import logging
 
 import pytest
 
+from tests.conftest import needs_espeak
+
 from .conftest import OUTLINE, eventually
 from .test_flow import fenced
 
@@ -88,3 +90,42 @@ async def test_when_the_bot_cannot_post_the_log_says_what_to_fix(world, caplog):
         await eventually(lambda: "cannot answer in Slack thread C1:" in caplog.text)
     assert "(/invite @deckcast)" in caplog.text
     assert "xoxb" not in caplog.text
+
+
+async def test_progress_edits_rate_limited_forever_never_delay_the_video(world):
+    import time
+
+    from tests.discord.test_limits import Timed
+
+    slack = world.slack
+    timed = Timed(world.engine.jobs.executor)
+    world.engine.jobs.executor = timed
+    slack.fail("chat.update", "ratelimited", retry_after=30, times=10**6)
+    await world.deliver.command(fenced(OUTLINE), user="U1", channel="C1")
+    upload = await world.video_upload(within=60)
+    arrived = time.monotonic()
+    assert arrived - timed.ended[0] < 10  # within 10 s of the render's end, not minutes
+    assert world.probe_upload(upload).duration > 1
+    updates = slack.calls_of("chat.update")
+    assert updates and all(c.status == 429 for c in updates)
+    assert len(updates) < 10  # paused while limited, not hammered
+
+
+@needs_espeak()
+async def test_a_workspace_that_refuses_a_big_file_gets_a_smaller_copy(world):
+    from render import RenderOptions
+
+    slack = world.slack
+    # A real-sized video (a tiny test one leaves no room for a smaller copy).
+    world.engine.render_defaults = RenderOptions(resolution=1080, fps=1, default_voice="espeak")
+    await world.deliver.command(fenced(OUTLINE), user="U1", channel="C1")
+    first = await world.video_upload(1)
+    root_ts = slack.calls_of("chat.postMessage")[0].result["ts"]
+    slack.max_upload = int(first.length * 0.9)
+    await world.engine.wait_idle()
+    await world.deliver.event(world.deliver.message("render", user="U1", thread_ts=root_ts))
+    smaller = await world.video_upload(2, within=90)
+    assert smaller.length <= slack.max_upload < first.length
+    assert world.probe_upload(smaller).stream("audio").codec == "aac"
+    refused = [c for c in slack.calls_of("files.getUploadURLExternal") if c.error]
+    assert [c.error for c in refused] == ["file_upload_size_restricted"]
