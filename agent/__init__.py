@@ -17,16 +17,20 @@ from .errors import (
     ModelUnavailable,
     RequestRejected,
 )
+from .methods import Method, MethodMemory, MethodsFile, MethodsInMemory
 from .planner import Planner, PlanOptions
 from .reviser import Reviser, Revision
 from .schemas import DeckDraft, RevisionDraft, SlideDraft
-from .structured import Method, StatusCallback, StructuredChat
+from .structured import StatusCallback, StructuredChat
 
 __all__ = [
     "AgentError",
     "DeckDraft",
     "InvalidModelAnswer",
     "Method",
+    "MethodMemory",
+    "MethodsFile",
+    "MethodsInMemory",
     "ModelNotConfigured",
     "ModelUnavailable",
     "PlanOptions",

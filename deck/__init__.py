@@ -36,6 +36,7 @@ from .model import (
     default_seed,
 )
 from .outline import parse_outline, to_markdown
+from .text import clause, slides_count
 from .themes import THEMES, Palette, ThemeSpec, theme_names, theme_spec
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "apply",
     "build_deck",
     "build_slide",
+    "clause",
     "content_hash",
     "default_seed",
     "describe_edits",
@@ -73,6 +75,7 @@ __all__ = [
     "parse_edits",
     "parse_outline",
     "slide_list",
+    "slides_count",
     "theme_names",
     "theme_spec",
     "to_markdown",

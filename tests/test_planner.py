@@ -87,7 +87,7 @@ async def test_bad_option_is_a_clear_rejection(fake_openai):
 
 async def test_invalid_json_then_valid(fake_openai):
     statuses: list[str] = []
-    fake_openai.script(Reply.text('{"title": "Vaccines", "slides": [{"title": '), deck_draft(SIX))
+    fake_openai.script(Reply.text('{"title": "Vaccines" "slides": [{"title": "x"}]}'), deck_draft(SIX))
     deck = await planner(fake_openai).plan("vaccines, 6 slides", on_status=statuses.append)
     assert titles(deck) == SIX
     first, second = fake_openai.exchanges
@@ -209,7 +209,7 @@ async def test_falls_back_from_json_schema_to_tools_to_json_mode_and_remembers()
 
 async def test_tool_calling_fallback_parses_tool_arguments():
     with FakeOpenAI(unsupported={"json_schema"}) as server:
-        server.script(Reply.text("{broken"), deck_draft(SIX))
+        server.script(Reply.text("{broken}"), deck_draft(SIX))
         deck = await planner(server).plan("vaccines, 6 slides")
         assert titles(deck) == SIX
         calls = [e for e in server.exchanges if e.status == 200]

@@ -8,6 +8,8 @@ import sys
 import typer
 from pydantic import ValidationError
 
+from openai_http import scrub_logs
+
 from ..settings import Settings
 from . import (
     chat_cmd,
@@ -54,6 +56,9 @@ def _root(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # httpx logs every request's URL at INFO (with -v): credentials written into a base URL or a
+    # ?key= query would be printed. Every record is scrubbed, of the configured keys as well.
+    scrub_logs(secret.get_secret_value() for secret in settings.secrets())
     if not verbose:
         for noisy in ("httpx", "httpx2"):  # the openai client logs every request at INFO
             logging.getLogger(noisy).setLevel(logging.WARNING)
