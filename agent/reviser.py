@@ -42,7 +42,8 @@ from .errors import BadAnswer, ModelNotConfigured, RequestRejected
 from .intake import check_instruction
 from .schemas import RevisionDraft, describe_draft_error, strict_schema
 from .structured import OutputSpec, StatusCallback, StructuredChat, structured
-from .wording import pictorial, speakable, writing_rules
+from .pictures import fit_prompt
+from .wording import speakable, writing_rules
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +167,11 @@ class Reviser:
             deck.language,
         )
         try:
-            edits = parse_edits([_tidy(edit, language) for edit in raw])
+            style = next(
+                (str(e["style"]) for e in raw if e.get("op") == "set_theme" and e.get("style")),
+                deck.theme.style,
+            )
+            edits = parse_edits([_tidy(edit, language, style) for edit in raw])
         except ValidationError as exc:
             raise BadAnswer(describe_draft_error(exc)) from None
         try:
@@ -196,7 +201,7 @@ def _no_edits(reason: str, deck: Deck) -> RequestRejected:
     )
 
 
-def _tidy(edit: dict[str, Any], language: str) -> dict[str, Any]:
+def _tidy(edit: dict[str, Any], language: str, style: str) -> dict[str, Any]:
     """Narration made speakable and picture prompts made text-free, as in planning."""
     for slide in (edit, edit.get("slide"), edit.get("new")):
         if not isinstance(slide, dict):
@@ -204,5 +209,5 @@ def _tidy(edit: dict[str, Any], language: str) -> dict[str, Any]:
         if isinstance(slide.get("narration"), str):
             slide["narration"] = speakable(slide["narration"], language)
         if isinstance(slide.get("image_prompt"), str):
-            slide["image_prompt"] = pictorial(slide["image_prompt"])
+            slide["image_prompt"] = fit_prompt(slide["image_prompt"], style)
     return edit

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agent.intake import asked_slide_count, looks_binary, looks_like_outline
-from agent.wording import pictorial, speakable
+from agent.intake import looks_binary, looks_like_outline
+from agent.pictures import pictorial
+from agent.wording import speakable
 
 
 @pytest.mark.parametrize(
