@@ -43,7 +43,7 @@ LANGUAGE_NAMES = {
 _STOPWORDS = {
     "en": "the and of to for how what why is are with about explain make slides slide video "
     "kids children work works does do this that from my your an it can you please short simple "
-    "teenagers beginners students in on a",
+    "teenagers beginners students in on a per",
     "fr": "le la les des du un une et est pour sur comment pourquoi qui que dans avec en au aux "
     "explique expliquer enfants vidéo diapositives diapositive diapos fonctionne fonctionnent "
     "ce cette sont ou l' d' qu' c' j' s' n' simplement",

@@ -266,14 +266,15 @@ class Planner:
                 f"slides: {slides_count(len(draft.slides))}; write {_count_words(count, 'exactly')}"
             )
         deck_data = draft.to_deck_data()
-        if language and not same_language(str(deck_data["language"]), language):
+        if language:
             written = detect_language(_deck_text(deck_data))
             if written and not same_language(written, language):
                 problems.append(
                     f"the deck is written in {language_name(written)}; write every title, "
                     f"bullet and narration in {language_name(language)}"
                 )
-            deck_data["language"] = language  # the text is in it: the label follows
+            if not same_language(str(deck_data["language"]), language):
+                deck_data["language"] = language  # the text is in it: the label follows
         deck_language = str(deck_data["language"])
         theme = deck_data.get("theme", {})
         style = theme.get("style") or _theme_style(theme.get("name"))

@@ -364,6 +364,7 @@ def test_log_filter_scrubs_httpx_request_lines(caplog):
     text = io.getvalue()
     assert "hunter2pass" not in text and "abcdef123" not in text and "alice" not in text
     assert "sk-configured-key-123456" not in text
-    assert 'POST http://[redacted]@127.0.0.1:9/v1/chat/completions?key=[redacted] "HTTP/1.1 200 OK"' in (
-        text
+    assert (
+        'POST http://[redacted]@127.0.0.1:9/v1/chat/completions?key=[redacted] "HTTP/1.1 200 OK"'
+        in (text)
     )
