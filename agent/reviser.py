@@ -40,9 +40,9 @@ from .commands import parse_command
 from .deck_view import deck_view, history_view
 from .errors import BadAnswer, ModelNotConfigured, RequestRejected
 from .intake import check_instruction
+from .pictures import fit_prompt
 from .schemas import RevisionDraft, describe_draft_error, strict_schema
 from .structured import OutputSpec, StatusCallback, StructuredChat, structured
-from .pictures import fit_prompt
 from .wording import speakable, writing_rules
 
 log = logging.getLogger(__name__)

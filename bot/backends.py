@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
 
-from agent import SetupHints, build_chat_model
+from agent import MethodsFile, SetupHints, StructuredChat, build_chat_model
 from render import (
     AssetCache,
     EspeakBackend,
@@ -114,6 +114,15 @@ def build_llm(settings: Settings) -> BaseChatModel | None:
         timeout=settings.llm_timeout,
         hints=LLM_HINTS,
     )
+
+
+def build_structured_chat(settings: Settings) -> StructuredChat | None:
+    """The chat model the settings name, asking for structured answers the way that worked
+    for this server before (remembered in the data dir), or ``None`` without a model."""
+    model = build_llm(settings)
+    if model is None:
+        return None
+    return StructuredChat(model, hints=LLM_HINTS, methods=MethodsFile(settings.llm_methods_file))
 
 
 def build_diffusers(settings: Settings) -> DiffusersBackend:

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent import Planner, Reviser, StructuredChat
+from agent import Planner, Reviser
 from render import Renderer, RenderOptions
 
-from .backends import LLM_HINTS, build_llm, build_renderer
+from .backends import LLM_HINTS, build_renderer, build_structured_chat
 from .engine import ConversationEngine, JobLimits
 from .execution import Executor, LocalExecutor
 from .settings import Settings
@@ -69,10 +69,9 @@ class Services:
     ) -> Services:
         store = await Store.open(settings.database_url)
         renderer = build_renderer(settings, images=images)
-        model = build_llm(settings)
         # One StructuredChat for both: the planner and the reviser share what answer format
-        # the server turned out to support.
-        chat = StructuredChat(model, hints=LLM_HINTS) if model is not None else None
+        # the server turned out to support (kept in the data dir for the next start too).
+        chat = build_structured_chat(settings)
         engine = ConversationEngine(
             store,
             Planner(chat, hints=LLM_HINTS),

@@ -13,7 +13,7 @@ from rich.markup import escape
 from agent import Planner, PlanOptions
 from deck import Aspect, Deck, to_markdown
 
-from ..backends import LLM_HINTS, build_llm
+from ..backends import LLM_HINTS, build_structured_chat
 from ..settings import Settings
 from .console import console, friendly_errors, out, print_status
 from .render_cmd import read_outline
@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
             voice=voice,
             language=language,
         )
-        planner = Planner(build_llm(settings), hints=LLM_HINTS)
+        planner = Planner(build_structured_chat(settings), hints=LLM_HINTS)
         with console.status("planning…", spinner="dots"):
             deck = asyncio.run(
                 planner.plan(text, outline=attached, options=options, on_status=print_status)
