@@ -19,6 +19,7 @@ from .edits import (
     apply,
     describe_edits,
     next_seed,
+    no_slide,
     parse_edits,
     slide_list,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "default_seed",
     "describe_edits",
     "next_seed",
+    "no_slide",
     "parse_edits",
     "parse_outline",
     "slide_list",
