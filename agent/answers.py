@@ -116,9 +116,10 @@ def _candidates(text: str) -> Iterator[Any]:
                 yield _syntax_problem(source[start:], None)
                 start = source.find("{", start + 1)
                 continue
-            parsed = _loads(source[start:end])
-            yield parsed
-            start = source.find("{", end if not isinstance(parsed, Answer) else start + 1)
+            yield _loads(source[start:end])
+            # Past the whole object even when it is broken: the objects inside a broken one
+            # (a slide of a deck with a syntax error) are not answers of their own.
+            start = source.find("{", end)
 
 
 def _object_end(text: str, start: int) -> int | None:

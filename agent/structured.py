@@ -345,15 +345,16 @@ def notify(on_status: StatusCallback | None, message: str) -> None:
 
 
 def _answer_text(raw: AIMessage, method: Method) -> str:
-    """What the model wrote: the tool call's arguments as sent (not LangChain's reading of
-    them), else the message content (small models often answer a tool call in prose)."""
+    """What the model wrote: the tool call's arguments (as sent when LangChain kept them), else
+    the message content (small models often answer a tool call in prose)."""
     if method is Method.FUNCTION_CALLING:
         for call in raw.additional_kwargs.get("tool_calls") or []:
             arguments = (call.get("function") or {}).get("arguments")
-            if isinstance(arguments, str) and arguments.strip():
+            if isinstance(arguments, str):
                 return arguments
-        if raw.tool_calls:
-            return json.dumps(raw.tool_calls[0]["args"], ensure_ascii=False)
+        if raw.tool_calls:  # LangChain keeps only its parse: {} is what an empty call gives
+            args = raw.tool_calls[0]["args"]
+            return json.dumps(args, ensure_ascii=False) if args else ""
         if raw.invalid_tool_calls:
             return str(raw.invalid_tool_calls[0].get("args") or "")
     content = raw.content

@@ -114,7 +114,13 @@ def parse_corpus() -> dict[str, list[str]]:
     import yaml
 
     entries = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
-    outcome: dict[str, list[str]] = {"accepted": [], "cut_off": [], "not_json": [], "missed": []}
+    outcome: dict[str, list[str]] = {
+        "accepted": [],
+        "cut_off": [],
+        "not_json": [],
+        "empty": [],
+        "missed": [],
+    }
     for entry in entries:
         answer = read_answer(
             entry["text"],
@@ -171,13 +177,13 @@ def main(argv: list[str]) -> None:
     )
     corpus = parse_corpus()
     complete = len(corpus["accepted"])
-    rejected = len(corpus["cut_off"]) + len(corpus["not_json"])
+    rejected = len(corpus["cut_off"]) + len(corpus["not_json"]) + len(corpus["empty"])
     total = complete + rejected + len(corpus["missed"])
     verdict = "PASS" if not corpus["missed"] else "FAIL"
     print(
         f"parse corpus ({CORPUS.name}, {total} answers): {complete} complete accepted, "
-        f"{len(corpus['cut_off'])} cut-off rejected, {len(corpus['not_json'])} not-JSON "
-        f"rejected, {len(corpus['missed'])} read wrong: {verdict}"
+        f"{len(corpus['cut_off'])} cut-off rejected, {len(corpus['not_json'])} not-JSON and "
+        f"{len(corpus['empty'])} empty rejected, {len(corpus['missed'])} read wrong: {verdict}"
     )
     for miss in corpus["missed"]:
         print(f"  {miss}")
