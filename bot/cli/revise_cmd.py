@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from agent import Reviser
-from deck import apply, parse_outline, to_markdown
+from deck import apply, parse_outline, slides_count, to_markdown
 
 from ..backends import LLM_HINTS, build_structured_chat
 from ..settings import Settings
@@ -59,6 +59,6 @@ def register(app: typer.Typer) -> None:
         changed = sum(1 for digest in revised.slide_hashes() if digest not in before)
         out.print(escape(revision.summary))
         out.print(
-            f"[bold green]✓[/] wrote {escape(str(target))} ({len(revised.slides)} slides, "
+            f"[bold green]✓[/] wrote {escape(str(target))} ({slides_count(len(revised.slides))}, "
             f"{changed} with new content)"
         )
