@@ -122,9 +122,14 @@ class Reviser:
         if commands is not None:
             commands = commands + _refit_prompts(deck, commands)
             try:
-                apply(deck, commands)
+                revised = apply(deck, commands)
             except DeckError as exc:
                 raise RequestRejected(str(exc)) from None
+            if revised == deck:
+                raise RequestRejected(
+                    f"that changes nothing: the video already is that way "
+                    f"({describe_edits(commands)}); say what should be different"
+                )
             return Revision(commands, describe_edits(commands))
         named = self._check_mentions(text, deck)
         if self.chat is None:

@@ -135,8 +135,9 @@ class StructuredChat:
         self._methods = methods if methods is not None else MethodsInMemory()
         remembered = self._methods.recall(self._label)
         if remembered is not None and remembered is not Method.JSON_SCHEMA:
-            log.info("%s: using %s (it worked before)", self._label, remembered.value)
+            log.debug("%s: using %s (it worked before)", self._label, remembered.value)
         self.method = remembered or Method.JSON_SCHEMA
+        self._remembered = self.method  # what the memory holds: written once a method answers
 
     async def ask(
         self,
@@ -242,7 +243,6 @@ class StructuredChat:
                     fallback.value,
                 )
                 self.method = fallback
-                self._methods.remember(self._label, fallback)
                 continue
             except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
                 raise ModelUnavailable(
@@ -257,6 +257,9 @@ class StructuredChat:
                 ) from None
             except openai.APIError as exc:
                 raise ModelUnavailable(self._failure(exc)) from None
+            if method is not self._remembered:  # it answered: worth keeping for next time
+                self._methods.remember(self._label, method)
+                self._remembered = method
             return self._reply(result, method, spec)
 
     async def _invoke(self, runnable: Any, messages: list[BaseMessage]) -> Any:

@@ -153,3 +153,8 @@ async def test_a_long_style_refits_the_picture_prompts(example_deck):
         # The whole prompt the renderer builds, with the no-text suffix, fits CLIP's window.
         full = f"{slide.image_prompt}, {style}, clean image without any text or lettering"
         assert count(full) <= 75
+
+
+async def test_a_command_that_changes_nothing_says_so(example_deck):
+    with pytest.raises(RequestRejected, match=r"^that changes nothing: the video already is"):
+        await Reviser(None).revise(example_deck, "make it light")  # it is light already
