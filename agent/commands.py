@@ -336,7 +336,7 @@ _SPOKEN = r"(?:voice|narration|narrator|audio|sound|speech|voice-?over)"
 
 
 @_rule(r"(?:use\s+(?:the\s+)?)?voice\s*(?::|=|to|\s)\s*(?P<voice>[a-z0-9_-]+(?::[\w.-]+)?)")
-@_rule(r"(?:use\s+(?:the\s+)?)?(?P<voice>(?:espeak|openai)(?::[\w.-]+)?)\s+voice")
+@_rule(r"(?:use\s+(?:the\s+)?)?(?P<voice>(?:espeak|openai|kokoro|auto)(?::[\w.-]+)?)\s+voice")
 @_rule(
     r"(?P<silent>silent|silence|mute|muted|no voice|no narration audio|without (?:a )?voice"
     rf"|make it silent|mute (?:the )?{_SPOKEN}|no {_SPOKEN}|without (?:a |the |any )?{_SPOKEN}"

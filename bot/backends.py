@@ -8,6 +8,7 @@ from agent import MethodsFile, SetupHints, StructuredChat, build_chat_model
 from render import (
     AssetCache,
     EspeakBackend,
+    IllustratedBackend,
     ImageBackend,
     OpenAISpeechBackend,
     ProceduralBackend,
@@ -21,11 +22,13 @@ from render.images.loading import INSTALL_HINT, LoadOptions, diffusion_available
 from render.images.models import ModelHints, locate
 from render.images.openai_images import OpenAIImagesBackend
 from render.images.presets import DEFAULT_PRESET
+from render.voice.kokoro import KokoroBackend
+from render.voice.kokoro_model import KokoroHints
 
 from .errors import SettingsError
 from .settings import Settings
 
-IMAGE_BACKENDS = ("procedural", "diffusers", "openai")
+IMAGE_BACKENDS = ("illustrated", "procedural", "diffusers", "openai")
 
 # What agent/ and render/ tell a person to change, in the names of these settings and commands
 # (those packages know neither).
@@ -50,6 +53,8 @@ IMAGES_KEY_HINT = "check DECKCAST_OPENAI_API_KEY (or OPENAI_API_KEY)"
 
 def build_image_backend(settings: Settings, name: str | None = None) -> ImageBackend:
     name = name or settings.image_backend
+    if name == "illustrated":
+        return IllustratedBackend(concurrency=settings.render_workers)
     if name == "procedural":
         return ProceduralBackend(concurrency=settings.render_workers)
     if name == "diffusers":
@@ -70,9 +75,30 @@ SPEECH_SETUP_HINT = (
 def build_voices(settings: Settings) -> dict[str, VoiceBackend]:
     return {
         "espeak": EspeakBackend(),
+        "kokoro": build_kokoro(settings),
         "silent": SilentBackend(),
         "openai": build_speech_backend(settings),
     }
+
+
+KOKORO_HINTS = KokoroHints(
+    pull="deckcast voices pull kokoro",
+    model_setting="DECKCAST_KOKORO_MODEL",
+    voices_setting="DECKCAST_KOKORO_VOICES",
+    voice_option="one with --voice kokoro:VOICE",
+    catalogue="deckcast voices list",
+)
+
+
+def build_kokoro(settings: Settings) -> KokoroBackend:
+    """The in-process ``kokoro`` voice; finds its files when asked, loads them once, lazily."""
+    return KokoroBackend(
+        folder=settings.kokoro_folder,
+        model=settings.kokoro_model,
+        voices=settings.kokoro_voices,
+        concurrency=settings.kokoro_concurrency,
+        hints=KOKORO_HINTS,
+    )
 
 
 def build_speech_backend(settings: Settings) -> OpenAISpeechBackend:

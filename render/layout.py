@@ -101,3 +101,23 @@ def regions(layout: Layout, spec: FrameSpec, *, captions: bool = False) -> Regio
 def image_size(layout: Layout, spec: FrameSpec) -> tuple[int, int]:
     """The size a picture is drawn at in ``layout`` (backends that can, paint exactly this)."""
     return box_size(regions(layout, spec).image)
+
+
+def text_area(layout: Layout, spec: FrameSpec) -> tuple[tuple[float, float, float, float], ...]:
+    """Where ``layout`` sets text over its picture, as fractions of the picture's box (empty
+    when the text sits beside the picture): offline picture backends draw the subject
+    elsewhere."""
+    r = regions(layout, spec)
+    if r.panel is None:
+        return ()
+    ix0, iy0, ix1, iy1 = r.image
+    w, h = ix1 - ix0, iy1 - iy0
+    x0, y0, x1, y1 = r.panel
+    return (
+        (
+            round((x0 - ix0) / w, 4),
+            round((y0 - iy0) / h, 4),
+            round((x1 - ix0) / w, 4),
+            round((y1 - iy0) / h, 4),
+        ),
+    )

@@ -26,6 +26,7 @@ from .options import RenderOptions, SlideTiming
 from .progress import Stage
 from .speech import prepare_for_speech
 from .stage import RenderRun, RenderStage
+from .voice.auto import pick_voice
 from .voice.base import DeckVoice, VoiceBackend, VoiceChoice
 from .voice.espeak import INSTALL_HINT as ESPEAK_HINT
 from .voice.finish import FINISH_VERSION, finish_narration
@@ -45,6 +46,7 @@ async def choose_voice(
     explicitly is an error."""
     explicit = options.voice or deck.voice
     choice = VoiceChoice.parse(explicit or options.default_voice)
+    choice = pick_voice(choice, voices, deck.language, warnings)  # auto; Kokoro's languages
     backend = voices.get(choice.backend)
     if backend is None:
         known = ", ".join(sorted(voices))

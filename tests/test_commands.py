@@ -65,6 +65,8 @@ from deck import (
         ("aspect 1:1", [SetDeck(aspect=Aspect.SQUARE)]),
         ("voice silent", [SetDeck(voice="silent")]),
         ("voice: espeak:de", [SetDeck(voice="espeak:de")]),
+        ("use the kokoro:af_heart voice", [SetDeck(voice="kokoro:af_heart")]),
+        ("voice kokoro", [SetDeck(voice="kokoro")]),
         ("mute", [SetDeck(voice="silent")]),
         ("title: Leaf power", [SetDeck(title="Leaf power")]),
         ("rename the video to Leaf power", [SetDeck(title="Leaf power")]),

@@ -12,8 +12,10 @@ from render.compose import add_caption, compose_slide
 from render.contrast import AA_NORMAL_TEXT, contrast_ratio, hex_to_rgb, min_contrast
 from render.fonts import find_cjk_font, font_set
 from render.frame import FrameSpec
+from render.images.base import ImageRequest
+from render.images.illustrated import IllustratedBackend
 from render.images.procedural import paint
-from render.layout import boxes_overlap, image_size
+from render.layout import boxes_overlap, image_size, text_area
 
 SLIDE = Slide(
     title="Leaves are solar panels that feed the whole planet",
@@ -60,6 +62,32 @@ def test_every_theme_layout_and_aspect_is_legible(theme, layout, aspect):
         picture = paint(
             "sunlight over hills", seed, image_size(layout, spec), spec_theme.palette.art
         )
+        frame = compose_slide(
+            SLIDE, layout, picture, spec_theme, spec, font_set("en"), keep_underlay=True
+        )
+        _check(frame, spec)
+        assert {b.kind for b in frame.blocks} == {"title", "body"}
+
+
+@pytest.mark.parametrize("theme", list(THEMES))
+@pytest.mark.parametrize("layout", list(Layout))
+@pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
+def test_illustrated_pictures_keep_every_theme_layout_and_aspect_legible(theme, layout, aspect):
+    spec = FrameSpec.of(aspect, 360)
+    spec_theme = THEMES[theme]
+    backend = IllustratedBackend()
+    # a pale subject and a dark one, each with supporting elements
+    for seed, prompt in ((1, "a snowman and a cloud in the snow"), (2, "a black cat and an owl")):
+        request = ImageRequest(
+            f"{prompt}, {spec_theme.image_style}",
+            seed,
+            image_size(layout, spec),
+            spec_theme.palette.art,
+            title=SLIDE.title,
+            keep_clear=text_area(layout, spec),
+        )
+        assert backend.subjects(request).main is not None
+        picture = backend.paint(request)
         frame = compose_slide(
             SLIDE, layout, picture, spec_theme, spec, font_set("en"), keep_underlay=True
         )

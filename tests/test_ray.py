@@ -63,6 +63,9 @@ def settings(tmp_path, monkeypatch):
     monkeypatch.setenv("DECKCAST_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("DECKCAST_VOICE", "silent")
     monkeypatch.setenv("DECKCAST_RENDER_WORKERS", "1")
+    # the workers build their picture backend from settings; the local renderers here paint
+    # procedural pictures, and the tests compare the two through the shared cache
+    monkeypatch.setenv("DECKCAST_IMAGE_BACKEND", "procedural")
     return Settings()
 
 

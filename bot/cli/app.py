@@ -21,6 +21,7 @@ from . import (
     revise_cmd,
     slack_cmd,
     status_cmd,
+    voices_cmd,
 )
 from .console import console, print_error
 
@@ -74,6 +75,7 @@ chat_cmd.register(app)
 status_cmd.register(app)
 slack_cmd.register(app)
 models_cmd.register(app)
+voices_cmd.register(app)
 discord_cmd.register(app)
 
 

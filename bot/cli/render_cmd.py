@@ -77,16 +77,18 @@ VoiceOpt = Annotated[
     str | None,
     typer.Option(
         "--voice",
-        help="espeak[:lang], openai[:voice] (OpenAI or DECKCAST_TTS_BASE_URL) or silent "
-        "[default: espeak].",
+        help="auto (Kokoro when it can speak the deck, else espeak-ng), kokoro[:voice] (see "
+        "'deckcast voices list'), espeak[:lang], openai[:voice] (OpenAI or "
+        "DECKCAST_TTS_BASE_URL) or silent [default: auto].",
     ),
 ]
 ImagesOpt = Annotated[
     str | None,
     typer.Option(
         "--images",
-        help="Picture backend: procedural (offline, the default), diffusers (a local model, "
-        "see 'deckcast models list') or openai (the Images API).",
+        help="Picture backend: illustrated (offline, the default: drawings of the slide's "
+        "subject), procedural (offline abstract art), diffusers (a local model, see "
+        "'deckcast models list') or openai (the Images API).",
     ),
 ]
 CaptionsOpt = Annotated[

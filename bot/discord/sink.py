@@ -47,7 +47,7 @@ THREAD_INTRO = (
 
 
 class DiscordSink:
-    """One request's replies (a :class:`~bot.replies.ReplySink`)."""
+    """One request's replies (a :class:`~bot.engine.ReplySink`)."""
 
     def __init__(
         self,

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 class SlackSink:
-    """A :class:`~bot.replies.ReplySink` for one conversation's Slack thread."""
+    """A :class:`~bot.engine.ReplySink` for one conversation's Slack thread."""
 
     def __init__(
         self,

@@ -17,13 +17,23 @@ class ImageRequest:
 
     ``prompt`` already carries the deck's style; ``size`` is the size it will be shown at
     (backends with a native size paint at that and the composer crops to fit); ``palette`` is
-    the theme's art colours, a hint that only the procedural backend uses.
+    the theme's art colours, a hint for the offline backends.
+
+    The rest are hints for the offline backends, which read the slide rather than hand the
+    prompt to a model: ``title`` (the slide's title, read when the prompt names nothing),
+    ``language`` (the deck's), ``style`` (the style the prompt ends with, so it is not taken
+    for a subject) and ``keep_clear`` (where the layout sets text over the picture, as
+    fractions ``(x0, y0, x1, y1)`` of the picture, so the subject is drawn elsewhere).
     """
 
     prompt: str
     seed: int
     size: tuple[int, int]
     palette: tuple[str, ...] = ()
+    title: str = ""
+    language: str = "en"
+    style: str = ""
+    keep_clear: tuple[tuple[float, float, float, float], ...] = ()
 
 
 @runtime_checkable

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..download import first_line
 from ..errors import ImageError, ModelNotFoundError
 from .models import REPO_ID, weight_kind
 from .presets import PRESETS, find_preset
@@ -109,10 +110,5 @@ def pull(
             f"the Hugging Face hub refused the download of {repo} ({status})"
         ) from None
     except OSError as exc:
-        raise ImageError(f"cannot download {repo}: {_first_line(exc)}") from None
+        raise ImageError(f"cannot download {repo}: {first_line(exc)}") from None
     return Path(folder)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__

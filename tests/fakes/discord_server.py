@@ -12,11 +12,22 @@ parsed JSON and the bytes of every uploaded file), and lets a test:
   with 413;
 - wait for what the bot did (:meth:`wait_for_call`, :meth:`wait_for_message`).
 
-What real Discord does and this fake copies (TESTING.md lists the traps): exact
-``application/json`` content type, interaction callbacks with ``with_response`` answering JSON,
-``400 / 40060`` for a second callback on one interaction, ``Via`` on 429s (discord.py treats a
-429 without it as a Cloudflare ban), message content stripped for a client that did not ask for
-the message-content intent, ``THREAD_CREATE`` dispatched when a thread is started.
+What real Discord does and this fake copies, because a laxer fake would let a broken bot pass:
+
+- the content type is exactly ``application/json`` (discord.py compares it by equality, so
+  aiohttp's ``json_response``, which adds ``; charset=utf-8``, would make login fail);
+- interaction callbacks are sent ``with_response`` and answered with JSON (a 204 breaks the
+  command), and a second callback on one interaction gets ``400 / 40060``;
+- a 429 carries ``Via`` (discord.py takes a 429 without it for a Cloudflare ban) besides
+  ``retry_after`` and the rate-limit headers;
+- READY carries ``resume_gateway_url``; the guild's ``member_count`` equals the members listed
+  (or the client waits for member chunks); interactions carry ``attachment_size_limit`` and
+  members their ``flags``;
+- message content is stripped for a client that did not ask for the message-content intent;
+- ``THREAD_CREATE`` is dispatched when a thread is started.
+
+The server itself is a :class:`~tests.fakes.local_server.LoopServer`: it runs on the test's
+event loop (``await FakeDiscord().start()``, ``await fake.close()``), which the bot shares.
 """
 
 from __future__ import annotations
@@ -34,6 +45,8 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+
+from .local_server import LoopServer, ScriptedFailure, rate_limited
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 MESSAGE_CONTENT_INTENT = 1 << 15
@@ -91,20 +104,10 @@ class FakeInteraction:
         return bool(self.callbacks)
 
 
-@dataclass
-class _Failure:
-    """Answer the next ``times`` requests matching (method, path regex) with this status."""
-
-    method: str
-    pattern: str
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str]
-    times: int
-
-
-class FakeDiscord:
+class FakeDiscord(LoopServer):
     """One guild with one text channel and a few members, served on 127.0.0.1."""
+
+    client_max_size = 256 * MIB
 
     def __init__(
         self,
@@ -113,6 +116,7 @@ class FakeDiscord:
         token_lifetime: float = 15 * 60,
         admin_role: str = "deck-admins",
     ) -> None:
+        super().__init__()
         self._ids = itertools.count(1)
         self.app_id = self.snowflake()
         self.bot_user = self._user(self.app_id, "deckcast", bot=True)
@@ -146,14 +150,11 @@ class FakeDiscord:
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> commands
         self.identifies: list[dict[str, Any]] = []
         self.gateway_frames: list[dict[str, Any]] = []  # what the bot sent on the gateway
-        self._failures: list[_Failure] = []
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
         self._ready = asyncio.Event()
         self._changed = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
         self._ws_tasks: set[asyncio.Task[None]] = set()
-        self.port = 0
         self.alice = self.add_member("alice")
         self.bob = self.add_member("bob")
         self.carol = self.add_member("carol", roles=[self.admin_role_id])
@@ -194,33 +195,22 @@ class FakeDiscord:
 
     @property
     def api_base(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v10"
+        return f"{self.root_url}/api/v10"
 
     @property
     def gateway_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/gateway"
+        return self.root_url.replace("http://", "ws://") + "/gateway"
 
-    async def start(self) -> FakeDiscord:
-        app = web.Application(client_max_size=256 * MIB)
+    def routes(self, app: web.Application) -> None:
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get("/attachments/{channel}/{id}/{filename}", self._attachment)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return self
 
-    async def close(self) -> None:
+    async def before_shutdown(self) -> None:
         if self._ws is not None and not self._ws.closed:
             await self._ws.close()
         for task in list(self._ws_tasks):
             task.cancel()
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     @contextlib.contextmanager
     def patch(self) -> Iterator[None]:
@@ -245,21 +235,22 @@ class FakeDiscord:
         self, method: str, pattern: str, *, retry_after: float = 0.5, times: int = 1
     ) -> None:
         """Answer the next ``times`` requests matching (method, path regex) with a 429."""
-        self.fail(
-            method,
-            pattern,
-            status=429,
-            body={"message": "You are being rate limited.", "retry_after": retry_after},
-            headers={
-                "Via": "1.1 google",  # discord.py takes a 429 without it for a Cloudflare ban
-                "Retry-After": str(max(1, round(retry_after))),
-                "X-RateLimit-Limit": "5",
-                "X-RateLimit-Remaining": "0",
-                "X-RateLimit-Reset-After": str(retry_after),
-                "X-RateLimit-Bucket": "fake-bucket",
-                "X-RateLimit-Scope": "user",
-            },
-            times=times,
+        self.script_failure(
+            rate_limited(
+                max(1, round(retry_after)),
+                body={"message": "You are being rate limited.", "retry_after": retry_after},
+                headers={
+                    "Via": "1.1 google",  # discord.py takes a 429 without it for a Cloudflare ban
+                    "X-RateLimit-Limit": "5",
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset-After": str(retry_after),
+                    "X-RateLimit-Bucket": "fake-bucket",
+                    "X-RateLimit-Scope": "user",
+                },
+                method=method,
+                pattern=pattern,
+                times=times,
+            )
         )
 
     def fail(
@@ -274,7 +265,11 @@ class FakeDiscord:
     ) -> None:
         """Answer the next ``times`` requests matching (method, path regex) with ``status``."""
         body = body or {"message": "Missing Permissions", "code": 50013}
-        self._failures.append(_Failure(method, pattern, status, body, headers or {}, times))
+        self.script_failure(
+            ScriptedFailure(
+                status, body, headers or {}, method=method, pattern=pattern, times=times
+            )
+        )
 
     def expire(self, interaction: FakeInteraction) -> None:
         """The interaction's token stops working now (as after 15 minutes)."""
@@ -339,7 +334,7 @@ class FakeDiscord:
     def attach_file(self, channel_id: str, filename: str, data: bytes) -> dict[str, Any]:
         attachment_id = self.snowflake()
         self.files[attachment_id] = data
-        url = f"http://127.0.0.1:{self.port}/attachments/{channel_id}/{attachment_id}/{filename}"
+        url = f"{self.root_url}/attachments/{channel_id}/{attachment_id}/{filename}"
         return {
             "id": attachment_id,
             "filename": filename,
@@ -631,7 +626,7 @@ class FakeDiscord:
         )
         self.calls.append(call)
         try:
-            failure = self._take_failure(call)
+            failure = self.take_failure(call.method, call.path)
             if failure is not None:
                 call.status = failure.status
                 body = {**failure.body, "global": False} if failure.status == 429 else failure.body
@@ -643,13 +638,6 @@ class FakeDiscord:
             return _json(body, status=status)
         finally:
             await self._notify()
-
-    def _take_failure(self, call: Call) -> _Failure | None:
-        for failure in self._failures:
-            if failure.times > 0 and call.matches(failure.method, failure.pattern):
-                failure.times -= 1
-                return failure
-        return None
 
     async def _read_body(self, request: web.Request) -> tuple[Any, list[Upload]]:
         if request.content_type.startswith("multipart/"):

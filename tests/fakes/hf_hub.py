@@ -7,77 +7,47 @@ It answers the calls ``snapshot_download`` makes: the repo info
 /{repo}/resolve/{rev}/{path}``, with the ``X-Repo-Commit``, ``ETag`` and size headers the client
 checks). Files larger than 100 bytes are listed as LFS files, like weights on the real hub.
 Repos named in ``gated`` answer 403 as a gated repo does; unknown repos answer 404 with the
-hub's ``X-Error-Code: RepoNotFound``. Every request path is recorded.
+hub's ``X-Error-Code: RepoNotFound``. Every request is recorded (:attr:`FakeHub.paths`); it
+runs on a thread of its own (``with FakeHub(repos) as hub:``, see ``local_server.py``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
+
+from .local_server import ThreadServer
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
 @dataclass
-class FakeHub:
+class FakeHub(ThreadServer):
     repos: dict[str, Path]  # repo id -> folder whose files the repo holds
     gated: tuple[str, ...] = ()
-    paths: list[str] = field(default_factory=list)
-    port: int = 0
-    _loop: asyncio.AbstractEventLoop | None = None
-    _runner: web.AppRunner | None = None
-    _thread: threading.Thread | None = None
+
+    thread_name = "fake-hub"
+
+    def __post_init__(self) -> None:
+        super().__init__()
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self.root_url
 
-    def __enter__(self) -> FakeHub:
-        started = threading.Event()
+    @property
+    def paths(self) -> list[str]:
+        """Every request so far, as ``METHOD /path?query``."""
+        return [f"{r.method} {r.path_qs}" for r in self.log]
 
-        def serve() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            loop.run_until_complete(self._start())
-            started.set()
-            loop.run_forever()
-            if self._runner is not None:
-                loop.run_until_complete(self._runner.cleanup())
-            loop.close()
-
-        self._thread = threading.Thread(target=serve, name="fake-hub", daemon=True)
-        self._thread.start()
-        if not started.wait(10):
-            raise RuntimeError("the fake hub did not start")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-        if self._thread is not None:
-            self._thread.join(10)
-
-    async def _start(self) -> None:
-        app = web.Application(middlewares=[self._record])
+    def routes(self, app: web.Application) -> None:
         app.router.add_get("/api/models/{org}/{name}/revision/{rev}", self._info)
         app.router.add_get("/api/models/{org}/{name}/tree/{rev}", self._tree)
         app.router.add_get("/api/models/{org}/{name}/tree/{rev}/{path:.*}", self._tree)
         app.router.add_get("/{org}/{name}/resolve/{rev}/{path:.*}", self._file)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    @web.middleware
-    async def _record(self, request: web.Request, handler):  # type: ignore[no-untyped-def]
-        self.paths.append(f"{request.method} {request.path_qs}")
-        return await handler(request)
 
     def _repo(self, request: web.Request) -> tuple[str, Path]:
         repo = f"{request.match_info['org']}/{request.match_info['name']}"

@@ -28,11 +28,9 @@ Token counts in ``usage`` (and :meth:`FakeOpenAI.tokens`) use OpenAI's o200k_bas
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import itertools
 import json
-import socket
 import threading
 import time
 import warnings
@@ -45,6 +43,8 @@ from aiohttp import web
 
 from agent.schemas import DeckDraft, RevisionDraft
 from deck import Deck, DeckEdit
+
+from .local_server import ThreadServer
 
 
 @functools.cache
@@ -221,8 +221,12 @@ class Exchange:
         return "\n".join(self.texts())
 
 
-class FakeOpenAI:
+class FakeOpenAI(ThreadServer):
     """The server (see the module docstring)."""
+
+    thread_name = "fake-openai"
+    client_max_size = 32 * 1024 * 1024
+    shutdown_timeout = 0.5
 
     def __init__(
         self,
@@ -232,6 +236,7 @@ class FakeOpenAI:
         unsupported: Iterable[str] = (),
         responder: Callable[[Exchange], Reply] | None = None,
     ) -> None:
+        super().__init__()
         self.api_key = api_key
         self.models = set(models) if models is not None else None
         self.unsupported = set(unsupported)  # json_schema | function_calling | json_mode
@@ -241,58 +246,16 @@ class FakeOpenAI:
         self._exchanges: list[Exchange] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
-        self._closing: asyncio.Event | None = None
-        self.port = 0
 
-    # --- life cycle ------------------------------------------------------------------------
+    # --- life cycle: start() and close(), or with (see tests/fakes/local_server.py) ---------
 
-    def start(self) -> FakeOpenAI:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._thread = threading.Thread(target=loop.run_forever, name="fake-openai", daemon=True)
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), loop).result(timeout=10)
-        return self
-
-    async def _start(self) -> None:
-        self._closing = asyncio.Event()
-        app = web.Application(client_max_size=32 * 1024 * 1024)
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_get("/v1/models", self._models)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.5, access_log=None)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        await web.SockSite(self._runner, sock).start()
-
-    def close(self) -> None:
-        if self._loop is None:
-            return
-        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(timeout=10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        assert self._thread is not None
-        self._thread.join(timeout=10)
-        self._loop.close()
-        self._loop = None
-
-    async def _stop(self) -> None:
-        assert self._closing is not None and self._runner is not None
-        self._closing.set()
-        await self._runner.cleanup()
-
-    def __enter__(self) -> FakeOpenAI:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"{self.root_url}/v1"
 
     # --- scripting and the record ----------------------------------------------------------
 
@@ -368,13 +331,8 @@ class FakeOpenAI:
             )
         reply = self._next_reply(exchange)
         exchange.reply = reply
-        if reply.delay:
-            assert self._closing is not None
-            try:
-                await asyncio.wait_for(self._closing.wait(), reply.delay)
-                return _error(503, "server shutting down")
-            except TimeoutError:
-                pass
+        if not await self.pause(reply.delay):
+            return _error(503, "server shutting down")
         if reply.kind == "error":
             exchange.status = reply.status
             return web.json_response(

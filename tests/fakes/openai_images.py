@@ -12,12 +12,12 @@ pictures), or ``{"url"}`` when asked with ``response_format: "url"``. Scripted t
 - ``urls``: answer with a URL to fetch the picture from, as some compatible servers do.
 
 It records every request (JSON body and headers) and the largest number in flight at once.
-The server runs on its own event loop in a thread, so blocking clients can use it.
+It is a :class:`~tests.fakes.local_server.ThreadServer`, on an event loop of its own in a thread
+(``with FakeImagesAPI() as api:``), so blocking clients can use it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import io
@@ -29,9 +29,11 @@ from typing import Any
 from aiohttp import web
 from PIL import Image
 
+from .local_server import ThreadServer
+
 
 @dataclass
-class FakeImagesAPI:
+class FakeImagesAPI(ThreadServer):
     rate_limit_first: int = 0
     refuse: tuple[str, ...] = ()
     delay: float = 0.0
@@ -41,50 +43,21 @@ class FakeImagesAPI:
     statuses: list[int] = field(default_factory=list)
     in_flight: int = 0
     max_in_flight: int = 0
-    port: int = 0
-    _loop: asyncio.AbstractEventLoop | None = None
-    _runner: web.AppRunner | None = None
-    _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _files: dict[str, bytes] = field(default_factory=dict)
 
+    thread_name = "fake-images"
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"{self.root_url}/v1"
 
-    def __enter__(self) -> FakeImagesAPI:
-        started = threading.Event()
-
-        def serve() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            loop.run_until_complete(self._start())
-            started.set()
-            loop.run_forever()
-            loop.run_until_complete(self._runner.cleanup() if self._runner else asyncio.sleep(0))
-            loop.close()
-
-        self._thread = threading.Thread(target=serve, name="fake-images", daemon=True)
-        self._thread.start()
-        if not started.wait(10):
-            raise RuntimeError("the fake images API did not start")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-        if self._thread is not None:
-            self._thread.join(10)
-
-    async def _start(self) -> None:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/v1/images/generations", self._generate)
         app.router.add_get("/files/{name}", self._file)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def _generate(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -95,8 +68,7 @@ class FakeImagesAPI:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            if self.delay:
-                await asyncio.sleep(self.delay)
+            await self.pause(self.delay)
             return self._answer(body, number)
         finally:
             with self._lock:
@@ -128,7 +100,7 @@ class FakeImagesAPI:
         if self.urls or body.get("response_format") == "url":
             name = hashlib.sha256(png).hexdigest()[:16] + ".png"
             self._files[name] = png
-            item = {"url": f"http://127.0.0.1:{self.port}/files/{name}"}
+            item = {"url": f"{self.root_url}/files/{name}"}
         else:
             item = {"b64_json": base64.b64encode(png).decode("ascii")}
         return self._status(200, {"created": int(time.time()), "data": [item]})

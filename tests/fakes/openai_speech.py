@@ -12,7 +12,6 @@ can answer 429/5xx (scripted, or always for texts holding a marker).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import io
 import itertools
@@ -20,7 +19,6 @@ import subprocess
 import threading
 import time
 import wave
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +26,8 @@ import numpy as np
 from aiohttp import web
 
 from render.ffmpeg import ffmpeg_exe
+
+from .local_server import ScriptedFailure, ThreadServer
 
 
 @dataclass
@@ -40,7 +40,7 @@ class SpeechRequest:
 
 
 @dataclass
-class FakeSpeechServer:
+class FakeSpeechServer(ThreadServer):
     voices: list[str] | None = None  # the voices it has (None: any name is accepted)
     list_voices: bool = True  # serve GET /v1/audio/voices (OpenAI itself does not)
     api_key: str | None = None  # when set, other keys get 401 (whose body echoes the key)
@@ -55,17 +55,16 @@ class FakeSpeechServer:
     in_flight: int = 0
     max_in_flight: int = 0
 
+    thread_name = "fake-speech"
+
     def __post_init__(self) -> None:
+        super().__init__()
         self._levels = itertools.cycle(self.levels_db)
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._runner: web.AppRunner | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"{self.root_url}/v1"
 
     def speech_requests(self) -> list[SpeechRequest]:
         return [r for r in self.requests if r.path.endswith("/audio/speech")]
@@ -73,37 +72,14 @@ class FakeSpeechServer:
     def texts(self) -> list[str]:
         return [r.body.get("input", "") for r in self.speech_requests()]
 
-    # -- the server ------------------------------------------------------------------------
+    # -- the server: start() and stop(), or with (see tests/fakes/local_server.py) --------
 
-    def start(self) -> FakeSpeechServer:
-        ready = threading.Event()
+    stop = ThreadServer.close
 
-        def serve() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            app = web.Application()
-            app.router.add_post("/v1/audio/speech", self._speech)
-            if self.voices is not None and self.list_voices:
-                app.router.add_get("/v1/audio/voices", self._voices)
-            self._runner = web.AppRunner(app, access_log=None)
-            loop.run_until_complete(self._runner.setup())
-            site = web.TCPSite(self._runner, "127.0.0.1", 0)
-            loop.run_until_complete(site.start())
-            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(self._runner.cleanup())
-            loop.close()
-
-        self._thread = threading.Thread(target=serve, name="fake-speech", daemon=True)
-        self._thread.start()
-        ready.wait(10)
-        return self
-
-    def stop(self) -> None:
-        if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
+    def routes(self, app: web.Application) -> None:
+        app.router.add_post("/v1/audio/speech", self._speech)
+        if self.voices is not None and self.list_voices:
+            app.router.add_get("/v1/audio/voices", self._voices)
 
     def _authorised(self, request: web.Request) -> web.Response | None:
         if self.api_key is None:
@@ -130,8 +106,7 @@ class FakeSpeechServer:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            if self.delay:
-                await asyncio.sleep(self.delay)
+            await self.pause(self.delay)
             return await self._answer(request, body)
         finally:
             with self._lock:
@@ -148,11 +123,8 @@ class FakeSpeechServer:
             status = self.script.pop(0)
         if status is not None and status != 200:
             headers = {"Retry-After": self.retry_after} if self.retry_after is not None else {}
-            return web.json_response(
-                {"error": {"message": f"fake failure {status}", "type": "server_error"}},
-                status=status,
-                headers=headers,
-            )
+            error = {"error": {"message": f"fake failure {status}", "type": "server_error"}}
+            return await self.failure_response(ScriptedFailure(status, error, headers))
         if self.voices is not None and body.get("voice") not in self.voices:
             return web.json_response(
                 {"detail": f"Voice '{body.get('voice')}' not found"}, status=400
@@ -199,12 +171,3 @@ class FakeSpeechServer:
 
 
 _CONTENT_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "flac": "audio/flac", "pcm": "audio/pcm"}
-
-
-@contextlib.contextmanager
-def running(server: FakeSpeechServer) -> Iterator[FakeSpeechServer]:
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()

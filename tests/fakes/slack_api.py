@@ -28,6 +28,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from .local_server import LoopServer
+
 BOT_TOKEN = "xoxb-test-bot-token"
 APP_TOKEN = "xapp-test-app-token"
 
@@ -77,8 +79,10 @@ class Message:
     edits: int = 0
 
 
-class FakeSlack:
+class FakeSlack(LoopServer):
     """The Slack Web API, in-process. ``async with FakeSlack() as slack: ...``."""
+
+    client_max_size = 1024**3
 
     def __init__(
         self,
@@ -89,6 +93,7 @@ class FakeSlack:
         bot_user: str = "UBOT",
         bot_id: str = "BBOT",
     ) -> None:
+        super().__init__()
         self.token = token
         self.app_token = app_token
         self.team = team
@@ -108,38 +113,24 @@ class FakeSlack:
         self._changed = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_connected = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self.root = ""
 
-    # -- lifecycle ------------------------------------------------------------------------------
+    # -- lifecycle: await start() and close(), or async with (the app under test shares the loop)
 
-    async def start(self) -> FakeSlack:
-        app = web.Application(client_max_size=1024**3)
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/files-pri/{file_id}/{name}", self._download)
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_get("/socket", self._socket)
-        self._runner = web.AppRunner(app, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.root = f"http://127.0.0.1:{port}"
-        return self
 
-    async def close(self) -> None:
+    async def before_shutdown(self) -> None:
         for ws in list(self._sockets):
             await ws.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
 
-    async def __aenter__(self) -> FakeSlack:
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
+    @property
+    def root(self) -> str:
+        return self.root_url
 
     @property
     def api_url(self) -> str:

@@ -1,0 +1,437 @@
+"""Which bundled illustrations a picture prompt names: a main subject and up to two more.
+
+A prompt's words are folded (case, accents) and reduced to a plain stem ("leaves" -> "leaf",
+"Blätter" -> "blatt") in the deck's language, then looked up in the illustrations' words in that
+language (English when the deck's language has none, or nothing matched in it). A word that is
+an illustration's head word ("apple" in "red apple") names it more strongly than a keyword, and
+a keyword more strongly than another word of its name ("water" in "water pistol"); earlier
+words of the prompt weigh more, as planners put the subject first. Style words ("watercolour",
+"close-up") and the deck's style are not read. When the prompt names nothing the title is read;
+when neither does, there is no subject and the picture is abstract: a wrong subject is worse
+than none.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from deck import THEMES
+
+from .artset import HEAD, KEYWORD, NAME, ArtSet, Terms, art_set
+
+
+def _wordlist(text: str) -> list[str]:
+    """The words of a literal list written as text (easier to read and edit than quotes)."""
+    return text.split()
+
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+UNSPACED = ("zh", "zh-hant", "ja")  # written without spaces: matched by substring
+COMPOUNDING = ("de", "nl", "sv", "da", "nb")  # languages that write compounds as one word
+MIN_SUPPORT = HEAD  # a supporting element must be named by its name, not a keyword
+
+# Words of picture prompts that say how to draw, not what: never a subject.
+STYLE_WORDS = frozenset(
+    _wordlist("""
+    illustration illustrated watercolour watercolor painting painted drawing drawn sketch
+    gouache chalk pastel vector flat style render rendering lighting lit tones tone colours
+    colors palette cinematic dramatic digital soft warm golden hour closeup close up view
+    wide angle shot photo photograph photography realistic detailed composition background
+    foreground scene centered centred macro aerial portrait texture minimalist icon logo
+    art artwork glow glowing dark bright light
+    """)
+)
+# A last comma-separated part made only of these says how to frame the picture.
+FRAMING = STYLE_WORDS | frozenset(
+    _wordlist("landscape portrait square top side front bird eye level low high shot view")
+)
+# "key takeaways": an adjective, not the thing.
+NOT_A_THING = {
+    "key": frozenset(
+        _wordlist(
+            "takeaway takeaways point points idea ideas fact facts concept concepts lesson lessons "
+            "message messages question questions step steps term terms"
+        )
+    )
+}
+ING_NOUNS = frozenset(
+    _wordlist(
+        "string spring ceiling earring pudding wedding clothing evening morning sibling "
+        "seedling duckling dumpling herring lightning"
+    )
+)
+DETERMINERS = frozenset(
+    _wordlist("a an the this that its their his her our my your each every one")
+)
+ENGLISH_MARKERS = frozenset(_wordlist("the a an of with and in on at under over from into"))
+COLOURS = frozenset(
+    _wordlist("red orange yellow green blue purple brown black white pink grey gray golden")
+)
+
+IRREGULAR = {
+    "mice": "mouse",
+    "geese": "goose",
+    "teeth": "tooth",
+    "feet": "foot",
+    "children": "child",
+    "men": "man",
+    "women": "woman",
+    "fungi": "fungus",
+    "cacti": "cactus",
+    "oxen": "ox",
+    "dice": "die",
+    "colour": "color",
+    "aeroplane": "airplane",
+    "aeroplanes": "airplane",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """One illustration to draw: its name, the prompt word that named it and how strongly."""
+
+    name: str
+    word: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Subjects:
+    """What a picture shows: ``main`` (``None``: nothing matched, draw an abstract picture)
+    and up to two supporting illustrations; ``source`` says whether the prompt or the title
+    named them."""
+
+    main: Pick | None
+    supporting: tuple[Pick, ...] = ()
+    source: str = "prompt"
+
+    @property
+    def all(self) -> tuple[Pick, ...]:
+        return (self.main, *self.supporting) if self.main else ()
+
+
+def choose_subjects(
+    prompt: str,
+    seed: int,
+    *,
+    title: str = "",
+    language: str = "en",
+    style: str = "",
+    art: ArtSet | None = None,
+) -> Subjects:
+    """The illustrations for a slide. Deterministic; ``seed`` picks among equally good ones."""
+    art = art or art_set()
+    text = strip_style(prompt, style)
+    for source, words in (("prompt", text), ("title", title)):
+        if not words.strip():
+            continue
+        subjects = _choose(words, seed, language, art)
+        if subjects.main is not None:
+            return Subjects(subjects.main, subjects.supporting, source)
+    return Subjects(None)
+
+
+def strip_style(prompt: str, style: str = "") -> str:
+    """``prompt`` without the deck's style appended to it (the given one, or a theme's)."""
+    styles = [style] if style else []
+    styles += [spec.image_style for spec in THEMES.values()]
+    for s in styles:
+        s = s.strip()
+        if s and prompt.rstrip().lower().endswith(s.lower()):
+            prompt = prompt.rstrip()[: -len(s)].rstrip(" ,;")
+            break
+    # Trailing notes on framing ("..., landscape", "..., close-up, top view") are not subjects.
+    parts = prompt.split(",")
+    while len(parts) > 1 and set(WORD.findall(parts[-1].lower())) <= FRAMING:
+        parts.pop()
+    return ",".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    icon: int
+    weight: float
+    word: str
+    rank: int  # position of the word among the prompt's content words
+    modifier: bool = False  # the word is followed by another matched noun ("tree frog")
+
+
+def _choose(text: str, seed: int, language: str, art: ArtSet) -> Subjects:
+    language = bundled_language(language, art)
+    matches = _matches(text, language, art)
+    if not matches and language != "en" and _looks_english(text):
+        language, matches = "en", _matches(text, "en", art)
+    if not matches:
+        return Subjects(None)
+    scored, words = _score(matches, text, language, art)
+    ranked = sorted(scored, key=lambda icon: (-scored[icon][0], art.names[icon]))
+    best, main_word = scored[ranked[0]][0], words[ranked[0]]
+    # Near-equals for the best word are alternatives: another seed draws another of them.
+    alternatives = [i for i in ranked if words[i] == main_word and scored[i][0] >= best * 0.97]
+    main = alternatives[seed % len(alternatives)]
+    used = {main_word}
+    supporting: list[Pick] = []
+    for icon in ranked:
+        # A keyword may name a quality or a custom rather than the thing ("pirate" for a
+        # parrot, "medieval" for a crown): only the main subject may come from a keyword.
+        if icon == main or words[icon] in used or scored[icon][1] < MIN_SUPPORT:
+            continue
+        supporting.append(Pick(art.names[icon], words[icon], round(scored[icon][0], 3)))
+        used.add(words[icon])
+        if len(supporting) == 2:
+            break
+    return Subjects(Pick(art.names[main], main_word, round(scored[main][0], 3)), tuple(supporting))
+
+
+def _score(
+    matches: list[_Match], text: str, language: str, art: ArtSet
+) -> tuple[dict[int, list[float]], dict[int, str]]:
+    """Each matched illustration's [score, strongest weight], and the word that named it."""
+    folded = set(WORD.findall(_fold(text)))
+    tone = folded & COLOURS
+    stems = {stem(w, language) for w in folded}
+    scored: dict[int, list[float]] = {}
+    words: dict[int, str] = {}
+    for m in matches:
+        score = m.weight / (1.0 + 0.18 * m.rank) * (0.8 if m.modifier else 1.0)
+        entry = scored.setdefault(m.icon, [0.0, 0.0])
+        if entry[0]:  # a second word naming the same illustration: "sun behind cloud"
+            if score > entry[0]:
+                words[m.icon] = m.word
+            entry[0] = max(entry[0], score) + 0.25 * min(entry[0], score)
+        else:
+            entry[0], words[m.icon] = score, m.word
+        entry[1] = max(entry[1], m.weight)
+    english = art.terms("en")
+    assert english is not None
+    for icon, entry in scored.items():
+        name_colours = art.colours[icon]
+        shown = name_colours or art.drawn_in.get(icon, frozenset())
+        if shown and tone:  # "a green leaf": the green ones, not the brown fallen one
+            entry[0] *= 1.15 if shown & tone else 0.6
+        if icon in art.occasions and not art.occasions[icon] & folded:
+            entry[0] *= 0.7  # the Christmas tree only for Christmas
+        # "police car" for "car": each name word not asked for costs a little, unless the word
+        # matched was a curated synonym (soccer ball for "football"). Other languages' names
+        # cannot be compared with the English ones: every extra word costs there.
+        head = english.head[icon]
+        if language != "en" or (head and stem(_fold(head[0]), "en") == words[icon]):
+            unasked = [w for w in english.name[icon] if stem(_fold(w), "en") not in stems]
+            unasked += name_colours - tone  # "red heart" for "heart"
+            entry[0] *= 0.85 ** min(2, len(unasked))
+    return scored, words
+
+
+def _looks_english(text: str) -> bool:
+    return len(set(WORD.findall(text.lower())) & ENGLISH_MARKERS) >= 2
+
+
+def _matches(text: str, language: str, art: ArtSet) -> list[_Match]:
+    """Every (illustration, weight, prompt word, rank of the word) that ``text`` names."""
+    terms = art.terms(language)
+    if terms is None:
+        return []
+    found: list[_Match] = []
+    if language in UNSPACED:
+        folded = _fold(text)
+        for icon, words in _lexicon(language, art).items():
+            for weight, word in words:
+                at = folded.find(word)
+                if at >= 0:
+                    found.append(_Match(icon, weight, word, at // 3))
+        return found
+    tokens = _tokens(text, language, art)
+    consumed: set[int] = set()
+    if language == "en":  # an illustration's whole name, in order: "fountain pen", "ice cube"
+        stems = [t[1] for t in tokens]
+        for at, (_, first, _) in enumerate(tokens):
+            for icon, phrase, head in _phrases(art).get(first, ()):
+                if stems[at : at + len(phrase)] == list(phrase) and not consumed & set(
+                    range(at, at + len(phrase))
+                ):
+                    found.append(_Match(icon, HEAD + 1.0, head, tokens[at][2]))
+                    consumed.update(range(at, at + len(phrase)))
+    lexicon = _reverse_lexicon(language, art)
+    seen: set[str] = set()
+    for at, (content, word, rank) in enumerate(tokens):
+        if not content or at in consumed or word in seen:
+            continue
+        seen.add(word)
+        after = tokens[at + 1] if at + 1 < len(tokens) else None
+        modifier = (
+            bool(after and after[0] and at + 1 not in consumed and after[1] in lexicon)
+            and language == "en"
+        )
+        hits = lexicon.get(word, ())
+        if not hits and language in COMPOUNDING and len(word) >= 7:
+            hits, word = _compound(word, language, art)
+        for icon, weight in hits:
+            found.append(_Match(icon, weight, word, rank, modifier))
+    return found
+
+
+def _compound(word: str, language: str, art: ArtSet) -> tuple[tuple[tuple[int, float], ...], str]:
+    """A compound's last part that names an illustration ("Laubbaum" -> "baum"), else its
+    first ("Sonnenlicht" -> "sonn"), weighed lower than the word itself."""
+    lexicon = _reverse_lexicon(language, art)
+    parts = sorted((k for k in lexicon if len(k) >= 4 and k != word), key=len, reverse=True)
+    for test, factor in ((word.endswith, 0.9), (word.startswith, 0.7)):
+        for part in parts:
+            named = tuple((i, w * factor) for i, w in lexicon[part] if w >= HEAD)
+            if named and test(part):
+                return named, part
+    return (), word
+
+
+def _tokens(text: str, language: str, art: ArtSet) -> list[tuple[bool, str, int]]:
+    """Every word of ``text``: (is it a content word, its stem, its rank among content words)."""
+    stop = art.stopwords.get(language, frozenset())
+    out: list[tuple[bool, str, int]] = []
+    rank = 0
+    raw = WORD.findall(_fold(text))
+    for i, word in enumerate(raw):
+        content = not (
+            len(word) < 3
+            or word.isdigit()
+            or word in stop
+            or (language == "en" and word in STYLE_WORDS)
+            or (word in NOT_A_THING and i + 1 < len(raw) and raw[i + 1] in NOT_A_THING[word])
+            or (language == "en" and _verb_form(word, raw[i - 1] if i else ""))
+        )
+        out.append((content, stem(word, language), rank))
+        rank += content
+    return out
+
+
+def _verb_form(word: str, before: str) -> bool:
+    """An English "-ing" word read as a verb ("children building a snowman") unless an article
+    makes it a noun ("a building")."""
+    return (
+        word.endswith("ing")
+        and len(word) > 5
+        and word not in ING_NOUNS
+        and before not in DETERMINERS
+    )
+
+
+@cache
+def _phrases(art: ArtSet) -> dict[str, tuple[tuple[int, tuple[str, ...], str], ...]]:
+    """English multi-word names by first stem: (illustration, stems, head word)."""
+    terms = art.terms("en")
+    assert terms is not None
+    table: dict[str, list[tuple[int, tuple[str, ...], str]]] = {}
+    for icon, name in enumerate(art.names):
+        words = [stem(w, "en") for w in name.split("-")]
+        head = terms.head[icon][0] if terms.head[icon] else words[-1]
+        cuts = [len(words)]
+        if stem(head, "en") in words:  # "magnifying glass" of "magnifying glass tilted left"
+            cuts.append(words.index(stem(head, "en")) + 1)
+        for cut in set(cuts):
+            if cut >= 2:
+                table.setdefault(words[0], []).append((icon, tuple(words[:cut]), head))
+    return {first: tuple(sorted(v, key=lambda e: -len(e[1]))) for first, v in table.items()}
+
+
+def stem(word: str, language: str) -> str:
+    """A plain form of ``word`` (already folded), the same for a noun's singular and plural."""
+    if language == "en":
+        if word in IRREGULAR:
+            return IRREGULAR[word]
+        for suffix, repl in (("ies", "y"), ("ves", "f"), ("oes", "o"), ("sses", "ss")):
+            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                return word[: -len(suffix)] + repl
+        if word.endswith(("shes", "ches", "xes", "zes")) and len(word) > 5:
+            return word[:-2]
+        if word.endswith("fe") and len(word) > 4:
+            return word[:-1]  # "knife" -> "knif", as "knives" -> "knif"
+        if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+            return word[:-1]
+        return word
+    if language == "es" and word.endswith("es") and word[-3:-2] in "lrndzj" and len(word) > 4:
+        return word[:-2]  # "árboles" -> "arbol", "flores" -> "flor"
+    rules = _SUFFIXES.get(language.split("-")[0], ())
+    for suffix in rules:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "de": ("en", "er", "e", "n", "s"),
+    "nl": ("en", "s"),
+    "fr": ("s", "x"),
+    "es": ("s",),
+    "pt": ("s",),
+    "it": ("a", "e", "i", "o"),
+    "sv": ("arna", "erna", "orna", "ar", "er", "or", "en", "et"),
+    "da": ("erne", "ene", "er", "en", "et", "e"),
+    "nb": ("ene", "er", "en", "et", "e"),
+    "ro": ("uri", "le", "i", "e"),
+}
+
+
+def bundled_language(language: str, art: ArtSet) -> str:
+    """The bundled language closest to the deck's: "pt-BR" -> "pt", "zh-TW" -> "zh-hant"."""
+    code = language.lower()
+    if code in ("zh-tw", "zh-hk", "zh-mo") or code.startswith("zh-hant"):
+        code = "zh-hant"
+    if code in ("no", "nn"):
+        code = "nb"
+    if code not in art.languages:
+        code = code.split("-")[0]
+    return code if code in art.languages else "en"
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return folded.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("ł", "l")
+
+
+@cache
+def _reverse_lexicon(language: str, art: ArtSet) -> dict[str, tuple[tuple[int, float], ...]]:
+    """stem -> the illustrations it names, each with the strongest weight it names it by."""
+    best: dict[str, dict[int, float]] = {}
+    for icon, words in _lexicon(language, art).items():
+        for weight, word in words:
+            key = stem(word, language)
+            icons = best.setdefault(key, {})
+            icons[icon] = max(icons.get(icon, 0.0), weight)
+    return {key: tuple(icons.items()) for key, icons in best.items()}
+
+
+@cache
+def _lexicon(language: str, art: ArtSet) -> dict[int, tuple[tuple[float, str], ...]]:
+    terms = art.terms(language)
+    assert terms is not None
+    out: dict[int, tuple[tuple[float, str], ...]] = {}
+    for icon in range(len(art.names)):
+        words = [
+            *((HEAD, _fold(w)) for w in terms.head[icon]),
+            *((KEYWORD, _fold(w)) for w in terms.keywords[icon]),
+            *((NAME, _fold(w)) for w in terms.name[icon]),
+        ]
+        out[icon] = tuple(words)
+    return out
+
+
+def words_naming(icon_name: str, languages: Iterable[str], art: ArtSet | None = None) -> set[str]:
+    """Every stem by which ``icon_name`` is known in ``languages`` (for tests and reports)."""
+    art = art or art_set()
+    icon = art.names.index(icon_name)
+    out: set[str] = set()
+    for language in languages:
+        terms: Terms | None = art.terms(language)
+        if terms is not None:
+            out |= {stem(_fold(w), language) for w in terms.words_of(icon)}
+    return out
+
+
+def describe(subjects: Subjects) -> str:
+    """ "herb (leaf) + sun (sunlight)": for logs and test failures."""
+    parts: Sequence[Pick] = subjects.all
+    return " + ".join(f"{p.name} ({p.word})" for p in parts) or "abstract"
