@@ -24,10 +24,11 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .commands import parse_command
+    from .methods import Method, MethodMemory, MethodsFile, MethodsInMemory
     from .planner import Planner, PlanOptions
     from .reviser import Reviser, Revision
     from .schemas import DeckDraft, RevisionDraft, SlideDraft
-    from .structured import Method, StatusCallback, StructuredChat
+    from .structured import StatusCallback, StructuredChat
 
 # Imported on first use: the planner, reviser and structured-output modules load LangChain and
 # the OpenAI client, which a command that never talks to a model should not wait for.
@@ -40,7 +41,10 @@ _LAZY = {
     "DeckDraft": "schemas",
     "RevisionDraft": "schemas",
     "SlideDraft": "schemas",
-    "Method": "structured",
+    "Method": "methods",
+    "MethodMemory": "methods",
+    "MethodsFile": "methods",
+    "MethodsInMemory": "methods",
     "StatusCallback": "structured",
     "StructuredChat": "structured",
 }
@@ -60,6 +64,9 @@ __all__ = [
     "DeckDraft",
     "InvalidModelAnswer",
     "Method",
+    "MethodMemory",
+    "MethodsFile",
+    "MethodsInMemory",
     "ModelNotConfigured",
     "ModelUnavailable",
     "PlanOptions",

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 
 from deck import (
+    THEMES,
     Aspect,
     Deck,
     DeckEdit,
@@ -25,36 +26,12 @@ from deck import (
     SetDeck,
     SetTheme,
     SwapSlides,
+    no_slide,
 )
 
-_ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "eleventh": 11,
-    "twelfth": 12,
-}
-_CARDINALS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+from .errors import RequestRejected
+from .numbers import cardinal, english_number_pattern, ordinal
+
 _ASPECTS = {
     "vertical": Aspect.TALL,
     "portrait": Aspect.TALL,
@@ -69,23 +46,29 @@ _ASPECTS = {
     "16:9": Aspect.WIDE,
 }
 _POLITE_START = re.compile(
-    r"^(?:(?:please|pls|ok(?:ay)?|now|and|also|then|(?:can|could|would|will) you|"
-    r"i (?:want|would like|'d like)(?: you)? to|let'?s)[\s,]+)+",
+    r"^(?:(?:please|pls|ok(?:ay)?|now|and|also|then|so|hey|hi|hello|yo|"
+    r"(?:can|could|would|will) you(?: please| kindly)?|would you mind|"
+    r"i(?:\s+would|['’]d|\s+want)(?:\s+like)?(?:\s+you)?\s+to|let['’]?s|"
+    r"give me|i want|i['’]d like|i would like)[\s,]+)+",
     re.IGNORECASE,
 )
-_POLITE_END = re.compile(r"[\s,]+(?:please|pls|thanks|thank you)$", re.IGNORECASE)
+_POLITE_END = re.compile(
+    r"[\s,]+(?:please|pls|thanks|thank you|thx|if you can|if possible)$", re.IGNORECASE
+)
 _SPLIT = re.compile(
     r"(\s*(?:;|,\s*(?:and\s+|then\s+)?|\s(?:and\s+then|then|and)\s)\s*)", re.IGNORECASE
 )
 
-# One slide reference: "slide 3", "#3", "3", "the 3rd slide", "the third one", "the last slide".
+# One slide reference: "slide 3", "#3", "3", "the 3rd slide", "the fifteenth one", "the last
+# slide", "slide twenty-one".
+_NUMBER_WORDS = english_number_pattern()
 _REF = (
-    r"(?:the\s+)?(?:slide\s*|#)?"
-    r"(?:\d{1,3}(?:st|nd|rd|th)?|" + "|".join([*_ORDINALS, *_CARDINALS, "last", "final"]) + r")"
-    r"(?:\s+(?:slide|one))?"
+    r"(?:the\s+)?(?:slide\s*)?(?:number\s+|no\.?\s*)?#?"
+    r"(?:\d{1,3}(?:st|nd|rd|th)?|" + _NUMBER_WORDS + r"|last|final)"
+    r"(?:\s+(?:slides?|ones?))?"
 )
 _REF_RE = re.compile(
-    r"^(?:the\s+)?(?:slide\s*|#)?(?P<n>\d{1,3}|[a-z]+)(?:st|nd|rd|th)?(?:\s+(?:slide|one))?$"
+    r"^(?:the\s+)?(?:slide\s*)?(?:number\s+|no\.?\s*)?#?(?P<n>.+?)(?:\s+(?:slides?|ones?))?$"
 )
 _REFS = rf"(?:slides?\s+)?{_REF}(?:\s*(?:,|&|and)\s*{_REF})*"
 
@@ -132,7 +115,7 @@ def _parse_from(
 
 
 def _tidy(text: str) -> str:
-    text = " ".join(text.split()).strip().rstrip(".!").strip()
+    text = " ".join(text.split()).strip().rstrip(".!?…").strip()
     text = _POLITE_START.sub("", text)
     return _POLITE_END.sub("", text).strip()
 
@@ -156,16 +139,22 @@ def _rule(pattern: str) -> Callable[[_Handler], _Handler]:
 
 
 def slide_number(ref: str, deck: Deck) -> int | None:
-    """The number a single reference means ("slide 3", "the last one", "second"), or None."""
-    match = _REF_RE.match(ref.strip().lower())
+    """The number a single reference means ("slide 3", "the last one", "fifteenth"), or None.
+
+    Raises :class:`RequestRejected` for slide 0: slides are numbered from 1.
+    """
+    match = _REF_RE.match(" ".join(ref.strip().lower().split()))
     if not match:
         return None
     word = match.group("n")
-    if word.isdigit():
-        return int(word)
     if word in ("last", "final"):
         return len(deck.slides)
-    return _ORDINALS.get(word) or _CARDINALS.get(word)
+    number = cardinal(word)
+    if number is None:
+        number = ordinal(word)
+    if number is not None and number < 1:
+        raise RequestRejected(no_slide(number, deck))
+    return number
 
 
 def slide_numbers(refs: str, deck: Deck) -> list[int] | None:
@@ -180,7 +169,10 @@ def slide_numbers(refs: str, deck: Deck) -> list[int] | None:
     return numbers
 
 
-@_rule(rf"(?:delete|remove|drop|cut|get rid of)\s+(?P<refs>{_REFS})")
+@_rule(
+    rf"(?:delete|remove|drop|cut|get rid of|kill|lose|ditch|scrap|trash|erase|take out)\s+"
+    rf"(?P<refs>{_REFS})"
+)
 def _delete(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
     numbers = slide_numbers(match["refs"], deck)
     if numbers is None:
@@ -188,7 +180,10 @@ def _delete(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
     return [DeleteSlide(slide=n) for n in dict.fromkeys(numbers)]
 
 
-@_rule(rf"(?:swap|switch|exchange)\s+(?:slides\s+)?(?P<a>{_REF})\s+(?:and|with|&)\s+(?P<b>{_REF})")
+@_rule(
+    rf"(?:swap|switch|exchange|flip|trade|interchange)\s+(?:slides\s+)?(?:the\s+places\s+of\s+)?"
+    rf"(?P<a>{_REF})\s+(?:and|with|&|for)\s+(?P<b>{_REF})"
+)
 def _swap(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
     a, b = slide_number(match["a"], deck), slide_number(match["b"], deck)
     if a is None or b is None:
@@ -197,9 +192,16 @@ def _swap(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
 
 
 @_rule(
-    rf"(?:move|put)\s+(?P<ref>{_REF})\s+(?:"
-    r"(?:to\s+(?:the\s+)?|at\s+the\s+)?(?P<start>start|beginning|front|top|first)"
-    r"|(?:to\s+(?:the\s+)?|at\s+the\s+)?(?P<end>end|bottom|last)"
+    rf"(?:make)\s+(?P<ref>{_REF})\s+(?:the\s+)?(?:"
+    r"(?P<start>first|start|opening|beginning)|(?P<end>last|final|end|closing))"
+    r"(?:\s+(?:slide|one))?"
+    r"(?P<after>)(?P<before>)(?P<position>)"
+)
+@_rule(
+    rf"(?:move|put|bring|push)\s+(?P<ref>{_REF})\s+(?:(?:up|down|back|over)\s+)?(?:"
+    r"(?:to\s+(?:the\s+(?:very\s+)?)?|at\s+the\s+(?:very\s+)?)?"
+    r"(?P<start>start|beginning|front|top|first)"
+    r"|(?:to\s+(?:the\s+(?:very\s+)?)?|at\s+the\s+(?:very\s+)?)?(?P<end>end|bottom|last)"
     rf"|after\s+(?P<after>{_REF})"
     rf"|before\s+(?P<before>{_REF})"
     r"|to\s+(?:position|place|number)\s+(?P<position>\d{1,3}))"
@@ -234,6 +236,10 @@ def _move(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
     r"(?:(?:change|switch|set)\s+)?(?:the\s+)?(?:theme|colou?r scheme)\s*(?::|=|\s+to\s+|\s)\s*"
     r"(?P<name>[a-z]+)"
 )
+@_rule(
+    r"(?:(?:make it|go|switch to|change to|use|turn on|enable|set it to|try)\s+)?"
+    r"(?:the\s+)?(?P<name>" + "|".join(THEMES) + r")(?:\s+(?:mode|look|version))?"
+)
 def _theme(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
     name = match["name"].lower()
     if name in ("new", "different", "other", "another", "same", "this", "that", "my", "a"):
@@ -248,7 +254,28 @@ _STYLE_STOP = re.compile(
 )
 
 
+# Words that name a picture style on their own ("make it watercolor").
+_STYLE_WORDS = (
+    r"watercolou?r|pencil(?: sketch(?:es)?| drawings?)?|sketch(?:es|y)?|charcoal|oil painting|"
+    r"oil paint|acrylic|gouache|pastel|crayon|ink(?: drawing)?|line art|pixel art|anime|manga|"
+    r"cartoon(?:ish|y)?|comic(?: book)?|claymation|clay|3d(?: render)?|low poly|isometric|"
+    r"photo(?:graphic|realistic)?|realistic|vector(?: art)?|flat(?: design)?|minimalist|"
+    r"woodcut|linocut|papercut|paper cut|origami|stained glass|mosaic|vintage|retro|noir|"
+    r"impressionist|cubist|surreal(?:ist)?|ukiyo-e|blueprint|chalk(?: drawing)?|graffiti"
+)
+
+
 @_rule(r"(?:picture |image |art )?style\s*[:=]\s*(?P<style>.{2,160})")
+@_rule(
+    r"(?:change|set|switch|make)\s+(?:the\s+)?(?:picture\s+|art\s+|image\s+|drawing\s+|visual\s+)?"
+    r"style\s+(?:to|into)\s+(?:an?\s+)?(?P<style>.{2,160})"
+)
+@_rule(
+    r"(?:make|draw|turn)\s+(?:the\s+|all\s+(?:the\s+)?)?(?:pictures|images|illustrations|"
+    r"drawings|art)\s+(?:look\s+like\s+|into\s+|as\s+|in\s+)?(?:an?\s+)?"
+    rf"(?P<style>(?:{_STYLE_WORDS})(?:\s+[\w'’-]+){{0,2}})"
+)
+@_rule(rf"(?:make it|draw it|do it|draw them|go)\s+(?:in\s+)?(?:an?\s+)?(?P<style>{_STYLE_WORDS})")
 @_rule(
     r"(?:(?:use|switch to|change to|go with|try|make it|draw it in|draw them in|in)\s+)?"
     r"(?:a\s+|an\s+|the\s+)?(?P<style>[\w'’-]+(?:\s+[\w'’-]+){0,3})\s+(?:picture\s+|art\s+|image\s+)?style"
@@ -305,11 +332,16 @@ def _aspect(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
     return [SetDeck(aspect=_ASPECTS[(match["aspect"] or match["aspect2"]).lower()])]
 
 
+_SPOKEN = r"(?:voice|narration|narrator|audio|sound|speech|voice-?over)"
+
+
 @_rule(r"(?:use\s+(?:the\s+)?)?voice\s*(?::|=|to|\s)\s*(?P<voice>[a-z0-9_-]+(?::[\w.-]+)?)")
 @_rule(r"(?:use\s+(?:the\s+)?)?(?P<voice>(?:espeak|openai|kokoro|auto)(?::[\w.-]+)?)\s+voice")
 @_rule(
     r"(?P<silent>silent|silence|mute|muted|no voice|no narration audio|without (?:a )?voice"
-    r"|make it silent|turn off the voice|turn the voice off)"
+    rf"|make it silent|mute (?:the )?{_SPOKEN}|no {_SPOKEN}|without (?:a |the |any )?{_SPOKEN}"
+    rf"|turn off the {_SPOKEN}|turn the {_SPOKEN} off|switch off the {_SPOKEN}"
+    rf"|silence the {_SPOKEN}|remove the {_SPOKEN}|(?:the )?{_SPOKEN} off)"
 )
 def _voice(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
     voice = "silent" if match.groupdict().get("silent") else match["voice"].lower()

@@ -2,12 +2,15 @@
 
 Numbered slides let the model resolve "slide 3", "the last one" and "the slide about
 chlorophyll" itself; writing each field once, as plain labelled lines, costs far fewer tokens
-than the deck's JSON.
+than the deck's JSON. When the instruction names its slides ("make slide 3 simpler"), only
+those are shown whole; the others keep their title and bullets (enough to find "the slide
+about chlorophyll" or to refer to a neighbour) and leave out narration and picture, which are
+most of a deck's words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from deck import Deck
 
@@ -15,8 +18,9 @@ MAX_HISTORY_TURNS = 6
 MAX_HISTORY_CHARS = 300
 
 
-def deck_view(deck: Deck) -> str:
-    """``deck`` as numbered, labelled lines (the revision prompt's ``{deck}``)."""
+def deck_view(deck: Deck, focus: Collection[int] | None = None) -> str:
+    """``deck`` as numbered, labelled lines (the revision prompt's ``{deck}``); with ``focus``,
+    only those slides (1-based) with narration and picture."""
     lines = [
         f"title: {deck.title}",
         f"language: {deck.language} | theme: {deck.theme.name} | style: {deck.theme.style} | "
@@ -27,8 +31,9 @@ def deck_view(deck: Deck) -> str:
         layout = f" (layout: {slide.layout.value})" if slide.layout else ""
         lines += ["", f"[{number}] {slide.title}{layout}"]
         lines += [f"- {bullet}" for bullet in slide.bullets]
-        lines.append(f"narration: {slide.narration}")
-        lines.append(f"picture: {slide.image_prompt}")
+        if focus is None or number in focus:
+            lines.append(f"narration: {slide.narration}")
+            lines.append(f"picture: {slide.image_prompt}")
     return "\n".join(lines)
 
 

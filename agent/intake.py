@@ -1,4 +1,7 @@
-"""First look at what a person sent: is it usable text, is it an outline, how many slides.
+"""First look at what a person sent: is it usable text, is it an outline.
+
+How many slides it asks for is :mod:`agent.counts`; which language it is in,
+:mod:`agent.languages`.
 
 Everything here is cheap and runs before any model is called, so a bad request costs nothing
 and gets a reply that says what to do.
@@ -9,8 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from deck import MAX_SLIDES
-
 from .errors import RequestRejected
 
 MAX_REQUEST_CHARS = 20_000
@@ -18,23 +19,6 @@ MAX_INSTRUCTION_CHARS = 4_000
 MAX_OUTLINE_CHARS = 200_000
 
 _OUTLINE_START = re.compile(r"^(?:---\s*$|#{1,2}\s+\S)")
-
-_SMALL_NUMBERS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-)
-_NUMBER_WORDS = {word: value for value, word in enumerate(_SMALL_NUMBERS.split(" "))} | {
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "hundred": 100,
-    "dozen": 12,
-}
-_COUNT = re.compile(
-    r"(?<![\w.])(?P<n>\d{1,7}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-    r"(?:\s*-\s*|\s+)(?:\w+\s+)?slides?\b",
-    re.IGNORECASE,
-)
 
 
 def check_text(text: str, *, what: str, limit: int, example: str) -> str:
@@ -100,14 +84,11 @@ def looks_like_outline(text: str) -> bool:
     return bool(_OUTLINE_START.match(lines[0])) and len(lines) > 1
 
 
-def asked_slide_count(text: str) -> int | None:
-    """The number of slides a request asks for ("6 slides", "a ten-slide deck"), if any."""
-    match = _COUNT.search(text)
-    if not match:
-        return None
-    raw = match.group("n").lower()
-    return int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+_DELIMITER_TAG = re.compile(r"<(?=\s*/?\s*(?:request|instruction)\b)", re.IGNORECASE)
 
 
-def clamp_slide_count(count: int) -> int:
-    return max(1, min(MAX_SLIDES, count))
+def escape_delimiters(text: str) -> str:
+    """``text`` with anything shaped like the prompt's own request or instruction tags defused
+    (``</request>`` becomes ``&lt;/request>``), so that it cannot close the delimiter it is put
+    in and write rules of its own after it."""
+    return _DELIMITER_TAG.sub("&lt;", text)

@@ -3,6 +3,11 @@
 An outline needs no model: it is read by ``deck.parse_outline``. Free text goes to the chat
 model through :class:`StructuredChat`; the answer is a :class:`DeckDraft` that must pass the
 deck's own validation (and an asked-for slide count) or go back to the model with the problems.
+
+Before the model is asked, the request is read as a person means it: the slide count only from
+words that ask for one (:mod:`agent.counts`), the language it is written in
+(:mod:`agent.languages`: the deck follows it unless the request names another language or an
+option sets one), and the request's text defused inside its delimiter.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from pydantic import ValidationError
 import prompts
 from deck import (
     MAX_SLIDES,
+    THEMES,
     Deck,
     DeckEdit,
     DeckError,
@@ -28,23 +34,27 @@ from deck import (
     apply,
     build_deck,
     parse_outline,
+    slides_count,
     theme_names,
 )
+from deck.themes import DEFAULT_THEME
 
 from .chat_model import IN_WORDS, SetupHints
 from .commands import parse_command
+from .counts import SlideCount, asked_slides
 from .errors import BadAnswer, ModelNotConfigured, RequestRejected
 from .intake import (
     MAX_OUTLINE_CHARS,
-    asked_slide_count,
     check_request,
     check_text,
-    clamp_slide_count,
+    escape_delimiters,
     looks_like_outline,
 )
+from .languages import detect_language, language_name, named_language, same_language
+from .pictures import fit_prompt
 from .schemas import DeckDraft, describe_draft_error, strict_schema
 from .structured import OutputSpec, StatusCallback, StructuredChat, notify, structured
-from .wording import pictorial, speakable, writing_rules
+from .wording import speakable, writing_rules
 
 log = logging.getLogger(__name__)
 
@@ -137,18 +147,20 @@ class Planner:
             return self._finish(self._from_outline(text), options)
         if self.chat is None:
             raise ModelNotConfigured(no_model(self.hints))
-        count = self._slide_count(text, options, on_status)
+        language = self._language(text, options)
+        count = self._slide_count(text, options, language, on_status)
         calls = self.chat.calls
         deck = await self.chat.ask(
-            self._messages(text, count, options.language),
+            self._messages(text, count, language),
             OutputSpec(
                 name="deck_plan",
                 description="The planned slide deck of a narrated explainer video.",
                 schema=strict_schema(
-                    DeckDraft, slides={"minItems": count, "maxItems": count} if count else {}
+                    DeckDraft,
+                    slides={"minItems": count.low, "maxItems": count.high} if count else {},
                 ),
             ),
-            lambda data: self._validate(data, count),
+            lambda data: self._validate(data, count, language),
             on_status=on_status,
         )
         log.debug(
@@ -183,24 +195,38 @@ class Planner:
             raise RequestRejected(str(exc)) from None
 
     @staticmethod
+    def _language(text: str, options: PlanOptions) -> str | None:
+        """The deck's language: the option, else the request's own language unless the request
+        asks for one in words ("in Spanish": the model writes it and names it)."""
+        if options.language:
+            return options.language
+        if named_language(text):
+            return None
+        return detect_language(text)
+
+    @staticmethod
     def _slide_count(
-        text: str, options: PlanOptions, on_status: StatusCallback | None
-    ) -> int | None:
-        asked = options.slides if options.slides is not None else asked_slide_count(text)
+        text: str, options: PlanOptions, language: str | None, on_status: StatusCallback | None
+    ) -> SlideCount | None:
+        if options.slides is not None:
+            asked: SlideCount | None = SlideCount(options.slides, options.slides)
+        else:
+            asked = asked_slides(text, language)
         if asked is None:
             return None
-        count = clamp_slide_count(asked)
+        count = asked.clamped()
         if count != asked:
+            wanted = slides_count(asked.low) if asked.exact is not None else f"{asked.high} slides"
             notify(
                 on_status,
-                f"{asked} slides were asked for; a deck has 1 to {MAX_SLIDES}, "
-                f"so this one will have {count}",
+                f"{wanted} were asked for; a deck has 1 to {MAX_SLIDES}, so this one will "
+                f"have {_count_words(count)}",
             )
         return count
 
     @staticmethod
     def _messages(
-        request: str, count: int | None, language: str | None = None
+        request: str, count: SlideCount | None, language: str | None = None
     ) -> list[BaseMessage]:
         system = prompts.render(
             "plan_system",
@@ -208,31 +234,53 @@ class Planner:
             themes=", ".join(theme_names()),
             writing_rules=writing_rules(),
         )
-        count_rule = (
-            prompts.render("plan_count_exact", count=count)
-            if count
-            else prompts.render("plan_count_free", max_slides=MAX_SLIDES)
+        if count is None:
+            count_rule = prompts.render("plan_count_free", max_slides=MAX_SLIDES)
+        elif count.exact is not None:
+            count_rule = prompts.render("plan_count_exact", count=slides_count(count.exact))
+        else:
+            count_rule = prompts.render("plan_count_range", low=count.low, high=count.high)
+        language_rule = (
+            prompts.render(
+                "plan_language", language=language, language_name=language_name(language)
+            )
+            if language
+            else ""
         )
-        language_rule = prompts.render("plan_language", language=language) if language else ""
         task = prompts.render(
-            "plan_task", count_rule=count_rule, language_rule=language_rule, request=request
+            "plan_task",
+            rules=" ".join(rule for rule in (count_rule, language_rule) if rule),
+            request=escape_delimiters(request),
         )
         return [SystemMessage(content=system), HumanMessage(content=task)]
 
     @staticmethod
-    def _validate(data: Any, count: int | None) -> Deck:
+    def _validate(data: Any, count: SlideCount | None, language: str | None) -> Deck:
         try:
             draft = DeckDraft.model_validate(data)
         except ValidationError as exc:
             raise BadAnswer(describe_draft_error(exc)) from None
         problems = []
-        if count is not None and len(draft.slides) != count:
-            problems.append(f"slides: {len(draft.slides)} slides; write exactly {count}")
+        if count is not None and not count.low <= len(draft.slides) <= count.high:
+            problems.append(
+                f"slides: {slides_count(len(draft.slides))}; write {_count_words(count, 'exactly')}"
+            )
         deck_data = draft.to_deck_data()
-        language = str(deck_data["language"])
+        if language:
+            written = detect_language(_deck_text(deck_data))
+            if written and not same_language(written, language):
+                problems.append(
+                    f"the deck is written in {language_name(written)}; write every title, "
+                    f"bullet and narration in {language_name(language)}"
+                )
+            if not same_language(str(deck_data["language"]), language):
+                deck_data["language"] = language  # the text is in it: the label follows
+        deck_language = str(deck_data["language"])
+        theme = deck_data.get("theme", {})
+        style = theme.get("style") or _theme_style(theme.get("name"))
         for slide in deck_data["slides"]:
-            slide["narration"] = speakable(slide.get("narration", ""), language)
-            slide["image_prompt"] = pictorial(slide.get("image_prompt", ""))
+            slide["narration"] = speakable(slide.get("narration", ""), deck_language)
+            slide["image_prompt"] = fit_prompt(slide.get("image_prompt", ""), style)
         try:
             deck = build_deck(deck_data)
         except DeckValidationError as exc:
@@ -240,3 +288,21 @@ class Planner:
         if problems:
             raise BadAnswer(problems)
         return deck
+
+
+def _count_words(count: SlideCount, exactly: str = "") -> str:
+    if count.exact is not None:
+        return f"{exactly} {slides_count(count.exact)}".strip()
+    return f"{count.low} to {count.high} slides"
+
+
+def _deck_text(deck_data: dict[str, Any]) -> str:
+    parts = [str(deck_data.get("title", ""))]
+    for slide in deck_data["slides"]:
+        parts += [slide.get("title", ""), *slide.get("bullets", []), slide.get("narration", "")]
+    return " ".join(str(part) for part in parts)
+
+
+def _theme_style(name: object) -> str:
+    spec = THEMES.get(str(name or DEFAULT_THEME))
+    return spec.image_style if spec else ""

@@ -190,8 +190,10 @@ class ReplaceSlideDraft(_Draft):
         return {"op": self.op, "slide": self.slide, "new": self.new.to_new_slide()}
 
 
-class DeleteSlideDraft(_Draft):
-    op: Literal["delete_slide"]
+class SlideOpDraft(_Draft):
+    """delete_slide and new_image: the same shape, one variant in the schema (fewer tokens)."""
+
+    op: Literal["delete_slide", "new_image"]
     slide: SlideNo
 
     def to_edit(self) -> dict[str, Any]:
@@ -242,24 +244,15 @@ class SetDeckDraft(_Draft):
         return self.model_dump(exclude_none=True)
 
 
-class NewImageDraft(_Draft):
-    op: Literal["new_image"]
-    slide: SlideNo
-
-    def to_edit(self) -> dict[str, Any]:
-        return self.model_dump()
-
-
 EditDraft = Annotated[
     EditSlideDraft
     | InsertSlideDraft
     | ReplaceSlideDraft
-    | DeleteSlideDraft
+    | SlideOpDraft
     | MoveSlideDraft
     | SwapSlidesDraft
     | SetThemeDraft
-    | SetDeckDraft
-    | NewImageDraft,
+    | SetDeckDraft,
     Field(discriminator="op"),
 ]
 
@@ -379,3 +372,32 @@ _EDIT_OPS = (
     "set_deck",
     "new_image",
 )
+
+
+def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` (strict) in fewer tokens, for the same answers: descriptions dropped (the
+    prompt says what each edit does and the limits; validation enforces them) and
+    ``anyOf: [X, {"type": "null"}]`` written ``"type": [X, "null"]`` where X is a plain type.
+
+    The revision prompt sends the edit schema with every instruction: it was half of what a
+    revision cost (1,800 of 3,700 tokens for a 10-slide deck)."""
+    return _compact(copy.deepcopy(schema))
+
+
+def _compact(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_compact(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _compact(value) for key, value in node.items() if key != "description"}
+    options = node.get("anyOf")
+    if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
+        (plain,) = [option for option in options if option != {"type": "null"}]
+        if isinstance(plain.get("type"), str) and "properties" not in plain:
+            merged = {key: value for key, value in node.items() if key != "anyOf"}
+            merged.update(plain)
+            merged["type"] = [plain["type"], "null"]
+            if "enum" in plain:
+                merged["enum"] = [*plain["enum"], None]
+            return merged
+    return node

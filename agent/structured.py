@@ -6,7 +6,13 @@ the reviser share:
 - **Structured output with fallbacks.** It asks through ``with_structured_output`` with a strict
   ``json_schema`` first; a server that rejects that (HTTP 400/422) is asked again with tool
   calling, then with JSON mode (the schema then goes into the prompt). The method that worked is
-  remembered for the next request.
+  remembered for the next request, and across processes when a :class:`MethodMemory` that
+  keeps a file is given (:mod:`agent.methods`).
+- **Careful parsing.** LangChain's parsers are not used for the answer: they "repair" JSON that
+  was cut off into a shorter, valid object. The raw answer is read by
+  :func:`agent.answers.read_answer` (prose, fences, trailing commas and wrappers allowed; a
+  cut-off answer never accepted). A cut-off answer is asked for again once, briefly, without
+  sending the broken text back; a second cut-off is a clear error.
 - **Bounded retries.** Rate limits (429), timeouts, dropped connections and 5xx answers are
   retried with jittered exponential backoff (honouring ``Retry-After`` and ``retry-after-ms``,
   :mod:`openai_http.retry`) at most ``attempts`` times; the person is told "the model is busy,
@@ -25,7 +31,6 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, TypeVar
 
 import openai
@@ -35,8 +40,10 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 import prompts
 from openai_http import Backoff, Redactor, Retry, is_transient, retrying, server_message, short
 
+from .answers import Answer, Verdict, read_answer
 from .chat_model import IN_WORDS, SetupHints, model_label, model_secret
 from .errors import BadAnswer, InvalidModelAnswer, ModelUnavailable, RequestRejected
+from .methods import Method, MethodMemory, MethodsInMemory
 
 log = logging.getLogger(__name__)
 
@@ -47,16 +54,9 @@ StatusCallback = Callable[[str], None]
 T = TypeVar("T")
 
 
-class Method(StrEnum):
-    """How structured output is asked for, most to least precise."""
-
-    JSON_SCHEMA = "json_schema"
-    FUNCTION_CALLING = "function_calling"
-    JSON_MODE = "json_mode"
-
-
 _FALLBACK = {Method.JSON_SCHEMA: Method.FUNCTION_CALLING, Method.FUNCTION_CALLING: Method.JSON_MODE}
 _CONTEXT_WORDS = ("context length", "context_length", "maximum context", "too many tokens")
+MAX_CUT_OFFS = 2  # answers cut off before the person is told (the second one ends it)
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,11 @@ class OutputSpec:
     name: str
     description: str
     schema: dict[str, Any]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The answer's top-level keys (to find the object among prose and wrappers)."""
+        return tuple(self.schema.get("properties", {}))
 
     def for_method(self, method: Method) -> dict[str, Any]:
         """The schema as ``with_structured_output`` takes it for ``method`` (a fresh copy:
@@ -84,8 +89,7 @@ class OutputSpec:
 @dataclass(frozen=True)
 class _Reply:
     text: str  # the answer as the model wrote it (content or tool arguments)
-    data: Any  # parsed JSON, or None
-    problem: str | None  # why it could not be parsed
+    answer: Answer  # what it held: the object, or the problem
     usage: dict[str, int]
 
 
@@ -114,18 +118,26 @@ class StructuredChat:
         max_backoff: float = 30.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         hints: SetupHints = IN_WORDS,
+        methods: MethodMemory | None = None,
     ) -> None:
+        """``methods`` keeps the structured-output method that worked for this server and
+        model (:class:`agent.methods.MethodsFile` to share it between processes)."""
         if attempts < 1:
             raise ValueError(f"attempts must be at least 1, not {attempts}")
         self.model = model
         self.attempts = attempts
         self.backoff = Backoff(base=backoff, cap=max_backoff)
         self.hints = hints
-        self.method = Method.JSON_SCHEMA
         self.calls = 0  # requests sent, for logs and tests
         self._sleep = sleep
         self._redact = Redactor.of([model_secret(model)])
         self._label = model_label(model)
+        self._methods = methods if methods is not None else MethodsInMemory()
+        remembered = self._methods.recall(self._label)
+        if remembered is not None and remembered is not Method.JSON_SCHEMA:
+            log.debug("%s: using %s (it worked before)", self._label, remembered.value)
+        self.method = remembered or Method.JSON_SCHEMA
+        self._remembered = self.method  # what the memory holds: written once a method answers
 
     async def ask(
         self,
@@ -138,12 +150,13 @@ class StructuredChat:
         """Ask until ``validate(parsed_json)`` returns (it raises :class:`BadAnswer` to refuse)."""
         conversation = list(messages)
         last: BadAnswer | None = None
+        cut_offs = 0
         for answer in range(1, self.attempts + 1):
             reply = await self._call(conversation, spec, on_status)
             try:
-                if reply.problem is not None:
-                    raise BadAnswer([reply.problem])
-                return validate(reply.data)
+                if not reply.answer.ok:
+                    raise BadAnswer([reply.answer.problem])
+                return validate(reply.answer.data)
             except BadAnswer as bad:
                 last = bad
                 log.debug(
@@ -153,11 +166,24 @@ class StructuredChat:
                     self.attempts,
                     self._redact("; ".join(bad.problems)[:500]),
                 )
+            if reply.answer.cut_off:
+                cut_offs += 1
+                if cut_offs >= MAX_CUT_OFFS or answer == self.attempts:
+                    raise InvalidModelAnswer(
+                        f"the model's answer was cut off before it was complete, {cut_offs} "
+                        f"{'time' if cut_offs == 1 else 'times'} (it ran out of room to write "
+                        "it); nothing was changed. Ask for fewer slides or a smaller change, or "
+                        "use a model that can write longer answers"
+                    )
             if answer < self.attempts:
                 notify(
                     on_status,
                     f"the model's answer did not fit, asking again ({answer + 1}/{self.attempts})",
                 )
+                if reply.answer.cut_off:
+                    # The broken half answer is not sent back: it would only fill the room.
+                    conversation = [*messages, HumanMessage(content=prompts.load("cut_off"))]
+                    continue
                 problems = "\n".join(f"- {problem}" for problem in last.problems[:20])
                 conversation += [
                     AIMessage(content=reply.text or "(no answer)"),
@@ -190,7 +216,7 @@ class StructuredChat:
                     sleep=self._sleep,
                 )
             except openai.LengthFinishReasonError:
-                return _Reply("", None, "the answer was cut off at the length limit; be brief", {})
+                return _Reply("", read_answer("", finish_reason="length"), {})
             except openai.ContentFilterFinishReasonError:
                 raise InvalidModelAnswer(
                     "the model's content filter stopped the answer; put the request differently"
@@ -231,7 +257,10 @@ class StructuredChat:
                 ) from None
             except openai.APIError as exc:
                 raise ModelUnavailable(self._failure(exc)) from None
-            return self._reply(result, method)
+            if method is not self._remembered:  # it answered: worth keeping for next time
+                self._methods.remember(self._label, method)
+                self._remembered = method
+            return self._reply(result, method, spec)
 
     async def _invoke(self, runnable: Any, messages: list[BaseMessage]) -> Any:
         self.calls += 1
@@ -266,18 +295,26 @@ class StructuredChat:
             return [first, *messages[1:]]
         return [SystemMessage(content=rules), *messages]
 
-    def _reply(self, result: dict[str, Any], method: Method) -> _Reply:
+    def _reply(self, result: dict[str, Any], method: Method, spec: OutputSpec) -> _Reply:
+        """The raw answer, read by :func:`read_answer` (LangChain's own parse is ignored: it
+        closes the brackets of a cut-off answer)."""
         raw = result.get("raw")
         usage = dict(getattr(raw, "usage_metadata", None) or {})
         if not isinstance(raw, AIMessage):
-            return _Reply("", None, "the answer was empty", usage)
+            return _Reply("", read_answer(""), usage)
         refusal = raw.additional_kwargs.get("refusal")
         if refusal:
             raise InvalidModelAnswer(f"the model declined: {self._clip(str(refusal))}")
         text = _answer_text(raw, method)
-        if result.get("parsing_error") is not None or result.get("parsed") is None:
-            return _Reply(text, None, _parse_problem(text, method), usage)
-        return _Reply(text, result["parsed"], None, usage)
+        finish = (raw.response_metadata or {}).get("finish_reason")
+        answer = read_answer(text, finish_reason=finish, expected=spec.keys)
+        if answer.verdict is Verdict.EMPTY and method is Method.FUNCTION_CALLING:
+            answer = Answer(
+                Verdict.EMPTY,
+                problem="the answer did not call the tool; answer by calling it with the JSON "
+                "arguments",
+            )
+        return _Reply(text, answer, usage)
 
     def _transient_reason(self, exc: Exception) -> tuple[str, str]:
         """What went wrong, and what the person can do if it keeps going wrong."""
@@ -311,9 +348,16 @@ def notify(on_status: StatusCallback | None, message: str) -> None:
 
 
 def _answer_text(raw: AIMessage, method: Method) -> str:
+    """What the model wrote: the tool call's arguments (as sent when LangChain kept them), else
+    the message content (small models often answer a tool call in prose)."""
     if method is Method.FUNCTION_CALLING:
-        if raw.tool_calls:
-            return json.dumps(raw.tool_calls[0]["args"], ensure_ascii=False)
+        for call in raw.additional_kwargs.get("tool_calls") or []:
+            arguments = (call.get("function") or {}).get("arguments")
+            if isinstance(arguments, str):
+                return arguments
+        if raw.tool_calls:  # LangChain keeps only its parse: {} is what an empty call gives
+            args = raw.tool_calls[0]["args"]
+            return json.dumps(args, ensure_ascii=False) if args else ""
         if raw.invalid_tool_calls:
             return str(raw.invalid_tool_calls[0].get("args") or "")
     content = raw.content
@@ -324,15 +368,3 @@ def _answer_text(raw: AIMessage, method: Method) -> str:
         for part in content
         if isinstance(part, str | dict)
     )
-
-
-def _parse_problem(text: str, method: Method) -> str:
-    if not text.strip():
-        if method is Method.FUNCTION_CALLING:
-            return "the answer did not call the tool; answer by calling it with the JSON arguments"
-        return "the answer was empty; answer with the JSON object"
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        return f"the answer is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-    return "the answer is not a JSON object of the requested shape"

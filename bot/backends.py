@@ -29,6 +29,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from agent import StructuredChat
     from render.images.diffusion import DiffusersBackend
     from render.images.openai_images import OpenAIImagesBackend
 
@@ -148,6 +149,20 @@ def build_llm(settings: Settings, *, callbacks: Sequence[Any] = ()) -> BaseChatM
         hints=LLM_HINTS,
         callbacks=callbacks,
     )
+
+
+def build_structured_chat(
+    settings: Settings, *, callbacks: Sequence[Any] = ()
+) -> StructuredChat | None:
+    """The chat model the settings name, asking for structured answers the way that worked
+    for this server before (remembered in the data dir), or ``None`` without a model.
+    ``callbacks``: as for :func:`build_llm`."""
+    model = build_llm(settings, callbacks=callbacks)
+    if model is None:
+        return None
+    from agent import MethodsFile, StructuredChat  # LangChain: loaded when a model is used
+
+    return StructuredChat(model, hints=LLM_HINTS, methods=MethodsFile(settings.llm_methods_file))
 
 
 def build_diffusers(settings: Settings) -> DiffusersBackend:

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent import Planner, Reviser, StructuredChat
+from agent import Planner, Reviser
 from render import Renderer, RenderOptions
 
-from .backends import LLM_HINTS, build_llm, build_renderer
+from .backends import LLM_HINTS, build_renderer, build_structured_chat
 from .engine import ConversationEngine, JobLimits, JobObserver
 from .execution import Executor, LocalExecutor
 from .retention import VideoRetention
@@ -93,10 +93,9 @@ class Services:
             observers.append(metrics)
         if videos_dir is None and settings.keep_videos > 0:
             observers.append(VideoRetention(settings.videos_dir, store, keep=settings.keep_videos))
-        model = build_llm(settings, callbacks=metrics.llm_callbacks() if metrics else ())
         # One StructuredChat for both: the planner and the reviser share what answer format
-        # the server turned out to support.
-        chat = StructuredChat(model, hints=LLM_HINTS) if model is not None else None
+        # the server turned out to support (kept in the data dir for the next start too).
+        chat = build_structured_chat(settings, callbacks=metrics.llm_callbacks() if metrics else ())
         engine = ConversationEngine(
             store,
             Planner(chat, hints=LLM_HINTS),

@@ -126,8 +126,6 @@ class Settings(BaseSettings):
         default=60.0, gt=0, le=3600, description="seconds to wait for one model answer"
     )
 
-    llm_timeout: float = Field(default=60.0, gt=0, description="seconds to wait for the model")
-
     # State: conversations, deck versions and jobs
     data_dir: Path = Field(
         default_factory=_default_data_dir, description="database and chat videos"
@@ -301,3 +299,22 @@ class Settings(BaseSettings):
     @property
     def cache_max_bytes(self) -> int | None:
         return int(self.cache_max_gb * 1e9) if self.cache_max_gb > 0 else None
+
+    @property
+    def llm_methods_file(self) -> Path:
+        """Where the structured-output method that worked for each model server is remembered
+        (so a server without strict JSON schemas is not probed again on every run)."""
+        return self.data_dir / "llm-methods.json"
+
+    def secrets(self) -> list[SecretStr]:
+        """Every secret set, to be kept out of logs."""
+        fields = (
+            self.hf_token,
+            self.openai_api_key,
+            self.tts_api_key,
+            self.slack_bot_token,
+            self.slack_app_token,
+            self.slack_signing_secret,
+            self.discord_token,
+        )
+        return [secret for secret in fields if secret is not None]

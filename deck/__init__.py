@@ -19,6 +19,7 @@ from .edits import (
     apply,
     describe_edits,
     next_seed,
+    no_slide,
     parse_edits,
     slide_list,
 )
@@ -37,6 +38,7 @@ from .model import (
     default_seed,
 )
 from .outline import parse_outline, to_markdown, unfold_outline
+from .text import clause, slides_count
 from .themes import THEMES, Palette, ThemeSpec, theme_names, theme_spec
 
 __all__ = [
@@ -68,13 +70,16 @@ __all__ = [
     "apply",
     "build_deck",
     "build_slide",
+    "clause",
     "content_hash",
     "default_seed",
     "describe_edits",
     "next_seed",
+    "no_slide",
     "parse_edits",
     "parse_outline",
     "slide_list",
+    "slides_count",
     "theme_names",
     "theme_spec",
     "to_markdown",

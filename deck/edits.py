@@ -32,6 +32,7 @@ from .model import (
     build_slide,
     default_seed,
 )
+from .text import slides_count
 from .themes import THEMES
 
 SlideNumber = Annotated[int, Field(ge=1, description="1-based slide number, as the deck stands")]
@@ -283,9 +284,17 @@ def _find(entries: list[_Entry], number: int, deck: Deck) -> _Entry:
             return entry
     if 1 <= number <= len(deck.slides):
         raise EditError(f"slide {number} was already deleted by an earlier change in this revision")
-    raise EditError(
-        f"there is no slide {number}; the deck has {len(deck.slides)} slides: {slide_list(deck)}"
+    raise EditError(no_slide(number, deck))
+
+
+def no_slide(number: int, deck: Deck) -> str:
+    """The message for a slide number that is not in ``deck`` (0, negative or too high)."""
+    where = (
+        "slides are numbered from 1"
+        if number < 1
+        else f"the deck has {slides_count(len(deck.slides))}"
     )
+    return f"there is no slide {number}; {where}: {slide_list(deck)}"
 
 
 def _rebuild(slide: Slide, changes: dict[str, object], number: int) -> Slide:

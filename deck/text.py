@@ -30,3 +30,14 @@ def as_sentence(text: str) -> str:
     if not text or text.endswith(_SENTENCE_END):
         return text
     return text + "."
+
+
+def slides_count(count: int) -> str:
+    """``"1 slide"``, ``"6 slides"``: a number of slides as a person writes it."""
+    return f"{count} slide" if count == 1 else f"{count} slides"
+
+
+def clause(text: str) -> str:
+    """``text`` without its final full stops, to be followed by more of a sentence (a model's
+    reason quoted in a message must not end the message with ".." or "..")."""
+    return text.strip().rstrip(".。 ").strip()

@@ -10,7 +10,8 @@ OpenAI images backend share, in one place.
     ├── failures.py    is_transient(exc) (429, 5xx, timeouts, dropped connections), the server's
     │                  own explanation in one short line (server_message), describe(exc)
     ├── redaction.py   Redactor / redact: API keys, bearer tokens, key headers, credentials and
-    │                  tokens in URLs masked; public_url / public_host for messages
+    │                  tokens in URLs masked; public_url / public_host for messages;
+    │                  RedactingFilter / scrub_logs: the same for log records (httpx's URLs)
     └── clients.py     PerLoop: one async client per event loop, reused, closed with its loop
 
 Who retries what:
@@ -30,13 +31,22 @@ may import the other) and only lazily imports ``openai``. It raises no errors of
 
 from .clients import PerLoop
 from .failures import describe, error_body, headers_of, is_transient, server_message, short
-from .redaction import MASK, Redactor, public_host, public_url, redact
+from .redaction import (
+    MASK,
+    RedactingFilter,
+    Redactor,
+    public_host,
+    public_url,
+    redact,
+    scrub_logs,
+)
 from .retry import Backoff, Retry, retry_after, retrying
 
 __all__ = [
     "MASK",
     "Backoff",
     "PerLoop",
+    "RedactingFilter",
     "Redactor",
     "Retry",
     "describe",
@@ -48,6 +58,7 @@ __all__ = [
     "redact",
     "retry_after",
     "retrying",
+    "scrub_logs",
     "server_message",
     "short",
 ]

@@ -5,10 +5,13 @@ tokens written into URLs, key headers.
 one: ``sk-...``-style keys, ``Bearer ...`` tokens, the value of an ``Authorization`` or
 ``api-key`` header, ``user:password@`` in a URL, ``?key=``/``token=`` query values.
 :func:`public_url` gives a server's address fit to show (no credentials, no query).
+:class:`RedactingFilter` does the same for log records (httpx logs every request's URL at INFO,
+credentials and ``?key=`` included).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -92,3 +95,41 @@ def _netloc(parts: SplitResult) -> str:
     hostname = parts.hostname or ""
     host = f"[{hostname}]" if ":" in hostname else hostname  # an IPv6 address
     return f"{host}:{parts.port}" if parts.port else host
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that masks secrets in every record it passes (put it on a handler, so
+    that records of every logger are scrubbed: httpx's ``HTTP Request: POST
+    http://user:password@host/v1/...`` lines, an exception text that quotes a key).
+
+    The record's message is formatted once and replaced by its scrubbed text; records are never
+    dropped.
+    """
+
+    def __init__(self, secrets: Iterable[str | None] = (), *, mask: str = MASK) -> None:
+        super().__init__()
+        self.redactor = Redactor.of(secrets, mask=mask)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a broken format string: leave it to the handler
+            return True
+        scrubbed = self.redactor(message)
+        if scrubbed != message or record.args:
+            record.msg, record.args = scrubbed, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.redactor(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = self.redactor(record.exc_text)
+        return True
+
+
+def scrub_logs(secrets: Iterable[str | None] = (), *, logger: logging.Logger | None = None) -> None:
+    """Put a :class:`RedactingFilter` on every handler of ``logger`` (the root logger by
+    default), once: call it after ``logging.basicConfig``."""
+    target = logger or logging.getLogger()
+    kept = list(secrets)
+    for handler in target.handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter(kept))

@@ -44,3 +44,28 @@ def deck_draft(titles: list[str], **fields: Any) -> dict[str, Any]:
 
 def titles(deck: Deck) -> list[str]:
     return [slide.title for slide in deck.slides]
+
+
+NARRATION = {
+    "en": "Here we talk about this part of the topic in plain spoken words.",
+    "fr": "Ici nous parlons de cette partie du sujet avec des mots simples.",
+    "es": "Aquí hablamos de esta parte del tema con palabras sencillas.",
+    "de": "Hier sprechen wir über diesen Teil des Themas mit einfachen Worten.",
+    "ja": "ここでは、このテーマをやさしい言葉で説明します。",
+    "zh": "这里我们用简单的话讲解这个主题。",
+    "ru": "Здесь мы простыми словами рассказываем об этой части темы.",
+    "hi": "यहाँ हम इस विषय को सरल शब्दों में समझाते हैं।",
+    "ar": "هنا نتحدث عن هذا الجزء من الموضوع بكلمات بسيطة.",
+}
+
+
+def deck_in(language: str, count: int, *, label: str = "en") -> dict[str, Any]:
+    """A draft of ``count`` slides written in ``language`` (narration and bullets), which the
+    model labels ``label``."""
+    narration = NARRATION[language]
+    titles = [f"{narration.split()[0]} {n}" for n in range(1, count + 1)]
+    draft = deck_draft(titles, language=label)
+    for slide in draft["slides"]:
+        slide["narration"] = narration
+        slide["bullets"] = [narration[:60]]
+    return draft

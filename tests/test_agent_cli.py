@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from deck import parse_outline, to_markdown
-from tests.agent_helpers import deck_draft
+from tests.agent_helpers import deck_draft, deck_in
 from tests.fakes.openai_chat import FakeOpenAI, Reply, edits_reply
 
 SECRET = "sk-test-NeverPrintThisKey0123456789"
@@ -19,17 +19,28 @@ TITLES = ["How vaccines work", "Germs", "The immune system", "Training", "Memory
 
 
 def deckcast(
-    *args: str, cwd: Path, server: FakeOpenAI | None = None, stdin: str | None = None
+    *args: str,
+    cwd: Path,
+    server: FakeOpenAI | None = None,
+    stdin: str | None = None,
+    base_url: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     script = Path(sys.executable).parent / "deckcast"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DECKCAST_", "OPENAI_"))}
-    env.update({"DECKCAST_CACHE_DIR": str(cwd / "cache"), "COLUMNS": "200", "NO_COLOR": "1"})
+    env.update(
+        {
+            "DECKCAST_CACHE_DIR": str(cwd / "cache"),
+            "DECKCAST_DATA_DIR": str(cwd / "data"),
+            "COLUMNS": "200",
+            "NO_COLOR": "1",
+        }
+    )
     if server is not None:
         env.update(
             {
                 "DECKCAST_LLM_MODEL": "fake-model",
-                "OPENAI_BASE_URL": server.base_url,
+                "OPENAI_BASE_URL": base_url or server.base_url,
                 "OPENAI_API_KEY": SECRET,
             }
         )
@@ -87,7 +98,7 @@ def test_plan_tells_the_person_while_the_model_is_busy(tmp_path, server):
 
 @pytest.mark.slow
 def test_plan_options_override(tmp_path, server):
-    server.script(deck_draft(TITLES[:3], theme="dark"))
+    server.script(deck_in("es", 3, label="en") | {"theme": "dark"})
     result = deckcast(
         "plan",
         "vaccines",
@@ -196,3 +207,59 @@ def test_help_lists_plan_and_revise(tmp_path):
     plan_help = deckcast("plan", "--help", cwd=tmp_path)
     for option in ("--output", "--outline", "--slides", "--theme", "--aspect", "--language"):
         assert option in plan_help.stdout
+
+
+def test_the_method_that_worked_is_remembered_across_runs(tmp_path):
+    """A server without strict schemas or tools (older llama.cpp) is probed once, not on every
+    run: the second process starts with JSON mode and warns about nothing."""
+    with FakeOpenAI(api_key=SECRET, unsupported={"json_schema", "function_calling"}) as server:
+        server.script(deck_draft(TITLES[:2]), deck_draft(TITLES[:3]))
+        first = deckcast("plan", "vaccines, 2 slides", "-o", "a.md", cwd=tmp_path, server=server)
+        assert first.returncode == 0, first.stderr
+        assert [e.method for e in server.exchanges] == [
+            "json_schema",
+            "function_calling",
+            "json_mode",
+        ]
+        assert "rejected json_schema" in first.stderr
+        second = deckcast("plan", "vaccines, 3 slides", "-o", "b.md", cwd=tmp_path, server=server)
+        assert second.returncode == 0, second.stderr
+        assert [e.method for e in server.exchanges][3:] == ["json_mode"]
+        assert "rejected" not in second.stderr and "WARNING" not in second.stderr
+    remembered = (tmp_path / "data" / "llm-methods.json").read_text(encoding="utf-8")
+    assert '"method": "json_mode"' in remembered and SECRET not in remembered
+
+
+def test_verbose_logs_never_show_credentials_in_the_base_url(tmp_path):
+    with FakeOpenAI(api_key=None) as server:
+        server.script(deck_draft(TITLES[:2]))
+        url = server.base_url.replace("http://", "http://alice:Hunter2Password@")
+        result = deckcast(
+            "-v", "plan", "vaccines, 2 slides", "-o", "d.md", cwd=tmp_path, server=server,
+            base_url=url,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "HTTP Request: POST http://[redacted]@127.0.0.1" in result.stderr
+    assert "Hunter2Password" not in result.stderr + result.stdout
+    assert "alice" not in result.stderr + result.stdout
+    assert SECRET not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("instruction", "message"),
+    [
+        ("delete slide 0", "there is no slide 0; slides are numbered from 1: 1. How plants"),
+        ("swap 0 and 2", "there is no slide 0; slides are numbered from 1"),
+        ("slide 0", "there is no slide 0; slides are numbered from 1"),
+        ("delete slide 99", "there is no slide 99; the deck has 6 slides: 1. How plants"),
+    ],
+)
+def test_revise_bad_slide_numbers_are_one_sentence(tmp_path, example_deck, instruction, message):
+    path = tmp_path / "deck.md"
+    path.write_text(to_markdown(example_deck), encoding="utf-8")
+    result = deckcast("revise", "deck.md", instruction, cwd=tmp_path)
+    assert result.returncode == 1
+    text = " ".join(result.stderr.split())
+    assert message in text
+    assert "Traceback" not in result.stderr and "ValidationError" not in result.stderr
+    assert "validation error" not in result.stderr.lower()

@@ -4,24 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agent.intake import asked_slide_count, looks_binary, looks_like_outline
-from agent.wording import pictorial, speakable
-
-
-@pytest.mark.parametrize(
-    ("text", "count"),
-    [
-        ("explain vaccines, 6 slides, for teenagers", 6),
-        ("a ten-slide deck on volcanoes", 10),
-        ("make 500 slides", 500),
-        ("in twelve short slides", 12),
-        ("explain vaccines to teenagers", None),
-        ("slides 2 and 4 please", None),
-        ("version 2.5 slides", None),
-    ],
-)
-def test_asked_slide_count(text, count):
-    assert asked_slide_count(text) == count
+from agent.intake import looks_binary, looks_like_outline
+from agent.pictures import pictorial
+from agent.wording import speakable
 
 
 def test_outline_detection():

@@ -332,3 +332,39 @@ def test_the_speech_voice_reuses_one_connection_across_slides(tmp_path: Path):
         assert all((tmp_path / f"{i}.wav").stat().st_size > 1000 for i in range(3))
     finally:
         server.stop()
+
+
+# --- log records ------------------------------------------------------------------------------
+
+
+def test_log_filter_scrubs_httpx_request_lines(caplog):
+    import logging
+
+    from openai_http import RedactingFilter
+
+    handler = logging.StreamHandler(io := __import__("io").StringIO())
+    handler.addFilter(RedactingFilter(["sk-configured-key-123456"]))
+    log = logging.getLogger("httpx")
+    log.addHandler(handler)
+    old = log.level
+    log.setLevel(logging.INFO)
+    try:
+        log.info(
+            'HTTP Request: %s %s "%s %d %s"',
+            "POST",
+            httpx.URL("http://alice:hunter2pass@127.0.0.1:9/v1/chat/completions?key=abcdef123"),
+            "HTTP/1.1",
+            200,
+            "OK",
+        )
+        log.info("the key sk-configured-key-123456 was refused")
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(old)
+    text = io.getvalue()
+    assert "hunter2pass" not in text and "abcdef123" not in text and "alice" not in text
+    assert "sk-configured-key-123456" not in text
+    assert (
+        'POST http://[redacted]@127.0.0.1:9/v1/chat/completions?key=[redacted] "HTTP/1.1 200 OK"'
+        in (text)
+    )

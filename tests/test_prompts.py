@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import prompts
+from agent.counts import SlideCount
 from agent.planner import Planner
 from agent.reviser import Reviser
 
@@ -17,7 +18,7 @@ def test_every_prompt_loads_and_names_its_placeholders():
     assert {"plan_system", "plan_task", "revise_system", "revise_task", "fix_answer"} <= set(names)
     for name in names:
         assert prompts.load(name).strip()
-    assert prompts.placeholders("plan_task") == {"count_rule", "language_rule", "request"}
+    assert prompts.placeholders("plan_task") == {"rules", "request"}
 
 
 def test_render_fills_once_and_keeps_other_braces():
@@ -27,7 +28,7 @@ def test_render_fills_once_and_keeps_other_braces():
 
 def test_missing_or_unknown_values_fail_loudly():
     with pytest.raises(KeyError, match="missing values"):
-        prompts.render("plan_task", request="x", count_rule="")
+        prompts.render("plan_task", request="x")
     with pytest.raises(KeyError, match="unknown values"):
         prompts.render("fix_answer", problems="x", extra="y")
     with pytest.raises(FileNotFoundError):
@@ -37,7 +38,9 @@ def test_missing_or_unknown_values_fail_loudly():
 
 
 def test_the_rendered_prompts_have_no_holes(example_deck):
-    messages = Planner._messages("vaccines", 6) + Reviser._messages(example_deck, "x", [])
+    messages = Planner._messages("vaccines", SlideCount(6, 6), "fr") + Reviser._messages(
+        example_deck, "x", []
+    )
     for message in messages:
         assert "{" not in message.content or '"' in message.content
         assert "{max_" not in message.content and "{writing_rules}" not in message.content

@@ -89,18 +89,21 @@ async def test_request_carries_numbered_deck_history_and_instruction(fake_openai
     ]
     (exchange,) = fake_openai.exchanges
     text = exchange.user_text
-    # The current deck, once, numbered; then the history; then the instruction.
+    # The current deck, once, numbered (only the slide named with its narration and
+    # picture); then the history; then the instruction.
     for number, slide in enumerate(example_deck.slides, 1):
         assert text.count(f"[{number}] {slide.title}") == 1
-        assert text.count(slide.narration) == 1
+        assert text.count(slide.narration) == (1 if number == 3 else 0)
+        assert all(text.count(f"- {bullet}") == 1 for bullet in slide.bullets)
     assert "slides: 6" in text and "theme: light" in text
     assert "user: make a video about photosynthesis\nassistant: 6 slides, rendered" in text
     assert text.endswith("<instruction>\nmake slide 3 simpler\n</instruction>")
     assert exchange.method == "json_schema"
     assert exchange.body["response_format"]["json_schema"]["name"] == "deck_edits"
     ops = {
-        variant["properties"]["op"]["enum"][0]
+        op
         for variant in exchange.schema["properties"]["edits"]["items"]["anyOf"]
+        for op in variant["properties"]["op"]["enum"]
     }
     assert ops == {
         "edit_slide",
@@ -218,14 +221,24 @@ async def test_new_image_changes_only_the_seed(fake_openai, example_deck):
 
 async def test_translation_is_many_edits_with_speakable_narration(fake_openai, example_deck):
     spanish = [
-        edit("edit_slide", slide=n, title=f"Título {n}", narration=f"Narración **{n}** al 50%.")
+        edit(
+            "edit_slide",
+            slide=n,
+            title=f"Título {n}",
+            bullets=[f"La planta usa la luz del sol {n}"],
+            narration=f"Narración **{n}**: la planta convierte el 50% de la luz en azúcar.",
+        )
         for n in range(1, 7)
     ]
     fake_openai.script(answer(edit("set_deck", language="es"), *spanish, summary="en español"))
     revision = await reviser(fake_openai).revise(example_deck, "in Spanish")
     revised = apply(example_deck, revision.edits)
     assert revised.language == "es"
-    assert revised.slides[0].narration == "Narración 1 al 50%."  # Markdown gone, % kept (not en)
+    # Markdown gone, % kept (the voice says it)
+    assert (
+        revised.slides[0].narration
+        == "Narración 1: la planta convierte el 50% de la luz en azúcar."
+    )
     assert revision.summary == "en español"
 
 
@@ -265,9 +278,15 @@ async def test_nonsense_instruction_gets_the_models_reason(fake_openai, example_
 
 async def test_edits_that_change_nothing_are_rejected(fake_openai, example_deck):
     same = example_deck.slides[0].title
-    fake_openai.script(answer(edit("edit_slide", slide=1, title=same), summary="kept it"))
-    with pytest.raises(RequestRejected, match="kept it"):
-        await reviser(fake_openai).revise(example_deck, "keep slide 1 as it is")
+    same_again = answer(edit("edit_slide", slide=1, title=same), summary="slide 1: punchier title")
+    fake_openai.script(same_again, same_again, same_again)
+    with pytest.raises(RequestRejected) as caught:
+        await reviser(fake_openai).revise(example_deck, "make the title of slide 1 punchier")
+    message = str(caught.value)
+    # In plain words, not the model's summary quoted as a reason.
+    assert message.startswith("That changed nothing: the model's edit left slide 1 as it was.")
+    assert "punchier title" not in message
+    assert "these edits change nothing" in fake_openai.exchanges[1].messages[-1]["content"]
 
 
 async def test_unknown_op_and_limits_go_back_to_the_model(fake_openai, example_deck):

@@ -134,6 +134,11 @@ def _root(
         print_error(f"bad setting: {problems}")
         raise typer.Exit(2) from None
     configure_logging(settings, verbose=verbose)
+    # httpx logs every request's URL at INFO (with -v): credentials written into a base URL or a
+    # ?key= query would be printed. Every record is scrubbed of those too.
+    from openai_http import scrub_logs
+
+    scrub_logs(secret.get_secret_value() for secret in settings.secrets())
     ctx.obj = settings
 
 

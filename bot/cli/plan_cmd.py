@@ -11,9 +11,9 @@ import typer
 from rich.markup import escape
 
 from agent import Planner, PlanOptions
-from deck import Aspect, Deck, to_markdown
+from deck import Aspect, Deck, slides_count, to_markdown
 
-from ..backends import LLM_HINTS, build_llm
+from ..backends import LLM_HINTS, build_structured_chat
 from ..settings import Settings
 from .console import console, friendly_errors, out, print_status
 from .render_cmd import read_outline
@@ -54,8 +54,8 @@ def print_titles(deck: Deck, *, to_stderr: bool = False) -> None:
     """The deck in a few lines: title, shape, then one numbered line per slide."""
     target = console if to_stderr else out
     target.print(
-        f"[bold]{escape(deck.title)}[/] · {len(deck.slides)} slides · theme {deck.theme.name} · "
-        f"{deck.aspect.value} · {deck.language}"
+        f"[bold]{escape(deck.title)}[/] · {slides_count(len(deck.slides))} · "
+        f"theme {deck.theme.name} · {deck.aspect.value} · {deck.language}"
     )
     for number, slide in enumerate(deck.slides, 1):
         target.print(f"  {number:>2}. {escape(slide.title)}")
@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
             voice=voice,
             language=language,
         )
-        planner = Planner(build_llm(settings), hints=LLM_HINTS)
+        planner = Planner(build_structured_chat(settings), hints=LLM_HINTS)
         with console.status("planning…", spinner="dots"):
             deck = asyncio.run(
                 planner.plan(text, outline=attached, options=options, on_status=print_status)

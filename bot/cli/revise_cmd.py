@@ -10,9 +10,9 @@ import typer
 from rich.markup import escape
 
 from agent import Reviser
-from deck import apply, parse_outline, to_markdown
+from deck import apply, parse_outline, slides_count, to_markdown
 
-from ..backends import LLM_HINTS, build_llm
+from ..backends import LLM_HINTS, build_structured_chat
 from ..settings import Settings
 from .console import console, friendly_errors, out, print_status
 from .render_cmd import read_outline
@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         """
         settings: Settings = ctx.obj
         deck = parse_outline(read_outline(deck_file))
-        reviser = Reviser(build_llm(settings), hints=LLM_HINTS)
+        reviser = Reviser(build_structured_chat(settings), hints=LLM_HINTS)
         with console.status("revising…", spinner="dots"):
             revision = asyncio.run(reviser.revise(deck, instruction, on_status=print_status))
         revised = apply(deck, revision.edits)
@@ -59,6 +59,6 @@ def register(app: typer.Typer) -> None:
         changed = sum(1 for digest in revised.slide_hashes() if digest not in before)
         out.print(escape(revision.summary))
         out.print(
-            f"[bold green]✓[/] wrote {escape(str(target))} ({len(revised.slides)} slides, "
+            f"[bold green]✓[/] wrote {escape(str(target))} ({slides_count(len(revised.slides))}, "
             f"{changed} with new content)"
         )

@@ -520,6 +520,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--plan", type=Path, help="outline whose deck answers planning requests")
     parser.add_argument("--edits", type=Path, help="RevisionDraft JSON that answers revisions")
     parser.add_argument("--api-key", default=None, help="key to require [default: any]")
+    parser.add_argument(
+        "--unsupported",
+        default="",
+        help="structured-output methods to reject with HTTP 400, comma-separated "
+        "(json_schema,function_calling: like an older llama.cpp server)",
+    )
     args = parser.parse_args(argv)
     plan = plan_reply(parse_outline(args.plan.read_text(encoding="utf-8"))) if args.plan else None
     edits = Reply.json(json.loads(args.edits.read_text(encoding="utf-8"))) if args.edits else None
@@ -527,12 +533,13 @@ def main(argv: list[str] | None = None) -> None:
     def respond(exchange: Exchange) -> Reply:
         reply = {"deck_plan": plan, "deck_edits": edits}.get(exchange.schema_name or "")
         if reply is None and exchange.method == "json_mode":
-            reply = plan if "deck_plan" in exchange.system_text else edits
+            reply = plan if "the planner of deckcast" in exchange.system_text else edits
         return reply or Reply.error(400, "fake server: nothing to answer this request with")
 
     stop = {signal.SIGINT, signal.SIGTERM}
     signal.pthread_sigmask(signal.SIG_BLOCK, stop)  # before the server thread starts
-    server = FakeOpenAI(api_key=args.api_key, responder=respond).start()
+    unsupported = [name for name in args.unsupported.split(",") if name]
+    server = FakeOpenAI(api_key=args.api_key, responder=respond, unsupported=unsupported).start()
     print(f"fake OpenAI-compatible server at {server.base_url} (Ctrl-C stops it)", flush=True)
     try:
         signal.sigwait(stop)

@@ -1,0 +1,113 @@
+"""The corpus of realistically shaped answers (tests/data/model_answers.yaml), read two ways:
+by the answer reader alone, and end to end — the real ChatOpenAI client against the local
+OpenAI-compatible server, the answer given as message content (strict JSON schema, JSON mode)
+or as tool-call arguments. Every complete answer is accepted, every cut-off one rejected
+(asked again once, briefly, then a clear error), every non-JSON one reported as such."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+import yaml
+
+from agent import InvalidModelAnswer, Planner, RequestRejected, Reviser, StructuredChat
+from agent.answers import read_answer
+from agent.schemas import DeckDraft, RevisionDraft
+from tests.agent_helpers import chat_model, deck_draft
+from tests.fakes.openai_chat import FakeOpenAI, Reply
+
+CORPUS = yaml.safe_load(
+    (Path(__file__).parent / "data" / "model_answers.yaml").read_text(encoding="utf-8")
+)
+KEYS = {"plan": ("title", "slides"), "revise": ("summary", "edits")}
+METHODS = {
+    "json_schema": set(),
+    "function_calling": {"json_schema"},
+    "json_mode": {"json_schema", "function_calling"},
+}
+
+
+def test_the_corpus_has_every_shape():
+    expects = [entry["expect"] for entry in CORPUS]
+    assert len(CORPUS) >= 40
+    assert expects.count("accepted") >= 20 and expects.count("cut_off") >= 10
+    assert {"not_json", "empty"} <= set(expects)
+    assert len({entry["name"] for entry in CORPUS}) == len(CORPUS)
+
+
+@pytest.mark.parametrize("entry", CORPUS, ids=[entry["name"] for entry in CORPUS])
+def test_reader(entry):
+    answer = read_answer(
+        entry["text"], finish_reason=entry.get("finish_reason"), expected=KEYS[entry["kind"]]
+    )
+    assert ("accepted" if answer.ok else answer.verdict.value) == entry["expect"], answer.problem
+    if answer.ok:  # complete answers are complete drafts too
+        (DeckDraft if entry["kind"] == "plan" else RevisionDraft).model_validate(answer.data)
+
+
+def reply(entry) -> Reply:
+    return dataclasses.replace(Reply.text(entry["text"]), finish_reason=entry.get("finish_reason"))
+
+
+@pytest.fixture(params=list(METHODS))
+def server(request):
+    with FakeOpenAI(unsupported=METHODS[request.param]) as fake:
+        fake.method_name = request.param
+        yield fake
+
+
+@pytest.mark.parametrize("entry", CORPUS, ids=[entry["name"] for entry in CORPUS])
+async def test_end_to_end(server, entry, example_deck):
+    server.reset()
+    expect = entry["expect"]
+    tries = {"accepted": 1, "cut_off": 2}.get(expect, 3)
+    server.script(*[reply(entry)] * tries)
+    chat = StructuredChat(chat_model(server), backoff=0.01)
+    if entry["kind"] == "plan":
+        run = Planner(chat).plan("vaccines")
+    else:
+        run = Reviser(chat).revise(example_deck, "make slide 3 simpler")
+    if expect == "accepted":
+        if entry["name"] == "edits-none-with-reason":
+            with pytest.raises(RequestRejected, match="no slide about football"):
+                await run
+        else:
+            assert await run
+        answered = [e for e in server.exchanges if e.status == 200]
+        assert len(answered) == 1 and answered[0].method == server.method_name
+        return
+    with pytest.raises(InvalidModelAnswer) as caught:
+        await run
+    message = str(caught.value)
+    answered = [e for e in server.exchanges if e.status == 200]
+    assert len(answered) == tries and server.pending == 0
+    assert "Field required" not in message
+    if expect == "cut_off":
+        assert message.startswith("the model's answer was cut off before it was complete, 2 ")
+        retry = answered[1].messages
+        assert "was cut off before the JSON object was complete" in retry[-1]["content"]
+        assert all(m["role"] != "assistant" for m in retry)  # the half answer is not sent back
+    elif expect == "not_json":
+        assert "not valid JSON" in message
+    else:
+        assert "empty" in message or "did not call the tool" in message
+
+
+async def test_json_mode_never_turns_a_cut_off_deck_into_a_shorter_one(example_deck):
+    """The bug this corpus is for: LangChain's JSON-mode parser closes the brackets of a cut-off
+    answer, so six slides cut after the third became a valid three-slide deck."""
+    six = deck_draft(["How vaccines work", "Germs", "Immunity", "Training", "Memory", "Herd"])
+    text = Reply.json(six)
+    import json
+
+    whole = json.dumps(six)
+    cut = whole[: whole.index('{"title": "Training"')]
+    with FakeOpenAI(unsupported={"json_schema", "function_calling"}) as server:
+        server.script(Reply.text(cut), Reply.text(cut))
+        with pytest.raises(InvalidModelAnswer, match="cut off"):
+            await Planner(chat_model(server), backoff=0.01).plan("vaccines")
+        server.script(Reply.text(cut), text)
+        deck = await Planner(chat_model(server), backoff=0.01).plan("vaccines")
+        assert len(deck.slides) == 6
