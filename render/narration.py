@@ -64,6 +64,13 @@ async def choose_voice(
     if isinstance(backend, DeckVoice):
         backend, voice = await backend.for_deck(deck, choice.name)
         return backend, voice, f"{choice.backend}:{voice}"
+    note = getattr(backend, "language_note", None)
+    said = note(choice.name, deck.language) if callable(note) else None
+    if said:
+        warnings.append(said)
+    resolve = getattr(backend, "resolve", None)
+    if choice.name is None and callable(resolve):  # say which voice the language chose
+        return backend, None, f"{choice.backend}:{resolve(None, deck.language)}"
     return backend, choice.name, str(choice)
 
 

@@ -106,6 +106,7 @@ class Renderer:
         """Render ``deck`` to the MP4 ``out`` (plus storyboard and subtitles beside it)."""
         # 1. Plan and check everything that can fail before any work is done.
         plan = RenderPlan.of(deck, options or RenderOptions(), self.images)
+        deck = plan.deck  # with the language its text is in (see render.language)
         started = time.perf_counter()
         out = Path(out)
         check_output(out)
