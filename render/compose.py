@@ -7,6 +7,7 @@ so that every text block reaches WCAG AA contrast (4.5:1) against whatever lies 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -78,6 +79,8 @@ class ComposedFrame:
     missing_glyphs: set[str] = field(default_factory=set)
     panel: Panel | None = None
     rule: Box | None = None  # the accent bar above the title, if the layout has one
+    picture_box: Box | None = None  # where the picture is drawn (narrower on a dense slide)
+    shortened: tuple[str, ...] = ()  # kinds of the blocks that end in "…" (too long to fit)
 
 
 def fit_picture(picture: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -98,11 +101,16 @@ def compose_slide(
     *,
     captions: bool = False,
     keep_underlay: bool = False,
+    floor: float | None = None,
 ) -> ComposedFrame:
-    """Draw ``slide`` with ``picture`` in ``layout`` on a ``spec``-sized frame."""
+    """Draw ``slide`` with ``picture`` in ``layout`` on a ``spec``-sized frame. ``floor``
+    (a fraction of the short side) lets text shrink below the legible minimum before it is
+    shortened: the exports pass one so that they keep every word."""
     palette = theme.palette
     rtl = parse_language(fonts.language).rtl
     r = regions(layout, spec, captions=captions)
+    if _needs_room(slide, layout, r, fonts, spec.short_side):
+        r = regions(layout, spec, captions=captions, dense=True)
     canvas = Image.new("RGB", spec.size, palette.background)
     canvas.paste(fit_picture(picture, box_size(r.image)), r.image[:2])
     text, accent = hex_to_rgb(palette.text), hex_to_rgb(palette.accent)
@@ -114,9 +122,41 @@ def compose_slide(
         rule = rule_box(r, rtl=rtl)  # over the title's start: on the right, right to left
         ImageDraw.Draw(canvas).rectangle(rule, fill=accent)
     underlay = canvas.copy() if keep_underlay else None
-    pen = _Pen(canvas, fonts, text, accent, spec.short_side, rtl)
+    pen = _Pen(canvas, fonts, text, accent, spec.short_side, rtl, floor)
     _LAYOUTS[layout](pen, slide, r)
-    return ComposedFrame(canvas, pen.blocks, underlay, pen.missing, panel, rule)
+    shortened = tuple(b.kind for b in pen.blocks if b.setting is not None and b.setting.truncated)
+    return ComposedFrame(canvas, pen.blocks, underlay, pen.missing, panel, rule, r.image, shortened)
+
+
+# The smallest text each layout sets its body in, as a fraction of the frame's short side
+# (the frame's height in a landscape or square video): 3%, legible on a phone.
+MIN_BODY = 0.03
+BULLET_SIZES = (0.058, MIN_BODY)
+SUBTITLE_SIZES = (0.055, MIN_BODY)
+CAPTION_LINE_SIZES = (0.048, MIN_BODY)
+
+
+def _needs_room(slide: Slide, layout: Layout, r: Regions, fonts: FontSet, short_side: int) -> bool:
+    """Whether the slide's body text overflows the layout's usual box even at the smallest
+    size (then the dense variant of the layout gives it more room)."""
+    if not slide.bullets or r.body is None:
+        return False
+    if layout is Layout.IMAGE_BULLETS:
+        paragraphs, indent, gap = list(slide.bullets), 1.0, 0.45
+    else:
+        paragraphs, indent, gap = [" · ".join(slide.bullets)], 0.0, 0.55
+    size = math.ceil(MIN_BODY * short_side)
+    fitted = fit_paragraphs(
+        paragraphs,
+        fonts,
+        *box_size(r.body),
+        max_size=size,
+        min_size=size,
+        indent=indent,
+        paragraph_gap=gap,
+        line_spacing=1.0,
+    )
+    return fitted.truncated
 
 
 @dataclass
@@ -129,8 +169,12 @@ class _Pen:
     accent: RGB
     short_side: int
     rtl: bool = False  # the deck's language is written right to left
+    floor: float | None = None  # the smallest size allowed, if below each block's own minimum
     blocks: list[TextBlock] = field(default_factory=list)
     missing: set[str] = field(default_factory=set)
+
+    def min_size(self, fraction: float) -> int:
+        return math.ceil(min(fraction, self.floor or fraction) * self.short_side)
 
     def fit(self, text: str, box: Box, *, bold: bool, sizes: tuple[float, float]) -> SetText:
         """``text`` set to fill ``box``, between two sizes given as fractions of the short side."""
@@ -140,7 +184,7 @@ class _Pen:
             self.fonts,
             *box_size(box),
             max_size=int(sizes[0] * self.short_side),
-            min_size=int(sizes[1] * self.short_side),
+            min_size=self.min_size(sizes[1]),
             line_spacing=0.92 if bold else 1.0,
             bold=bold,
             rtl=self.rtl,
@@ -153,7 +197,7 @@ class _Pen:
             self.fonts,
             *box_size(box),
             max_size=int(sizes[0] * self.short_side),
-            min_size=int(sizes[1] * self.short_side),
+            min_size=self.min_size(sizes[1]),
             indent=1.0,
             paragraph_gap=0.45,
             line_spacing=1.0,
@@ -181,7 +225,7 @@ def _picture_and_bullets(pen: _Pen, slide: Slide, r: Regions) -> None:
     if not slide.bullets or r.body is None:
         return
     box = _below(r.body, title, r.margin // 2)
-    body = pen.fit_bullets(slide.bullets, box, sizes=(0.058, 0.03))
+    body = pen.fit_bullets(slide.bullets, box, sizes=BULLET_SIZES)
     bounds, lines, markers = _draw_bullets(pen.canvas, body, box, pen.color, pen.accent)
     text = "\n".join(slide.bullets)
     pen.blocks.append(
@@ -196,7 +240,7 @@ def _title_slide(pen: _Pen, slide: Slide, r: Regions) -> None:
     title = pen.fit(slide.title, r.title, bold=True, sizes=(0.11, 0.05))
     sub = None
     if subtitle and r.body is not None:
-        sub = pen.fit(subtitle, r.body, bold=False, sizes=(0.055, 0.03))
+        sub = pen.fit(subtitle, r.body, bold=False, sizes=SUBTITLE_SIZES)
     gap = r.margin // 2 if sub else 0
     total = title.height + gap + (sub.height if sub else 0)
     top = r.panel[1] + (r.panel[3] - r.panel[1] - total) // 2
@@ -215,7 +259,7 @@ def _full_picture(pen: _Pen, slide: Slide, r: Regions) -> None:
     if not caption or r.body is None:
         return
     box = _below(r.body, title, r.margin // 3)
-    body = pen.fit(caption, box, bold=False, sizes=(0.048, 0.028))
+    body = pen.fit(caption, box, bold=False, sizes=CAPTION_LINE_SIZES)
     pen.write("body", caption, body, box, align="start")
 
 
@@ -257,7 +301,7 @@ def add_caption(
         fonts,
         *box_size(box),
         max_size=int(0.05 * s),
-        min_size=int(0.03 * s),
+        min_size=math.ceil(MIN_BODY * s),
         max_lines=2,
         rtl=parse_language(fonts.language).rtl,
     )

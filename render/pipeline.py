@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from deck import Deck
+from deck import Deck, Layout
 
 from .cache import AssetCache
 from .captions import Cue, slide_cues, to_srt, to_vtt
@@ -151,6 +151,12 @@ class Renderer:
         srt, vtt = _subtitles(out, cues) if plan.options.subtitles else (None, None)
         if frames.missing_glyphs:
             warnings.append(missing_glyphs_warning(frames.missing_glyphs))
+        warnings += shortened_warnings(frames.shortened)
+        if plan.slides == 1 and plan.layouts[0] is Layout.TITLE:
+            warnings.append(
+                "the deck is only a title slide; add slides with '## Heading' lines (or ask for "
+                "more) to say more than the title"
+            )
         seconds["total"] = time.perf_counter() - started
         return RenderResult(
             video=out,
@@ -194,6 +200,21 @@ def _subtitles(out: Path, cues: list[list[Cue]]) -> tuple[Path, Path]:
         write_text(out.with_suffix(".srt"), to_srt(flat)),
         write_text(out.with_suffix(".vtt"), to_vtt(flat)),
     )
+
+
+_BLOCK_NAMES = {"title": "the title", "body": "the text", "caption": "the caption"}
+
+
+def shortened_warnings(shortened: dict[int, tuple[str, ...]]) -> list[str]:
+    """One line per slide whose text did not fit its frame even at the smallest size."""
+    lines = []
+    for i in sorted(shortened):
+        what = " and ".join(_BLOCK_NAMES.get(kind, kind) for kind in shortened[i])
+        lines.append(
+            f"slide {i + 1}: {what} did not fit the frame and ends in '…' (the narration and "
+            "the PowerPoint/PDF export keep every word; shorten it to show it all)"
+        )
+    return lines
 
 
 def check_output(out: Path) -> None:

@@ -151,7 +151,9 @@ def _set(
     indent_px = round(indent * size)
     gap = round(paragraph_gap * size) if len(paragraphs) > 1 else 0
     kept = [p for p in paragraphs if p.strip()]
-    wrapped = tuple(tuple(wrap(p, typeset, max(1, box_width - indent_px))) for p in kept)
+    # A little slack: a glyph's ink can reach past its advance (a bold W, an italic f).
+    slack = max(1, size // 12)
+    wrapped = tuple(tuple(wrap(p, typeset, max(1, box_width - indent_px - slack))) for p in kept)
     directions = tuple(paragraph_rtl(p, rtl) for p, w in zip(kept, wrapped, strict=True) if w)
     wrapped = tuple(p for p in wrapped if p)
     widths = [text_width(typeset, line) + indent_px for p in wrapped for line in p]
@@ -218,7 +220,9 @@ def _truncate(text: SetText, box_height: int, max_lines: int | None) -> SetText:
         last = kept[-1][-1]
         limit = max(1, max(text_width(measure, line) for p in kept for line in p))
         while last and text_width(measure, last + ELLIPSIS) > limit:
-            last = last[:-1].rstrip()
+            # Whole words go first; a line that is one word loses characters.
+            cut = last.rstrip().rsplit(" ", 1)[0] if " " in last.strip() else last[:-1]
+            last = cut.rstrip()
         kept[-1][-1] = last + ELLIPSIS
     paragraphs = tuple(tuple(p) for p in kept)
     widths = [text_width(measure, line) + text.indent for p in paragraphs for line in p]

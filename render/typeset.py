@@ -149,7 +149,7 @@ class Typeset:
                     continue
                 draw.text(at, text, font=font, fill=fill, anchor="ls", **kwargs)  # type: ignore[arg-type]
                 drawn = draw.textbbox(at, text, font=font, anchor="ls", **kwargs)  # type: ignore[arg-type]
-            x0, y0, x1, y1 = (round(v) for v in drawn)
+            x0, y0, x1, y1 = (int(v) for v in drawn)
             box = _union(box, (x0, y0, x1, y1))
         return box, runs
 
