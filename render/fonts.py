@@ -309,6 +309,9 @@ def _script_fonts(script: str, language: str, bold: bool) -> tuple[FontRef, ...]
     """The fonts to try for a character of ``script``, best first."""
     refs: list[FontRef] = []
     if script in _CJK_SCRIPTS:
+        if language.lower().split("-")[0] not in ("zh", "ja", "ko", "yue"):
+            # A CJK word in another language's deck: the face of the script's own language.
+            language = {"Hiragana": "ja", "Katakana": "ja", "Hangul": "ko"}.get(script, "zh")
         path = find_cjk_font("Bold" if bold else "Regular") or find_cjk_font("Regular")
         if path:
             refs.append(FontRef(path, _face_index(path, language)))

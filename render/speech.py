@@ -219,6 +219,7 @@ def display_text(text: str) -> str:
     URLs and emoji kept (what captions show)."""
     for pattern, repl in _MARKDOWN:
         text = pattern.sub(repl, text)
+    text = re.sub(r"\s+([,.;!?])(?=\s|$)", r"\1", text)  # "<b>now</b>." -> "now."
     return re.sub(r"\s+", " ", text).strip(" ,")
 
 

@@ -22,6 +22,7 @@ from deck import Aspect
 
 from ..compose import TextBlock
 from ..contrast import hex_to_rgb
+from ..scripts import script_of
 from ..text import SetText
 from .slides import ExportPlan
 
@@ -107,7 +108,27 @@ def _write_block(
                 families[key] = f"face{len(families)}"
                 pdf.add_font(families[key], fname=key[0], collection_font_number=key[1])
             pdf.set_font(families[key], size=size)
+            if not _needs_shaping(run.text, rtl=run.rtl):
+                pdf.set_text_shaping(False)
+                pdf.text(x, baseline, run.text)
+                continue
             pdf.set_text_shaping(True, direction="rtl" if run.rtl else "ltr")
             # A cell puts the baseline 0.5 h + 0.3 size below its top.
             pdf.set_xy(x, baseline - 0.8 * size)
             pdf.cell(w=max(run.width * points, 0.01) * 1.05, h=size, text=run.text)
+
+
+# Scripts whose letters change shape or order with their neighbours: HarfBuzz sets them.
+_COMPLEX = frozenset(
+    {
+        "Arabic", "Hebrew", "Syriac", "Thaana", "Devanagari", "Bengali", "Gurmukhi",
+        "Gujarati", "Oriya", "Tamil", "Telugu", "Kannada", "Malayalam", "Sinhala", "Thai",
+        "Lao", "Tibetan", "Myanmar", "Khmer", "Mongolian",
+    }
+)  # fmt: skip
+
+
+def _needs_shaping(text: str, *, rtl: bool) -> bool:
+    """Right-to-left and complex-script runs are shaped; Latin, Greek, Cyrillic and CJK are
+    written as they are (their text then reads back from the PDF exactly as written)."""
+    return rtl or any(script_of(ch) in _COMPLEX for ch in text)
