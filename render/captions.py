@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .speech import display_text
+from .typeset import break_points
 
 if TYPE_CHECKING:
     from .options import SlideTiming
@@ -105,21 +106,20 @@ def _stamp(seconds: float, separator: str) -> str:
 
 
 def _split_words(text: str, max_chars: int) -> list[str]:
+    """``text`` in pieces of at most ``max_chars``, cut where a line may break (between
+    words, between CJK characters, between Thai words)."""
     text = text.strip()
     if len(text) <= max_chars:
         return [text] if text else []
-    if _is_cjk(text[:1]):
-        return [text[i : i + max_chars] for i in range(0, len(text), max_chars)]
     pieces: list[str] = []
     current = ""
-    for word in text.split():
-        if current and len(current) + 1 + len(word) > max_chars:
-            pieces.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
-    if current:
-        pieces.append(current)
+    for part in break_points(text):
+        if current and len((current + part).rstrip()) > max_chars:
+            pieces.append(current.rstrip())
+            current = ""
+        current += part
+    if current.strip():
+        pieces.append(current.rstrip())
     return pieces
 
 

@@ -70,7 +70,7 @@ EMOJI_FAMILY = "Noto Color Emoji"
 # The Debian package with a font for each script (what the missing-glyph warning names).
 SCRIPT_PACKAGES = {
     "Han": "fonts-noto-cjk", "Hiragana": "fonts-noto-cjk", "Katakana": "fonts-noto-cjk",
-    "Hangul": "fonts-noto-cjk", EMOJI: "fonts-noto-color-emoji", "Tibetan": "fonts-noto-extra",
+    "Hangul": "fonts-noto-cjk", EMOJI: "fonts-noto-color-emoji",
 }  # fmt: skip
 DEFAULT_PACKAGE = "fonts-noto-core"
 INSTALL_HINT = "install a CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk)"

@@ -75,7 +75,7 @@ def deck_language(deck: Deck) -> str:
         return stated
     found = detect_language(deck_text(deck))
     if found and found != "en":
-        log.info("deck %r is marked %s but its text is %s", deck.title, stated, found)
+        log.debug("deck %r is marked %s but its text is %s", deck.title, stated, found)
         return found
     return stated
 

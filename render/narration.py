@@ -26,7 +26,7 @@ from .options import RenderOptions, SlideTiming
 from .progress import Stage
 from .speech import prepare_for_speech
 from .stage import RenderRun, RenderStage
-from .voice.base import DeckVoice, VoiceBackend, VoiceChoice
+from .voice.base import DeckVoice, LanguageNote, VoiceBackend, VoiceChoice
 from .voice.espeak import INSTALL_HINT as ESPEAK_HINT
 from .voice.finish import FINISH_VERSION, finish_narration
 
@@ -64,8 +64,11 @@ async def choose_voice(
     if isinstance(backend, DeckVoice):
         backend, voice = await backend.for_deck(deck, choice.name)
         return backend, voice, f"{choice.backend}:{voice}"
-    note = getattr(backend, "language_note", None)
-    said = note(choice.name, deck.language) if callable(note) else None
+    said = (
+        backend.language_note(choice.name, deck.language)
+        if isinstance(backend, LanguageNote)
+        else None
+    )
     if said:
         warnings.append(said)
     resolve = getattr(backend, "resolve", None)

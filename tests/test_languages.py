@@ -283,3 +283,20 @@ def test_right_to_left_levels_keep_numbers_and_latin_left_to_right():
     assert levels[4:8] == [2, 2, 2, 2]  # the number, left to right inside
     assert levels[-3:] == [2, 2, 2]  # Latin, left to right inside
     assert bidi_levels("abc", rtl=False) == [0, 0, 0]
+
+
+def test_long_thai_and_chinese_cues_split_between_words():
+    thai = "พืชใช้แสงอาทิตย์เพื่อสร้างอาหารจากน้ำและคาร์บอนไดออกไซด์ในใบไม้สีเขียวทุกวัน"
+    cues = split_cues(thai, max_chars=30)
+    assert len(cues) > 1 and "".join(cues) == thai
+    assert all(len(cue) <= 30 for cue in cues)
+    assert all(not cue.endswith("แส") for cue in cues)  # not mid-word ("แสง", light)
+
+
+def test_silent_slides_last_as_long_as_their_text_in_any_script():
+    from render.voice.silent import silent_duration
+
+    chinese = "植物利用阳光把水和二氧化碳变成糖，这个过程叫做光合作用"
+    english = "Plants use sunlight to turn water and carbon dioxide into sugar, a process"
+    assert silent_duration(chinese) > 3 and abs(silent_duration(chinese) - 5) < 2
+    assert silent_duration(english) > 3
