@@ -215,10 +215,19 @@ def test_right_to_left_text_and_bullets_align_right_in_the_frame(tmp_path, langu
     body = next(b for b in frame.blocks if b.kind == "body")
     box = body.box
     rights, lefts = [], []
-    for line, marker in zip(body.lines, body.markers, strict=False):
+    assert body.setting is not None
+    firsts, at = [], 0
+    for paragraph in body.setting.paragraphs:  # each bullet's first line, beside its mark
+        firsts.append(body.lines[at])
+        at += len(paragraph)
+    for line in body.lines:  # every line ends flush right, at the indent
+        top, bottom = line.baseline - body.size, line.baseline + body.size // 4
+        rights.append(
+            _ink_rows(frame, (box[0], 0, box[2] - body.setting.indent, 0), top, bottom)[1]
+        )
+    for line, marker in zip(firsts, body.markers, strict=True):
         top, bottom = line.baseline - body.size, line.baseline + body.size // 4
         left, right = _ink_rows(frame, (box[0], 0, marker[0] - 1, 0), top, bottom)
-        rights.append(right)
         lefts.append(left)
         assert marker[0] > right, "the bullet mark sits right of its text"
         assert box[2] - marker[2] <= 3, "the mark is at the right edge"
