@@ -5,8 +5,12 @@ PY := $(VENV)/bin/python
 # A CPU build of torch: on the project's build machines this version installs from local disk.
 TORCH_SPEC ?= torch==2.13.0
 EXTRAS ?= dev,diffusion,discord,slack,export,postgres,ray
+# The lowest versions pyproject.toml allows, in a venv of their own: proves its lower bounds.
+# (Not diffusion or ray: torch is pinned to the local build, ray's tests skip without it.)
+LOWEST ?= .venv-lowest
+LOWEST_EXTRAS ?= dev,discord,slack,export,postgres
 
-.PHONY: setup system venv demo test test-fast lint format bench clean
+.PHONY: setup system venv demo test test-fast test-lowest lint format bench clean
 
 setup: system venv
 
@@ -31,6 +35,14 @@ test: setup lint
 test-fast: venv
 	$(PY) -m pytest -m "not slow" -q
 
+test-lowest: venv
+	$(PY) -m pip install -q "uv>=0.5"
+	rm -rf $(LOWEST)
+	$(VENV)/bin/uv venv -q --python $(PY) $(LOWEST)
+	$(VENV)/bin/uv pip install -q --python $(LOWEST)/bin/python --resolution lowest-direct \
+		-e ".[$(LOWEST_EXTRAS)]"
+	$(LOWEST)/bin/python -m pytest -m "not slow" -q -p no:cacheprovider
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -43,4 +55,4 @@ bench: setup
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf out .pytest_cache
+	rm -rf out .pytest_cache $(LOWEST)

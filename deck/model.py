@@ -239,6 +239,11 @@ def _describe_problem(error: Any) -> str:
             if ctx.get("min_length") == 1
             else f"is too short (at least {ctx['min_length']})"
         )
+    if kind == "too_long" and error["loc"][-1:] == ("slides",):
+        return (
+            f"has too many slides ({ctx.get('actual_length')}, at most {ctx['max_length']}; "
+            "a '#' title slide counts as one)"
+        )
     if kind == "too_long":
         return f"has too many items ({ctx.get('actual_length')}, at most {ctx['max_length']})"
     if kind == "too_short":

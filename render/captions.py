@@ -1,4 +1,8 @@
-"""Captions: narration cut into short cues, timed to the audio, written as SRT and WebVTT."""
+"""Captions: narration cut into short cues, timed to the audio, written as SRT and WebVTT.
+
+A cue shows the narration as a viewer should read it (:func:`~render.speech.display_text`:
+no Markdown, no table rules, URLs whole); WebVTT cue text escapes ``&``, ``<`` and ``>``.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,17 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .speech import display_text
+from .typeset import break_points
+
 if TYPE_CHECKING:
     from .options import SlideTiming
 
 MAX_CUE_CHARS = 84  # two lines of about 42 characters, the usual subtitle limit
 _SENTENCE = re.compile(r"(?<=[.!?…。！？])\s+")
-_CLAUSE = re.compile(r"(?<=[,;:，、；：])\s*")
+# After clause punctuation followed by a space (never inside "https://" or "10:30"), or after
+# the full-width marks, which take no space.
+_CLAUSE = re.compile(r"(?<=[,;:])\s+|(?<=[，、；：])\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +72,7 @@ def slide_cues(narrations: list[str], timings: list[SlideTiming]) -> list[list[C
     """Each slide's cues, spread over its narration's time."""
     cues: list[list[Cue]] = []
     for narration, timing in zip(narrations, timings, strict=True):
-        texts = split_cues(narration)
+        texts = split_cues(display_text(narration))
         cues.append(time_cues(texts, timing.start, timing.narration) if texts else [])
     return cues
 
@@ -77,8 +86,15 @@ def to_srt(cues: list[Cue]) -> str:
 
 
 def to_vtt(cues: list[Cue]) -> str:
-    blocks = [f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{c.text}\n" for c in cues]
+    blocks = [
+        f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{vtt_escape(c.text)}\n" for c in cues
+    ]
     return "WEBVTT\n\n" + "\n".join(blocks)
+
+
+def vtt_escape(text: str) -> str:
+    """Cue text as WebVTT needs it: ``&``, ``<`` and ``>`` as character references."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _stamp(seconds: float, separator: str) -> str:
@@ -90,21 +106,20 @@ def _stamp(seconds: float, separator: str) -> str:
 
 
 def _split_words(text: str, max_chars: int) -> list[str]:
+    """``text`` in pieces of at most ``max_chars``, cut where a line may break (between
+    words, between CJK characters, between Thai words)."""
     text = text.strip()
     if len(text) <= max_chars:
         return [text] if text else []
-    if _is_cjk(text[:1]):
-        return [text[i : i + max_chars] for i in range(0, len(text), max_chars)]
     pieces: list[str] = []
     current = ""
-    for word in text.split():
-        if current and len(current) + 1 + len(word) > max_chars:
-            pieces.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
-    if current:
-        pieces.append(current)
+    for part in break_points(text):
+        if current and len((current + part).rstrip()) > max_chars:
+            pieces.append(current.rstrip())
+            current = ""
+        current += part
+    if current.strip():
+        pieces.append(current.rstrip())
     return pieces
 
 

@@ -7,6 +7,7 @@ so that every text block reaches WCAG AA contrast (4.5:1) against whatever lies 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,6 +21,8 @@ from .fonts import FontSet
 from .frame import FrameSpec
 from .layout import Box, Regions, box_size, caption_band, regions
 from .text import SetText, fit_paragraphs
+from .typeset import Run
+from .voice.languages import parse_language
 
 RGB = tuple[int, int, int]
 CAPTION_TEXT: RGB = (255, 255, 255)
@@ -28,11 +31,15 @@ CAPTION_SCRIM: RGB = (0, 0, 0)
 
 @dataclass(frozen=True, slots=True)
 class PlacedLine:
-    """One line of text as drawn: where its baseline starts, in frame pixels."""
+    """One line of text as drawn: where its baseline starts, in frame pixels, and its runs
+    (each in one font and direction, ``Run.x`` from ``x``, in visual order)."""
 
     x: int
     baseline: int
     text: str
+    runs: tuple[Run, ...] = ()
+    rtl: bool = False
+    width: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +79,8 @@ class ComposedFrame:
     missing_glyphs: set[str] = field(default_factory=set)
     panel: Panel | None = None
     rule: Box | None = None  # the accent bar above the title, if the layout has one
+    picture_box: Box | None = None  # where the picture is drawn (narrower on a dense slide)
+    shortened: tuple[str, ...] = ()  # kinds of the blocks that end in "…" (too long to fit)
 
 
 def fit_picture(picture: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -92,10 +101,16 @@ def compose_slide(
     *,
     captions: bool = False,
     keep_underlay: bool = False,
+    floor: float | None = None,
 ) -> ComposedFrame:
-    """Draw ``slide`` with ``picture`` in ``layout`` on a ``spec``-sized frame."""
+    """Draw ``slide`` with ``picture`` in ``layout`` on a ``spec``-sized frame. ``floor``
+    (a fraction of the short side) lets text shrink below the legible minimum before it is
+    shortened: the exports pass one so that they keep every word."""
     palette = theme.palette
+    rtl = parse_language(fonts.language).rtl
     r = regions(layout, spec, captions=captions)
+    if _needs_room(slide, layout, r, fonts, spec.short_side):
+        r = regions(layout, spec, captions=captions, dense=True)
     canvas = Image.new("RGB", spec.size, palette.background)
     canvas.paste(fit_picture(picture, box_size(r.image)), r.image[:2])
     text, accent = hex_to_rgb(palette.text), hex_to_rgb(palette.accent)
@@ -104,56 +119,94 @@ def compose_slide(
     if r.panel is not None:
         panel = _lay_panel(canvas, r, text, hex_to_rgb(palette.surface))
     elif layout is Layout.IMAGE_BULLETS:
-        rule = rule_box(r)
+        rule = rule_box(r, rtl=rtl)  # over the title's start: on the right, right to left
         ImageDraw.Draw(canvas).rectangle(rule, fill=accent)
     underlay = canvas.copy() if keep_underlay else None
-    pen = _Pen(ImageDraw.Draw(canvas), fonts, text, accent, spec.short_side)
+    pen = _Pen(canvas, fonts, text, accent, spec.short_side, rtl, floor)
     _LAYOUTS[layout](pen, slide, r)
-    return ComposedFrame(canvas, pen.blocks, underlay, pen.missing, panel, rule)
+    shortened = tuple(b.kind for b in pen.blocks if b.setting is not None and b.setting.truncated)
+    return ComposedFrame(canvas, pen.blocks, underlay, pen.missing, panel, rule, r.image, shortened)
+
+
+# The smallest text each layout sets its body in, as a fraction of the frame's short side
+# (the frame's height in a landscape or square video): 3%, legible on a phone.
+MIN_BODY = 0.03
+BULLET_SIZES = (0.058, MIN_BODY)
+SUBTITLE_SIZES = (0.055, MIN_BODY)
+CAPTION_LINE_SIZES = (0.048, MIN_BODY)
+
+
+def _needs_room(slide: Slide, layout: Layout, r: Regions, fonts: FontSet, short_side: int) -> bool:
+    """Whether the slide's body text overflows the layout's usual box even at the smallest
+    size (then the dense variant of the layout gives it more room)."""
+    if not slide.bullets or r.body is None:
+        return False
+    if layout is Layout.IMAGE_BULLETS:
+        paragraphs, indent, gap = list(slide.bullets), 1.0, 0.45
+    else:
+        paragraphs, indent, gap = [" · ".join(slide.bullets)], 0.0, 0.55
+    size = math.ceil(MIN_BODY * short_side)
+    fitted = fit_paragraphs(
+        paragraphs,
+        fonts,
+        *box_size(r.body),
+        max_size=size,
+        min_size=size,
+        indent=indent,
+        paragraph_gap=gap,
+        line_spacing=1.0,
+    )
+    return fitted.truncated
 
 
 @dataclass
 class _Pen:
     """Sets and draws a slide's text blocks, keeping what it drew and which glyphs it lacked."""
 
-    draw: ImageDraw.ImageDraw
+    canvas: Image.Image
     fonts: FontSet
     color: RGB
     accent: RGB
     short_side: int
+    rtl: bool = False  # the deck's language is written right to left
+    floor: float | None = None  # the smallest size allowed, if below each block's own minimum
     blocks: list[TextBlock] = field(default_factory=list)
     missing: set[str] = field(default_factory=set)
 
+    def min_size(self, fraction: float) -> int:
+        return math.ceil(min(fraction, self.floor or fraction) * self.short_side)
+
     def fit(self, text: str, box: Box, *, bold: bool, sizes: tuple[float, float]) -> SetText:
         """``text`` set to fill ``box``, between two sizes given as fractions of the short side."""
-        face, lost = self.fonts.pick(text, bold=bold)
-        self.missing |= lost
+        self.missing |= self.fonts.pick(text, bold=bold)[1]
         return fit_paragraphs(
             [text],
-            face,
+            self.fonts,
             *box_size(box),
             max_size=int(sizes[0] * self.short_side),
-            min_size=int(sizes[1] * self.short_side),
+            min_size=self.min_size(sizes[1]),
             line_spacing=0.92 if bold else 1.0,
+            bold=bold,
+            rtl=self.rtl,
         )
 
     def fit_bullets(self, bullets: list[str], box: Box, *, sizes: tuple[float, float]) -> SetText:
-        face, lost = self.fonts.pick(" ".join(bullets))
-        self.missing |= lost
+        self.missing |= self.fonts.pick(" ".join(bullets))[1]
         return fit_paragraphs(
             bullets,
-            face,
+            self.fonts,
             *box_size(box),
             max_size=int(sizes[0] * self.short_side),
-            min_size=int(sizes[1] * self.short_side),
+            min_size=self.min_size(sizes[1]),
             indent=1.0,
             paragraph_gap=0.45,
             line_spacing=1.0,
+            rtl=self.rtl,
         )
 
     def write(self, kind: str, text: str, setting: SetText, box: Box, *, align: str) -> Box:
         """Draw ``setting`` from the top of ``box``; return the box its glyphs occupy."""
-        bounds, lines = _draw_lines(self.draw, setting, box, self.color, align=align)
+        bounds, lines = _draw_lines(self.canvas, setting, box, self.color, align=align)
         self.blocks.append(
             TextBlock(kind, box, bounds, self.color, text, setting.size, setting, lines)
         )
@@ -162,7 +215,7 @@ class _Pen:
     def title(self, text: str, box: Box, *, sizes: tuple[float, float]) -> Box:
         """The slide title, left-aligned at the top of ``box``; return its glyphs' box."""
         return self.write(
-            "title", text, self.fit(text, box, bold=True, sizes=sizes), box, align="left"
+            "title", text, self.fit(text, box, bold=True, sizes=sizes), box, align="start"
         )
 
 
@@ -172,8 +225,8 @@ def _picture_and_bullets(pen: _Pen, slide: Slide, r: Regions) -> None:
     if not slide.bullets or r.body is None:
         return
     box = _below(r.body, title, r.margin // 2)
-    body = pen.fit_bullets(slide.bullets, box, sizes=(0.058, 0.03))
-    bounds, lines, markers = _draw_bullets(pen.draw, body, box, pen.color, pen.accent)
+    body = pen.fit_bullets(slide.bullets, box, sizes=BULLET_SIZES)
+    bounds, lines, markers = _draw_bullets(pen.canvas, body, box, pen.color, pen.accent)
     text = "\n".join(slide.bullets)
     pen.blocks.append(
         TextBlock("body", box, bounds, pen.color, text, body.size, body, lines, markers)
@@ -187,7 +240,7 @@ def _title_slide(pen: _Pen, slide: Slide, r: Regions) -> None:
     title = pen.fit(slide.title, r.title, bold=True, sizes=(0.11, 0.05))
     sub = None
     if subtitle and r.body is not None:
-        sub = pen.fit(subtitle, r.body, bold=False, sizes=(0.055, 0.03))
+        sub = pen.fit(subtitle, r.body, bold=False, sizes=SUBTITLE_SIZES)
     gap = r.margin // 2 if sub else 0
     total = title.height + gap + (sub.height if sub else 0)
     top = r.panel[1] + (r.panel[3] - r.panel[1] - total) // 2
@@ -206,8 +259,8 @@ def _full_picture(pen: _Pen, slide: Slide, r: Regions) -> None:
     if not caption or r.body is None:
         return
     box = _below(r.body, title, r.margin // 3)
-    body = pen.fit(caption, box, bold=False, sizes=(0.048, 0.028))
-    pen.write("body", caption, body, box, align="left")
+    body = pen.fit(caption, box, bold=False, sizes=CAPTION_LINE_SIZES)
+    pen.write("body", caption, body, box, align="start")
 
 
 _LAYOUTS: dict[Layout, Callable[[_Pen, Slide, Regions], None]] = {
@@ -242,69 +295,88 @@ def add_caption(
     pad_y = round((band[3] - band[1]) * 0.12)
     box = (band[0] + pad_x, band[1] + pad_y, band[2] - pad_x, band[3] - pad_y)
     s = spec.short_side
-    missing: set[str] = set()
-    face, lost = fonts.pick(text)
-    missing |= lost
+    missing = fonts.pick(text)[1]
     fitted = fit_paragraphs(
-        [text], face, *box_size(box), max_size=int(0.05 * s), min_size=int(0.03 * s), max_lines=2
+        [text],
+        fonts,
+        *box_size(box),
+        max_size=int(0.05 * s),
+        min_size=math.ceil(MIN_BODY * s),
+        max_lines=2,
+        rtl=parse_language(fonts.language).rtl,
     )
     top = box[1] + (box[3] - box[1] - fitted.height) // 2
     centred = (box[0], top, box[2], top + fitted.height)
-    bounds, lines = _draw_lines(
-        ImageDraw.Draw(canvas), fitted, centred, CAPTION_TEXT, align="center"
-    )
+    bounds, lines = _draw_lines(canvas, fitted, centred, CAPTION_TEXT, align="center")
     block = TextBlock("caption", centred, bounds, CAPTION_TEXT, text, fitted.size, fitted, lines)
     return ComposedFrame(canvas, [block], underlay, missing)
 
 
 def _draw_lines(
-    draw: ImageDraw.ImageDraw, text: SetText, box: Box, color: RGB, *, align: str
+    canvas: Image.Image, text: SetText, box: Box, color: RGB, *, align: str
 ) -> tuple[Box, tuple[PlacedLine, ...]]:
-    """Draw ``text`` from the top of ``box``; return the box its glyphs occupy and the lines."""
+    """Draw ``text`` from the top of ``box``; return the box its glyphs occupy and the lines.
+    ``align``: ``start`` (left, or right in a right-to-left paragraph), ``left``, ``center``."""
+    assert text.typeset is not None
     y = box[1]
-    x0, y0, x1, y1 = box[2], box[3], box[0], box[1]
+    bounds: Box | None = None
     placed: list[PlacedLine] = []
-    for paragraph in text.paragraphs:
+    for n, paragraph in enumerate(text.paragraphs):
+        rtl = text.paragraph_rtl(n)
         for line in paragraph:
-            width = text.font.getlength(line)
-            x = box[0] if align == "left" else box[0] + int((box[2] - box[0] - width) // 2)
-            draw.text((x, y + text.ascent), line, font=text.font, fill=color, anchor="ls")
-            placed.append(PlacedLine(x, y + text.ascent, line))
-            bbox = draw.textbbox((x, y + text.ascent), line, font=text.font, anchor="ls")
-            x0, y0, x1, y1 = min(x0, bbox[0]), min(y0, bbox[1]), max(x1, bbox[2]), max(y1, bbox[3])
+            width = text.typeset.width(line)
+            if align == "center":
+                x = box[0] + int((box[2] - box[0] - width) // 2)
+            elif align == "start" and rtl:
+                x = box[2] - round(width)
+            else:
+                x = box[0]
+            drawn, runs = text.typeset.draw(canvas, x, y + text.ascent, line, color, rtl=rtl)
+            placed.append(PlacedLine(x, y + text.ascent, line, tuple(runs), rtl, round(width)))
+            bounds = _grow(bounds, drawn)
             y += text.line_height
         y += text.paragraph_gap
-    if x0 > x1:
-        return (box[0], box[1], box[0], box[1]), tuple(placed)
-    return (int(x0), int(y0), int(x1), int(y1)), tuple(placed)
+    return bounds or (box[0], box[1], box[0], box[1]), tuple(placed)
 
 
 def _draw_bullets(
-    draw: ImageDraw.ImageDraw, text: SetText, box: Box, color: RGB, accent: RGB
+    canvas: Image.Image, text: SetText, box: Box, color: RGB, accent: RGB
 ) -> tuple[Box, tuple[PlacedLine, ...], tuple[Box, ...]]:
+    """Bullets with a hanging indent: the dot at the start of the first line (on the right,
+    and the text aligned right, for a right-to-left paragraph)."""
+    assert text.typeset is not None
+    draw = ImageDraw.Draw(canvas)
     y = box[1]
-    x0, y0, x1, y1 = box[2], box[3], box[0], box[1]
+    bounds: Box | None = None
     radius = max(2, text.size // 7)
     placed: list[PlacedLine] = []
     markers: list[Box] = []
-    for paragraph in text.paragraphs:
+    for n, paragraph in enumerate(text.paragraphs):
+        rtl = text.paragraph_rtl(n)
         # The marker: a dot centred on the first line's x-height.
         cy = y + text.ascent - text.size * 0.36
-        cx = box[0] + radius
+        cx = box[2] - radius - 1 if rtl else box[0] + radius
+        marker = (int(cx - radius), round(cy - radius), int(cx + radius), round(cy + radius))
         draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=accent)
-        markers.append((int(cx - radius), round(cy - radius), int(cx + radius), round(cy + radius)))
-        x0, y0 = min(x0, int(cx - radius)), min(y0, int(cy - radius))
+        markers.append(marker)
+        bounds = _grow(bounds, (marker[0], marker[1], marker[2] + 1, marker[3] + 1))
         for line in paragraph:
-            origin = (box[0] + text.indent, y + text.ascent)
-            draw.text(origin, line, font=text.font, fill=color, anchor="ls")
-            placed.append(PlacedLine(*origin, line))
-            bbox = draw.textbbox(origin, line, font=text.font, anchor="ls")
-            x0, y0, x1, y1 = min(x0, bbox[0]), min(y0, bbox[1]), max(x1, bbox[2]), max(y1, bbox[3])
+            width = text.typeset.width(line)
+            x = box[2] - text.indent - round(width) if rtl else box[0] + text.indent
+            drawn, runs = text.typeset.draw(canvas, x, y + text.ascent, line, color, rtl=rtl)
+            placed.append(PlacedLine(x, y + text.ascent, line, tuple(runs), rtl, round(width)))
+            bounds = _grow(bounds, drawn)
             y += text.line_height
         y += text.paragraph_gap
-    if x0 > x1:
-        return (box[0], box[1], box[0], box[1]), tuple(placed), tuple(markers)
-    return (int(x0), int(y0), int(x1), int(y1)), tuple(placed), tuple(markers)
+    return bounds or (box[0], box[1], box[0], box[1]), tuple(placed), tuple(markers)
+
+
+def _grow(a: Box | None, b: Box | None) -> Box | None:
+    if b is None:
+        return a
+    if a is None:
+        return b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _draw_panel(
@@ -334,9 +406,10 @@ def _draw_panel(
     return alpha
 
 
-def rule_box(r: Regions) -> Box:
-    """The short accent bar above the title in the text area (purely decorative); like
-    ``ImageDraw.rectangle``, the box includes its right and bottom edges."""
-    x, y = r.title[0], r.title[1] - max(4, r.margin // 2)
+def rule_box(r: Regions, *, rtl: bool = False) -> Box:
+    """The short accent bar above the title's start in the text area (purely decorative);
+    like ``ImageDraw.rectangle``, the box includes its right and bottom edges."""
+    y = r.title[1] - max(4, r.margin // 2)
     width, height = max(24, r.margin), max(3, r.margin // 10)
+    x = r.title[2] - 1 - width if rtl else r.title[0]
     return (x, y, x + width, y + height)

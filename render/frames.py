@@ -28,7 +28,7 @@ from .progress import Stage
 from .stage import RenderRun, RenderStage
 from .storyboard import write_storyboard
 
-COMPOSE_VERSION = 1
+COMPOSE_VERSION = 2  # 2: fonts per character, right-to-left, dense layouts
 
 
 def frame_key(
@@ -68,6 +68,7 @@ class DeckFrames(RenderStage):
         self.pictures = pictures
         self.fonts = font_set(self.plan.deck.language, self.plan.options.extra_font)
         self.missing_glyphs: set[str] = set()  # characters no installed font could draw
+        self.shortened: dict[int, tuple[str, ...]] = {}  # slide: blocks that end in "…"
         self.done_at = 0.0  # when the last frame was there (perf_counter)
         self._tasks: dict[int, asyncio.Task[tuple[Path, str]]] = {}
         self._all: asyncio.Future[list[tuple[Path, str]]] | None = None
@@ -120,6 +121,7 @@ class DeckFrames(RenderStage):
         key = self.plan.frame_key(i)
         cached = self.cache.lookup("frame", key, "png")
         if cached is not None:
+            self._note(i, self.cache.read_meta("frame", key) or {})
             self.progress.step(Stage.IMAGES, i + 1, message="picture not needed", units=1)
             self.progress.step(Stage.FRAMES, i + 1, message="frame from cache")
             return cached, key
@@ -139,19 +141,33 @@ class DeckFrames(RenderStage):
                     captions=plan.options.captions,
                 )
 
-        path = await self._store("frame", key, compose)
+        path = await self._store("frame", key, compose, slide=i)
         self.progress.step(Stage.FRAMES, i + 1, message="frame composed")
         return path, key
 
-    async def _store(self, kind: str, key: str, draw: Callable[[], ComposedFrame]) -> Path:
-        """Draw on a worker thread and cache the image as ``kind``; note its missing glyphs."""
+    def _note(self, i: int, meta: dict[str, Any]) -> None:
+        """What a frame could not show (kept beside it in the cache, so a cached frame tells
+        it again)."""
+        self.missing_glyphs |= set(meta.get("missing", ()))
+        if meta.get("shortened"):
+            self.shortened[i] = tuple(meta["shortened"])
 
-        def run() -> tuple[Path, set[str]]:
+    async def _store(
+        self, kind: str, key: str, draw: Callable[[], ComposedFrame], *, slide: int | None = None
+    ) -> Path:
+        """Draw on a worker thread and cache the image as ``kind``; note its missing glyphs
+        and (for a slide's frame) the text it had to shorten."""
+
+        def run() -> tuple[Path, ComposedFrame]:
             composed = draw()
-            return self.cache.store_image(kind, key, composed.image), composed.missing_glyphs
+            meta = {"missing": sorted(composed.missing_glyphs), "shortened": composed.shortened}
+            self.cache.write_meta(kind, key, meta)
+            return self.cache.store_image(kind, key, composed.image), composed
 
-        path, missing = await self.r.run_cpu(run)
-        self.missing_glyphs |= missing
+        path, composed = await self.r.run_cpu(run)
+        self.missing_glyphs |= composed.missing_glyphs
+        if slide is not None and composed.shortened:
+            self.shortened[slide] = composed.shortened
         return path
 
     async def _write_storyboard(self, frames: list[tuple[Path, str]], target: Path) -> Path:

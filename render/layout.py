@@ -52,7 +52,12 @@ def caption_band(spec: FrameSpec) -> Box:
     return (0, spec.height - height, spec.width, spec.height)
 
 
-def regions(layout: Layout, spec: FrameSpec, *, captions: bool = False) -> Regions:
+def regions(
+    layout: Layout, spec: FrameSpec, *, captions: bool = False, dense: bool = False
+) -> Regions:
+    """The layout's boxes on ``spec``. ``dense``: for a slide with as much text as the deck's
+    limits allow, the text gets the room (a narrower picture, a taller panel, a smaller title)
+    that keeps it at a legible size."""
     w, h = spec.size
     m = round(spec.short_side * 0.06)
     band = caption_band(spec) if captions else None
@@ -61,38 +66,45 @@ def regions(layout: Layout, spec: FrameSpec, *, captions: bool = False) -> Regio
 
     if layout is Layout.IMAGE_BULLETS:
         if w > h * 1.2:  # landscape: picture on the left, text on the right
-            split = round(w * 0.45)
+            split = round(w * (0.30 if dense else 0.45))
             image: Box = (0, 0, split, h)  # the picture ignores the caption band: same size
             area: Box = (split, 0, w, bottom)
         else:  # portrait and square: picture on top, text below
-            split = round(h * (0.40 if spec.is_portrait else 0.42))
+            shrink = 1.0 if not dense else 0.55 if spec.is_portrait else 0.3
+            split = round(h * (0.40 if spec.is_portrait else 0.42) * shrink)
             image = (0, 0, w, split)
             area = (0, split, w, bottom)
         inner = (area[0] + m, area[1] + m, area[2] - m, area[3] - m)
-        title_h = round((inner[3] - inner[1]) * (0.30 if w > h * 1.2 else 0.28))
+        title_h = round(
+            (inner[3] - inner[1]) * (0.30 if w > h * 1.2 else 0.28) * (0.6 if dense else 1)
+        )
         title: Box = (inner[0], inner[1], inner[2], inner[1] + title_h)
         body: Box = (inner[0], title[3] + m // 2, inner[2], inner[3])
         return Regions(layout, image, title, body, None, band, m)
 
     if layout is Layout.TITLE:
         band_top, band_bottom = (0.30, 0.70) if spec.is_portrait else (0.24, 0.76)
+        if dense:
+            band_top, band_bottom = (0.10, 0.90) if spec.is_portrait else (0.05, 0.95)
         panel: Box = (m, round(h * band_top), w - m, round(h * band_bottom))
         if band is not None and panel[3] > band[1] - m // 2:
             panel = (panel[0], panel[1], panel[2], band[1] - m // 2)
         pad = round(m * 0.8)
         inner = (panel[0] + pad, panel[1] + pad, panel[2] - pad, panel[3] - pad)
-        title_h = round((inner[3] - inner[1]) * 0.62)
+        title_h = round((inner[3] - inner[1]) * (0.3 if dense else 0.62))
         title = (inner[0], inner[1], inner[2], inner[1] + title_h)
         body = (inner[0], title[3] + pad // 2, inner[2], inner[3])
         return Regions(layout, full, title, body, panel, band, m)
 
     # FULL_IMAGE: the picture fills the frame; a caption panel sits at the bottom.
-    panel_h = round(h * (0.22 if spec.is_portrait else 0.28))
+    panel_h = round(h * (0.22 if spec.is_portrait else 0.28) * (2.6 if dense else 1))
+    if dense and not spec.is_portrait:
+        panel_h = bottom - m  # the caption fills the frame, the picture shows at its edges
     panel_bottom = bottom - m // 2
     panel = (m, panel_bottom - panel_h, w - m, panel_bottom)
     pad = round(m * 0.6)
     inner = (panel[0] + pad, panel[1] + pad, panel[2] - pad, panel[3] - pad)
-    title_h = round((inner[3] - inner[1]) * 0.55)
+    title_h = round((inner[3] - inner[1]) * (0.2 if dense else 0.55))
     title = (inner[0], inner[1], inner[2], inner[1] + title_h)
     body = (inner[0], title[3] + pad // 3, inner[2], inner[3])
     return Regions(layout, full, title, body, panel, band, m)

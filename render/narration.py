@@ -27,7 +27,7 @@ from .progress import Stage
 from .speech import prepare_for_speech
 from .stage import RenderRun, RenderStage
 from .voice.auto import pick_voice
-from .voice.base import DeckVoice, VoiceBackend, VoiceChoice
+from .voice.base import DeckVoice, LanguageNote, VoiceBackend, VoiceChoice
 from .voice.espeak import INSTALL_HINT as ESPEAK_HINT
 from .voice.finish import FINISH_VERSION, finish_narration
 
@@ -66,6 +66,16 @@ async def choose_voice(
     if isinstance(backend, DeckVoice):
         backend, voice = await backend.for_deck(deck, choice.name)
         return backend, voice, f"{choice.backend}:{voice}"
+    said = (
+        backend.language_note(choice.name, deck.language)
+        if isinstance(backend, LanguageNote)
+        else None
+    )
+    if said:
+        warnings.append(said)
+    resolve = getattr(backend, "resolve", None)
+    if choice.name is None and callable(resolve):  # say which voice the language chose
+        return backend, None, f"{choice.backend}:{resolve(None, deck.language)}"
     return backend, choice.name, str(choice)
 
 

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from deck import Deck
+from deck import Deck, Layout
 
 from .cache import AssetCache, CacheView
 from .captions import Cue, slide_cues, to_srt, to_vtt
@@ -107,6 +107,7 @@ class Renderer:
         """Render ``deck`` to the MP4 ``out`` (plus storyboard and subtitles beside it)."""
         # 1. Plan and check everything that can fail before any work is done.
         plan = RenderPlan.of(deck, options or RenderOptions(), self.images)
+        deck = plan.deck  # with the language its text is in (see render.language)
         started = time.perf_counter()
         out = Path(out)
         check_output(out)
@@ -155,6 +156,12 @@ class Renderer:
         srt, vtt = _subtitles(out, cues) if plan.options.subtitles else (None, None)
         if frames.missing_glyphs:
             warnings.append(missing_glyphs_warning(frames.missing_glyphs))
+        warnings += shortened_warnings(frames.shortened)
+        if plan.slides == 1 and plan.layouts[0] is Layout.TITLE:
+            warnings.append(
+                "the deck is only a title slide; add slides with '## Heading' lines (or ask for "
+                "more) to say more than the title"
+            )
         seconds["total"] = time.perf_counter() - started
         return RenderResult(
             video=out,
@@ -206,6 +213,21 @@ def _subtitles(out: Path, cues: list[list[Cue]]) -> tuple[Path, Path]:
         write_text(out.with_suffix(".srt"), to_srt(flat)),
         write_text(out.with_suffix(".vtt"), to_vtt(flat)),
     )
+
+
+_BLOCK_NAMES = {"title": "the title", "body": "the text", "caption": "the caption"}
+
+
+def shortened_warnings(shortened: dict[int, tuple[str, ...]]) -> list[str]:
+    """One line per slide whose text did not fit its frame even at the smallest size."""
+    lines = []
+    for i in sorted(shortened):
+        what = " and ".join(_BLOCK_NAMES.get(kind, kind) for kind in shortened[i])
+        lines.append(
+            f"slide {i + 1}: {what} did not fit the frame and ends in '…' (the narration and "
+            "the PowerPoint/PDF export keep every word; shorten it to show it all)"
+        )
+    return lines
 
 
 def check_output(out: Path) -> None:

@@ -17,6 +17,7 @@ from .errors import RenderError
 from .frame import FrameSpec
 from .frames import frame_key
 from .images.base import ImageBackend, ImageRequest
+from .language import with_language
 from .layout import auto_layout, image_size, text_area
 from .options import RenderOptions, Transition
 from .pictures import image_key
@@ -46,6 +47,7 @@ class RenderPlan:
             raise RenderError(
                 f"fps {fps} must divide {SAMPLE_RATE} (try 1, 2, 4, 5, 8, 12, 24 or 25)"
             )
+        deck = with_language(deck)  # a deck marked English whose text is not: its language
         spec = FrameSpec.of(deck.aspect, options.resolution)
         theme = theme_spec(deck.theme.name)
         layouts = tuple(auto_layout(slide, i) for i, slide in enumerate(deck.slides))

@@ -1,17 +1,23 @@
 """Narration text prepared for speech, once, for every voice backend.
 
-Markdown (and stray HTML) is never read aloud, URLs are read as their host name, emoji are
-dropped, sub- and superscript digits become plain ones (CO₂ -> CO2). In English, symbols and
-units are said as words (singular after 1), common fractions, powers, negative numbers,
-ranges, amounts with a magnitude ($5M) and common abbreviations are written out. Rules that
-depend on the language apply to English only; the rest apply to every language. Every voice
-backend gets the same text: the renderer calls :func:`prepare_for_speech` once per slide.
+Markdown (and stray HTML, and tables) is never read aloud (:func:`display_text` is the
+narration as captions show it), URLs are read as their host name, emoji are dropped, arrows
+become words (or a pause), sub- and superscript digits become plain ones (CO₂ -> CO2). In
+English, symbols and units are said as words (singular after 1), common fractions, powers
+(x^2), negative numbers, ranges (not phone numbers: 555-1234), ISO dates, amounts ($1,200,
+$5M), musical keys and languages (C#) and common abbreviations are written out; French,
+Spanish, German, Italian, Portuguese, Dutch, Russian and Polish get their own words for amounts,
+units, percentages, degrees and dates (:mod:`render.speech_locales`). Every voice backend gets
+the same text: the renderer calls :func:`prepare_for_speech` once per slide.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from .scripts import EMOJI, script_of
+from .speech_locales import ISO_DATE, localise, say_date
 
 _MARKDOWN = [
     (re.compile(r"<[A-Za-z/!][^<>]*>"), " "),  # HTML tags and comments
@@ -25,6 +31,10 @@ _MARKDOWN = [
     (re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+", re.MULTILINE), ""),  # list markers
     (re.compile(r"^\s*>\s?", re.MULTILINE), ""),  # quotes
     (re.compile(r"~~(.+?)~~"), r"\1"),
+    # Tables: separator cells go, the others are read as a list.
+    (re.compile(r"\|(?:\s*:?-{3,}:?\s*\|)+"), "|"),
+    (re.compile(r"^\s*\|\s*|\s*\|\s*$"), ""),
+    (re.compile(r"\s*\|\s*(?:\|\s*)*"), ", "),
 ]
 _URL = re.compile(r"\b(?:https?://|www\.)([^\s/?#]+)[^\s]*", re.IGNORECASE)
 _EMAIL = re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b")
@@ -141,7 +151,7 @@ _MAGNITUDES = {
 }
 _CURRENCIES = {"$": ("dollar", "dollars"), "€": ("euro", "euros"), "£": ("pound", "pounds")}
 _AMOUNT = re.compile(
-    r"([$€£])\s?(\d[\d,]*(?:\.\d+)?)(?:\s?("
+    r"([$€£])\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?("
     + "|".join(sorted(_MAGNITUDES, key=len, reverse=True))
     + r")\b)?"
 )
@@ -156,7 +166,9 @@ _FRACTION_WORDS = {
 }
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _FRACTION = re.compile(r"(?<![\d/.,])(\d)/(\d{1,2})(?![\d/])")
+_PHONE = re.compile(r"(?<![\d\-.])(\d{3})-(?:(\d{3})-)?(\d{4})(?![\d\-.])")
 _EN_SYMBOLS = [
+    (re.compile(r"\b([A-Ga-g])#(?![\w#])"), r"\1 sharp"),
     (re.compile(r"(\d)\s*°\s*C\b"), r"\1 degrees Celsius"),
     (re.compile(r"(\d)\s*°\s*F\b"), r"\1 degrees Fahrenheit"),
     (re.compile(r"(\d)\s*°"), r"\1 degrees"),
@@ -167,9 +179,9 @@ _EN_SYMBOLS = [
         re.compile(r"(?<![-–—\d.])(\d+(?:\.\d+)?)\s*[-–—]\s*(\d+(?:\.\d+)?)(?![-–—\d.])"),
         r"\1 to \2",
     ),
-    (re.compile(r"(\d)\s*\^\s*2(?!\d)"), r"\1 squared"),
-    (re.compile(r"(\d)\s*\^\s*3(?!\d)"), r"\1 cubed"),
-    (re.compile(r"(\d)\s*\^\s*(-?\d+)"), r"\1 to the power of \2"),
+    (re.compile(r"([\w)])\s*\^\s*2(?!\d)"), r"\1 squared"),
+    (re.compile(r"([\w)])\s*\^\s*3(?!\d)"), r"\1 cubed"),
+    (re.compile(r"([\w)])\s*\^\s*(-?\w+)"), r"\1 to the power of \2"),
     (re.compile(r"(?<![\w)])[-−](\d)"), r"minus \1"),
     (re.compile(r"\s*±\s*"), " plus or minus "),
     (re.compile(r"\s*≈\s*"), " approximately "),
@@ -182,8 +194,8 @@ _EN_SYMBOLS = [
     (re.compile(r"\s*&\s*"), " and "),
     (re.compile(r"\s*\+\s*"), " plus "),
     (re.compile(r"\s*=\s*"), " equals "),
-    (re.compile(r"\s*(?:→|->)\s*"), " to "),
-    (re.compile(r"\s*(?:←|<-)\s*"), " from "),
+    (re.compile(r"\s*(?:->)\s*"), " to "),
+    (re.compile(r"\s*(?:<-)\s*"), " from "),
     (re.compile(r"([A-Za-z])/([A-Za-z])"), r"\1 or \2"),
     (re.compile(r"~\s*(\d)"), r"about \1"),
     (re.compile(r"#(\d)"), r"number \1"),
@@ -196,19 +208,42 @@ _UNIT_PATTERN = re.compile(
 )
 
 
-def prepare_for_speech(text: str, language: str = "en") -> str:
-    """The words a voice should say for ``text`` (which may hold Markdown and symbols)."""
+# Arrows: English words for the common ones; in other languages a pause.
+_ARROWS = {"→": "to", "⇒": "so", "⟶": "to", "➔": "to", "➜": "to", "➡": "to", "←": "from",
+           "⇐": "from", "↔": "and", "⇔": "if and only if", "↑": "up", "↓": "down"}  # fmt: skip
+_ARROW = re.compile(r"\s*[\u2190-\u21ff\u27f0-\u27ff\u2900-\u297f\u2b00-\u2b2f➔➜➡]\uFE0F?\s*")
+
+
+def display_text(text: str) -> str:
+    """``text`` as a viewer reads it: Markdown, HTML and table rules gone; words, symbols,
+    URLs and emoji kept (what captions show)."""
     for pattern, repl in _MARKDOWN:
         text = pattern.sub(repl, text)
+    text = re.sub(r"\s+([,.;!?])(?=\s|$)", r"\1", text)  # "<b>now</b>." -> "now."
+    return re.sub(r"\s+", " ", text).strip(" ,")
+
+
+def prepare_for_speech(text: str, language: str = "en") -> str:
+    """The words a voice should say for ``text`` (which may hold Markdown and symbols)."""
+    lang = language.lower().replace("_", "-").split("-")[0]
+    english = lang == "en"
+    text = display_text(text)
     text = _URL.sub(lambda m: _say_host(m.group(1)), text)
     text = _EMAIL.sub(lambda m: f"{m.group(1)} at {_say_host(m.group(2))}", text)
+    text = _ARROW.sub(lambda m: _say_arrow(m.group(0), english), text)
     text = "".join(ch for ch in text if not _is_pictograph(ch))
     text = text.translate(_SUBSCRIPTS)
-    if language.lower().split("-")[0] == "en":
-        text = _english(text)
+    text = _english(text) if english else localise(text, lang)
     text = text.translate(_SUPERSCRIPTS)
     text = re.sub(r"[*_#`|<>{}\[\]\\^]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip(" ,")
+
+
+def _say_arrow(arrow: str, english: bool) -> str:
+    word = _ARROWS.get(arrow.strip().rstrip("\ufe0f")) if english else None
+    return f" {word} " if word else ", "
 
 
 def _english(text: str) -> str:
@@ -220,10 +255,14 @@ def _english(text: str) -> str:
     )
     text = re.sub(r"(\d)\s*²", r"\1 squared", text)
     text = re.sub(r"(\d)\s*³", r"\1 cubed", text)
+    text = ISO_DATE.sub(lambda m: say_date(m, "en"), text)
+    text = _PHONE.sub(_say_phone, text)
     for pattern_text, words in _EN_ABBREVIATIONS.items():
         text = re.sub(pattern_text, words, text)
     text = _AMOUNT.sub(_say_amount, text)
     text = _UNIT_PATTERN.sub(_say_unit, text)
+    text = re.sub(r"([A-Za-z)])\s*²", r"\1 squared", text)  # x², after m² became a unit
+    text = re.sub(r"([A-Za-z)])\s*³", r"\1 cubed", text)
     text = _FRACTION.sub(_say_fraction, text)
     for pattern, repl in _EN_SYMBOLS:
         text = pattern.sub(repl, text)
@@ -264,5 +303,19 @@ def _say_host(host: str) -> str:
     return host.replace(".", " dot ")
 
 
+def _say_phone(m: re.Match[str]) -> str:
+    """A phone number digit by digit, its groups apart: 5 5 5, 1 2 3 4."""
+    return ", ".join(" ".join(group) for group in m.groups() if group)
+
+
 def _is_pictograph(ch: str) -> bool:
-    return unicodedata.category(ch) == "So" and ord(ch) > 0x2000
+    """Emoji and their joiners, selectors, skin tones, keycaps and tags: never spoken."""
+    if ch in "\u200d\ufe0e\ufe0f\u20e3":
+        return True
+    category = unicodedata.category(ch)
+    return (
+        (category == "So" and ord(ch) > 0x2000)
+        or script_of(ch) == EMOJI
+        or (category == "Sk" and ord(ch) > 0x1F000)
+        or 0xE0020 <= ord(ch) <= 0xE007F
+    )

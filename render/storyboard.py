@@ -6,7 +6,7 @@ import math
 import shutil
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from deck import Deck, ThemeSpec
 
@@ -45,37 +45,31 @@ def storyboard(
         (columns * tw + (columns + 1) * pad, header_h + rows * (th + label_h + pad) + pad),
         theme.palette.background,
     )
-    draw = ImageDraw.Draw(sheet)
     text = hex_to_rgb(theme.palette.text)
-    face, _ = fonts.pick(deck_title, bold=True)
     heading = fit_paragraphs(
         [deck_title],
-        face,
+        fonts,
         sheet.width - 2 * pad,
         header_h - pad,
         max_size=44,
         min_size=18,
         max_lines=1,
+        bold=True,
     )
-    draw.text(
-        (pad, pad + heading.ascent),
-        heading.paragraphs[0][0] if heading.paragraphs else "",
-        font=heading.font,
-        fill=text,
-        anchor="ls",
-    )
+    if heading.paragraphs and heading.typeset is not None:
+        heading.typeset.draw(sheet, pad, pad + heading.ascent, heading.paragraphs[0][0], text)
     for i, (thumb, title) in enumerate(zip(thumbs, titles, strict=True)):
         x = pad + (i % columns) * (tw + pad)
         y = header_h + (i // columns) * (th + label_h + pad)
         sheet.paste(thumb, (x, y))
         label = f"{i + 1}. {title}"
-        face, _ = fonts.pick(label)
         fitted = fit_paragraphs(
-            [label], face, tw, label_h - 8, max_size=22, min_size=14, max_lines=2
+            [label], fonts, tw, label_h - 8, max_size=22, min_size=14, max_lines=2
         )
         ty = y + th + 8
         for line in (line for p in fitted.paragraphs for line in p):
-            draw.text((x, ty + fitted.ascent), line, font=fitted.font, fill=text, anchor="ls")
+            if fitted.typeset is not None:
+                fitted.typeset.draw(sheet, x, ty + fitted.ascent, line, text)
             ty += fitted.line_height
     return sheet
 

@@ -1,31 +1,31 @@
-"""Setting text in a box: wrapping (words, or characters for CJK) and shrinking until it fits.
+"""Setting text in a box: wrapping at line-break points and shrinking until it fits.
 
 :func:`fit_paragraphs` never returns text taller or wider than its box: it shrinks the font
 step by step down to a legible minimum, and only then shortens the last lines with an
-ellipsis.
+ellipsis (and says so: ``truncated``). Text is NFC-normalised, every character is set in the
+first font that has it and lines break where Unicode allows (:mod:`render.typeset`).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 
 from PIL import ImageFont
 
-from .fonts import FontFace
+from .fonts import FontFace, FontSet, font_set
+from .typeset import Typeset, break_points, graphemes, paragraph_rtl
 
-# Characters that may break anywhere (CJK ideographs, kana, hangul, full-width forms).
-_BREAK_ANY = (
-    r"\u2e80-\u2fff\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    r"\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-)
-_TOKENS = re.compile(rf"[{_BREAK_ANY}]|[^\s{_BREAK_ANY}]+|\s+")
 ELLIPSIS = "…"
 
 
 @dataclass(frozen=True, slots=True)
 class SetText:
-    """Paragraphs wrapped at one font size; ``width``/``height`` are what they occupy."""
+    """Paragraphs wrapped at one font size; ``width``/``height`` are what they occupy.
+
+    ``font`` is the font most of the text is in (exporters name it); ``typeset`` measures and
+    draws each line with every font it needs; ``rtl`` holds each paragraph's direction.
+    """
 
     font: ImageFont.FreeTypeFont
     size: int
@@ -37,39 +37,48 @@ class SetText:
     width: int
     height: int
     truncated: bool = False
+    typeset: Typeset | None = field(default=None, compare=False, repr=False)
+    rtl: tuple[bool, ...] = ()
+    face: FontFace | None = field(default=None, compare=False, repr=False)
+
+    descent: int = 0
+
+    @property
+    def glyph_height(self) -> int:
+        return self.ascent + self.descent
 
     @property
     def line_count(self) -> int:
         return sum(len(p) for p in self.paragraphs)
 
+    def paragraph_rtl(self, index: int) -> bool:
+        return self.rtl[index] if index < len(self.rtl) else False
 
-def text_width(font: ImageFont.FreeTypeFont, text: str) -> int:
-    return round(font.getlength(text))
+
+def text_width(font: ImageFont.FreeTypeFont | Typeset, text: str) -> int:
+    return round(font.width(text) if isinstance(font, Typeset) else font.getlength(text))
 
 
-def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
-    """Greedy line breaking at spaces (and between CJK characters); a word longer than a line
-    is broken between characters."""
+def wrap(text: str, font: ImageFont.FreeTypeFont | Typeset, max_width: int) -> list[str]:
+    """Greedy line breaking at Unicode line-break points (spaces, between CJK characters,
+    between Thai words); a piece longer than a line is broken between characters."""
+    language = font.language if isinstance(font, Typeset) else "en"
     lines: list[str] = []
     current = ""
-    for token in _TOKENS.findall(text):
-        if token.isspace():
-            if current:
-                current += " "
-            continue
-        candidate = current + token
+    for piece in break_points(text, language):
+        candidate = current + piece
         if text_width(font, candidate.rstrip()) <= max_width:
             current = candidate
             continue
         if current.strip():
             lines.append(current.rstrip())
             current = ""
-        if text_width(font, token) <= max_width:
-            current = token
+        if text_width(font, piece.rstrip()) <= max_width:
+            current = piece
             continue
-        for ch in token:  # a single overlong word: break it between characters
-            if current and text_width(font, current + ch) > max_width:
-                lines.append(current)
+        for ch in graphemes(piece):  # a single overlong word: break it between characters
+            if current and text_width(font, (current + ch).rstrip()) > max_width:
+                lines.append(current.rstrip())
                 current = ""
             current += ch
     if current.strip():
@@ -79,7 +88,7 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
 
 def fit_paragraphs(
     paragraphs: list[str],
-    face: FontFace,
+    face: FontFace | FontSet,
     box_width: int,
     box_height: int,
     *,
@@ -89,13 +98,20 @@ def fit_paragraphs(
     paragraph_gap: float = 0.55,
     indent: float = 0.0,
     max_lines: int | None = None,
+    bold: bool = False,
+    rtl: bool = False,
 ) -> SetText:
     """Wrap ``paragraphs`` into a ``box_width`` x ``box_height`` box at the largest size
     between ``max_size`` and ``min_size`` (pixels) that fits. ``indent`` (in ems) is a hanging
-    indent for bullet markers; ``paragraph_gap`` (in ems) separates paragraphs."""
+    indent for bullet markers; ``paragraph_gap`` (in ems) separates paragraphs. ``rtl``: the
+    deck's language is written right to left (paragraphs holding its letters are set so)."""
+    fonts = face if isinstance(face, FontSet) else _single(face)
+    paragraphs = [unicodedata.normalize("NFC", p) for p in paragraphs]
     size = max(max_size, min_size)
     while True:
-        candidate = _set(paragraphs, face, size, box_width, line_spacing, paragraph_gap, indent)
+        candidate = _set(
+            paragraphs, fonts, size, box_width, line_spacing, paragraph_gap, indent, bold, rtl
+        )
         fits = candidate.height <= box_height and (
             max_lines is None or candidate.line_count <= max_lines
         )
@@ -107,23 +123,40 @@ def fit_paragraphs(
     return _truncate(candidate, box_height, max_lines)
 
 
+def _single(face: FontFace) -> FontSet:
+    """A font set whose primary font is ``face`` (other characters still find their fonts)."""
+    from .fonts import FontRef
+
+    base = font_set()
+    ref = FontRef(str(face.path), face.index)
+    return FontSet((ref, *base.regular), (ref, *base.bold), base.language)
+
+
 def _set(
     paragraphs: list[str],
-    face: FontFace,
+    fonts: FontSet,
     size: int,
     box_width: int,
     line_spacing: float,
     paragraph_gap: float,
     indent: float,
+    bold: bool,
+    rtl: bool,
 ) -> SetText:
-    font = face.get(size)
-    ascent, descent = font.getmetrics()
+    typeset = Typeset(fonts, size, bold=bold)
+    main, _missing = fonts.pick(" ".join(paragraphs), bold=bold)
+    font = main.get(size)
+    ascent, descent = _metrics(typeset, paragraphs, main, size)
     line_height = round((ascent + descent) * line_spacing)
     indent_px = round(indent * size)
     gap = round(paragraph_gap * size) if len(paragraphs) > 1 else 0
-    wrapped = tuple(tuple(wrap(p, font, max(1, box_width - indent_px))) for p in paragraphs)
+    kept = [p for p in paragraphs if p.strip()]
+    # A little slack: a glyph's ink can reach past its advance (a bold W, an italic f).
+    slack = max(1, size // 12)
+    wrapped = tuple(tuple(wrap(p, typeset, max(1, box_width - indent_px - slack))) for p in kept)
+    directions = tuple(paragraph_rtl(p, rtl) for p, w in zip(kept, wrapped, strict=True) if w)
     wrapped = tuple(p for p in wrapped if p)
-    widths = [text_width(font, line) + indent_px for p in wrapped for line in p]
+    widths = [text_width(typeset, line) + indent_px for p in wrapped for line in p]
     lines = sum(len(p) for p in wrapped)
     height = _height(lines, len(wrapped), line_height, ascent + descent, gap)
     return SetText(
@@ -136,7 +169,25 @@ def _set(
         indent=indent_px,
         width=max(widths, default=0),
         height=height,
+        typeset=typeset,
+        rtl=directions,
+        face=main,
+        descent=descent,
     )
+
+
+def _metrics(typeset: Typeset, paragraphs: list[str], main: FontFace, size: int) -> tuple[int, int]:
+    """The tallest ascent and deepest descent of the fonts the text is set in, so that
+    lines in several fonts keep one pitch and stay inside their box."""
+    faces = {main} | {face for p in paragraphs for _t, face in typeset.font_runs(p)}
+    ascent = descent = 0
+    for face in faces:
+        if face.bitmap:
+            a, d = round(size * 0.95), round(size * 0.25)
+        else:
+            a, d = face.get(size).getmetrics()
+        ascent, descent = max(ascent, a), max(descent, d)
+    return ascent, descent
 
 
 def _height(lines: int, paragraphs: int, line_height: int, glyph_height: int, gap: int) -> int:
@@ -147,11 +198,8 @@ def _height(lines: int, paragraphs: int, line_height: int, glyph_height: int, ga
 
 
 def _truncate(text: SetText, box_height: int, max_lines: int | None) -> SetText:
-    glyph_height = (
-        text.line_height
-        if text.line_count == 0
-        else text.font.getmetrics()[0] + text.font.getmetrics()[1]
-    )
+    measure: ImageFont.FreeTypeFont | Typeset = text.typeset or text.font
+    glyph_height = text.line_height if text.line_count == 0 else text.glyph_height
     kept: list[list[str]] = []
     lines = 0
     for paragraph in text.paragraphs:
@@ -170,12 +218,14 @@ def _truncate(text: SetText, box_height: int, max_lines: int | None) -> SetText:
     kept = [p for p in kept if p]
     if kept:
         last = kept[-1][-1]
-        limit = max(1, max(text_width(text.font, line) for p in kept for line in p))
-        while last and text_width(text.font, last + ELLIPSIS) > limit:
-            last = last[:-1].rstrip()
+        limit = max(1, max(text_width(measure, line) for p in kept for line in p))
+        while last and text_width(measure, last + ELLIPSIS) > limit:
+            # Whole words go first; a line that is one word loses characters.
+            cut = last.rstrip().rsplit(" ", 1)[0] if " " in last.strip() else last[:-1]
+            last = cut.rstrip()
         kept[-1][-1] = last + ELLIPSIS
     paragraphs = tuple(tuple(p) for p in kept)
-    widths = [text_width(text.font, line) + text.indent for p in paragraphs for line in p]
+    widths = [text_width(measure, line) + text.indent for p in paragraphs for line in p]
     return SetText(
         font=text.font,
         size=text.size,
@@ -187,4 +237,8 @@ def _truncate(text: SetText, box_height: int, max_lines: int | None) -> SetText:
         width=max(widths, default=0),
         height=_height(lines, len(paragraphs), text.line_height, glyph_height, text.paragraph_gap),
         truncated=True,
+        typeset=text.typeset,
+        rtl=text.rtl[: len(paragraphs)],
+        face=text.face,
+        descent=text.descent,
     )

@@ -3,9 +3,12 @@
 #   espeak-ng              the offline voice
 #   libcairo2              cairo, which cairosvg draws the illustrated pictures' SVGs with
 #   fonts-noto-core        Noto Sans system-wide (LibreOffice draws the exported .pptx with it) and
-#                          the Noto fonts of other scripts (Arabic, Devanagari, Thai, Hebrew...)
+#                          the Noto fonts of other scripts (Arabic, Hebrew, Devanagari, Thai,
+#                          Bengali, Tamil, Khmer...) and of symbols, arrows and maths
 #   fonts-noto-cjk         CJK glyphs (Chinese, Japanese, Korean slides)
 #   fonts-noto-color-emoji emoji drawn as emoji
+#   fontconfig             fc-list: finds the font of each script, and a font for any character
+#   libfribidi0            Pillow's text layout (raqm) needs it to shape Arabic, Hebrew, Indic text
 #   libreoffice-impress    soffice: the export tests prove that another program reads our .pptx
 #   poppler-utils          pdftoppm: the export tests compare exported pages with the video's frames
 # Extra packages can be named on the command line. Uses apt-get (Debian/Ubuntu) as root or via
@@ -18,15 +21,26 @@ set -euo pipefail
 declare -A probe=(
   [espeak-ng]="command -v espeak-ng"
   [libcairo2]="ldconfig -p | grep -q 'libcairo\.so\.2 '"
-  [fonts-noto-core]="test -e /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
+  [fonts-noto-core]="noto_core"
   [fonts-noto-cjk]="test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
   [fonts-noto-color-emoji]="test -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
   [postgresql]="ls /usr/lib/postgresql/*/bin/postgres"
   [libreoffice-impress]="command -v soffice"
   [poppler-utils]="command -v pdftoppm"
+  [fontconfig]="command -v fc-list"
+  [libfribidi0]="ldconfig -p | grep -q libfribidi.so.0"
 )
-wanted=(espeak-ng libcairo2 fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libreoffice-impress
-  poppler-utils "$@")
+wanted=(espeak-ng libcairo2 fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fontconfig libfribidi0
+  libreoffice-impress poppler-utils "$@")
+
+# Every font of fonts-noto-core the default set-up draws with (a partial install fails here).
+noto_core() {
+  local font
+  for font in NotoSans-Regular NotoSans-Bold NotoSansArabic-Regular NotoSansHebrew-Regular \
+    NotoSansDevanagari-Regular NotoSansThai-Regular NotoSansSymbols2-Regular NotoSansMath-Regular; do
+    test -e "/usr/share/fonts/truetype/noto/$font.ttf" || return 1
+  done
+}
 
 missing_now() {
   local pkg check
@@ -51,5 +65,7 @@ if command -v apt-get >/dev/null 2>&1; then
     exit 1
   fi
 else
-  echo "please install: ${missing[*]} (macOS: brew install espeak-ng poppler cairo, brew install --cask libreoffice; fonts: Noto Sans, Noto Sans CJK, Noto Color Emoji)" >&2
+  echo "please install: ${missing[*]} (macOS: brew install espeak-ng poppler fribidi cairo, brew install --cask libreoffice; fonts: Noto Sans and its script families, Noto Sans CJK, Noto Color Emoji)" >&2
+  # In CI a machine without apt-get must still have everything: fail, naming what is missing.
+  [ "${CI:-}" = "true" ] && exit 1
 fi

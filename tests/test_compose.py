@@ -168,7 +168,10 @@ def test_missing_glyphs_are_reported_not_hidden(monkeypatch):
     import render.fonts as fonts
 
     monkeypatch.setattr(fonts, "find_cjk_font", lambda *a, **k: None)
-    fonts.font_set.cache_clear()
+    monkeypatch.setattr(fonts, "fontconfig_font", lambda *a, **k: None)
+    caches = (fonts.font_set, fonts._face_for, fonts._script_fonts)
+    for cache in caches:
+        cache.cache_clear()
     try:
         slide = Slide(title="光合作用")
         spec = FrameSpec.of("16:9", 360)
@@ -181,5 +184,7 @@ def test_missing_glyphs_are_reported_not_hidden(monkeypatch):
             fonts.font_set("zh"),
         )
         assert frame.missing_glyphs == set("光合作用")
+        assert "apt-get install fonts-noto-cjk" in fonts.missing_glyphs_warning(set("光合"))
     finally:
-        fonts.font_set.cache_clear()
+        for cache in caches:
+            cache.cache_clear()

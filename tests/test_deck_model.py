@@ -49,7 +49,8 @@ def test_content_hash_is_stable_and_sensitive():
         ({"title": "d", "slides": []}, "deck slides: has too few items (0, at least 1)"),
         (
             {"title": "d", "slides": [{"title": "s"}] * (MAX_SLIDES + 1)},
-            f"deck slides: has too many items ({MAX_SLIDES + 1}, at most {MAX_SLIDES})",
+            f"deck slides: has too many slides ({MAX_SLIDES + 1}, at most {MAX_SLIDES}; "
+            "a '#' title slide counts as one)",
         ),
         (
             {"title": "d", "slides": [{"title": "ok"}, {"title": "x" * 91}]},

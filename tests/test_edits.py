@@ -139,7 +139,7 @@ def test_results_are_validated(deck):
     with pytest.raises(DeckValidationError, match="unknown theme"):
         apply(deck, [SetTheme(name="neon")])
     many = [InsertSlide(after=5, slide=NewSlide(title=f"n{i}")) for i in range(26)]
-    with pytest.raises(DeckValidationError, match="too many items"):
+    with pytest.raises(DeckValidationError, match="too many slides"):
         apply(deck, many)
 
 

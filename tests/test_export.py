@@ -467,3 +467,54 @@ def test_both_exports_look_like_the_video(renderer, deck, tmp_path, aspect):
         assert np.abs(drawn - np.asarray(frame).astype(int)).mean() < 10, f"slide {i + 1}"
         image = Image.fromarray(drawn.astype(np.uint8))
         assert blurred_difference(image, frame, areas[i]) < 20, f"slide {i + 1} text"
+
+
+def _without_noto_sans(pptx: Path, target: Path) -> Path:
+    """A copy of ``pptx`` whose text is in DejaVu Sans where it named Noto Sans: what
+    LibreOffice draws on a machine without Noto Sans (DejaVu Sans is wider)."""
+    import zipfile
+
+    with zipfile.ZipFile(pptx) as source, zipfile.ZipFile(target, "w") as copy:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.endswith(".xml"):
+                data = data.replace(b'typeface="Noto Sans"', b'typeface="DejaVu Sans"')
+            copy.writestr(item, data)
+    return target
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    _soffice() is None or shutil.which("pdftoppm") is None,
+    reason="LibreOffice and poppler-utils are needed (make system)",
+)
+def test_a_pptx_opened_without_noto_sans_still_fits_its_text(renderer, tmp_path):
+    """LibreOffice puts a wider font (DejaVu Sans) in Noto Sans's place: every text box
+    shrinks its text rather than spill it out of the box, even with the text at the limits."""
+    bullet = (
+        "Chlorophyll molecules absorb red and blue light while reflecting green wavelengths "
+        "back toward our eyes every single day of the year in all"
+    )
+    full = "\n".join(f"- {bullet}" for _ in range(6))
+    title = "Leaves are solar panels that feed the whole planet with sugar and oxygen daily"
+    deck = parse_outline(f"# {title}\n{full}\n\n## {title}\n{full}\n")
+    result = export(renderer, deck, tmp_path, pdf=None)
+    missing = _without_noto_sans(result.pptx, tmp_path / "elsewhere.pptx")
+    spec = FrameSpec.of("16:9", 360)
+    slides = rasterize(to_pdf_with_libreoffice(missing, tmp_path / "lo"), spec.size, tmp_path)
+    pictures = asyncio.run(renderer.pictures(deck, SMALL))
+    spilled = []
+    for i, (drawn, slide) in enumerate(zip(slides, deck.slides, strict=True)):
+        with Image.open(pictures[i]) as picture:
+            composed = compose_slide(
+                slide, auto_layout(slide, i), picture, theme_spec(deck.theme.name), spec,
+                font_set(deck.language), keep_underlay=True,
+            )  # fmt: skip
+        under = np.asarray(composed.underlay).astype(int)
+        text = np.abs(drawn - under).max(axis=2) > 60
+        allowed = np.zeros_like(text)
+        for block in composed.blocks:
+            x0, y0, x1, y1 = block.box
+            allowed[max(0, y0 - 3) : y1 + 3, max(0, x0 - 3) : x1 + 3] = True
+        spilled.append(int((text & ~allowed).sum()))
+    assert max(spilled) < 30, f"text pixels outside the text boxes, per slide: {spilled}"

@@ -420,6 +420,6 @@ def test_settings_map_to_the_speech_backend(monkeypatch, tmp_path):
 def test_a_default_openai_voice_without_a_key_renders_silent_with_the_setup_hint(cache, tmp_path):
     voices = {"openai": OpenAISpeechBackend(setup_hint="set THE_KEY"), "silent": SilentBackend()}
     options = RenderOptions(resolution=360, default_voice="openai:alloy", storyboard=False)
-    result = render_with(voices, cache, tiny_deck(1), tmp_path / "a.mp4", options)
+    result = render_with(voices, cache, tiny_deck(2), tmp_path / "a.mp4", options)
     assert result.voice == "silent"
     assert result.warnings == ["openai is not set up, so the video is silent: set THE_KEY"]

@@ -32,7 +32,7 @@ def test_narration_is_prepared_for_speech(text, spoken):
 
 
 def test_other_languages_keep_their_words_but_lose_markdown():
-    assert prepare_for_speech("**Hola** & adiós 50%", "es") == "Hola & adiós 50%"
+    assert prepare_for_speech("**Hola** & adiós 50%", "es") == "Hola & adiós 50 por ciento"
 
 
 def test_cues_split_at_sentences_then_words_and_stay_short():

@@ -114,6 +114,9 @@ class RenderProgress:
         )
 
 
+CHAT_UPLOAD_BYTES = 10 * 1024 * 1024  # Discord's default upload limit, the smallest usual one
+
+
 def print_summary(result: RenderResult) -> None:
     size_mb = result.size_bytes / 1_000_000
     out.print(f"[bold green]✓[/] {escape(str(result.video))}")
@@ -126,6 +129,12 @@ def print_summary(result: RenderResult) -> None:
         out.print(f"  storyboard {escape(str(result.storyboard))}")
     if result.srt and result.vtt:
         out.print(f"  subtitles  {escape(str(result.srt))}, {escape(result.vtt.name)}")
+    if result.size_bytes > CHAT_UPLOAD_BYTES:
+        console.print(
+            f"[yellow]note:[/] the video is {result.size_bytes / 1024 / 1024:.1f} MiB, over the "
+            "10 MiB a chat upload usually allows; the bot re-encodes it to fit when it posts it, "
+            "or render it smaller with --resolution 720p"
+        )
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
 

@@ -13,6 +13,7 @@ from deck import Deck
 
 from ..errors import ExportError
 from ..fonts import missing_glyphs_warning
+from ..language import with_language
 from ..options import RenderOptions
 from ..output import check_target, replacing
 from ..pipeline import Renderer
@@ -126,6 +127,7 @@ async def _plan(
     pages: bool,
     quality: int | None,
 ) -> ExportPlan:
+    deck = with_language(deck)  # the language the video is spoken and set in
     spec, theme, fonts = plan_context(deck, options.resolution, options.extra_font)
     with renderer.cache.pinning() as cache:  # the pictures stay until they are read
         paths = await renderer.pictures(deck, options, cache=cache)

@@ -4,8 +4,11 @@ Each page is the video's frame without its text (picture, panel, accent bar) as 
 the frame's full pixel size, and on top of it the text drawn with the same font files, at the
 same size, with the same line breaks and baselines as the frame (fpdf2, fonts embedded and
 subset). So the page looks like the video, the text is sharp at any zoom and in print, and it
-can be selected, searched and copied. The bullet dots are drawn as vector circles, and every
-slide's title is a bookmark in the document outline.
+can be selected, searched and copied. Each line is written run by run, every run in the font
+the frame drew it with, shaped by HarfBuzz (uharfbuzz, fpdf2's text shaping) in its direction,
+so Arabic and Hebrew join and read right to left, and Devanagari and Thai marks sit where they
+belong; emoji are placed as the frame's colour pictures. The bullet dots are drawn as vector
+circles, and every slide's title is a bookmark in the document outline.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from fpdf import FPDF
 
 from deck import Aspect
 
+from ..compose import TextBlock
 from ..contrast import hex_to_rgb
+from ..scripts import script_of
+from ..text import SetText
 from .slides import ExportPlan
 
 # Page sizes in points: the same 13.333 x 7.5 in (turned for 9:16, 7.5 in square) as the
@@ -40,6 +46,7 @@ def write_pdf(plan: ExportPlan, target: Path) -> None:
     pdf.set_lang(plan.deck.language)
     pdf.set_creator("deckcast")
     pdf.set_subject(f"{len(plan.slides)} slides, theme {plan.theme.name}")
+    pdf.c_margin = 0
 
     families: dict[tuple[str, int], str] = {}
     accent = hex_to_rgb(plan.theme.palette.accent)
@@ -64,13 +71,64 @@ def write_pdf(plan: ExportPlan, target: Path) -> None:
                     pdf.ellipse(
                         x0 * points, y0 * points, (x1 - x0) * points, (y1 - y0) * points, "F"
                     )
-            font = block.setting.font
-            key = (str(font.path), int(font.index))
+            _write_block(pdf, block, block.setting, points, families)
+    pdf.output(str(target))
+
+
+def _write_block(
+    pdf: FPDF,
+    block: TextBlock,
+    setting: SetText,
+    points: float,
+    families: dict[tuple[str, int], str],
+) -> None:
+    """Every run of every line of ``block`` at the place the frame drew it."""
+    pdf.set_text_color(*block.color)
+    size = setting.size * points
+    for line in block.lines:
+        for run in line.runs:
+            x, baseline = (line.x + run.x) * points, line.baseline * points
+            if not run.text.strip():
+                continue
+            if run.face.bitmap and setting.typeset is not None:
+                tile, rise = setting.typeset.bitmap_tile(run)
+                buffer = io.BytesIO()
+                tile.save(buffer, format="PNG")
+                pdf.image(
+                    buffer,
+                    x=x,
+                    y=baseline - rise * points,
+                    w=tile.width * points,
+                    h=tile.height * points,
+                    alt_text=run.text,
+                )
+                continue
+            key = (str(run.face.path), int(run.face.index))
             if key not in families:
                 families[key] = f"face{len(families)}"
                 pdf.add_font(families[key], fname=key[0], collection_font_number=key[1])
-            pdf.set_font(families[key], size=block.setting.size * points)
-            pdf.set_text_color(*block.color)
-            for line in block.lines:
-                pdf.text(line.x * points, line.baseline * points, line.text)
-    pdf.output(str(target))
+            pdf.set_font(families[key], size=size)
+            if not _needs_shaping(run.text, rtl=run.rtl):
+                pdf.set_text_shaping(False)
+                pdf.text(x, baseline, run.text)
+                continue
+            pdf.set_text_shaping(True, direction="rtl" if run.rtl else "ltr")
+            # A cell puts the baseline 0.5 h + 0.3 size below its top.
+            pdf.set_xy(x, baseline - 0.8 * size)
+            pdf.cell(w=max(run.width * points, 0.01) * 1.05, h=size, text=run.text)
+
+
+# Scripts whose letters change shape or order with their neighbours: HarfBuzz sets them.
+_COMPLEX = frozenset(
+    {
+        "Arabic", "Hebrew", "Syriac", "Thaana", "Devanagari", "Bengali", "Gurmukhi",
+        "Gujarati", "Oriya", "Tamil", "Telugu", "Kannada", "Malayalam", "Sinhala", "Thai",
+        "Lao", "Tibetan", "Myanmar", "Khmer", "Mongolian",
+    }
+)  # fmt: skip
+
+
+def _needs_shaping(text: str, *, rtl: bool) -> bool:
+    """Right-to-left and complex-script runs are shaped; Latin, Greek, Cyrillic and CJK are
+    written as they are (their text then reads back from the PDF exactly as written)."""
+    return rtl or any(script_of(ch) in _COMPLEX for ch in text)

@@ -7,8 +7,12 @@ Positions, font sizes, line pitch and bullet indents come from the composition o
 frame, scaled from pixels to the page. The file's theme carries the deck's colours and fonts,
 so a slide added in PowerPoint, Keynote, Google Slides or LibreOffice matches the others.
 
-Fonts are named, not embedded: where Noto Sans is not installed the program substitutes a
-similar sans-serif, and the text stays editable.
+Every run names the font the frame drew it with (Noto Sans, Noto Sans Arabic, Noto Sans CJK
+SC...) for Latin, East Asian and complex scripts alike; right-to-left paragraphs are RTL
+paragraphs aligned right, their bullets on the right. Fonts are named, not embedded: where
+Noto Sans is not installed the program substitutes another sans-serif, often a wider one
+(DejaVu Sans on Linux), so every text box shrinks its text on overflow (``normAutofit``) and
+the text stays inside its box and editable.
 """
 
 from __future__ import annotations
@@ -34,8 +38,10 @@ from deck import Aspect, Layout
 
 from ..compose import TextBlock
 from ..contrast import hex_to_rgb, luminance
-from ..fonts import BUNDLED_BOLD, BUNDLED_REGULAR
+from ..fonts import BUNDLED_BOLD, BUNDLED_REGULAR, FontFace
 from ..layout import Box
+from ..typeset import paragraph_rtl
+from ..voice.languages import parse_language
 from .slides import ExportPlan, ExportSlide
 
 # Slide sizes in EMU (914400 per inch): PowerPoint's own 16:9 (13.333 x 7.5 in), turned for
@@ -266,41 +272,66 @@ def _fill_text(
 ) -> None:
     """Set ``paragraphs`` in ``frame`` in the block's font, size, colour and line pitch."""
     frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE  # a wider substitute font shrinks
     frame.vertical_anchor = MSO_ANCHOR.TOP
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = Emu(0)
     setting = block.setting
     points = scale / EMU_PER_POINT  # points per frame pixel
     bulleted = bool(block.markers)
     frame.text = ""  # one empty paragraph to start from
+    deck_rtl = parse_language(plan.deck.language).rtl
     for n, text in enumerate(paragraphs):
         paragraph = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
-        paragraph.alignment = PP_ALIGN.CENTER if centred else PP_ALIGN.LEFT
+        rtl = paragraph_rtl(text, deck_rtl)
+        paragraph.alignment = (
+            PP_ALIGN.CENTER if centred else PP_ALIGN.RIGHT if rtl else PP_ALIGN.LEFT
+        )
+        if rtl:
+            paragraph._p.get_or_add_pPr().set("rtl", "1")
         if setting is not None:
             paragraph.line_spacing = Pt(setting.line_height * points)
             if n:
                 paragraph.space_before = Pt(setting.paragraph_gap * points)
         if bulleted and setting is not None:
             _bullet(paragraph, setting.indent * scale, plan.theme.palette.accent)
-        run = paragraph.add_run()
-        run.text = text
-        font = run.font
-        font.color.rgb = RGBColor(*block.color)
-        if setting is None:
+        if setting is None or setting.typeset is None:
+            run = paragraph.add_run()
+            run.text = text
+            run.font.color.rgb = RGBColor(*block.color)
             continue
-        family, style = setting.font.getname()
-        font.name = family
-        font.size = Pt(setting.size * points)
-        font.bold = "bold" in (style or "").lower()
-        r_pr = run._r.get_or_add_rPr()
-        r_pr.set("lang", plan.deck.language)
-        if str(setting.font.path) not in _BUNDLED:  # a CJK (or other extra) font
-            latin = r_pr.find(qn("a:latin"))
-            for tag in ("a:ea", "a:cs"):
-                element = etree.Element(qn(tag), typeface=family)
-                if latin is not None:
-                    latin.addnext(element)
-                    latin = element
+        style = (setting.font.getname()[1] or "").lower()
+        for piece, face in setting.typeset.font_runs(text):
+            _add_run(paragraph, piece, face, block, plan, setting.size * points, "bold" in style)
+
+
+def _add_run(
+    paragraph: _Paragraph,
+    text: str,
+    face: FontFace,
+    block: TextBlock,
+    plan: ExportPlan,
+    size: float,
+    bold: bool,
+) -> None:
+    """One run of ``text`` in ``face``'s family (named for every script class, so that
+    PowerPoint and LibreOffice use it for Arabic, CJK and Thai alike)."""
+    run = paragraph.add_run()
+    run.text = text
+    font = run.font
+    font.color.rgb = RGBColor(*block.color)
+    family = face.family or "Noto Sans"
+    font.name = family
+    font.size = Pt(size)
+    font.bold = bold
+    r_pr = run._r.get_or_add_rPr()
+    r_pr.set("lang", plan.deck.language)
+    if str(face.path) not in _BUNDLED:  # a CJK, Arabic, emoji... font
+        latin = r_pr.find(qn("a:latin"))
+        for tag in ("a:ea", "a:cs"):
+            element = etree.Element(qn(tag), typeface=family)
+            if latin is not None:
+                latin.addnext(element)
+                latin = element
 
 
 def _bullet(paragraph: _Paragraph, indent: float, colour: str) -> None:

@@ -25,6 +25,9 @@ from ..layout import Box, auto_layout, regions
 # JPEG at this quality is indistinguishable from the PNG for generated pictures and a tenth of
 # its size, which keeps a 30-slide deck within a chat's upload limit.
 JPEG_QUALITY = 90
+# Text that the video had to shorten may shrink this far in the exports (a fraction of the
+# short side: readable when zoomed or printed), so that they keep every word.
+EXPORT_FLOOR = 0.012
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +87,9 @@ def prepare_slide(
     layout = auto_layout(slide, index)
     with Image.open(picture_path) as opened:
         source = opened.convert("RGB")
-    composed = compose_slide(slide, layout, source, theme, spec, fonts, keep_underlay=underlay)
+    composed = compose_slide(
+        slide, layout, source, theme, spec, fonts, keep_underlay=underlay, floor=EXPORT_FLOOR
+    )
     encoded: EncodedImage | None = None
     if picture and quality is None and _is_png(picture_path):
         encoded = EncodedImage(picture_path.read_bytes(), source.size, "image/png")
@@ -100,7 +105,7 @@ def prepare_slide(
         slide=slide,
         layout=layout,
         picture=encoded,
-        picture_box=regions(layout, spec).image,
+        picture_box=composed.picture_box or regions(layout, spec).image,
         blocks=tuple(composed.blocks),
         panel=composed.panel,
         rule=composed.rule,

@@ -60,3 +60,13 @@ class DeckVoice(Protocol):
         :class:`~render.errors.VoiceSetupError` naming the available voices when ``voice`` does
         not exist."""
         ...
+
+
+@runtime_checkable
+class LanguageNote(Protocol):
+    """Optional, for backends that may not speak every language: a sentence for the render's
+    summary when ``language`` falls back to another voice (``None`` when it does not).
+    Backends map languages to their voices with :func:`render.voice.languages.pick_voice`,
+    whose :class:`~render.voice.languages.VoicePick` carries that sentence."""
+
+    def language_note(self, voice: str | None, language: str) -> str | None: ...

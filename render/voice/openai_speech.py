@@ -44,7 +44,8 @@ from openai_http import (
 
 from ..audio import wav_bytes
 from ..errors import VoiceError, VoiceSetupError
-from .languages import close_voices, voice_for_language
+from ..scripts import speech_spans
+from .languages import close_voices, parse_language, voice_for_language, voice_language
 from .style import AUTO, resolve_style
 
 if TYPE_CHECKING:
@@ -177,10 +178,12 @@ class OpenAISpeechBackend:
         return self._mapped_voice(language) or self.default_voice
 
     def _mapped_voice(self, language: str) -> str | None:
-        lang = language.lower().replace("_", "-")
-        for candidate in (lang, lang.split("-")[0], "*"):
-            if candidate in self.voices_by_language:
-                return self.voices_by_language[candidate]
+        """``voices_by_language``'s voice for ``language`` (``zh-TW``, ``zh-hant``, ``zh``,
+        ``cmn`` all find a ``zh`` entry), else its ``*`` entry."""
+        mapping = {k.replace("_", "-"): v for k, v in self.voices_by_language.items()}
+        for candidate in (*parse_language(language).candidates(), "*"):
+            if candidate in mapping:
+                return mapping[candidate]
         return None
 
     def _check(self, voice: str, known: list[str] | None, what: str) -> str:
@@ -218,6 +221,11 @@ class OpenAISpeechBackend:
 
     async def synthesize(self, text: str, *, voice: str | None, language: str, out: Path) -> None:
         voice = voice or self._configured_voice(language)
+        if voice_language(voice) is not None:
+            # A voice of one language (Kokoro's ff_siwis, Piper's de_DE-...) would spell out a
+            # span in another script: such spans are left out of its speech.
+            own = "".join(span.text for span in speech_spans(text, language) if not span.foreign)
+            text = own if own.strip() else text
         params: dict[str, Any] = {
             "model": self.model,
             "voice": {"id": voice} if voice.startswith("voice_") else voice,

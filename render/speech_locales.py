@@ -1,0 +1,179 @@
+"""Words for symbols, units, currencies and dates in the languages deckcast speaks most.
+
+English has its own fuller rules in :mod:`render.speech`; for the languages here, amounts
+(``$5``, ``5 €``), percentages, degrees, common units and ISO dates (``2026-11-24``) are said
+in the deck's language. Numbers stay digits: every voice reads digits in its own language.
+Languages not listed keep symbols and units as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+Pair = tuple[str, str]  # singular, plural
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Month names for dates, and how a date is said: {d} day, {m} month name, {y} year.
+MONTHS: dict[str, tuple[str, list[str]]] = {
+    "en": (
+        "{m} {d}, {y}",
+        _words(
+            "January February March April May June July August September October November December"
+        ),
+    ),
+    "fr": (
+        "{d} {m} {y}",
+        _words(
+            "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+        ),
+    ),
+    "es": (
+        "{d} de {m} de {y}",
+        _words(
+            "enero febrero marzo abril mayo junio "
+            "julio agosto septiembre octubre noviembre diciembre"
+        ),
+    ),
+    "it": (
+        "{d} {m} {y}",
+        _words(
+            "gennaio febbraio marzo aprile maggio giugno "
+            "luglio agosto settembre ottobre novembre dicembre"
+        ),
+    ),
+    "pt": (
+        "{d} de {m} de {y}",
+        _words(
+            "janeiro fevereiro março abril maio junho "
+            "julho agosto setembro outubro novembro dezembro"
+        ),
+    ),
+    "de": (
+        "{d}. {m} {y}",
+        _words(
+            "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
+        ),
+    ),
+    "nl": (
+        "{d} {m} {y}",
+        _words(
+            "januari februari maart april mei juni "
+            "juli augustus september oktober november december"
+        ),
+    ),
+    "ru": (
+        "{d} {m} {y} года",
+        _words("января февраля марта апреля мая июня июля августа сентября октября ноября декабря"),
+    ),
+    "pl": (
+        "{d} {m} {y}",
+        _words(
+            "stycznia lutego marca kwietnia maja czerwca "
+            "lipca sierpnia września października listopada grudnia"
+        ),
+    ),
+    "zh": ("{y}年{mn}月{d}日", []),
+    "ja": ("{y}年{mn}月{d}日", []),
+    "ko": ("{y}년 {mn}월 {d}일", []),
+}
+
+CURRENCIES: dict[str, dict[str, Pair]] = {
+    "fr": {"$": ("dollar", "dollars"), "€": ("euro", "euros"), "£": ("livre", "livres"),
+           "¥": ("yen", "yens")},
+    "es": {"$": ("dólar", "dólares"), "€": ("euro", "euros"), "£": ("libra", "libras"),
+           "¥": ("yen", "yenes")},
+    "it": {"$": ("dollaro", "dollari"), "€": ("euro", "euro"), "£": ("sterlina", "sterline"),
+           "¥": ("yen", "yen")},
+    "pt": {"$": ("dólar", "dólares"), "€": ("euro", "euros"), "£": ("libra", "libras"),
+           "¥": ("iene", "ienes")},
+    "de": {"$": ("Dollar", "Dollar"), "€": ("Euro", "Euro"), "£": ("Pfund", "Pfund"),
+           "¥": ("Yen", "Yen")},
+    "nl": {"$": ("dollar", "dollar"), "€": ("euro", "euro"), "£": ("pond", "pond"),
+           "¥": ("yen", "yen")},
+    "ru": {"$": ("долларов", "долларов"), "€": ("евро", "евро"), "£": ("фунтов", "фунтов"),
+           "¥": ("иен", "иен")},
+}  # fmt: skip
+
+UNITS: dict[str, dict[str, Pair]] = {
+    "fr": {"km/h": ("kilomètre par heure", "kilomètres par heure"), "km": ("kilomètre",
+           "kilomètres"), "cm": ("centimètre", "centimètres"), "mm": ("millimètre",
+           "millimètres"), "m": ("mètre", "mètres"), "kg": ("kilogramme", "kilogrammes"),
+           "g": ("gramme", "grammes"), "l": ("litre", "litres"), "h": ("heure", "heures"),
+           "min": ("minute", "minutes"), "s": ("seconde", "secondes")},
+    "es": {"km/h": ("kilómetro por hora", "kilómetros por hora"), "km": ("kilómetro",
+           "kilómetros"), "cm": ("centímetro", "centímetros"), "mm": ("milímetro",
+           "milímetros"), "m": ("metro", "metros"), "kg": ("kilogramo", "kilogramos"),
+           "g": ("gramo", "gramos"), "l": ("litro", "litros"), "h": ("hora", "horas"),
+           "min": ("minuto", "minutos"), "s": ("segundo", "segundos")},
+    "it": {"km/h": ("chilometro orario", "chilometri orari"), "km": ("chilometro",
+           "chilometri"), "cm": ("centimetro", "centimetri"), "mm": ("millimetro",
+           "millimetri"), "m": ("metro", "metri"), "kg": ("chilogrammo", "chilogrammi"),
+           "g": ("grammo", "grammi"), "l": ("litro", "litri"), "h": ("ora", "ore"),
+           "min": ("minuto", "minuti"), "s": ("secondo", "secondi")},
+    "pt": {"km/h": ("quilômetro por hora", "quilômetros por hora"), "km": ("quilômetro",
+           "quilômetros"), "cm": ("centímetro", "centímetros"), "mm": ("milímetro",
+           "milímetros"), "m": ("metro", "metros"), "kg": ("quilograma", "quilogramas"),
+           "g": ("grama", "gramas"), "l": ("litro", "litros"), "h": ("hora", "horas"),
+           "min": ("minuto", "minutos"), "s": ("segundo", "segundos")},
+    "de": {"km/h": ("Kilometer pro Stunde", "Kilometer pro Stunde"), "km": ("Kilometer",
+           "Kilometer"), "cm": ("Zentimeter", "Zentimeter"), "mm": ("Millimeter",
+           "Millimeter"), "m": ("Meter", "Meter"), "kg": ("Kilogramm", "Kilogramm"),
+           "g": ("Gramm", "Gramm"), "l": ("Liter", "Liter"), "h": ("Stunde", "Stunden"),
+           "min": ("Minute", "Minuten"), "s": ("Sekunde", "Sekunden")},
+}  # fmt: skip
+
+PERCENT = {"fr": "pour cent", "es": "por ciento", "it": "per cento", "pt": "por cento",
+           "de": "Prozent", "nl": "procent", "ru": "процентов", "pl": "procent"}  # fmt: skip
+DEGREES = {"fr": "degrés", "es": "grados", "it": "gradi", "pt": "graus", "de": "Grad",
+           "nl": "graden", "ru": "градусов", "pl": "stopni"}  # fmt: skip
+CELSIUS = {"fr": "Celsius", "es": "Celsius", "it": "Celsius", "pt": "Celsius", "de": "Celsius",
+           "nl": "Celsius", "ru": "Цельсия", "pl": "Celsjusza"}  # fmt: skip
+
+ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d-])")
+_NUMBER = r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?"
+_AMOUNT_BEFORE = re.compile(rf"([$€£¥])\s?({_NUMBER})")
+_AMOUNT_AFTER = re.compile(rf"({_NUMBER})\s?([$€£¥])")
+
+
+def say_date(m: re.Match[str], language: str) -> str:
+    """An ISO date (``2026-11-24``) as the language says it, or unchanged."""
+    form, names = MONTHS.get(language, ("", []))
+    if not form:
+        return m.group(0)
+    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    name = names[month - 1] if names else ""
+    return form.format(d=day, m=name, mn=month, y=year)
+
+
+def localise(text: str, language: str) -> str:
+    """Symbols, units, amounts and dates of ``text`` in words of ``language`` (not English)."""
+    text = ISO_DATE.sub(lambda m: say_date(m, language), text)
+    money = CURRENCIES.get(language)
+    if money:
+
+        def amount(number: str, symbol: str) -> str:
+            singular, plural = money[symbol]
+            return f"{number} {singular if number in ('1', '1,0') else plural}"
+
+        text = _AMOUNT_BEFORE.sub(lambda m: amount(m.group(2), m.group(1)), text)
+        text = _AMOUNT_AFTER.sub(lambda m: amount(m.group(1), m.group(2)), text)
+    units = UNITS.get(language)
+    if units:
+        pattern = re.compile(
+            rf"({_NUMBER})\s?("
+            + "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+            + r")(?![\w/])"
+        )
+        text = pattern.sub(
+            lambda m: f"{m.group(1)} {units[m.group(2)][0 if m.group(1) == '1' else 1]}", text
+        )
+    if language in DEGREES:
+        text = re.sub(r"(\d)\s*°\s*C\b", rf"\1 {DEGREES[language]} {CELSIUS[language]}", text)
+        text = re.sub(r"(\d)\s*°", rf"\1 {DEGREES[language]}", text)
+    if language in PERCENT:
+        text = re.sub(r"(\d)\s*%", rf"\1 {PERCENT[language]}", text)
+    return text
