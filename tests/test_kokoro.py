@@ -212,7 +212,12 @@ def test_auto_picks_kokoro_when_it_has_a_voice_for_the_language(kokoro_folder, c
 def test_auto_reads_with_espeak_when_kokoro_has_no_voice_for_the_language(kokoro_folder, caplog):
     caplog.set_level(logging.INFO, logger="render.voice.auto")
     backend, voice, label, warnings = choose(Kokoro(folder=kokoro_folder), deck_in("en", "Hello."))
-    assert (backend.name, voice, label, warnings) == ("espeak", None, "espeak", [])
+    assert (backend.name, voice, label, warnings) == (
+        "espeak",
+        None,
+        "espeak:en",
+        [],
+    )  # the voice the language chose
     assert len(caplog.messages) == 1
     assert caplog.messages[0].startswith(
         "voice: espeak-ng (auto: Kokoro has no English (US) voice here (its voices: jf_alpha, "
@@ -229,7 +234,7 @@ def test_a_named_voice_speaks_other_kokoro_languages_but_not_german(kokoro_folde
     backend, voice, label, warnings = choose(kokoro, deck_in("en", "Hi."), "kokoro:jf_alpha")
     assert (backend, voice, label, warnings) == (kokoro, "jf_alpha", "kokoro:jf_alpha", [])
     backend, voice, label, warnings = choose(kokoro, deck_in("de", "Hallo."), "kokoro:jf_alpha")
-    assert (backend.name, label) == ("espeak", "espeak")
+    assert (backend.name, label) == ("espeak", "espeak:de")
     assert warnings == [
         "Kokoro does not speak de (it speaks English (US), English (UK), Spanish, French, Hindi, "
         "Italian, Japanese, Portuguese (BR), Chinese (Mandarin)), so espeak-ng reads this deck"
