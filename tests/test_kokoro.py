@@ -240,7 +240,7 @@ def test_a_named_voice_speaks_other_kokoro_languages_but_not_german(kokoro_folde
         "Italian, Japanese, Portuguese (BR), Chinese (Mandarin)), so espeak-ng reads this deck"
     ]
     _b, _v, label, warnings = choose(kokoro, deck_in("fr", "Salut."), "kokoro")
-    assert label == "espeak" and warnings[0].startswith("Kokoro has no French voice here")
+    assert label == "espeak:fr-fr" and warnings[0].startswith("Kokoro has no French voice here")
 
 
 def test_an_unknown_voice_lists_the_ones_here(kokoro_folder):
