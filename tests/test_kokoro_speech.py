@@ -97,10 +97,10 @@ def test_japanese_and_english_slides_with_one_japanese_voice(renderer, tmp_path)
 
 def test_a_language_kokoro_has_no_voice_for_is_read_by_espeak(renderer, tmp_path):
     r, _cache = renderer
-    english = render(r, deck_in("en", ENGLISH[:1]), tmp_path / "en.mp4")  # auto: no English voice
-    assert (english.voice, english.warnings) == ("espeak", [])
+    english = render(r, deck_in("en", ENGLISH), tmp_path / "en.mp4")  # auto: no English voice
+    assert (english.voice, english.warnings) == ("espeak:en", [])
     german = render(r, deck_in("de", ["Pflanzen machen Zucker."]), tmp_path / "de.mp4", "kokoro")
-    assert german.voice == "espeak"
+    assert german.voice == "espeak:de"
     assert german.warnings[0].startswith("Kokoro does not speak de (it speaks English (US)")
     for result in (english, german):
         assert speech_profile(read_wav(result.narration[0]), SAMPLE_RATE).looks_like_speech()
