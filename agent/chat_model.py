@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
-from openai_http import public_url
+from openai_http import loop_local_async_client, public_url
 
 from .errors import ModelNotConfigured
 
@@ -53,6 +53,8 @@ def build_chat_model(
     timeouts with its own bounded backoff and tells the person while it waits. Requests always
     use the Chat Completions API, which every compatible server implements. ``callbacks`` are
     LangChain callback handlers that hear of every call (e.g. to count calls and failures).
+    Its connections are kept per event loop (:func:`openai_http.loop_local_async_client`), so
+    driving one model, or several at one URL, from loops in turn never meets a closed loop.
     LangChain and the OpenAI client are imported here, when a model is built: commands that
     use none do not pay for loading them.
     """
@@ -78,6 +80,7 @@ def build_chat_model(
         timeout=timeout,
         max_retries=0,
         use_responses_api=False,
+        http_async_client=loop_local_async_client(timeout),
         callbacks=list(callbacks) or None,
     )
 

@@ -12,7 +12,9 @@ OpenAI images backend share, in one place.
     ├── redaction.py   Redactor / redact: API keys, bearer tokens, key headers, credentials and
     │                  tokens in URLs masked; public_url / public_host for messages;
     │                  RedactingFilter / scrub_logs: the same for log records (httpx's URLs)
-    └── clients.py     PerLoop: one async client per event loop, reused, closed with its loop
+    └── clients.py     PerLoop: one async client per event loop, reused, closed with its loop;
+                       loop_local_async_client: an SDK http client whose connections are
+                       per loop (the chat model's)
 
 Who retries what:
 
@@ -29,7 +31,7 @@ may import the other) and only lazily imports ``openai``. It raises no errors of
 ``ValueError`` for impossible arguments: callers put failures in their own words.
 """
 
-from .clients import PerLoop
+from .clients import PerLoop, loop_local_async_client, sdk_httpx
 from .failures import describe, error_body, headers_of, is_transient, server_message, short
 from .redaction import (
     MASK,
@@ -53,11 +55,13 @@ __all__ = [
     "error_body",
     "headers_of",
     "is_transient",
+    "loop_local_async_client",
     "public_host",
     "public_url",
     "redact",
     "retry_after",
     "retrying",
+    "sdk_httpx",
     "scrub_logs",
     "server_message",
     "short",

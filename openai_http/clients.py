@@ -11,8 +11,10 @@ by :meth:`PerLoop.aclose`.
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import AsyncGenerator, Callable
-from typing import Generic, Protocol, TypeVar
+from types import ModuleType
+from typing import Any, Generic, Protocol, TypeVar
 
 
 class Closable(Protocol):
@@ -68,3 +70,58 @@ class PerLoop(Generic[C]):
         for loop in [loop for loop in self._clients if loop.is_closed()]:
             del self._clients[loop]
             self._closers.pop(loop, None)
+
+
+def sdk_httpx() -> ModuleType:
+    """The ``httpx`` the installed ``openai`` SDK is built on: ``httpx2`` from openai 3 on,
+    ``httpx`` before. Transports and clients handed to the SDK must come from that one."""
+    import openai
+
+    for base in openai.DefaultAsyncHttpxClient.__mro__:
+        if base.__name__ == "AsyncClient":
+            return importlib.import_module(base.__module__.partition(".")[0])
+    return importlib.import_module("httpx")  # pragma: no cover - every SDK has the class
+
+
+class _ClosingClient:
+    """An ``httpx.AsyncClient`` as :class:`PerLoop` closes things (``close()``)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+def loop_local_async_client(timeout: float) -> Any:
+    """An async HTTP client for the ``openai`` SDK (and LangChain's ``ChatOpenAI``) that keeps
+    its connections per event loop.
+
+    A client object is fixed when a model is built, but the model may be driven from several
+    loops in turn (each ``asyncio.run`` of the command line, a worker's loop, each test); and
+    LangChain by default shares one client per base URL across the whole process. A pooled
+    connection from a loop that has closed then fails the next request with "Event loop is
+    closed". Here the outer client's transport sends every request through an inner client of
+    the running loop (a :class:`PerLoop`), which keeps the environment's proxy settings and is
+    closed with its loop.
+    """
+    import openai
+
+    httpx = sdk_httpx()
+
+    class PerLoopTransport(httpx.AsyncBaseTransport):  # type: ignore[misc,name-defined]
+        def __init__(self) -> None:
+            self._clients: PerLoop[_ClosingClient] = PerLoop(
+                lambda: _ClosingClient(httpx.AsyncClient(timeout=timeout))
+            )
+
+        async def handle_async_request(self, request: Any) -> Any:
+            inner = await self._clients.get()
+            return await inner.client.send(request, stream=True)
+
+        async def aclose(self) -> None:
+            await self._clients.aclose()
+
+    return openai.DefaultAsyncHttpxClient(
+        timeout=timeout, transport=PerLoopTransport(), trust_env=False
+    )

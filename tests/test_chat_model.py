@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from langchain_openai import ChatOpenAI
 
@@ -56,3 +58,20 @@ def test_settings_map_to_the_model(monkeypatch):
     model = build_llm(settings)
     assert model.model_name == "gpt-4o-mini" and model.request_timeout == 30
     assert model_secret(model) == "sk-from-env-123456789"
+
+
+def test_a_model_is_driven_from_one_event_loop_after_another(fake_openai):
+    """Each ``asyncio.run`` (a command, a worker, a test) is a new loop. LangChain by default
+    shares one HTTP client per URL across the process, whose pooled connection from a closed
+    loop then failed every other retry with "Event loop is closed"."""
+    from agent import Planner
+    from tests.agent_helpers import chat_model, deck_draft
+    from tests.fakes.openai_chat import Reply
+
+    shared = chat_model(fake_openai)
+    for model in [shared, shared, chat_model(fake_openai), chat_model(fake_openai)]:
+        # A 429 first: the retry goes out on the connection the first request left in the pool.
+        fake_openai.script(Reply.rate_limited(0), deck_draft(["Tides", "The moon", "Waves"]))
+        deck = asyncio.run(Planner(model, backoff=0.01).plan("tides in 3 slides"))
+        assert len(deck.slides) == 3
+    assert len(fake_openai.exchanges) == 8

@@ -141,6 +141,9 @@ class DiscordSink:
             await self._open_thread(message, ready.conversation_id, ready.deck.title)
         self.card.footer = None
         self._finish(Phase.DONE, "Done — the video is below.")
+        # The job is done once this returns: the status message says so first (a stop right
+        # after would otherwise leave it at "on its way"), unless Discord holds the edit back.
+        await self.editor.flush(within=self.config.flush_before_video)
 
     async def _post_video(self, ready: VideoReady) -> discord.Message | None:
         """Post the video, trying again later when Discord refuses it after discord.py's own
