@@ -61,8 +61,8 @@ __all__ = [
     "redact",
     "retry_after",
     "retrying",
-    "sdk_httpx",
     "scrub_logs",
+    "sdk_httpx",
     "server_message",
     "short",
 ]
