@@ -49,7 +49,7 @@ def frame_key(
         bullets=slide.bullets,
         layout=layout.value,
         theme=theme.name,
-        palette=list(vars_of(theme.palette)),
+        palette=vars_of(theme.palette),  # the colours, not only their names
         size=list(spec.size),
         captions=options.captions,
         language=language,

@@ -188,3 +188,24 @@ def test_missing_glyphs_are_reported_not_hidden(monkeypatch):
     finally:
         for cache in caches:
             cache.cache_clear()
+
+
+def test_a_frame_key_changes_with_the_theme_colours_not_only_its_name():
+    """A theme edited in place (same name, new colours) must not reuse frames in the old ones."""
+    import dataclasses
+
+    from render.frames import frame_key
+    from render.options import RenderOptions
+
+    theme = THEMES["light"]
+    recoloured = dataclasses.replace(
+        theme, palette=dataclasses.replace(theme.palette, text="#123456")
+    )
+    slide = Slide(title="Leaves", bullets=["Chlorophyll catches light"])
+    spec = FrameSpec.of("16:9", 360)
+
+    def key(t):
+        return frame_key(slide, Layout.IMAGE_BULLETS, "img", t, spec, RenderOptions(), "en")
+
+    assert key(theme) == key(theme)
+    assert key(recoloured) != key(theme)
