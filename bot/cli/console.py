@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from deck import slides_count
+
 from ..errors import BotError
 
 if TYPE_CHECKING:
@@ -121,7 +123,7 @@ def print_summary(result: RenderResult) -> None:
     size_mb = result.size_bytes / 1_000_000
     out.print(f"[bold green]✓[/] {escape(str(result.video))}")
     out.print(
-        f"  {result.duration:.1f} s · {size_mb:.1f} MB · {result.slides} slides "
+        f"  {result.duration:.1f} s · {size_mb:.1f} MB · {slides_count(result.slides)} "
         f"({result.slides_from_cache} from cache) · voice {escape(result.voice)} · "
         f"{result.stage_seconds.get('total', 0):.1f} s to render"
     )

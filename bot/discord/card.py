@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from deck import Deck
+from deck import Deck, slides_count
 from render import ProgressEvent, Stage
 
 LIMIT = 2000
@@ -92,7 +92,7 @@ class StatusCard:
     def planned(self, deck: Deck, version: int) -> None:
         self.title = deck.title
         self.version = version
-        self.slides = f"{len(deck.slides)} slides: {slide_list(deck)}"
+        self.slides = f"{slides_count(len(deck.slides))}: {slide_list(deck)}"
 
     def text(self) -> str:
         """The message: title, slides and notes first, then the status; when that is too long

@@ -13,6 +13,7 @@ from typing import Any
 import discord
 
 from agent import PlanOptions
+from deck import slides_count
 
 from ..engine import Incoming, VideoReady
 from ..errors import UserInputError
@@ -151,7 +152,7 @@ def video_caption(ready: VideoReady, *, note: str = "") -> str:
     resumed = " · resumed after a restart" if ready.resumed else ""
     lines = [
         f"🎬 **{ready.deck.title}** · version {ready.version} · {duration_text(ready.duration)}"
-        f" · {megabytes(ready.size_bytes)} · {ready.slides} slides{cached}{resumed}"
+        f" · {megabytes(ready.size_bytes)} · {slides_count(ready.slides)}{cached}{resumed}"
     ]
     if note:
         lines.append(note)

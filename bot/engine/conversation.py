@@ -28,6 +28,7 @@ from deck import (
     apply,
     describe_edits,
     parse_outline,
+    slides_count,
     to_markdown,
 )
 from render import Renderer, RenderError, RenderOptions
@@ -148,7 +149,7 @@ class ConversationEngine:
         await self.store.add_message(conversation.id, "user", msg.text or "(outline)")
         version = await self.store.add_version(conversation.id, deck, "planned", author=msg.user)
         await self.store.add_message(
-            conversation.id, "assistant", f"planned {len(deck.slides)} slides"
+            conversation.id, "assistant", f"planned {slides_count(len(deck.slides))}"
         )
         await sink.planned(deck, version)
         try:
@@ -234,7 +235,7 @@ class ConversationEngine:
                 options=msg.options,
                 on_status=self.sinks.status_lines(sink),
             )
-            summary = f"replaced the deck with the outline ({len(new_deck.slides)} slides)"
+            summary = f"replaced the deck with the outline ({slides_count(len(new_deck.slides))})"
         else:
             history = await self.store.recent_messages(conversation.id)
             revision = await self.reviser.revise(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deck import Aspect, Deck
+from deck import Aspect, Deck, slides_count
 
 from ..engine import (
     ACTIONS,
@@ -154,13 +154,13 @@ def ready_text(ready: VideoReady) -> str:
     note = " (finished after a restart)" if ready.resumed else ""
     return (
         f":white_check_mark: Version {ready.version} is ready{note}: "
-        f"{ready.duration:.0f} s, {ready.slides} slides — the video is in the thread."
+        f"{ready.duration:.0f} s, {slides_count(ready.slides)} — the video is in the thread."
     )
 
 
 def plan_blocks(deck: Deck, version: int) -> tuple[str, list[Block]]:
     lines = [f"{i}. {escape(slide.title)}" for i, slide in enumerate(deck.slides, 1)]
-    head = f"*{escape(deck.title)}* — {len(deck.slides)} slides (version {version})"
+    head = f"*{escape(deck.title)}* — {slides_count(len(deck.slides))} (version {version})"
     text = clip(head + "\n" + "\n".join(lines), SECTION_LIMIT)
     return text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
 
@@ -172,7 +172,7 @@ def result_blocks(ready: VideoReady) -> tuple[str, list[Block]]:
     mb = ready.size_bytes / 1_000_000
     text = (
         f"*{escape(deck.title)}* — version {ready.version} · {ready.duration:.1f} s · "
-        f"{ready.slides} slides{cached} · {mb:.1f} MB"
+        f"{slides_count(ready.slides)}{cached} · {mb:.1f} MB"
     )
     for warning in ready.warnings[:3]:
         text += f"\n:information_source: {escape(clip(warning, 300))}"

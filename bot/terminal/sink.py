@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-from deck import Deck
+from deck import Deck, slides_count
 
 from ..engine import ExportReady, JobUpdate, VideoReady
 
@@ -31,7 +31,8 @@ class TerminalSink:
     async def planned(self, deck: Deck, version: int) -> None:
         self._stop()
         self.out.print(
-            f"{BOT} [bold]{escape(deck.title)}[/] — {len(deck.slides)} slides (version {version})"
+            f"{BOT} [bold]{escape(deck.title)}[/] — {slides_count(len(deck.slides))} "
+            f"(version {version})"
         )
         for i, slide in enumerate(deck.slides, 1):
             self.out.print(f"  {i}. {escape(slide.title)}")
@@ -85,7 +86,8 @@ class TerminalSink:
         note = " (resumed after a restart)" if ready.resumed else ""
         self.out.print(
             f"{BOT} video: [bold]{escape(str(ready.video))}[/]{note}\n"
-            f"  {ready.duration:.1f} s · {ready.size_bytes / 1e6:.1f} MB · {ready.slides} slides "
+            f"  {ready.duration:.1f} s · {ready.size_bytes / 1e6:.1f} MB · "
+            f"{slides_count(ready.slides)} "
             f"({ready.slides_from_cache} from cache) · version {ready.version}"
         )
         for warning in ready.warnings:
