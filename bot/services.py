@@ -110,6 +110,7 @@ class Services:
                 per_workspace=settings.queue_per_workspace,
             ),
             observers=observers,
+            script_first=settings.review == "script",
         )
         # On Ray the picture services own the model; here the local renderer does.
         warmup = warm_up(renderer) if settings.executor == "local" else None

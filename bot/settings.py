@@ -133,6 +133,11 @@ class Settings(BaseSettings):
     database_url: str = Field(default="", description="sqlite:///path.db or postgresql://...")
 
     # Render queue
+    review: Literal["off", "script"] = Field(
+        default="off",
+        description="script: every new deck's script is posted for review (Render / Change) "
+        "before any picture is made",
+    )
     concurrent_renders: int = Field(default=1, ge=1, description="renders at once in this process")
     renders_per_user: int = Field(default=1, ge=1, description="decks per person rendering at once")
     queue_per_workspace: int = Field(

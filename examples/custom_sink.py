@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from agent import Planner, Reviser
@@ -83,6 +84,15 @@ class PrintingSink:
 
     async def exported(self, ready: ExportReady) -> None:
         self.show(f"exported version {ready.version}: {ready.pptx.name}, {ready.pdf.name}")
+
+    async def report(self, text: str) -> None:
+        self.show(text)  # the history, one version, a comparison
+
+    async def script_review(self, conversation_id: str, deck: Deck, version: int) -> None:
+        self.show(f"version {version}'s script waits for review: say render to make the video")
+
+    async def approved(self, version: int, approvers: Sequence[str]) -> None:
+        self.show(f"version {version} approved by {', '.join(approvers)}")
 
     async def failed(self, message: str, *, version: int | None = None) -> None:
         self.show(f"sorry: {message}")

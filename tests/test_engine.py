@@ -42,6 +42,9 @@ class RecordingSink:
         self.storyboards: list[Path] = []
         self.updates: list = []
         self.exports: list = []
+        self.reports: list[str] = []
+        self.reviews: list[tuple[list[str], int]] = []
+        self.approvals: list[tuple[int, tuple[str, ...]]] = []
 
     async def say(self, text: str) -> None:
         self.said.append(text)
@@ -63,6 +66,15 @@ class RecordingSink:
 
     async def exported(self, ready) -> None:
         self.exports.append(ready)
+
+    async def report(self, text: str) -> None:
+        self.reports.append(text)
+
+    async def script_review(self, conversation_id: str, deck, version: int) -> None:
+        self.reviews.append(([s.title for s in deck.slides], version))
+
+    async def approved(self, version: int, approvers) -> None:
+        self.approvals.append((version, tuple(approvers)))
 
     async def too_big(self, ready, limit: int) -> None:
         self.failures.append(f"too big for {limit}")

@@ -225,3 +225,49 @@ async def test_the_queue_full_estimate_comes_from_measured_render_times(store):
     queue = RenderQueue(store, never, JobLimits(per_workspace=1, typical_render_seconds=60))
     with pytest.raises(QueueFull, match="about 10 minutes"):  # measured, not the 60 s guess
         await queue.check(owner="cy", workspace="w")
+
+
+async def test_reviewers_and_approvals_are_kept_once(store):
+    conv = await store.create_conversation(platform="slack", owner="ana", workspace="w")
+    await store.add_version(conv.id, deck("one"), "planned", author="ana")
+    await store.add_version(conv.id, deck("two"), "edit", author="bob")
+    assert (await store.conversation(conv.id)).review == ""
+    assert await store.add_reviewer(conv.id, "bob", added_by="ana")
+    assert not await store.add_reviewer(conv.id, "bob", added_by="ana")  # already one
+    assert await store.add_reviewer(conv.id, "cy", added_by="ana")
+    assert await store.reviewers(conv.id) == ["bob", "cy"]
+    await store.set_review(conv.id, review="script", open_review=True)
+    record = await store.conversation(conv.id)
+    assert (record.review, record.open_review, record.script_first) == ("script", True, True)
+    results = await asyncio.gather(*(store.approve(conv.id, 1, "bob") for _ in range(4)))
+    assert results.count(True) == 1  # duplicate deliveries at once: counted once
+    assert await store.approve(conv.id, 1, "cy")
+    assert not await store.approve(conv.id, 1, "bob")
+    assert [v.approved_by for v in await store.versions(conv.id)] == [("bob", "cy"), ()]
+    assert (await store.version(conv.id, 1)).approved_by == ("bob", "cy")
+
+
+async def test_a_database_of_schema_2_gets_review_tables(tmp_path):
+    """A database made before review in the thread: migration 3 adds the review columns and
+    the reviewers and approvals tables, and keeps every conversation and version."""
+    db = tmp_path / "old.db"
+    old = Store.open_sync(f"sqlite:///{db}")
+    conv = await old.create_conversation(platform="t", owner="ana")
+    await old.add_version(conv.id, deck("one"), "planned", author="ana")
+    old.close()
+    with sqlite3.connect(db) as conn:  # back to schema 2, as a release before this one left it
+        conn.execute("DROP TABLE approvals")
+        conn.execute("DROP TABLE reviewers")
+        conn.execute("ALTER TABLE conversations DROP COLUMN review")
+        conn.execute("ALTER TABLE conversations DROP COLUMN open_review")
+        conn.execute("DELETE FROM schema_version WHERE version = 3")
+    store = await Store.open(f"sqlite:///{db}")
+    try:
+        assert store.migrate() == 3
+        record = await store.conversation(conv.id)
+        assert (record.review, record.open_review) == ("", False)
+        assert await store.approve(conv.id, 1, "bob")
+        assert await store.add_reviewer(conv.id, "bob", added_by="ana")
+        assert [v.approved_by for v in await store.versions(conv.id)] == [("bob",)]
+    finally:
+        store.close()

@@ -17,7 +17,7 @@ import discord
 from agent import PlanOptions
 from deck import DeckError
 
-from ..engine import Action, ConversationEngine, Incoming, may_act, split_fenced
+from ..engine import ACTIONS, Action, ConversationEngine, Incoming, may_act, split_fenced
 from ..errors import BotError, NotAllowed
 from .config import DiscordConfig
 from .dedup import Deliveries
@@ -54,6 +54,11 @@ class NoteSink:
     async def too_big(self, *_: Any) -> None: ...
     async def script(self, *_: Any) -> None: ...
     async def exported(self, *_: Any) -> None: ...
+    async def report(self, text: str) -> None:
+        self.notes.append(text)
+
+    async def script_review(self, *_: Any) -> None: ...
+    async def approved(self, *_: Any) -> None: ...
     async def close(self) -> None: ...
 
 
@@ -82,6 +87,7 @@ class DeckActions:
         request: str,
         outline: discord.Attachment | None,
         options: PlanOptions | None,
+        review: bool | None = None,
     ) -> None:
         if not self.deliveries.fresh("interaction", interaction.id):
             return
@@ -93,7 +99,7 @@ class DeckActions:
                 "(outline:).",
             )
             return
-        first = self._incoming(interaction, request, outline=pasted, options=options)
+        first = self._incoming(interaction, request, outline=pasted, options=options, review=review)
         try:  # refused before anything public is posted: too long, junk, busy, a full queue
             if outline is not None:
                 check_outline(outline, self.config.max_outline_bytes)
@@ -112,7 +118,9 @@ class DeckActions:
         try:
             text = await read_outline(outline, self.config.max_outline_bytes) if outline else None
             if text is not None:
-                message = self._incoming(interaction, request, outline=text, options=options)
+                message = self._incoming(
+                    interaction, request, outline=text, options=options, review=review
+                )
                 await self.engine.precheck(message)
             else:
                 message = first
@@ -146,8 +154,8 @@ class DeckActions:
         link = await self._thread_link(interaction)
         if link is None:
             return
-        if not self._may(Action.REVISE, interaction, link.owner):
-            await self._refuse(interaction, link.owner)
+        if not await self._may_here(Action.REVISE, interaction, link.conversation_id, link.owner):
+            await self._refuse(interaction, link.owner, link.conversation_id)
             return
         outbox = self.destinations.interaction(interaction)
         if not await self._acknowledge(interaction, outbox, visible=True):
@@ -168,6 +176,48 @@ class DeckActions:
     async def export(self, interaction: discord.Interaction[Any]) -> None:
         """``/deck export`` in a deck's thread: anyone may ask, nothing changes."""
         await self._ask_in_thread(interaction, self.engine.export)
+
+    async def history(self, interaction: discord.Interaction[Any]) -> None:
+        """``/deck history`` in a deck's thread: every version, who, what, when. Anyone may."""
+        await self._ask_in_thread(interaction, self.engine.history)
+
+    async def share(
+        self,
+        interaction: discord.Interaction[Any],
+        user: discord.abc.User | None,
+        *,
+        everyone: bool = False,
+    ) -> None:
+        """``/deck share`` in a deck's thread: its owner (or an admin) lets someone, or everyone
+        in the channel, revise and approve the deck."""
+        if not self.deliveries.fresh("interaction", interaction.id):
+            return
+        link = await self._thread_link(interaction)
+        if link is None:
+            return
+        person = interaction.user
+        if str(person.id) != link.owner and not is_admin(person, self.config):
+            text = not_yours(link.owner, self.config, sharing=True)
+            await self._refuse_privately(interaction, text)
+            return
+        if user is None and not everyone:
+            await self._refuse_privately(
+                interaction, "Name who may review (`user:`), or open it to `everyone:`."
+            )
+            return
+        outbox = self.destinations.interaction(interaction)
+        if not await self._acknowledge(interaction, outbox, visible=True):
+            return
+        sink = self.destinations.sink(outbox, link.owner, conversation_id=link.conversation_id)
+        people = [str(user.id)] if user is not None and not user.bot else []
+        call = self.engine.share(
+            link.conversation_id,
+            self._incoming(interaction, "(/deck share)"),
+            sink,
+            people=people,
+            everyone=everyone,
+        )
+        await sink.run(link.conversation_id, call)
 
     async def _ask_in_thread(
         self,
@@ -202,24 +252,29 @@ class DeckActions:
         action: Action,
         conversation_id: str,
         owner: str,
+        *,
+        version: int | None = None,
     ) -> None:
         if not self.deliveries.fresh("interaction", interaction.id):
             return
-        if not self._may(action, interaction, owner):
-            await self._refuse(interaction, owner)
+        if not await self._may_here(action, interaction, conversation_id, owner):
+            await self._refuse(interaction, owner, conversation_id)
             return
-        if action is Action.REVISE:
+        if ACTIONS[action].form:  # Revise, Change: ask for the change first
             await interaction.response.send_modal(ReviseModal(conversation_id, owner))
             return
         acknowledgement = self.destinations.interaction(interaction)
         if not await self._acknowledge(interaction, acknowledgement, visible=False):
             return
-        message = self._incoming(interaction, f"({action.value} button)")
+        message = self._incoming(interaction, f"({action.value} button)", version=version)
         if action is Action.CANCEL:  # the render's own status message says who cancelled
             notes = NoteSink()
             await self._act(interaction, action, conversation_id, message, notes)
             if notes.notes and notes.notes[-1] != "Cancelled the render.":
                 await interaction.followup.send(notes.notes[-1], ephemeral=True)
+            return
+        if action is Action.APPROVE:  # noted in the thread once, whoever presses it again
+            await self.approve(interaction, conversation_id, owner, message)
             return
         sink = self.destinations.sink(
             await self.destinations.results(conversation_id, interaction),
@@ -244,6 +299,23 @@ class DeckActions:
         except NotAllowed as exc:  # (an owner check the custom id could not settle)
             await interaction.followup.send(str(exc), ephemeral=True)
 
+    async def approve(
+        self,
+        interaction: discord.Interaction[Any],
+        conversation_id: str,
+        owner: str,
+        message: Incoming,
+    ) -> None:
+        """Approve: the thread hears it the first time a person approves a version, and a
+        repeated press says nothing there (only an empty card would)."""
+        sink = self.destinations.sink(
+            await self.destinations.results(conversation_id, interaction),
+            owner,
+            conversation_id=conversation_id,
+        )
+        await self._act(interaction, Action.APPROVE, conversation_id, message, sink)
+        await sink.flush()
+
     async def modal_submit(self, interaction: discord.Interaction[Any], custom_id: str) -> bool:
         """Handle a revision modal's submission; False when it is not one of ours."""
         match = MODAL_ID.fullmatch(custom_id)
@@ -252,8 +324,8 @@ class DeckActions:
         if not self.deliveries.fresh("interaction", interaction.id):
             return True
         conversation_id, owner = match["conversation"], match["owner"]
-        if not self._may(Action.REVISE, interaction, owner):
-            await self._refuse(interaction, owner)
+        if not await self._may_here(Action.REVISE, interaction, conversation_id, owner):
+            await self._refuse(interaction, owner, conversation_id)
             return True
         text = modal_values(dict(interaction.data or {})).get(INSTRUCTION_ID, "").strip()
         acknowledgement = self.destinations.interaction(interaction)
@@ -280,6 +352,8 @@ class DeckActions:
         *,
         outline: str | None = None,
         options: PlanOptions | None = None,
+        review: bool | None = None,
+        version: int | None = None,
     ) -> Incoming:
         return incoming(
             interaction.user,
@@ -289,6 +363,8 @@ class DeckActions:
             config=self.config,
             outline=outline,
             options=options,
+            review=review,
+            version=version,
         )
 
     async def _acknowledge(
@@ -303,6 +379,22 @@ class DeckActions:
         """Settled from the button's own id, before any I/O (the 3-second deadline)."""
         user = interaction.user
         return may_act(action, user=str(user.id), owner=owner, admin=is_admin(user, self.config))
+
+    async def _may_here(
+        self,
+        action: Action,
+        interaction: discord.Interaction[Any],
+        conversation_id: str,
+        owner: str,
+    ) -> bool:
+        """The owner and admins are settled from the button's id at once; anyone else costs
+        one read of the store (are they a reviewer, is the deck open to everyone?)."""
+        if self._may(action, interaction, owner):
+            return True
+        user = interaction.user
+        return await self.engine.may(
+            action, conversation_id, str(user.id), admin=is_admin(user, self.config)
+        )
 
     async def _refuse_privately(self, interaction: discord.Interaction[Any], text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True)
@@ -324,8 +416,15 @@ class DeckActions:
             log.warning("could not answer privately; telling in the status message")
             await outbox.show(Edit(f"⚠️ {text}", None))
 
-    async def _refuse(self, interaction: discord.Interaction[Any], owner: str) -> None:
-        await interaction.response.send_message(not_yours(owner, self.config), ephemeral=True)
+    async def _refuse(
+        self, interaction: discord.Interaction[Any], owner: str, conversation_id: str
+    ) -> None:
+        """Told privately, naming who may: the owner, the reviewers they chose, admins."""
+        access = await self.engine.access(conversation_id)
+        reviewers = access.reviewers if access else ()
+        await interaction.response.send_message(
+            not_yours(owner, self.config, reviewers), ephemeral=True
+        )
 
 
 def _sentence(exc: Exception) -> str:

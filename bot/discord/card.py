@@ -82,6 +82,7 @@ class StatusCard:
     event: ProgressEvent | None = None
     error: str | None = None
     footer: str | None = None
+    body: str | None = None  # a report shown whole (history, a version, a comparison)
 
     def note(self, text: str) -> None:
         text = text.strip()
@@ -106,6 +107,8 @@ class StatusCard:
         for note in self.notes:
             note = note if len(note) <= MAX_NOTE else note[: MAX_NOTE - 1] + "…"
             head += [f"> {line}" if line.strip() else ">" for line in note.splitlines()]
+        if self.body:
+            head.append(self.body)
         tail = "\n".join(line for line in (self._status_line(), self.footer) if line)
         text = "\n".join(line for line in [*head, tail] if line) or "✅ Done."
         if len(text) <= LIMIT:

@@ -16,6 +16,7 @@ from .config import DiscordConfig
 from .dedup import Deliveries
 from .destinations import Destinations
 from .links import Links
+from .reactions import Reactions
 from .thread_messages import ThreadMessages
 from .translate import PLATFORM
 from .views import DeckButton
@@ -25,11 +26,13 @@ log = logging.getLogger(__name__)
 
 def bot_intents() -> discord.Intents:
     """Guilds (channels, threads, roles) and guild messages with their content: revisions are
-    typed in threads, and Discord strips message text without the message-content intent."""
+    typed in threads, and Discord strips message text without the message-content intent;
+    guild message reactions: a ✅ on a version's message approves it."""
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_messages = True
     intents.message_content = True
+    intents.guild_reactions = True
     return intents
 
 
@@ -65,6 +68,7 @@ class DeckcastBot(discord.Client):
             destinations=self.destinations,
             deliveries=deliveries,
         )
+        self.reactions = Reactions(engine, config, links=self.links, destinations=self.destinations)
 
     async def setup_hook(self) -> None:
         self.tree.add_command(DeckCommands(self.actions))
@@ -87,6 +91,9 @@ class DeckcastBot(discord.Client):
 
     async def on_message(self, message: discord.Message) -> None:
         await self.thread_messages.handle(message)
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.reactions.added(payload)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.type is discord.InteractionType.modal_submit:

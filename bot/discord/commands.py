@@ -1,4 +1,4 @@
-"""The ``/deck`` slash command group: create, revise, script, help.
+"""The ``/deck`` slash command group: create, revise, script, export, history, share, help.
 
 Parameters are declared here (names, descriptions, choices, ranges) and handed to
 :class:`~bot.discord.actions.DeckActions`; nothing else happens in this module.
@@ -32,9 +32,13 @@ video, with buttons: **Revise**, **New pictures**, **Undo**, **Vertical 9:16**, 
 while it renders.
 
 **Change it:** a thread opens on your video. Everything you write there is a revision \
-(others can talk there too: only your messages count), or use `/deck revise` in the thread. \
+(others can talk there too: only your messages count, and your reviewers'), or use \
+`/deck revise` in the thread. \
 `/deck script` sends the current script as a .md file; `/deck export` the deck as an \
-editable PowerPoint file and a PDF.
+editable PowerPoint file and a PDF; `/deck history` lists every version (who changed what).
+
+**Review:** `/deck create … review: True` posts the script first: no picture until \
+**Render**. `/deck share user: @someone` lets them revise too; ✅ on a video approves it.
 {HELP_TEXT}"""
 
 
@@ -57,6 +61,7 @@ class DeckCommands(app_commands.Group):
         aspect="Frame shape",
         voice="Narration voice: espeak, espeak:<language> or silent",
         language="Language of the slides and narration, e.g. en, es, de",
+        review="Post the script for review first: no picture is made until Render",
     )
     @app_commands.choices(
         theme=[app_commands.Choice(name=name, value=name) for name in theme_names()]
@@ -72,10 +77,12 @@ class DeckCommands(app_commands.Group):
         aspect: Literal["16:9", "9:16", "1:1"] | None = None,
         voice: app_commands.Range[str, 1, 60] | None = None,
         language: app_commands.Range[str, 2, 16] | None = None,
+        review: bool | None = None,
     ) -> None:
         await self.actions.create(
             interaction,
             request=request,
+            review=review,
             outline=outline,
             options=plan_options(
                 slides=slides,
@@ -101,6 +108,19 @@ class DeckCommands(app_commands.Group):
     @app_commands.command(name="export", description="This video's deck as PowerPoint and PDF")
     async def export(self, interaction: Interaction) -> None:
         await self.actions.export(interaction)
+
+    @app_commands.command(name="history", description="Every version: who changed what, when")
+    async def history(self, interaction: Interaction) -> None:
+        await self.actions.history(interaction)
+
+    @app_commands.command(name="share", description="Let someone revise and approve this video")
+    @app_commands.describe(
+        user="Who may revise and approve it", everyone="Open it to everyone in the channel"
+    )
+    async def share(
+        self, interaction: Interaction, user: discord.Member | None = None, everyone: bool = False
+    ) -> None:
+        await self.actions.share(interaction, user, everyone=everyone)
 
     @app_commands.command(name="help", description="How to make and change videos")
     async def help(self, interaction: Interaction) -> None:

@@ -52,6 +52,7 @@ class Destinations:
             conversation_id=conversation_id,
             in_thread=isinstance(outbox.channel, discord.Thread),
             heading=heading,
+            find_channel=self.channel,
         )
 
     def interaction(self, interaction: discord.Interaction[Any]) -> InteractionOutbox:

@@ -10,7 +10,10 @@ Two kinds of link per conversation, both kept by the engine
 - ``status:<job id>``: the message showing that render's progress, so a render resumed after
   a restart finishes the same message instead of leaving it at "74%";
 - ``guild-limit:<guild id>``: the upload limit a guild turned out to have (lower than what its
-  interactions report).
+  interactions report);
+- ``message:<message id>`` and ``version:<conversation>:<version>``: the message that carries a
+  version (its video, or its script under review), both ways: a ✅ reaction on it approves that
+  version, and the approval is marked on it.
 
 Lookups by thread are cached in memory: a busy thread costs one query, not one per message.
 """
@@ -100,6 +103,24 @@ class Links:
         if found is None:
             return None
         return StatusAt(int(found[1]["channel"]), int(found[1]["message"]))
+
+    async def remember_message(
+        self, message_id: int, conversation_id: str, *, version: int, channel_id: int
+    ) -> None:
+        data = {"version": version, "channel": channel_id, "message": message_id}
+        await self.keeper.link_thread(PLATFORM, f"message:{message_id}", conversation_id, data)
+        key = f"version:{conversation_id}:{version}"
+        await self.keeper.link_thread(PLATFORM, key, conversation_id, data)
+
+    async def version_of(self, message_id: int) -> tuple[str, int] | None:
+        """(conversation, version) the message carries (None for other messages)."""
+        found = await self.keeper.conversation_for(PLATFORM, f"message:{message_id}")
+        return (found[0], int(found[1]["version"])) if found else None
+
+    async def message_of(self, conversation_id: str, version: int) -> StatusAt | None:
+        """Where the message carrying ``version`` is (its video or script)."""
+        found = await self.keeper.conversation_for(PLATFORM, f"version:{conversation_id}:{version}")
+        return StatusAt(int(found[1]["channel"]), int(found[1]["message"])) if found else None
 
     async def in_thread(self, thread_id: int) -> ThreadLink | None:
         """The conversation a thread belongs to (None for threads deckcast did not open)."""

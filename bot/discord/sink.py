@@ -9,23 +9,26 @@ message in the thread) and handed to the engine, which calls it as the work goes
 - the video is posted as a new message with the result buttons; a video over the upload limit
   is refused with :class:`~bot.errors.UploadTooLarge` (the engine makes a smaller copy), and
   the first video of a conversation opens its thread;
-- a cancelled or superseded render, and a failure, are shown in the same status message.
+- a cancelled or superseded render, and a failure, are shown in the same status message;
+- the history, a version or a comparison (``report``) is the status message's text, whole; a
+  script waiting for review is a message of its own with the Render / Change buttons (the first
+  one opens the thread); an approval is noted and marked on the version's message.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import discord
 
-from deck import Deck
+from deck import Deck, to_markdown
 
-from ..engine import ExportReady, JobUpdate, VideoReady
+from ..engine import ExportReady, JobUpdate, VideoReady, script_lines
 from ..errors import BotError, UploadFailed, UploadTooLarge
 from ..throttle import RateLimited, ThrottledEditor
 from .card import Phase, StatusCard
@@ -33,7 +36,7 @@ from .config import DiscordConfig
 from .links import Links
 from .outbox import Edit, Outbox, Upload, merge_edits
 from .translate import file_stem, megabytes, thread_name, video_caption
-from .views import cancel_view, result_view
+from .views import cancel_view, result_view, script_view
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,11 @@ FILE_TOO_LARGE = 40005  # Discord's JSON error code for "Request entity too larg
 KNOWN_LIMITS = (10 * 1024 * 1024, 50 * 1024 * 1024, 100 * 1024 * 1024)
 
 ON_MY_SIDE = "something went wrong on my side; your deck is safe, please try again"
+APPROVED = "✅ Approved by "  # the line an approval adds to its version's message
+REPORT_ROOM = 1900  # characters of a report shown in the message; the whole one is attached
+
+# a channel or thread by id (None when it is gone): where a version's message is
+FindChannel = Callable[[int], Awaitable["discord.abc.Messageable | None"]]
 
 THREAD_INTRO = (
     "Write here to change the video — only <@{owner}>'s messages count. For example: "
@@ -64,8 +72,10 @@ class DiscordSink:
         conversation_id: str | None = None,
         in_thread: bool = False,
         heading: str = "Working on it…",
+        find_channel: FindChannel | None = None,
     ) -> None:
         self.outbox = outbox
+        self.find_channel = find_channel
         self.owner = owner
         self.links = links
         self.config = config
@@ -141,6 +151,9 @@ class DiscordSink:
             await self._open_thread(message, ready.conversation_id, ready.deck.title)
         self.card.footer = None
         self._finish(Phase.DONE, "Done — the video is below.")
+        await self.links.remember_message(  # a ✅ on it approves this version
+            message.id, ready.conversation_id, version=ready.version, channel_id=message.channel.id
+        )
         # The job is done once this returns: the status message says so first (a stop right
         # after would otherwise leave it at "on its way"), unless Discord holds the edit back.
         await self.editor.flush(within=self.config.flush_before_video)
@@ -164,7 +177,11 @@ class DiscordSink:
                         Upload(f"{file_stem(ready.deck.title)}-v{ready.version}.mp4", ready.video)
                     ],
                     view=result_view(
-                        ready.conversation_id, self.owner, ready.deck.aspect, ready.version
+                        ready.conversation_id,
+                        self.owner,
+                        ready.deck.aspect,
+                        ready.version,
+                        review=ready.review,
                     ),
                 )
             except discord.HTTPException as exc:
@@ -250,6 +267,67 @@ class DiscordSink:
             Phase.IDLE,
             files=[Upload(f"{stem}{path.suffix}", path=path) for path in ready.files],
         )
+
+    async def report(self, text: str) -> None:
+        """The status message shows the report whole (attached as a .txt when too long)."""
+        files = []
+        if len(text) > REPORT_ROOM:
+            files = [Upload("deckcast-report.txt", data=text.encode())]
+            text = text[: REPORT_ROOM - 40].rsplit("\n", 1)[0] + "\n… (the whole text is attached)"
+        self.card.body = text
+        self._finish(Phase.IDLE, files=files)
+
+    async def script_review(self, conversation_id: str, deck: Deck, version: int) -> None:
+        """The script as a message of its own, with Render / Change; the first one opens the
+        deck's thread (replies there revise the script)."""
+        self.conversation_id = conversation_id
+        head = (
+            f"📝 **{deck.title}** · version {version} — the script, for review before any "
+            "picture is made:"
+        )
+        tail = (
+            "**Render** makes the pictures and the video; **Change** (or a message in the "
+            "thread) revises the script first."
+        )
+        body = "\n".join(script_lines(deck))
+        files = []
+        room = 2000 - len(head) - len(tail) - 12
+        if len(body) > room:
+            script = to_markdown(deck).encode()
+            files = [Upload(f"{file_stem(deck.title)}-v{version}.md", data=script)]
+            body = body[: room - 30].rsplit("\n", 1)[0] + "\n… (the whole script is attached)"
+        await self.editor.flush()
+        message = await self.outbox.send(
+            f"{head}\n```\n{body}\n```\n{tail}",
+            files=files,
+            view=script_view(conversation_id, self.owner),
+        )
+        await self.links.remember_message(
+            message.id, conversation_id, version=version, channel_id=message.channel.id
+        )
+        self.card.note(f"📝 The script of version {version} is below; nothing is drawn yet.")
+        self._show()
+        if not self.in_thread:
+            await self._open_thread(message, conversation_id, deck.title)
+
+    async def approved(self, version: int, approvers: Sequence[str]) -> None:
+        """Noted in the status message, and marked on the version's own message."""
+        self.card.note(f"✅ Version {version} approved by <@{approvers[-1]}>.")
+        self._show()
+        if self.conversation_id is None or self.find_channel is None:
+            return
+        where = await self.links.message_of(self.conversation_id, version)
+        channel = await self.find_channel(where.channel_id) if where else None
+        if where is None or channel is None:
+            return
+        mark = APPROVED + ", ".join(f"<@{user}>" for user in approvers)
+        try:
+            partial = channel.get_partial_message(where.message_id)  # type: ignore[attr-defined]
+            message = await partial.fetch()
+            kept = [line for line in message.content.splitlines() if not line.startswith(APPROVED)]
+            await partial.edit(content="\n".join([*kept, mark])[:2000])
+        except discord.HTTPException as exc:
+            log.warning("could not mark version %s approved on its message: %s", version, exc)
 
     async def failed(self, message: str, *, version: int | None = None) -> None:
         self.card.error = message[:1].upper() + message[1:]

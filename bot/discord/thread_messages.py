@@ -1,5 +1,7 @@
-"""Messages in a deck's thread: the requester's are revisions, everyone else's are ignored
-(people may talk about the video there). An attached Markdown outline replaces the deck."""
+"""Messages in a deck's thread: the requester's are revisions, and so are the reviewers' (the
+people the requester shared the deck with, everyone when it is open) and admins'; everyone
+else's are ignored (people may talk about the video there). An attached Markdown outline
+replaces the deck."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from .dedup import Deliveries
 from .destinations import Destinations, upload_limit_of
 from .links import Links
 from .outbox import ChannelOutbox
-from .translate import OUTLINE_SUFFIXES, incoming, read_outline
+from .translate import OUTLINE_SUFFIXES, incoming, is_admin, read_outline
 
 
 class ThreadMessages:
@@ -36,7 +38,12 @@ class ThreadMessages:
         if message.author.bot or not isinstance(channel, discord.Thread):
             return
         link = await self.links.in_thread(channel.id)
-        if link is None or str(message.author.id) != link.owner:
+        if link is None:
+            return
+        author = str(message.author.id)
+        if author != link.owner and not await self.engine.may_revise(
+            link.conversation_id, author, admin=is_admin(message.author, self.config)
+        ):
             return
         if not self.deliveries.fresh("message", message.id):
             return

@@ -8,6 +8,7 @@ file names the bot shows. No Discord calls are made here except reading an attac
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -45,6 +46,8 @@ def incoming(
     config: DiscordConfig,
     outline: str | None = None,
     options: PlanOptions | None = None,
+    review: bool | None = None,
+    version: int | None = None,
 ) -> Incoming:
     return Incoming(
         platform=PLATFORM,
@@ -54,6 +57,8 @@ def incoming(
         outline=outline,
         options=options,
         admin=is_admin(user, config),
+        review=review,
+        version=version,
     )
 
 
@@ -61,12 +66,20 @@ def may_change(user: discord.abc.User | discord.Member, owner: str, config: Disc
     return str(user.id) == owner or is_admin(user, config)
 
 
-def not_yours(owner: str, config: DiscordConfig) -> str:
+def not_yours(
+    owner: str, config: DiscordConfig, reviewers: Sequence[str] = (), *, sharing: bool = False
+) -> str:
+    """Who may change the deck (or, ``sharing``, choose its reviewers), for a refused click."""
     admins = ""
     if config.admin_roles:
         admins = " (or someone with the role " + " / ".join(config.admin_roles) + ")"
+    if sharing:
+        return f"Only <@{owner}>, who asked for this video{admins}, can choose who reviews it."
+    chosen = ""
+    if reviewers:
+        chosen = " and the reviewers they chose (" + ", ".join(f"<@{r}>" for r in reviewers) + ")"
     return (
-        f"Only <@{owner}>, who asked for this video{admins}, can change it. "
+        f"Only <@{owner}>, who asked for this video{chosen}{admins}, can change it. "
         "Start your own with `/deck create`."
     )
 

@@ -1,9 +1,10 @@
 """Buttons and the revision modal.
 
 Every button is a :class:`DeckButton` whose ``custom_id`` carries the action, the conversation
-and the requester (``deckcast:undo:<conversation>:<user id>``), so a click is understood
-without any in-memory state: buttons keep working after the bot restarts, and whether the
-person clicking may act is known before anything is looked up.
+and the requester (``deckcast:undo:<conversation>:<user id>``; Approve adds the version it is
+under, ``…:<version>``), so a click is understood without any in-memory state: buttons keep
+working after the bot restarts, and whether the owner is clicking is known before anything is
+looked up (a reviewer's click costs one read of the store).
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import discord
 
 from deck import Aspect
 
-from ..engine import ACTIONS, Action, rendering_actions, result_actions
+from ..engine import ACTIONS, Action, rendering_actions, result_actions, script_actions
 
 if TYPE_CHECKING:
     from .actions import DeckActions
 
 IDS = r"(?P<conversation>[0-9a-f]{1,32}):(?P<owner>\d{1,20})"
-BUTTON_TEMPLATE = r"deckcast:(?P<action>[a-z]+):" + IDS
+BUTTON_TEMPLATE = r"deckcast:(?P<action>[a-z]+):" + IDS + r"(?::(?P<version>\d{1,9}))?"
 MODAL_ID = re.compile(r"deckcast-modal:revise:" + IDS)
 INSTRUCTION_ID = "instruction"
 MAX_INSTRUCTION = 1000
@@ -39,19 +40,23 @@ class HasActions(Protocol):
 
 
 class DeckButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_TEMPLATE):
-    def __init__(self, action: Action, conversation_id: str, owner: str) -> None:
+    def __init__(
+        self, action: Action, conversation_id: str, owner: str, version: int | None = None
+    ) -> None:
         spec = ACTIONS[action]
+        under = f":{version}" if version is not None else ""
         super().__init__(
             discord.ui.Button(
                 style=STYLES[spec.style],
                 label=spec.label,
                 emoji=spec.emoji,
-                custom_id=f"deckcast:{action.value}:{conversation_id}:{owner}",
+                custom_id=f"deckcast:{action.value}:{conversation_id}:{owner}{under}",
             )
         )
         self.action = action
         self.conversation_id = conversation_id
         self.owner = owner
+        self.version = version
 
     @classmethod
     async def from_custom_id(
@@ -61,24 +66,37 @@ class DeckButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON
         match: re.Match[str],
         /,
     ) -> DeckButton:
-        return cls(Action(match["action"]), match["conversation"], match["owner"])
+        version = int(match["version"]) if match["version"] else None
+        return cls(Action(match["action"]), match["conversation"], match["owner"], version)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         client: HasActions = interaction.client
-        await client.actions.button(interaction, self.action, self.conversation_id, self.owner)
+        await client.actions.button(
+            interaction, self.action, self.conversation_id, self.owner, version=self.version
+        )
 
 
-def _view(actions: list[Action], conversation_id: str, owner: str) -> discord.ui.View:
+def _view(
+    actions: list[Action], conversation_id: str, owner: str, version: int | None = None
+) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for action in actions:
-        view.add_item(DeckButton(action, conversation_id, owner))
+        under = version if action is Action.APPROVE else None
+        view.add_item(DeckButton(action, conversation_id, owner, under))
     return view
 
 
-def result_view(conversation_id: str, owner: str, aspect: Aspect, version: int) -> discord.ui.View:
+def result_view(
+    conversation_id: str, owner: str, aspect: Aspect, version: int, *, review: bool = False
+) -> discord.ui.View:
     """Under a finished video: the engine's result buttons (Revise, New pictures, Undo, the
-    other frame shape, Export)."""
-    return _view(result_actions(aspect, version), conversation_id, owner)
+    other frame shape, Export; Approve, on a second row, when the deck is reviewed)."""
+    return _view(result_actions(aspect, version, review=review), conversation_id, owner, version)
+
+
+def script_view(conversation_id: str, owner: str) -> discord.ui.View:
+    """Under a script waiting for review: Render, Change."""
+    return _view(script_actions(), conversation_id, owner)
 
 
 def cancel_view(conversation_id: str, owner: str) -> discord.ui.View:

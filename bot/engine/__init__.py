@@ -6,6 +6,8 @@
     requests.py      Incoming: one message from a person; the checks on its text
     replies.py       ReplySink: the events a front-end receives (progress, video, failures...)
     actions.py       Action: one table of buttons for every platform, and who may press them
+    review.py        Access: the owner, the reviewers they chose, everyone when opened; admins
+    history.py       the history, one version and a comparison of two, as text
     rendering.py     JobRunner: a render job end to end, delivery (fitted to upload limits) included
     jobs.py          RenderQueue: render jobs in order, limits per person and workspace
     fitting.py       render options for a smaller copy under an upload limit
@@ -22,25 +24,32 @@ from .actions import (
     ACTIONS,
     Action,
     ActionSpec,
+    Who,
     may_act,
     rendering_actions,
     result_actions,
+    script_actions,
 )
 from .conversation import ConversationEngine
-from .intents import HELP_TEXT, Intent, classify
+from .history import script_lines
+from .intents import HELP_TEXT, READ_ONLY, Command, Intent, classify, read_command
 from .jobs import JobLimits
 from .links import ChatLinks, LinkKeeper
 from .observer import JobEvent, JobEventKind, JobObserver
 from .replies import ExportReady, JobUpdate, ReplySink, VideoReady
 from .requests import Incoming, split_fenced
+from .review import Access
 from .sinks import SinkFactory
 
 __all__ = [
     "ACTIONS",
     "HELP_TEXT",
+    "READ_ONLY",
+    "Access",
     "Action",
     "ActionSpec",
     "ChatLinks",
+    "Command",
     "ConversationEngine",
     "ExportReady",
     "Incoming",
@@ -54,9 +63,13 @@ __all__ = [
     "ReplySink",
     "SinkFactory",
     "VideoReady",
+    "Who",
     "classify",
     "may_act",
+    "read_command",
     "rendering_actions",
     "result_actions",
+    "script_actions",
+    "script_lines",
     "split_fenced",
 ]

@@ -3,8 +3,11 @@ and which buttons show when.
 
 Discord's buttons and Slack's are both drawn from :data:`ACTIONS` and both dispatched through
 :meth:`bot.engine.ConversationEngine.act`, so a deck offers the same choices everywhere and the
-owner/admin check is made once, in the core. A platform only chooses how a button looks
-(``label``, ``emoji``, ``style``) from the same table and how its id is written.
+check of who may press what is made once, in the core: :class:`Who` says whether anyone, the
+deck's reviewers (its owner and admins included) or only its owner (and admins) may. A platform
+only chooses how a button looks (``label``, ``emoji``, ``style``) from the same table and how
+its id is written; a ``form`` action asks for the instruction first (a modal), then it is a
+revision.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 
 class Action(StrEnum):
     REVISE = "revise"  # a platform asks for the instruction (a form), then it is a revision
+    CHANGE = "change"  # the same, under a script waiting for review
     PICTURES = "pictures"
     UNDO = "undo"
     REDO = "redo"
@@ -32,6 +36,16 @@ class Action(StrEnum):
     EXPORT = "export"
     CANCEL = "cancel"
     RENDER = "render"
+    START = "start"  # the script is approved for pictures: render it
+    APPROVE = "approve"
+
+
+class Who(StrEnum):
+    """Who may press an action on a deck."""
+
+    ANYONE = "anyone"  # nothing changes (export)
+    REVIEWER = "reviewer"  # the owner, the reviewers they chose (or everyone, when opened)
+    OWNER = "owner"  # the owner (and admins) alone
 
 
 Call = Callable[["ConversationEngine", str, "Incoming", "ReplySink"], Awaitable[Any]]
@@ -42,46 +56,71 @@ class ActionSpec:
     label: str
     emoji: str
     style: str  # "primary" | "secondary" | "danger"
-    changes: bool  # changes the deck or its renders: only its owner or an admin may
+    who: Who  # who may press it (admins always may)
     call: Call
+    form: bool = False  # asks for the instruction first (a modal), then it is a revision
+
+    @property
+    def changes(self) -> bool:
+        """Changes the deck, its renders or its review: not for just anyone."""
+        return self.who is not Who.ANYONE
 
 
 ACTIONS: dict[Action, ActionSpec] = {
-    Action.REVISE: ActionSpec("Revise", "✏️", "primary", True, lambda e, c, m, s: e.handle(c, m, s)),
-    Action.PICTURES: ActionSpec(
-        "New pictures", "🎨", "secondary", True, lambda e, c, m, s: e.new_pictures(c, m, s)
+    Action.REVISE: ActionSpec(
+        "Revise", "✏️", "primary", Who.REVIEWER, lambda e, c, m, s: e.handle(c, m, s), form=True
     ),
-    Action.UNDO: ActionSpec("Undo", "↩️", "secondary", True, lambda e, c, m, s: e.undo(c, m, s)),
-    Action.REDO: ActionSpec("Redo", "↪️", "secondary", True, lambda e, c, m, s: e.redo(c, m, s)),
+    Action.CHANGE: ActionSpec(
+        "Change", "✏️", "secondary", Who.REVIEWER, lambda e, c, m, s: e.handle(c, m, s), form=True
+    ),
+    Action.PICTURES: ActionSpec(
+        "New pictures", "🎨", "secondary", Who.REVIEWER, lambda e, c, m, s: e.new_pictures(c, m, s)
+    ),
+    Action.UNDO: ActionSpec(
+        "Undo", "↩️", "secondary", Who.REVIEWER, lambda e, c, m, s: e.undo(c, m, s)
+    ),
+    Action.REDO: ActionSpec(
+        "Redo", "↪️", "secondary", Who.REVIEWER, lambda e, c, m, s: e.redo(c, m, s)
+    ),
     Action.VERTICAL: ActionSpec(
         "Vertical 9:16",
         "📱",
         "secondary",
-        True,
+        Who.REVIEWER,
         lambda e, c, m, s: e.set_aspect(c, Aspect.TALL, m, s),
     ),
     Action.WIDE: ActionSpec(
         "Widescreen 16:9",
         "🖥️",
         "secondary",
-        True,
+        Who.REVIEWER,
         lambda e, c, m, s: e.set_aspect(c, Aspect.WIDE, m, s),
     ),
     Action.EXPORT: ActionSpec(
-        "Export .pptx + .pdf", "📎", "secondary", False, lambda e, c, m, s: e.export(c, s)
+        "Export .pptx + .pdf", "📎", "secondary", Who.ANYONE, lambda e, c, m, s: e.export(c, s)
     ),
-    Action.CANCEL: ActionSpec("Cancel", "⏹️", "danger", True, lambda e, c, m, s: e.cancel(c, m, s)),
+    Action.CANCEL: ActionSpec(
+        "Cancel", "⏹️", "danger", Who.REVIEWER, lambda e, c, m, s: e.cancel(c, m, s)
+    ),
     Action.RENDER: ActionSpec(
-        "Render again", "🔁", "primary", True, lambda e, c, m, s: e.render_again(c, m, s)
+        "Render again", "🔁", "primary", Who.REVIEWER, lambda e, c, m, s: e.render_again(c, m, s)
+    ),
+    Action.START: ActionSpec(
+        "Render", "🎬", "primary", Who.REVIEWER, lambda e, c, m, s: e.render_again(c, m, s)
+    ),
+    Action.APPROVE: ActionSpec(
+        "Approve", "✅", "secondary", Who.REVIEWER, lambda e, c, m, s: e.approve(c, m, s)
     ),
 }
 
 
-def result_actions(aspect: Aspect, version: int) -> list[Action]:
-    """The buttons under a finished video (at most five: one row on every platform)."""
+def result_actions(aspect: Aspect, version: int, *, review: bool = False) -> list[Action]:
+    """The buttons under a finished video (five at most, one row on every platform; a
+    reviewed deck adds Approve, on a second row)."""
     shape = Action.WIDE if aspect is Aspect.TALL else Action.VERTICAL
     undo = [Action.UNDO] if version > 1 else []
-    return [Action.REVISE, Action.PICTURES, *undo, shape, Action.EXPORT]
+    approve = [Action.APPROVE] if review else []
+    return [Action.REVISE, Action.PICTURES, *undo, shape, Action.EXPORT, *approve]
 
 
 def rendering_actions() -> list[Action]:
@@ -89,6 +128,15 @@ def rendering_actions() -> list[Action]:
     return [Action.CANCEL]
 
 
-def may_act(action: Action, *, user: str, owner: str, admin: bool) -> bool:
-    """Whether ``user`` may press ``action`` on ``owner``'s deck."""
-    return not ACTIONS[action].changes or user == owner or admin
+def script_actions() -> list[Action]:
+    """The buttons under a script waiting for review (before any picture is made)."""
+    return [Action.START, Action.CHANGE]
+
+
+def may_act(action: Action, *, user: str, owner: str, admin: bool, reviewer: bool = False) -> bool:
+    """Whether ``user`` may press ``action`` on ``owner``'s deck (``reviewer``: the owner let
+    them revise, or opened the deck to everyone)."""
+    who = ACTIONS[action].who
+    if who is Who.ANYONE or user == owner or admin:
+        return True
+    return who is Who.REVIEWER and reviewer

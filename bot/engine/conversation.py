@@ -35,10 +35,11 @@ from render import Renderer, RenderError, RenderOptions
 
 from ..errors import BotError, NotAllowed, UserInputError
 from ..execution import Executor, LocalExecutor
-from ..store import ConversationRecord, JobRecord, Store
-from .actions import ACTIONS, Action, may_act
+from ..store import ConversationRecord, JobRecord, Store, VersionRecord
+from .actions import ACTIONS, Action, Who, may_act
 from .exports import export_version
-from .intents import HELP_TEXT, Intent, classify
+from .history import compare_text, history_text, version_text
+from .intents import HELP_TEXT, READ_ONLY, Command, Intent, read_command
 from .jobs import JobLimits, RenderQueue
 from .links import ChatLinks
 from .locks import KeyedLocks
@@ -46,6 +47,7 @@ from .observer import JobObserver, Observers
 from .rendering import JobRunner
 from .replies import JobUpdate, ReplySink, VideoReady
 from .requests import RENDER_OPTION_KEYS, Incoming, check_text
+from .review import Access
 from .sinks import SinkFactory, SinkRegistry
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,7 @@ class ConversationEngine:
         limits: JobLimits | None = None,
         executor: Executor | None = None,
         observers: Sequence[JobObserver] = (),
+        script_first: bool = False,
     ) -> None:
         self.store = store
         self.planner = planner
@@ -74,6 +77,8 @@ class ConversationEngine:
         self.executor = executor or LocalExecutor(renderer)  # where renders run
         self.videos_dir = Path(videos_dir)
         self.render_defaults = render_defaults or RenderOptions()
+        # every new deck's script waits for review before any picture (DECKCAST_REVIEW=script)
+        self.script_first = script_first
         self.sinks = SinkRegistry()
         self.links = ChatLinks(store)  # thread links and repeated deliveries, for adapters
         self.observer = Observers(observers)  # lifecycle log + what the wiring adds
@@ -100,6 +105,28 @@ class ConversationEngine:
         """Who asked for the conversation's deck (None when it no longer exists)."""
         conversation = await self.store.conversation(conversation_id)
         return conversation.owner if conversation else None
+
+    async def access(self, conversation_id: str) -> Access | None:
+        """Who may do what with the conversation's deck (None when it no longer exists)."""
+        conversation = await self.store.conversation(conversation_id)
+        if conversation is None:
+            return None
+        return Access(
+            conversation.owner,
+            tuple(await self.store.reviewers(conversation_id)),
+            conversation.open_review,
+        )
+
+    async def may(self, action: Action, conversation_id: str, user: str, *, admin: bool) -> bool:
+        """Whether ``user`` may press ``action`` (adapters ask before acknowledging)."""
+        access = await self.access(conversation_id)
+        return access is not None and access.may(ACTIONS[action].who, user, admin=admin)
+
+    async def may_revise(self, conversation_id: str, user: str, *, admin: bool) -> bool:
+        """Whether ``user``'s messages in the conversation's thread are for deckcast (the owner,
+        a reviewer, anyone when the deck is open to everyone, an admin)."""
+        access = await self.access(conversation_id)
+        return access is not None and access.may(Who.REVIEWER, user, admin=admin)
 
     async def recover(self) -> list[JobRecord]:
         """Resume the renders a previous process left unfinished (or rendered but did not
@@ -152,6 +179,11 @@ class ConversationEngine:
             conversation.id, "assistant", f"planned {slides_count(len(deck.slides))}"
         )
         await sink.planned(deck, version)
+        if self.script_first if msg.review is None else msg.review:
+            # the script first: no picture is made until someone presses Render
+            await self.store.set_review(conversation.id, review="script")
+            await sink.script_review(conversation.id, deck, version)
+            return await self.store.conversation(conversation.id)
         try:
             await self._queue_render(conversation.id, version, sink)
         except BotError as exc:  # the queue filled up while the model was planning
@@ -200,11 +232,32 @@ class ConversationEngine:
                 )
 
     async def _handle(self, conversation_id: str, msg: Incoming, sink: ReplySink) -> None:
-        conversation = await self._conversation(conversation_id, msg)
         check_text(msg.text, allow_empty=msg.outline is not None)
-        intent = classify(msg.text) if msg.outline is None else Intent.REVISE
+        command = read_command(msg.text) if msg.outline is None else Command(Intent.REVISE)
+        intent = command.intent
+        if intent in READ_ONLY:
+            conversation = await self._record(conversation_id)
+        elif intent is Intent.SHARE:
+            conversation = await self._owned(conversation_id, msg)
+        else:
+            conversation = await self._conversation(conversation_id, msg)
         await self.store.add_message(conversation_id, "user", msg.text or "(outline)")
-        if intent is Intent.UNDO:
+        if intent is Intent.HISTORY:
+            await self.history(conversation_id, sink)
+        elif intent is Intent.SHOW_VERSION:
+            await self.show_version(conversation_id, command.numbers[0], sink)
+        elif intent is Intent.COMPARE:
+            await self.compare(conversation_id, command.numbers[0], command.numbers[1], sink)
+        elif intent is Intent.RESTORE:
+            await self._restore(conversation, command.numbers[0], msg, sink)
+        elif intent is Intent.APPROVE:
+            number = command.numbers[0] if command.numbers else None
+            await self._approve(conversation, number, msg, sink)
+        elif intent is Intent.SHARE:
+            await self._share(conversation, command.people, command.everyone, msg, sink)
+        elif intent is Intent.COMMENT:
+            await self._revise(conversation, msg, sink, slide=command.numbers[0], comment=command)
+        elif intent is Intent.UNDO:
             await self.undo(conversation_id, msg, sink, _checked=conversation)
         elif intent is Intent.REDO:
             await self.redo(conversation_id, msg, sink, _checked=conversation)
@@ -218,16 +271,29 @@ class ConversationEngine:
         elif intent is Intent.STATUS:
             await sink.say(await self.status_line(conversation_id))
         elif intent is Intent.RENDER:
-            await self._queue_render(conversation_id, conversation.current_version, sink)
+            await self._render_now(conversation, sink)
         elif intent is Intent.EXPORT:
             await self._export(conversation, sink)
         else:
             await self._revise(conversation, msg, sink)
 
     async def _revise(
-        self, conversation: ConversationRecord, msg: Incoming, sink: ReplySink
+        self,
+        conversation: ConversationRecord,
+        msg: Incoming,
+        sink: ReplySink,
+        *,
+        slide: int | None = None,
+        comment: Command | None = None,
     ) -> None:
         deck, _version = await self.current(conversation.id)
+        instruction = msg.text
+        if comment is not None and slide is not None:  # "slide 3: the chart needs units"
+            if not 1 <= slide <= len(deck.slides):
+                raise UserInputError(
+                    f"there is no slide {slide}; this deck has {len(deck.slides)} slides"
+                )
+            instruction = f"Change slide {slide} only: {comment.comment}"
         if msg.outline is not None:
             new_deck = await self.planner.plan(
                 msg.text,
@@ -239,10 +305,12 @@ class ConversationEngine:
         else:
             history = await self.store.recent_messages(conversation.id)
             revision = await self.reviser.revise(
-                deck, msg.text, history=history[:-1], on_status=self.sinks.status_lines(sink)
+                deck, instruction, history=history[:-1], on_status=self.sinks.status_lines(sink)
             )
             new_deck = apply(deck, revision.edits)
             summary = revision.summary or describe_edits(revision.edits)
+            if slide is not None:
+                summary = f"slide {slide} comment: {summary}"
         await self._new_version(conversation.id, deck, new_deck, summary, sink, author=msg.user)
 
     async def apply_edits(
@@ -307,6 +375,9 @@ class ConversationEngine:
             len(old.slides) - len(new.slides)
         )
         await sink.say(f"Version {version}: {summary}.")
+        if await self._script_waits(conversation_id):
+            await sink.script_review(conversation_id, new, version)  # text only: still no picture
+            return
         if [s.title for s in old.slides] != [s.title for s in new.slides] or changed > 1:
             await sink.planned(new, version)
         await self._queue_render(conversation_id, version, sink)
@@ -327,7 +398,7 @@ class ConversationEngine:
         record = await self.store.move_to_version(conversation_id, target)
         assert record is not None
         await sink.say(f"Undone: back to version {record.number} ({record.note}).")
-        await self._queue_render(conversation_id, record.number, sink)
+        await self._show_or_render(conversation_id, record.number, record.deck, sink)
 
     async def redo(
         self,
@@ -344,7 +415,7 @@ class ConversationEngine:
             await sink.say("There is nothing to redo.")
             return
         await sink.say(f"Redone: version {record.number} ({record.note}).")
-        await self._queue_render(conversation_id, record.number, sink)
+        await self._show_or_render(conversation_id, record.number, record.deck, sink)
 
     async def cancel(
         self,
@@ -399,6 +470,140 @@ class ConversationEngine:
             await export_version(self.renderer, conversation.id, deck, version, folder, options)
         )
 
+    # -- history and review -----------------------------------------------------------------
+
+    async def history(self, conversation_id: str, sink: ReplySink) -> None:
+        """Every version: number, who, what changed, when, who approved. Anyone may ask."""
+        self.sinks.seen(sink)
+        conversation = await self._record(conversation_id)
+        versions = await self.store.versions(conversation_id)
+        await sink.report(history_text(conversation.title, versions, conversation.current_version))
+
+    async def show_version(self, conversation_id: str, number: int, sink: ReplySink) -> None:
+        """One version: who made it, when, why, and its script. Anyone may ask."""
+        self.sinks.seen(sink)
+        conversation = await self._record(conversation_id)
+        record = await self._version(conversation_id, number)
+        await sink.report(version_text(record, conversation.current_version))
+
+    async def compare(self, conversation_id: str, a: int, b: int, sink: ReplySink) -> None:
+        """Which slides differ between two versions, and how. Anyone may ask."""
+        self.sinks.seen(sink)
+        old, new = await self._version(conversation_id, a), await self._version(conversation_id, b)
+        await sink.report(compare_text(old, new))
+
+    async def restore(
+        self, conversation_id: str, number: int, msg: Incoming, sink: ReplySink
+    ) -> None:
+        """Go back to version ``number``: a new version with its content (history is never
+        rewritten)."""
+        self.sinks.seen(sink)
+        async with self._locks.hold(conversation_id):
+            try:
+                conversation = await self._conversation(conversation_id, msg)
+                await self._restore(conversation, number, msg, sink)
+            except (DeckError, BotError) as exc:
+                await sink.failed(str(exc))
+
+    async def _restore(
+        self, conversation: ConversationRecord, number: int, msg: Incoming, sink: ReplySink
+    ) -> None:
+        record = await self._version(conversation.id, number)
+        deck, current = await self.current(conversation.id)
+        if number == current:
+            await sink.say(f"Version {number} is the current version already.")
+            return
+        await self._new_version(
+            conversation.id,
+            deck,
+            record.deck,
+            f"back to version {number} ({record.note})",
+            sink,
+            author=msg.user,
+        )
+
+    async def approve(self, conversation_id: str, msg: Incoming, sink: ReplySink) -> None:
+        """Approve a version (``msg.version``, else the current one): the owner, a reviewer or
+        an admin may. A repeated approval by the same person (a duplicate delivery) counts once
+        and says nothing."""
+        self.sinks.seen(sink)
+        conversation = await self._conversation(conversation_id, msg)
+        await self._approve(conversation, msg.version, msg, sink)
+
+    async def _approve(
+        self, conversation: ConversationRecord, number: int | None, msg: Incoming, sink: ReplySink
+    ) -> None:
+        record = await self._version(conversation.id, number or conversation.current_version)
+        if not await self.store.approve(conversation.id, record.number, msg.user):
+            return
+        if not conversation.review:
+            await self.store.set_review(conversation.id, review="on")
+        await self.store.add_message(
+            conversation.id, "assistant", f"version {record.number} approved by {msg.user}"
+        )
+        approved = await self._version(conversation.id, record.number)
+        await sink.approved(record.number, approved.approved_by)
+
+    async def share(
+        self,
+        conversation_id: str,
+        msg: Incoming,
+        sink: ReplySink,
+        *,
+        people: Sequence[str] = (),
+        everyone: bool = False,
+    ) -> None:
+        """Let ``people`` (or everyone in the channel) revise and approve the deck: its owner
+        or an admin may."""
+        self.sinks.seen(sink)
+        async with self._locks.hold(conversation_id):
+            try:
+                conversation = await self._owned(conversation_id, msg)
+                await self._share(conversation, tuple(people), everyone, msg, sink)
+            except BotError as exc:
+                await sink.failed(str(exc))
+
+    async def _share(
+        self,
+        conversation: ConversationRecord,
+        people: tuple[str, ...],
+        everyone: bool,
+        msg: Incoming,
+        sink: ReplySink,
+    ) -> None:
+        if not people and not everyone:
+            raise UserInputError('say who may review, e.g. "share with @someone"')
+        added = [
+            person
+            for person in people
+            if person != conversation.owner
+            and await self.store.add_reviewer(conversation.id, person, added_by=msg.user)
+        ]
+        await self.store.set_review(
+            conversation.id,
+            review=conversation.review or "on",
+            open_review=True if everyone else None,
+        )
+        if everyone:
+            text = "Everyone here may now revise and approve this video."
+        elif added:
+            names = ", ".join(f"<@{person}>" for person in added)
+            text = f"{names} may now revise and approve this video."
+        else:
+            text = "They could already revise this video."
+        await self.store.add_message(conversation.id, "assistant", text)
+        await sink.say(text)
+
+    async def _version(self, conversation_id: str, number: int) -> VersionRecord:
+        record = await self.store.version(conversation_id, number)
+        if record is None:
+            versions = await self.store.versions(conversation_id)
+            newest = versions[-1].number if versions else 0
+            raise UserInputError(
+                f"there is no version {number}; this deck has versions 1 to {newest}"
+            )
+        return record
+
     async def current(self, conversation_id: str) -> tuple[Deck, int]:
         conversation = await self.store.conversation(conversation_id)
         if conversation is None:
@@ -411,23 +616,58 @@ class ConversationEngine:
     async def status_line(self, conversation_id: str) -> str:
         return await self.queue.describe(conversation_id)
 
-    async def _conversation(self, conversation_id: str, msg: Incoming) -> ConversationRecord:
+    async def _record(self, conversation_id: str) -> ConversationRecord:
         conversation = await self.store.conversation(conversation_id)
         if conversation is None:
             raise UserInputError("that conversation no longer exists; start a new one")
-        if conversation.owner != msg.user and not msg.admin:
+        return conversation
+
+    async def _conversation(self, conversation_id: str, msg: Incoming) -> ConversationRecord:
+        """The conversation, for a change by ``msg``'s sender: its owner, a reviewer, anyone
+        when it is open to everyone, an admin; :class:`NotAllowed` for anyone else."""
+        return await self._checked(conversation_id, msg, Who.REVIEWER)
+
+    async def _owned(self, conversation_id: str, msg: Incoming) -> ConversationRecord:
+        """The conversation, for its owner (or an admin) alone: sharing it."""
+        return await self._checked(conversation_id, msg, Who.OWNER)
+
+    async def _checked(self, conversation_id: str, msg: Incoming, who: Who) -> ConversationRecord:
+        conversation = await self._record(conversation_id)
+        if conversation.owner == msg.user or msg.admin:
+            return conversation
+        access = await self.access(conversation_id)
+        if access is None or not access.may(who, msg.user, admin=msg.admin):
             raise NotAllowed(
-                "only the person who asked for this video can change it; "
-                "start your own with a new request"
+                access.refusal(who) if access else "that conversation no longer exists"
             )
         return conversation
 
     # -- rendering ------------------------------------------------------------------------
 
     async def render_again(self, conversation_id: str, msg: Incoming, sink: ReplySink) -> None:
-        """Render the current version again (after a failed render or upload)."""
+        """Render the current version again (after a failed render or upload), or for the
+        first time: the script that waited for review (Render) goes on to the pictures."""
         conversation = await self._conversation(conversation_id, msg)
-        await self._queue_render(conversation_id, conversation.current_version, sink)
+        await self._render_now(conversation, sink)
+
+    async def _render_now(self, conversation: ConversationRecord, sink: ReplySink) -> None:
+        if conversation.script_first:  # reviewed: from now on every change renders
+            await self.store.set_review(conversation.id, review="on")
+        await self._queue_render(conversation.id, conversation.current_version, sink)
+
+    async def _script_waits(self, conversation_id: str) -> bool:
+        conversation = await self.store.conversation(conversation_id)
+        return conversation is not None and conversation.script_first
+
+    async def _show_or_render(
+        self, conversation_id: str, version: int, deck: Deck, sink: ReplySink
+    ) -> None:
+        """A version became current: its script when the script waits for review, else its
+        render."""
+        if await self._script_waits(conversation_id):
+            await sink.script_review(conversation_id, deck, version)
+        else:
+            await self._queue_render(conversation_id, version, sink)
 
     async def act(
         self, action: Action, conversation_id: str, msg: Incoming, sink: ReplySink
@@ -435,14 +675,14 @@ class ConversationEngine:
         """A button: :data:`~bot.engine.actions.ACTIONS` says what it does and who may press
         it. Raises :class:`~bot.errors.NotAllowed` (before anything changes) for anyone else,
         so the adapter can answer that person privately; every other error goes to ``sink``."""
-        owner = await self.owner_of(conversation_id)
-        if owner is None:
+        access = await self.access(conversation_id)
+        if access is None:
             raise UserInputError("that video is gone; start a new one")
-        if not may_act(action, user=msg.user, owner=owner, admin=msg.admin):
-            raise NotAllowed(
-                "only the person who asked for this video can change it; "
-                "start your own with a new request"
-            )
+        reviewer = access.may(Who.REVIEWER, msg.user, admin=msg.admin)
+        if not may_act(
+            action, user=msg.user, owner=access.owner, admin=msg.admin, reviewer=reviewer
+        ):
+            raise NotAllowed(access.refusal(ACTIONS[action].who))
         self.sinks.seen(sink)
         try:
             await ACTIONS[action].call(self, conversation_id, msg, sink)

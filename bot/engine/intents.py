@@ -1,12 +1,16 @@
 """What a chat message asks for, when it is not a revision of the deck's content.
 
-``undo``, ``redo``, ``show me the script``, ``export``, ``cancel``, ``help`` and ``status`` are
-handled by the conversation engine itself; everything else goes to the reviser.
+``undo``, ``redo``, ``show me the script``, ``export``, ``cancel``, ``help``, ``status`` and the
+review commands (``history``, ``show version 4``, ``go back to version 4``, ``compare 3 and 5``,
+``approve``, ``share with @someone``) are handled by the conversation engine itself;
+``slide 3: …`` is a comment on one slide (a revision of that slide); everything else goes to
+the reviser. :func:`read_command` also reads the numbers and the people a command names.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -19,7 +23,28 @@ class Intent(StrEnum):
     HELP = "help"
     STATUS = "status"
     RENDER = "render"
+    HISTORY = "history"
+    SHOW_VERSION = "show_version"
+    RESTORE = "restore"  # go back to version N: a new version with its content
+    COMPARE = "compare"
+    APPROVE = "approve"
+    SHARE = "share"  # let people revise: named ones, or everyone in the channel
+    COMMENT = "comment"  # "slide 3: the chart needs units"
     REVISE = "revise"
+
+
+# Intents that change nothing: anyone in the thread may ask.
+READ_ONLY = frozenset(
+    {
+        Intent.SCRIPT,
+        Intent.EXPORT,
+        Intent.HELP,
+        Intent.STATUS,
+        Intent.HISTORY,
+        Intent.SHOW_VERSION,
+        Intent.COMPARE,
+    }
+)
 
 
 _PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
@@ -46,14 +71,87 @@ _PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
 ]
 
 
-def classify(text: str) -> Intent:
-    normalized = re.sub(r"[\s]+", " ", text.strip().lower()).strip(" .!?,;:")
-    normalized = re.sub(r"^(please|pls|can you|could you) ", "", normalized)
-    normalized = re.sub(r" please$", "", normalized)
+_V = r"(?:version |v ?|#)?"
+_NUMBERED: list[tuple[Intent, re.Pattern[str]]] = [
+    (
+        Intent.HISTORY,
+        re.compile(
+            r"^(history|(show|list|give)( me)? (the )?(history|versions)|versions"
+            r"|who changed what)$"
+        ),
+    ),
+    (Intent.SHOW_VERSION, re.compile(r"^(show|see|view|open)( me)? (version |v ?)(\d+)$")),
+    (Intent.SHOW_VERSION, re.compile(r"^(version |v)(\d+)$")),
+    (
+        Intent.RESTORE,
+        re.compile(rf"^(go back|revert|return|roll ?back|restore)( to)? {_V}(\d+)$"),
+    ),
+    (
+        Intent.COMPARE,
+        re.compile(
+            rf"^(compare|diff)( versions?)? {_V}(\d+) ?(and|with|to|vs\.?|&|,)? ?{_V}(\d+)$"
+        ),
+    ),
+    (
+        Intent.APPROVE,
+        re.compile(rf"^(approve[ds]?( it| this)?( {_V}(\d+))?|lgtm|looks good( to me)?|✅|☑️|✔️)$"),
+    ),
+]
+# a mention as the platforms send it (<@123>, <@U123|name>), or as a Slack message reads once
+# its markup is plain text (@U123)
+_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>|@([UW][A-Z0-9]+|\d{15,20})\b")
+_SHARE = re.compile(
+    r"^(share|open)( (it|this|the (deck|video|thread)))?( with| to)? (.+)$", re.IGNORECASE
+)
+_EVERYONE = re.compile(
+    r"^(everyone|everybody|all|the channel|the whole channel|anyone|@here|@channel|@everyone)$"
+)
+_COMMENT = re.compile(r"^slide\s+(\d+)\s*[:—–-]\s*(\S.*)$", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A message read as a command: what it asks for, and what it names."""
+
+    intent: Intent
+    numbers: tuple[int, ...] = ()  # versions (show, restore, compare, approve), or the slide
+    people: tuple[str, ...] = ()  # user ids mentioned (share)
+    everyone: bool = False  # share with everyone in the channel
+    comment: str = ""  # the text of a comment on a slide
+
+
+def read_command(text: str) -> Command:
+    """What ``text`` asks for, with the version numbers, slide and people it names."""
+    normalized = _normalize(text)
     for intent, pattern in _PATTERNS:
         if pattern.match(normalized):
-            return intent
-    return Intent.REVISE
+            return Command(intent)
+    for intent, pattern in _NUMBERED:
+        found = pattern.match(normalized)
+        if found:
+            numbers = tuple(int(n) for n in re.findall(r"\d+", normalized))
+            return Command(intent, numbers)
+    shared = _SHARE.match(text.strip().rstrip(".!"))
+    if shared:
+        found = _MENTION.findall(shared.group(6))
+        people = tuple(dict.fromkeys(a or b for a, b in found))
+        everyone = bool(_EVERYONE.match(_normalize(shared.group(6))))
+        if people or everyone:
+            return Command(Intent.SHARE, people=people, everyone=everyone)
+    comment = _COMMENT.match(text.strip())
+    if comment:
+        return Command(Intent.COMMENT, (int(comment.group(1)),), comment=comment.group(2).strip())
+    return Command(Intent.REVISE)
+
+
+def classify(text: str) -> Intent:
+    return read_command(text).intent
+
+
+def _normalize(text: str) -> str:
+    normalized = re.sub(r"[\s]+", " ", text.strip().lower()).strip(" .!?,;:")
+    normalized = re.sub(r"^(please|pls|can you|could you) ", "", normalized)
+    return re.sub(r" please$", "", normalized)
 
 
 HELP_TEXT = """\
@@ -62,6 +160,8 @@ Talk to me to change the video; only the slides that change are rendered again.
   • order: "swap slides 2 and 4", "move the last slide to the start", "delete slide 5"
   • look: "use a watercolor style", "theme dark", "new picture for slide 2", "vertical 9:16"
   • voice and language: "in Spanish", "shorter narration", "voice silent"
-  • history: "undo", "redo"; "show me the script" sends the outline; "cancel" stops a render
+  • history: "undo", "redo", "history", "show version 2", "go back to version 2",
+    "compare 2 and 4"; "show me the script" sends the outline; "cancel" stops a render
+  • review: "share with @someone"; "slide 3: needs units" (a reviewer's comment); "approve"
   • take it with you: "export" sends the deck as an editable PowerPoint file and a PDF
 """

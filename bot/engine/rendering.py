@@ -126,6 +126,7 @@ class JobRunner:
             subtitles=result.srt,
             warnings=result.warnings,
             resumed=resumed,
+            review=bool(conversation.review),
         )
         if sink is not None:
             await self.deliver(ready, sink)

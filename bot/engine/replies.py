@@ -13,6 +13,7 @@ position), and every render ends in exactly one of: ``video`` (delivered), ``too
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -59,6 +60,7 @@ class VideoReady:
     warnings: list[str] = field(default_factory=list)
     resumed: bool = False  # the render was interrupted (restart) and finished later
     smaller_copy: bool = False  # re-encoded smaller to fit the platform's upload limit
+    review: bool = False  # the deck is reviewed: its card offers Approve
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,19 @@ class ReplySink(Protocol):
 
     async def exported(self, ready: ExportReady) -> None:
         """The deck as .pptx and .pdf files."""
+
+    async def report(self, text: str) -> None:
+        """A longer answer, shown whole as its own message: the history, one version, a
+        comparison. Plain text, one item a line; people are written ``<@user id>``."""
+
+    async def script_review(self, conversation_id: str, deck: Deck, version: int) -> None:
+        """The script of ``version`` waits for review before any picture is made: show each
+        slide's title, bullets and a line of narration, with the Render and Change buttons
+        (:func:`~bot.engine.actions.script_actions`). Replies revise it at text cost only."""
+
+    async def approved(self, version: int, approvers: Sequence[str]) -> None:
+        """``version`` was approved (``approvers``: everyone who has, the newest last): mark it
+        in its card. Called once per person and version, whatever the deliveries."""
 
     async def failed(self, message: str, *, version: int | None = None) -> None:
         """Something went wrong; ``message`` says what and what to try. ``version`` is set

@@ -27,6 +27,8 @@ class Incoming:
     options: PlanOptions | None = None  # explicit choices (slash-command options, CLI flags)
     render: dict[str, Any] = field(default_factory=dict)  # render option overrides
     admin: bool = False  # may act on other people's decks
+    review: bool | None = None  # a new deck: show the script for review before any picture
+    version: int | None = None  # the version a button was under (Approve)
 
 
 def check_text(text: str, *, allow_empty: bool) -> None:

@@ -3,6 +3,7 @@ with its buttons. Pure functions of the engine's values; nothing here calls Slac
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from deck import Aspect, Deck, slides_count
@@ -14,10 +15,13 @@ from ..engine import (
     VideoReady,
     rendering_actions,
     result_actions,
+    script_actions,
+    script_lines,
 )
 
 # The engine's actions as Slack action_ids; a button's value is "<conversation id>|<argument>".
-# Both frame shapes share one id (a card shows one of them): the argument says which.
+# Both frame shapes share one id (a card shows one of them): the argument says which; Approve's
+# argument is the version of its card.
 REVISE = "deckcast_revise"
 NEW_PICTURES = "deckcast_new_pictures"
 UNDO = "deckcast_undo"
@@ -26,6 +30,9 @@ ASPECT = "deckcast_aspect"
 EXPORT = "deckcast_export"
 CANCEL = "deckcast_cancel"
 RENDER = "deckcast_render"
+CHANGE = "deckcast_change"
+START = "deckcast_start"
+APPROVE = "deckcast_approve"
 ACTION_ID: dict[Action, str] = {
     Action.REVISE: REVISE,
     Action.PICTURES: NEW_PICTURES,
@@ -36,6 +43,9 @@ ACTION_ID: dict[Action, str] = {
     Action.EXPORT: EXPORT,
     Action.CANCEL: CANCEL,
     Action.RENDER: RENDER,
+    Action.CHANGE: CHANGE,
+    Action.START: START,
+    Action.APPROVE: APPROVE,
 }
 ACTION_IDS = tuple(dict.fromkeys(ACTION_ID.values()))
 ASPECT_OF = {Action.VERTICAL: Aspect.TALL.value, Action.WIDE: Aspect.WIDE.value}
@@ -47,6 +57,7 @@ INSTRUCTION_INPUT = "instruction_text"
 MAX_INSTRUCTION = 1000
 
 SECTION_LIMIT = 3000  # characters of text in one section block
+_ESCAPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
 BAR_CELLS = 12
 
 Block = dict[str, Any]
@@ -77,13 +88,19 @@ def action_of(action_id: str, argument: str) -> Action | None:
     return next((a for a, found in ACTION_ID.items() if found == action_id), None)
 
 
-def buttons(actions: list[Action], conversation_id: str) -> list[Block]:
-    """Buttons drawn from the engine's action table."""
+def buttons(actions: list[Action], conversation_id: str, version: int | None = None) -> list[Block]:
+    """Buttons drawn from the engine's action table (Approve carries ``version``)."""
+
+    def argument(action: Action) -> str:
+        if action is Action.APPROVE and version is not None:
+            return str(version)
+        return ASPECT_OF.get(action, "")
+
     return [
         _button(
             ACTIONS[action].label,
             ACTION_ID[action],
-            button_value(conversation_id, ASPECT_OF.get(action, "")),
+            button_value(conversation_id, argument(action)),
             style=ACTIONS[action].style,
         )
         for action in actions
@@ -176,7 +193,11 @@ def result_blocks(ready: VideoReady) -> tuple[str, list[Block]]:
     )
     for warning in ready.warnings[:3]:
         text += f"\n:information_source: {escape(clip(warning, 300))}"
-    card = buttons(result_actions(deck.aspect, ready.version), ready.conversation_id)
+    card = buttons(
+        result_actions(deck.aspect, ready.version, review=ready.review),
+        ready.conversation_id,
+        ready.version,
+    )
     blocks: list[Block] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT)}},
         {"type": "actions", "block_id": "deckcast-actions", "elements": card},
@@ -192,6 +213,66 @@ def result_blocks(ready: VideoReady) -> tuple[str, list[Block]]:
         },
     ]
     return text, blocks
+
+
+def script_review_blocks(conversation_id: str, deck: Deck, version: int) -> tuple[str, list[Block]]:
+    """A script waiting for review: each slide's title, bullets and a line of narration, with
+    Render and Change."""
+    head = (
+        f"*{escape(deck.title)}* — version {version}: the script, for review before any "
+        "picture is made"
+    )
+    body = escape("\n".join(script_lines(deck))).replace("```", "ʼʼʼ")
+    room = SECTION_LIMIT - len(head) - 12
+    if len(body) > room:
+        body = body[: room - 40].rsplit("\n", 1)[0] + "\n… (say “show me the script” for all)"
+    text = f"{head}\n```\n{body}\n```"
+    return text, [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        {
+            "type": "actions",
+            "block_id": "deckcast-review",
+            "elements": buttons(script_actions(), conversation_id),
+        },
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": "*Render* makes the pictures and the video; *Change* (or a reply "
+                    "here) revises the script first, at text cost only.",
+                }
+            ],
+        },
+    ]
+
+
+def approved_blocks(
+    text: str, card: list[Block], approvers: list[str] | tuple[str, ...]
+) -> list[Block]:
+    """A version's card, marked approved (an earlier mark replaced)."""
+    mark = {
+        "type": "context",
+        "block_id": "deckcast-approved",
+        "elements": [
+            {
+                "type": "mrkdwn",
+                "text": ":white_check_mark: Approved by "
+                + ", ".join(f"<@{user}>" for user in approvers),
+            }
+        ],
+    }
+    return [block for block in card if block.get("block_id") != "deckcast-approved"] + [mark]
+
+
+def with_mentions(text: str) -> str:
+    """Engine text shown as is, but with its ``<@user>`` mentions kept as mentions."""
+    return _ESCAPED_MENTION.sub(r"<@\1>", escape(text))
+
+
+def report_text(text: str) -> str:
+    """A report (history, a version, a comparison) as one message, cut to fit."""
+    return clip(with_mentions(text), SECTION_LIMIT)
 
 
 def script_text(markdown: str, version: int) -> str | None:

@@ -7,13 +7,19 @@ Rules that keep the bot safe to leave in a busy channel:
 - a delivery Slack repeats (same ``event_id``, marked with ``X-Slack-Retry-Num``) is handled
   once: the store remembers every event id it has acted on (it survives restarts);
 - the bot's own messages and other bots' messages are ignored (no loops);
-- in a deck's thread only the person who asked (or a configured admin) changes the deck;
-  everyone else's messages there are ignored.
+- in a deck's thread only the person who asked, the reviewers they chose ("share with @…", or
+  everyone once they say "share with everyone") and configured admins change the deck;
+  everyone else's messages there are ignored, except what is plainly meant for deckcast (a
+  mention, a comment on a slide, a share or an approval), which is refused privately, naming
+  who may;
+- a ✅ reaction on a version's card (or its Approve button) approves that version, once per
+  person whatever Slack re-sends.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -24,11 +30,20 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from deck import DeckError
 
-from ..engine import Action, ConversationEngine, Incoming, ReplySink
+from ..engine import (
+    ACTIONS,
+    READ_ONLY,
+    Action,
+    ConversationEngine,
+    Incoming,
+    Intent,
+    ReplySink,
+    read_command,
+)
 from ..errors import BotError, NotAllowed
 from . import blocks, threads
 from .errors import OutlineFileError, SlackCallFailed
-from .messages import Request, mentions, outline_file, read_message
+from .messages import Request, mentions, outline_file, read_message, read_request
 from .outline_files import OutlineFiles
 from .sink import SlackSink
 from .threads import PLATFORM, SlackThread
@@ -39,6 +54,10 @@ log = logging.getLogger(__name__)
 # Message subtypes that are a person writing; every other subtype (edits, deletions, joins,
 # bot messages) is ignored.
 PERSON_SUBTYPES = (None, "file_share", "thread_broadcast")
+# Reactions that approve the version whose card (or script) they are on
+APPROVING = frozenset({"white_check_mark", "heavy_check_mark", "ballot_box_with_check"})
+# What a stranger writes in a deck's thread that is plainly meant for deckcast
+ADDRESSED = frozenset({Intent.COMMENT, Intent.SHARE, Intent.APPROVE})
 
 _HELP = ("", "help", "?")
 USAGE = (
@@ -73,6 +92,7 @@ class SlackHandlers:
         app.command(self.command)(self.on_command)
         app.event("app_mention")(self.on_mention)
         app.event("message")(self.on_message)
+        app.event("reaction_added")(self.on_reaction)
         for action_id in blocks.ACTION_IDS:
             app.action(action_id)(self.on_button)
         app.view(blocks.REVISE_VIEW)(self.on_revise_form)
@@ -98,11 +118,37 @@ class SlackHandlers:
             reply=reply,
             statuses=statuses,
             keep_status=self._keep_status,
+            keep_message=self._keep_message,
+            find_message=self._find_message,
         )
 
     async def _keep_status(self, conversation_id: str, job_id: str, version: int, ts: str) -> None:
         data = {"version": version, "ts": ts}
         await self.engine.links.link_thread(PLATFORM, f"status:{job_id}", conversation_id, data)
+
+    async def _keep_message(
+        self, conversation_id: str, version: int, ts: str, text: str, card: list[Any]
+    ) -> None:
+        thread = await threads.thread_of(self.engine.links, conversation_id)
+        if thread is None:
+            return
+        data = {"version": version, "ts": ts, "text": text, "blocks": card}
+        links = self.engine.links
+        await links.link_thread(PLATFORM, f"message:{thread.channel}:{ts}", conversation_id, data)
+        await links.link_thread(
+            PLATFORM, f"version:{conversation_id}:{version}", conversation_id, data
+        )
+
+    async def _find_message(
+        self, conversation_id: str, version: int
+    ) -> tuple[str, str, list[Any]] | None:
+        found = await self.engine.links.conversation_for(
+            PLATFORM, f"version:{conversation_id}:{version}"
+        )
+        if found is None:
+            return None
+        data = found[1]
+        return str(data["ts"]), str(data["text"]), list(data.get("blocks") or [])
 
     async def restore(self, conversation_id: str, _owner: str, job_id: str) -> ReplySink | None:
         """A sink for a conversation after a restart (the engine resumes its render): the
@@ -119,7 +165,7 @@ class SlackHandlers:
     async def on_command(
         self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond
     ) -> None:
-        request = read_message(command.get("text", ""))
+        request = read_request(command.get("text", ""))
         if request.outline is None and request.text.lower() in _HELP:
             await ack(text=USAGE)
             return
@@ -202,7 +248,7 @@ class SlackHandlers:
         if not await self._first_delivery(body, request):
             return
         channel, user = event["channel"], event["user"]
-        text = read_message(event.get("text", ""), bot_user=context.bot_user_id)
+        text = read_request(event.get("text", ""), bot_user=context.bot_user_id)
         if text.outline is None and not event.get("files") and text.text.lower() in _HELP:
             await self._post_quietly(channel, USAGE, thread_ts=root)
             return
@@ -232,14 +278,21 @@ class SlackHandlers:
         conversation_id, thread = found
         user = event.get("user", "")
         admin = user in self.admins
-        if user != thread.owner and not admin:
-            if event.get("type") == "app_mention" and await self._first_delivery(body, request):
-                await self._not_yours(thread, user, thread.owner)
+        text = read_message(event.get("text", ""), bot_user=context.bot_user_id)
+        mentioned = event.get("type") == "app_mention"
+        intent = read_command(text.text).intent if text.outline is None else Intent.REVISE
+        asks = mentioned and intent in READ_ONLY  # anyone may ask what changes nothing
+        if (
+            user != thread.owner
+            and not asks
+            and not await self.engine.may_revise(conversation_id, user, admin=admin)
+        ):
+            if (mentioned or intent in ADDRESSED) and await self._first_delivery(body, request):
+                await self._not_yours(thread, user, thread.owner, conversation_id)
             return  # anyone else's messages in the thread are not for deckcast
         if not await self._first_delivery(body, request):
             return
         sink = self.sink(thread, conversation_id)
-        text = read_message(event.get("text", ""), bot_user=context.bot_user_id)
         if not text.text and text.outline is None and not outline_file(event.get("files")):
             return
         checked = await self._checked(user, thread.team, text, event, conversation_id)
@@ -264,11 +317,40 @@ class SlackHandlers:
         if chosen is None or thread is None:
             await self._ephemeral(channel, user, "That video is gone; start a new one with /deck.")
             return
-        incoming = Incoming(PLATFORM, user, "", thread.team, admin=user in self.admins)
-        if chosen is Action.REVISE:
+        version = int(argument) if chosen is Action.APPROVE and argument.isdigit() else None
+        incoming = Incoming(
+            PLATFORM, user, "", thread.team, admin=user in self.admins, version=version
+        )
+        if ACTIONS[chosen].form:  # Revise, Change: the form asks what should change
             await self._open_revise_form(body, thread, conversation_id, incoming)
             return
         await self._act(chosen, conversation_id, incoming, thread)
+
+    async def on_reaction(
+        self, event: dict[str, Any], body: dict[str, Any], request: AsyncBoltRequest
+    ) -> None:
+        """A ✅ on a version's card (or its script) approves that version."""
+        item = event.get("item") or {}
+        if event.get("reaction") not in APPROVING or item.get("type") != "message":
+            return
+        key = f"message:{item.get('channel', '')}:{item.get('ts', '')}"
+        found = await self.engine.links.conversation_for(PLATFORM, key)
+        user = str(event.get("user") or "")
+        if found is None or not user:
+            return
+        conversation_id, data = found
+        admin = user in self.admins
+        if not await self.engine.may(Action.APPROVE, conversation_id, user, admin=admin):
+            return  # people react for many reasons; only reviewers' ticks approve
+        if not await self._first_delivery(body, request):
+            return
+        thread = await threads.thread_of(self.engine.links, conversation_id)
+        if thread is None:
+            return
+        incoming = Incoming(
+            PLATFORM, user, "", thread.team, admin=admin, version=int(data["version"])
+        )
+        await self._act(Action.APPROVE, conversation_id, incoming, thread)
 
     async def on_revise_form(
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
@@ -293,9 +375,10 @@ class SlackHandlers:
     async def _open_revise_form(
         self, body: dict[str, Any], thread: SlackThread, conversation_id: str, incoming: Incoming
     ) -> None:
-        owner = await self.engine.owner_of(conversation_id)
-        if owner is None or (incoming.user != owner and not incoming.admin):
-            await self._not_yours(thread, incoming.user, owner or thread.owner)
+        if not await self.engine.may(
+            Action.REVISE, conversation_id, incoming.user, admin=incoming.admin
+        ):
+            await self._not_yours(thread, incoming.user, thread.owner, conversation_id)
             return
         try:
             await self.web.open_view(
@@ -317,15 +400,23 @@ class SlackHandlers:
         try:
             await self.engine.act(action, conversation_id, incoming, sink)
         except NotAllowed:
-            await self._not_yours(thread, incoming.user, thread.owner)
+            await self._not_yours(thread, incoming.user, thread.owner, conversation_id)
         except BotError as exc:
             await sink.failed(str(exc))
 
-    async def _not_yours(self, thread: SlackThread, user: str, owner: str) -> None:
+    async def _not_yours(
+        self, thread: SlackThread, user: str, owner: str, conversation_id: str | None = None
+    ) -> None:
+        """Told privately, naming who may: the owner and the reviewers they chose."""
+        access = await self.engine.access(conversation_id) if conversation_id else None
+        chosen = ""
+        if access is not None and access.reviewers:
+            names = ", ".join(f"<@{reviewer}>" for reviewer in access.reviewers)
+            chosen = f" and the reviewers they chose ({names})"
         await self._ephemeral(
             thread.channel,
             user,
-            f"Only <@{owner}> can change this video; start your own with /deck.",
+            f"Only <@{owner}>{chosen} can change this video; start your own with /deck.",
             thread_ts=thread.thread_ts,
         )
 
@@ -342,6 +433,7 @@ class SlackHandlers:
             thread.team,
             outline=request.outline,
             admin=thread.owner in self.admins,
+            review=request.review,
         )
         try:
             record = await self.engine.start(incoming, sink)
@@ -385,7 +477,7 @@ class SlackHandlers:
         file = outline_file(event.get("files"))
         if file is not None and request.outline is None:
             try:
-                request = Request(request.text, await self.files.fetch(file))
+                request = replace(request, outline=await self.files.fetch(file))
             except OutlineFileError as exc:
                 return f":warning: {blocks.escape(str(exc))}"
         refusal = await self._refusal(user, team, request, conversation_id)

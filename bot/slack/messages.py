@@ -22,16 +22,32 @@ _LINK = re.compile(r"<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>")
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 
 
+_REVIEW = re.compile(r"(?:^|\s)(?:review:\s*(true|yes|on|false|no|off)|--review)(?=\s|$)", re.I)
+
+
 @dataclass(frozen=True)
 class Request:
     text: str  # the request or revision, plain text
     outline: str | None = None  # a Markdown outline from a code block
+    review: bool | None = None  # "review:true": the script first, for review
 
 
 def read_message(raw: str, *, bot_user: str | None = None) -> Request:
     """Split a Slack message into its plain text and, when it has a code block, an outline."""
     text, outline = split_fenced(raw)
     return Request(_plain(text, bot_user).strip(), _plain(outline, bot_user) if outline else None)
+
+
+def read_request(raw: str, *, bot_user: str | None = None) -> Request:
+    """A request for a new deck: a message, with ``review:true`` (or ``--review``) taken out
+    of its text as the choice to review the script before any picture is made."""
+    request = read_message(raw, bot_user=bot_user)
+    found = _REVIEW.search(request.text)
+    if found is None:
+        return request
+    text = (request.text[: found.start()] + " " + request.text[found.end() :]).strip()
+    wanted = found.group(1) is None or found.group(1).lower() in ("true", "yes", "on")
+    return Request(text, request.outline, wanted)
 
 
 def mentions(raw: str, user: str | None) -> bool:

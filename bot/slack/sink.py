@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from deck import Deck
 
@@ -31,6 +32,12 @@ SMALLER_SHARE = 0.7  # a copy for a workspace that refused a file: 70% of the re
 # (conversation id, job id, version, ts of its status message): kept so that a restart
 # finishes that message
 KeepStatus = Callable[[str, str, int, str], Awaitable[None]]
+# (conversation id, version, ts, text, blocks) of the message that carries a version (its
+# result card, or its script under review): a reaction on it approves that version, and an
+# approval marks it
+KeepMessage = Callable[[str, int, str, str, list[Any]], Awaitable[None]]
+# (conversation id, version) -> (ts, text, blocks) of that message, when kept
+FindMessage = Callable[[str, int], Awaitable[tuple[str, str, list[Any]] | None]]
 
 
 class SlackSink:
@@ -46,6 +53,8 @@ class SlackSink:
         reply: bool = False,
         statuses: dict[int, str] | None = None,
         keep_status: KeepStatus | None = None,
+        keep_message: KeepMessage | None = None,
+        find_message: FindMessage | None = None,
     ) -> None:
         self.web = web
         self.thread = thread
@@ -56,13 +65,15 @@ class SlackSink:
         self.first_status_ts = None if reply else thread.status_ts
         self.statuses = dict(statuses or {})  # version -> ts of a status message kept before
         self.keep_status = keep_status
+        self.keep_message = keep_message
+        self.find_message = find_message
         self._kept: set[str] = set()
         self._status: dict[int, StatusMessage] = {}
 
     # -- the engine's calls ---------------------------------------------------------------
 
     async def say(self, text: str) -> None:
-        await self._post(blocks.escape(text))
+        await self._post(blocks.with_mentions(text))  # people the engine names stay mentions
 
     async def planned(self, deck: Deck, version: int) -> None:
         text, plan = blocks.plan_blocks(deck, version)
@@ -162,7 +173,7 @@ class SlackSink:
             raise UploadFailed("slack", exc.problem.code) from None
         await status.show(blocks.ready_text(ready), final=True)
         text, card = blocks.result_blocks(ready)
-        await self._post(text, card)
+        await self._post(text, card, keep=(ready.conversation_id, ready.version))
 
     async def script(self, markdown: str, deck: Deck, version: int) -> None:
         text = blocks.script_text(markdown, version)
@@ -208,6 +219,36 @@ class SlackSink:
             'shorter ("remove slide 5", "shorter narration") and I will try again.'
         )
 
+    async def report(self, text: str) -> None:
+        await self._post(blocks.report_text(text))
+
+    async def script_review(self, conversation_id: str, deck: Deck, version: int) -> None:
+        self.conversation_id = conversation_id
+        if version == 1 and self.first_status_ts:  # the request's own message: no render yet
+            await self.status(1).show(
+                ":memo: Version 1's script is in the thread, for review; nothing is drawn "
+                "until someone presses Render.",
+                final=True,
+            )
+        text, review = blocks.script_review_blocks(conversation_id, deck, version)
+        await self._post(text, review, keep=(conversation_id, version))
+
+    async def approved(self, version: int, approvers: Sequence[str]) -> None:
+        """Said in the thread, and marked on the version's card."""
+        await self._post(f":white_check_mark: Version {version} approved by <@{approvers[-1]}>.")
+        if self.conversation_id is None or self.find_message is None:
+            return
+        found = await self.find_message(self.conversation_id, version)
+        if found is None:
+            return
+        ts, text, card = found
+        try:
+            await self.web.update(
+                self.thread.channel, ts, text, blocks=blocks.approved_blocks(text, card, approvers)
+            )
+        except SlackCallFailed as exc:
+            log.warning("could not mark version %s approved: %s", version, exc.problem.fix)
+
     async def failed(self, message: str, *, version: int | None = None) -> None:
         if version is not None:  # a render failed: its progress message says so too
             await self.status(version).show(
@@ -238,9 +279,16 @@ class SlackSink:
         for message in self._status.values():
             await message.close()
 
-    async def _post(self, text: str, block_list: list[blocks.Block] | None = None) -> None:
+    async def _post(
+        self,
+        text: str,
+        block_list: list[blocks.Block] | None = None,
+        *,
+        keep: tuple[str, int] | None = None,
+    ) -> None:
+        """Post in the thread; ``keep``: (conversation, version) this message carries."""
         try:
-            await self.web.post(
+            ts = await self.web.post(
                 self.thread.channel, text, thread_ts=self.thread.thread_ts, blocks=block_list
             )
         except SlackCallFailed as exc:
@@ -250,6 +298,9 @@ class SlackSink:
                 exc.problem.fix,
                 blocks.clip(text, 200),
             )
+            return
+        if keep is not None and self.keep_message is not None:
+            await self.keep_message(keep[0], keep[1], ts, text, list(block_list or []))
 
     async def _tell(self, problem: Problem, text: str) -> None:
         """Tell the thread about a failed call, and the operator what to fix."""

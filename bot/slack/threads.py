@@ -58,5 +58,6 @@ async def find(links: LinkKeeper, channel: str, thread_ts: str) -> tuple[str, Sl
 async def thread_of(links: LinkKeeper, conversation_id: str) -> SlackThread | None:
     """The thread a conversation lives in (to answer there after a restart)."""
     for _key, data in await links.links_of(conversation_id, PLATFORM):
-        return SlackThread.from_data(data)
+        if "thread_ts" in data:  # (not a status or message link of the same conversation)
+            return SlackThread.from_data(data)
     return None

@@ -34,6 +34,13 @@ class ConversationRecord:
     options: dict[str, Any]
     created_at: float
     updated_at: float
+    review: str = ""  # "" (off), "script" (waiting for Render before any picture), "on"
+    open_review: bool = False  # everyone may revise, not only the chosen reviewers
+
+    @property
+    def script_first(self) -> bool:
+        """The script waits for review: nothing is rendered until someone says Render."""
+        return self.review == "script"
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class VersionRecord:
     created_at: float
     parent: int | None = None  # the version this one was made from
     author: str = ""  # who made it (a platform user id; "" for the planner's first version)
+    approved_by: tuple[str, ...] = ()  # who approved it, in order (filled by Store.versions)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,11 @@ conversations = sa.Table(
     sa.Column("options", sa.Text, nullable=False, server_default="{}"),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
+    # migration 3: review in the thread. ``review``: "" (off), "script" (the script waits for
+    # Render: no picture is made before), "on" (reviewed: approvals are offered);
+    # ``open_review``: everyone in the channel may revise, not only the chosen reviewers
+    sa.Column("review", sa.String(16), nullable=False, server_default=""),
+    sa.Column("open_review", sa.Integer, nullable=False, server_default="0"),
 )
 versions = sa.Table(
     "versions",
@@ -109,6 +114,33 @@ seen_events = sa.Table(
     sa.Column("event_id", sa.String(256), primary_key=True),
     sa.Column("seen_at", sa.Float, nullable=False),
 )
+# migration 3: who the owner let revise, and who approved which version (once per person)
+reviewers = sa.Table(
+    "reviewers",
+    metadata,
+    sa.Column(
+        "conversation_id",
+        sa.String(32),
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("person", sa.String(128), primary_key=True),
+    sa.Column("added_by", sa.String(128), nullable=False, server_default=""),
+    sa.Column("added_at", sa.Float, nullable=False),
+)
+approvals = sa.Table(
+    "approvals",
+    metadata,
+    sa.Column(
+        "conversation_id",
+        sa.String(32),
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("person", sa.String(128), primary_key=True),
+    sa.Column("approved_at", sa.Float, nullable=False),
+)
 schema_version = sa.Table(
     "schema_version", metadata, sa.Column("version", sa.Integer, nullable=False)
 )
@@ -132,10 +164,27 @@ def _migration_2(conn: Connection) -> None:
         )
 
 
+def _migration_3(conn: Connection) -> None:
+    """Review in the thread: a conversation's review stage and whether it is open to everyone,
+    its reviewers, and the approvals of its versions."""
+    present = {column["name"] for column in sa.inspect(conn).get_columns("conversations")}
+    if "review" not in present:
+        conn.execute(
+            sa.text("ALTER TABLE conversations ADD COLUMN review VARCHAR(16) NOT NULL DEFAULT ''")
+        )
+    if "open_review" not in present:
+        conn.execute(
+            sa.text("ALTER TABLE conversations ADD COLUMN open_review INTEGER NOT NULL DEFAULT 0")
+        )
+    for table in (reviewers, approvals):
+        table.create(conn, checkfirst=True)
+
+
 # Numbered, append-only: a released migration is never edited, a new one is added.
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _migration_1),
     (2, _migration_2),
+    (3, _migration_3),
 ]
 
 
@@ -150,6 +199,8 @@ def row_to_conversation(row: dict[str, Any]) -> ConversationRecord:
         options=json.loads(row["options"] or "{}"),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        review=row.get("review") or "",
+        open_review=bool(row.get("open_review") or 0),
     )
 
 

@@ -13,6 +13,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,11 +26,13 @@ from deck import Deck
 from .records import ConversationRecord, JobRecord, JobState, VersionRecord, new_id
 from .schema import (
     MIGRATIONS,
+    approvals,
     conversations,
     jobs,
     links,
     messages,
     read_version,
+    reviewers,
     row_to_conversation,
     row_to_job,
     row_to_version,
@@ -213,18 +216,107 @@ class Store:
         return await self._run(read)
 
     async def version(self, conversation_id: str, number: int) -> VersionRecord | None:
-        return await self._run(lambda conn: read_version(conn, conversation_id, number))
+        """Version ``number``, with who approved it."""
+
+        def read(conn: Connection) -> VersionRecord | None:
+            record = read_version(conn, conversation_id, number)
+            if record is None:
+                return None
+            approved = _approvals(conn, conversation_id).get(number, ())
+            return replace(record, approved_by=tuple(approved))
+
+        return await self._run(read)
 
     async def versions(self, conversation_id: str) -> list[VersionRecord]:
+        """Every version, oldest first, each with who approved it."""
+
         def read(conn: Connection) -> list[VersionRecord]:
             rows = conn.execute(
                 sa.select(versions)
                 .where(versions.c.conversation_id == conversation_id)
                 .order_by(versions.c.number)
             ).mappings()
-            return [row_to_version(dict(r)) for r in rows]
+            approved = _approvals(conn, conversation_id)
+            return [
+                replace(record, approved_by=tuple(approved.get(record.number, ())))
+                for record in (row_to_version(dict(r)) for r in rows)
+            ]
 
         return await self._run(read)
+
+    # -- review: the review stage, reviewers and approvals ----------------------------------
+
+    async def set_review(
+        self, conversation_id: str, *, review: str | None = None, open_review: bool | None = None
+    ) -> None:
+        """Set a conversation's review stage ("", "script", "on") and/or whether everyone may
+        revise it."""
+        values: dict[str, Any] = {}
+        if review is not None:
+            values["review"] = review
+        if open_review is not None:
+            values["open_review"] = int(open_review)
+        if not values:
+            return
+        await self._run(
+            lambda conn: conn.execute(
+                conversations.update().where(conversations.c.id == conversation_id).values(**values)
+            )
+        )
+
+    async def add_reviewer(self, conversation_id: str, user: str, *, added_by: str) -> bool:
+        """Let ``user`` revise the conversation; False when they already could."""
+
+        def write(conn: Connection) -> bool:
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        reviewers.insert().values(
+                            conversation_id=conversation_id,
+                            person=user,
+                            added_by=added_by,
+                            added_at=time.time(),
+                        )
+                    )
+            except IntegrityError:
+                return False
+            return True
+
+        return await self._run(write)
+
+    async def reviewers(self, conversation_id: str) -> list[str]:
+        """Who the owner let revise, in the order they were added."""
+
+        def read(conn: Connection) -> list[str]:
+            rows = conn.execute(
+                sa.select(reviewers.c.person)
+                .where(reviewers.c.conversation_id == conversation_id)
+                .order_by(reviewers.c.added_at, reviewers.c.person)
+            ).all()
+            return [r.person for r in rows]
+
+        return await self._run(read)
+
+    async def approve(self, conversation_id: str, version: int, user: str) -> bool:
+        """Record that ``user`` approved ``version``; False when they already had (a repeated
+        delivery of the same reaction or click counts once)."""
+
+        def write(conn: Connection) -> bool:
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        approvals.insert().values(
+                            conversation_id=conversation_id,
+                            version=version,
+                            person=user,
+                            approved_at=time.time(),
+                        )
+                    )
+            except IntegrityError:
+                return False
+            return True
+
+        return await self._run(write)
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -459,6 +551,19 @@ class Store:
             return {(r[0], r[1]): int(r[2]) for r in rows}
 
         return await self._run(read)
+
+
+def _approvals(conn: Connection, conversation_id: str) -> dict[int, list[str]]:
+    """version -> who approved it, in the order they did."""
+    rows = conn.execute(
+        sa.select(approvals.c.version, approvals.c.person)
+        .where(approvals.c.conversation_id == conversation_id)
+        .order_by(approvals.c.approved_at, approvals.c.person)
+    ).all()
+    found: dict[int, list[str]] = {}
+    for row in rows:
+        found.setdefault(row.version, []).append(row.person)
+    return found
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -10,7 +12,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn
 
 from deck import Deck, slides_count
 
-from ..engine import ExportReady, JobUpdate, VideoReady
+from ..engine import ExportReady, JobUpdate, VideoReady, script_lines
 
 BOT = "[bold cyan]deckcast>[/]"
 
@@ -104,6 +106,24 @@ class TerminalSink:
         for path in ready.files:
             self.out.print(f"  {escape(str(path))}")
 
+    async def report(self, text: str) -> None:
+        self._stop()
+        self.out.print(f"{BOT} {escape(_plain(text))}", highlight=False, soft_wrap=True)
+
+    async def script_review(self, conversation_id: str, deck: Deck, version: int) -> None:
+        self._stop()
+        self.out.print(
+            f"{BOT} the script of version {version}, for review (no picture yet); "
+            'say "render" to make the video, or say what to change:'
+        )
+        for line in script_lines(deck):
+            self.out.print(f"  {escape(line)}", highlight=False)
+
+    async def approved(self, version: int, approvers: Sequence[str]) -> None:
+        self._stop()
+        names = ", ".join(_plain(f"<@{user}>") for user in approvers)
+        self.out.print(f"{BOT} version {version} approved by {escape(names)}")
+
     async def too_big(self, ready: VideoReady, limit: int) -> None:
         await self.video(ready)  # a terminal has no upload limit: the file is on disk
 
@@ -119,3 +139,8 @@ class TerminalSink:
             self._progress.stop()
             self._progress = None
             self._task = None
+
+
+def _plain(text: str) -> str:
+    """People as their names: a terminal has no mentions (``<@ana>`` is ana)."""
+    return re.sub(r"<@([^>]+)>", r"\1", text)

@@ -50,6 +50,7 @@ from .local_server import LoopServer, ScriptedFailure, rate_limited
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 MESSAGE_CONTENT_INTENT = 1 << 15
+GUILD_MESSAGE_REACTIONS_INTENT = 1 << 10
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 MIB = 1024 * 1024
@@ -162,6 +163,7 @@ class FakeDiscord(LoopServer):
         self.alice = self.add_member("alice")
         self.bob = self.add_member("bob")
         self.carol = self.add_member("carol", roles=[self.admin_role_id])
+        self.dave = self.add_member("dave")
 
     # -- set-up -------------------------------------------------------------------------------
 
@@ -364,9 +366,11 @@ class FakeDiscord(LoopServer):
         *,
         channel_id: str | None = None,
         attachment: tuple[str, bytes] | None = None,
+        users: dict[str, str] | None = None,
         **options: Any,
     ) -> FakeInteraction:
-        """``/deck <subcommand> name:value ...`` (an attachment goes in the ``outline`` option)."""
+        """``/deck <subcommand> name:value ...`` (an attachment goes in the ``outline`` option;
+        ``users`` maps user options to member ids, resolved as Discord resolves them)."""
         channel_id = channel_id or self.channel_id
         kinds = {bool: 5, int: 4, float: 10, str: 3}
         sub_options = [
@@ -374,6 +378,11 @@ class FakeDiscord(LoopServer):
             for name, value in options.items()
         ]
         resolved: dict[str, Any] = {}
+        for name, chosen in (users or {}).items():
+            sub_options.append({"name": name, "type": 6, "value": chosen})
+            member = {k: v for k, v in self._member(chosen).items() if k != "user"}
+            resolved.setdefault("users", {})[chosen] = self.members[chosen]["user"]
+            resolved.setdefault("members", {})[chosen] = member
         if attachment is not None:
             meta = self.attach_file(channel_id, *attachment)
             sub_options.append({"name": "outline", "type": 11, "value": meta["id"]})
@@ -442,6 +451,30 @@ class FakeDiscord(LoopServer):
         message = self._new_message(channel_id, self.members[user_id]["user"], content)
         await self.dispatch("MESSAGE_CREATE", self._for_gateway(message))
         return message
+
+    async def react(self, user_id: str, message: dict[str, Any], emoji: str = "✅") -> bool:
+        """``user_id`` adds a reaction to ``message`` (MESSAGE_REACTION_ADD, sent only to a bot
+        that asked for the guild message reactions intent, as Discord does). Sending it again
+        is a duplicate delivery. False when the bot would not get it."""
+        if not any(i["intents"] & GUILD_MESSAGE_REACTIONS_INTENT for i in self.identifies[-1:]):
+            return False
+        member = dict(self.members[user_id])
+        await self.dispatch(
+            "MESSAGE_REACTION_ADD",
+            {
+                "user_id": user_id,
+                "channel_id": message["channel_id"],
+                "message_id": message["id"],
+                "guild_id": self.guild_id,
+                "member": member,
+                "emoji": {"id": None, "name": emoji},
+                "message_author_id": message["author"]["id"],
+                "burst": False,
+                "burst_colors": [],
+                "type": 0,
+            },
+        )
+        return True
 
     async def redeliver_message(self, message: dict[str, Any]) -> None:
         await self.dispatch("MESSAGE_CREATE", self._for_gateway(message))

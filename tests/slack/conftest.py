@@ -86,9 +86,19 @@ async def eventually(check: Callable[[], object], within: float = 10.0) -> None:
 
 @contextlib.asynccontextmanager
 async def open_world(
-    tmp_path: Path, renderer: Renderer, model: BaseChatModel | None = None
+    tmp_path: Path,
+    renderer: Renderer,
+    model: BaseChatModel | None = None,
+    *,
+    slack: FakeSlack | None = None,
+    deliver: SlackDelivery | None = None,
 ) -> AsyncIterator[SlackWorld]:
-    async with FakeSlack() as slack:
+    """The app over ``tmp_path``'s store; ``slack`` and ``deliver``: those of a world before
+    (a restart of the bot: a new store, engine and app on the same database, and Slack goes on
+    numbering its events and messages)."""
+    async with contextlib.AsyncExitStack() as stack:
+        if slack is None:
+            slack = await stack.enter_async_context(FakeSlack())
         store = await Store.open(f"sqlite:///{tmp_path / 'deckcast.db'}")
         engine = ConversationEngine(
             store,
@@ -103,15 +113,11 @@ async def open_world(
         bot = build_app(engine, client, signing_secret=SIGNING_SECRET, edit_interval=0.05)
         server = HttpServer(bot, host="127.0.0.1", port=0)
         url = await server.start()
+        if deliver is None:
+            deliver = SlackDelivery(url, on_message=slack.person_wrote)
+        deliver.url = url
         try:
-            yield SlackWorld(
-                slack,
-                engine,
-                bot,
-                server,
-                SlackDelivery(url, on_message=slack.person_wrote),
-                tmp_path,
-            )
+            yield SlackWorld(slack, engine, bot, server, deliver, tmp_path)
         finally:
             await server.close()
             await engine.close()

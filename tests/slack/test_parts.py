@@ -153,6 +153,7 @@ def test_the_manifest_matches_what_the_app_listens_to():
         "message.channels",
         "message.groups",
         "message.im",
+        "reaction_added",  # a ✅ on a version's card approves it
     }
     assert settings["interactivity"]["is_enabled"] and settings["socket_mode_enabled"]
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
@@ -164,6 +165,7 @@ def test_the_manifest_matches_what_the_app_listens_to():
         "channels:history",
         "groups:history",
         "im:history",
+        "reactions:read",
     }
     assert manifest["features"]["app_home"]["messages_tab_enabled"]
     assert SlackHandlers.__init__.__kwdefaults__["command"] == command["command"]
