@@ -114,7 +114,17 @@ class LlmCalls(BaseCallbackHandler):
         self.metrics.llm_calls.inc()
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
-        self.metrics.llm_failures.labels(type(error).__name__).inc()
+        self.metrics.llm_failures.labels(failure_reason(error)).inc()
+
+
+def failure_reason(error: BaseException) -> str:
+    """The failure's name as the ``openai`` SDK calls it (``RateLimitError``,
+    ``APITimeoutError``...), the same whichever LangChain wraps it (newer versions raise their
+    own subclasses, e.g. ``OpenAIRateLimitError``); another error's own class name."""
+    for cls in type(error).__mro__:
+        if cls.__module__.split(".")[0] == "openai":
+            return cls.__name__
+    return type(error).__name__
 
 
 class CacheCollector(Collector):

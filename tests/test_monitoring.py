@@ -149,7 +149,7 @@ async def test_a_render_is_seen_in_the_events_the_log_and_the_metrics(world, cap
     )
     assert got[("deckcast_llm_calls_total", ())] == 2  # the 429, then the answer
     failures = {k[1]: v for k, v in got.items() if k[0] == "deckcast_llm_failures_total"}
-    assert failures == {(("reason", "OpenAIRateLimitError"),): 1}  # (LangChain's name for it)
+    assert failures == {(("reason", "RateLimitError"),): 1}  # (the SDK's name, not LangChain's)
     assert got[("deckcast_upload_failures_total", (("platform", "slack"),))] == 1
     assert got[("deckcast_cache_lookups_total", (("kind", "image"), ("result", "miss")))] == 3
     assert 0 <= got[("deckcast_cache_hit_ratio", ())] < 1
