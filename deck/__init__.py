@@ -23,6 +23,7 @@ from .edits import (
     parse_edits,
     slide_list,
 )
+from .elements import Chart, ChartType, Code, Element, Equation, Series
 from .errors import DeckError, DeckValidationError, EditError, OutlineError
 from .model import (
     MAX_SLIDES,
@@ -46,6 +47,9 @@ __all__ = [
     "MAX_STYLE",
     "THEMES",
     "Aspect",
+    "Chart",
+    "ChartType",
+    "Code",
     "Deck",
     "DeckEdit",
     "DeckError",
@@ -53,6 +57,8 @@ __all__ = [
     "DeleteSlide",
     "EditError",
     "EditSlide",
+    "Element",
+    "Equation",
     "InsertSlide",
     "Layout",
     "MoveSlide",
@@ -61,6 +67,7 @@ __all__ = [
     "OutlineError",
     "Palette",
     "ReplaceSlide",
+    "Series",
     "SetDeck",
     "SetTheme",
     "Slide",
