@@ -53,6 +53,22 @@ CHARTS = {
         "series": [{"name": "Profit", "values": [-2.0, 3.0, 5.5]}],
     },
 }
+CODE = {
+    "kind": "code",
+    "language": "python",
+    "text": (
+        "def fib(n: int) -> int:\n"
+        '    """The n-th Fibonacci number."""\n'
+        "    a, b = 0, 1  # two at a time\n"
+        "    for _ in range(n):\n"
+        "        a, b = b, a + b\n"
+        "    return a\n"
+        "\n"
+        "print([fib(i) for i in range(10)])  # a long comment that makes this line longer"
+    ),
+}
+EQUATION = {"kind": "equation", "latex": r"x_{n+1} = x_n - \frac{f(x_n)}{f'(x_n)}"}
+ELEMENTS = {**CHARTS, "code": CODE, "equation": EQUATION}
 BULLETS = ["North doubled in four years", "South dipped in 2023"]
 ASPECTS = ["16:9", "9:16", "1:1"]
 
@@ -89,6 +105,8 @@ def check_element(frame, spec):
         assert contrast_ratio(label.color, drawing.backdrop) >= AA_NORMAL_TEXT, label.text
         lx0, ly0, lx1, ly1 = label.bounds
         assert x0 <= lx0 and lx1 <= x1 and y0 <= ly0 and ly1 <= y1, f"{label.text} leaves"
+        if drawing.kind == "code":  # runs of one line touch; rows are checked below
+            continue
         # Every pixel of the label is a blend of the label's colour and the card.
         pixels = image[ly0:ly1, lx0:lx1].reshape(-1, 3)
         colour = np.array(label.color)
@@ -109,16 +127,19 @@ def check_element(frame, spec):
 
 @pytest.mark.parametrize("theme", list(THEMES))
 @pytest.mark.parametrize("aspect", ASPECTS)
-@pytest.mark.parametrize("kind", list(CHARTS))
-def test_every_chart_is_legible_on_every_theme_and_aspect(kind, theme, aspect):
+@pytest.mark.parametrize("kind", list(ELEMENTS))
+def test_every_element_is_legible_on_every_theme_and_aspect(kind, theme, aspect):
+    smallest = {"code": 0.024, "equation": 0.04}.get(kind, 0.03)
     for bullets in (BULLETS, []):  # beside the bullets, and across the frame
-        frame, spec = compose(CHARTS[kind], theme, aspect, bullets)
+        frame, spec = compose(ELEMENTS[kind], theme, aspect, bullets)
         check_element(frame, spec)
         assert frame.shortened == ()
-        assert frame.element.size >= 0.03 * spec.short_side  # labels at a legible size
+        assert frame.element.size >= smallest * spec.short_side  # a legible size
         # Series colours stand out from the card (WCAG 1.4.11: 3:1 for graphics).
         for colour in frame.element.colors:
             assert contrast_ratio(colour, frame.element.backdrop) >= 3.0
+        if kind == "code":  # highlighted, every colour AA on the card, rows apart
+            assert len({label.color for label in frame.element.labels}) >= 3
 
 
 def test_beside_the_bullets_the_picture_is_omitted_and_full_frame_it_is_a_soft_background():
@@ -361,3 +382,98 @@ def test_a_chart_on_a_title_slide_is_refused():
 
     with pytest.raises(DeckError, match="a title slide cannot hold a chart"):
         parse_outline("# Deck\n```chart\nlabels: a\nseries: 1\n```\n")
+
+
+# -- code and equations --------------------------------------------------------------------------
+
+
+def test_code_too_long_lines_wrap_under_their_indentation():
+    long = {"kind": "code", "language": "python", "text": "    x = compute(" + "a, " * 26 + "z)"}
+    frame, spec = compose(long, "light", "9:16", bullets=[], short=1080)
+    check_element(frame, spec)
+    labels = sorted(frame.element.labels, key=lambda label: label.bounds[1])
+    rows: list[list] = []
+    for label in labels:  # glyph tops differ within a row by less than half a line
+        if not rows or label.bounds[1] > rows[-1][0].bounds[1] + label.size * 0.6:
+            rows.append([])
+        rows[-1].append(label)
+    assert len(rows) >= 2  # one line of code, wrapped into rows
+    first_x = min(label.bounds[0] for label in rows[0])
+    second_x = min(label.bounds[0] for label in rows[1])
+    assert second_x > first_x  # the continuation is indented past the line's start
+
+
+def test_code_that_cannot_fit_is_refused_with_what_fits():
+    from render.errors import ElementError
+
+    text = "\n".join(f"value_{n} = compute({'x, ' * 26}y)" for n in range(18))
+    with pytest.raises(ElementError, match="does not fit on the slide at a legible size"):
+        compose({"kind": "code", "language": "python", "text": text}, "dark", "1:1")
+
+
+def test_an_equation_that_does_not_parse_stops_the_render_naming_slide_and_position(images):
+    from render.errors import ElementError
+    from render.plan import RenderPlan
+
+    deck = parse_outline("# Deck\n\n## Newton\n$$ \\frac{a $$\n")
+    with pytest.raises(ElementError) as info:
+        RenderPlan.of(deck, SMALL, images)
+    message = str(info.value)
+    assert message.startswith("slide 2: the equation '\\frac{a' does not parse at character 6")
+
+
+def test_an_equation_is_drawn_in_the_text_colour_and_read_aloud():
+    frame, _ = compose(EQUATION, "chalkboard", "16:9", bullets=[], short=720)
+    drawing = frame.element
+    ink = np.asarray(drawing.picture)[:, :, 3] > 200
+    colours = np.asarray(drawing.picture)[:, :, :3][ink]
+    assert ink.sum() > 500 and (colours == hex_to_rgb(THEMES["chalkboard"].palette.text)).all()
+    slide = Slide(title="Newton", element=EQUATION)
+    assert "x sub n plus 1 equals x sub n minus f x sub n over f prime x sub n" in slide.narration
+
+
+ELEMENT_OUTLINE = """\
+---
+title: Teaching
+theme: {theme}
+---
+
+# Teaching
+
+## Fibonacci
+- Two numbers at a time
+```python
+def fib(n):
+    a, b = 0, 1
+    for _ in range(n):
+        a, b = b, a + b
+    return a
+```
+
+## Newton
+$$ x_{{n+1}} = x_n - \\frac{{f(x_n)}}{{f'(x_n)}} $$
+"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_pptx_code_is_monospace_text_and_an_equation_a_picture_with_its_latex(
+    renderer, tmp_path, theme
+):
+    deck = parse_outline(ELEMENT_OUTLINE.format(theme=theme))
+    target = tmp_path / "deck.pptx"
+    asyncio.run(export_deck(renderer, deck, pptx=target, options=SMALL))
+    slides = list(Presentation(str(target)).slides)
+    code_box = next(s for s in slides[1].shapes if s.name.startswith("Code"))
+    paragraphs = code_box.text_frame.paragraphs
+    assert [p.text for p in paragraphs] == deck.slides[1].element.text.split("\n")
+    fonts = {run.font.name for p in paragraphs for run in p.runs}
+    assert fonts == {"DejaVu Sans Mono"}
+    colours = {str(run.font.color.rgb) for p in paragraphs for run in p.runs}
+    assert len(colours) >= 3  # highlighted as the frame shows it
+    card = hex_to_rgb(THEMES[theme].palette.surface)
+    for colour in colours:
+        assert contrast_ratio(hex_to_rgb(colour), card) >= AA_NORMAL_TEXT
+    pictures = [s for s in slides[2].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    equation = next(p for p in pictures if p.name == "Equation")
+    descr = equation._element.nvPicPr.cNvPr.get("descr")
+    assert descr == deck.slides[2].element.latex == "x_{n+1} = x_n - \\frac{f(x_n)}{f'(x_n)}"
