@@ -366,12 +366,14 @@ def _compose_element(
 def soft_background(picture: Image.Image, text: RGB, background: RGB) -> Image.Image:
     """``picture`` faded towards ``background`` until ``text`` reads on every pixel of it
     (AA contrast with a margin), and never less than 80% of the way: a soft backdrop."""
-    small = np.asarray(picture.resize((max(1, picture.width // 8), max(1, picture.height // 8))))
-    full = np.asarray(picture).reshape(-1, 3)
-    extremes = np.stack([full.min(axis=0), full.max(axis=0)])
+    small = np.asarray(picture.reduce(max(1, min(picture.size) // 128)))  # box averages
+    lows, highs = zip(*picture.getextrema(), strict=True)  # and each channel's extremes
+    extremes = np.array([lows, highs], dtype=np.uint8)
     sample = np.concatenate([small.reshape(-1, 3), extremes])
     alpha = scrim_opacity(text, background, sample, target=AA_NORMAL_TEXT + 0.3, minimum=0.8)
-    return Image.blend(picture, Image.new("RGB", picture.size, background), alpha)
+    # Image.blend with a flat colour, as one lookup table per channel (a third of the time).
+    table = [round(v * (1 - alpha) + c * alpha) for c in background for v in range(256)]
+    return picture.point(table)
 
 
 _LAYOUTS: dict[Layout, Callable[[_Pen, Slide, Regions], None]] = {

@@ -84,15 +84,14 @@ def draw_chart(
     text = hex_to_rgb(palette.text)
     size = round(MAX_LABEL * short_side)
     minimum = math.ceil(MIN_LABEL * short_side)
+    draw = _pie if chart.type is ChartType.PIE else _axes
+    backup = canvas.crop(box)  # what a try that does not fit is wiped back to
     while True:
-        layer = canvas.copy()
-        draw = _pie if chart.type is ChartType.PIE else _axes
-        drawing, fits = draw(layer, chart, box, colors, text, palette, fonts, size, backdrop)
+        drawing, fits = draw(canvas, chart, box, colors, text, palette, fonts, size, backdrop)
         if fits or size <= minimum:
-            break
+            return drawing
+        canvas.paste(backup, box[:2])
         size = max(minimum, int(size * 0.92))
-    canvas.paste(layer)
-    return drawing
 
 
 def _legend(
