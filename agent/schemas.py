@@ -24,6 +24,8 @@ from deck import (
     Deck,
     DeckEdit,
     DeleteSlide,
+    Diagram,
+    DiagramType,
     EditSlide,
     Equation,
     InsertSlide,
@@ -41,8 +43,11 @@ from deck.elements import (
     MAX_CHART_LABELS,
     MAX_CODE_LINE,
     MAX_CODE_LINES,
+    MAX_COLUMNS,
     MAX_LATEX,
+    MAX_ROWS,
     MAX_SERIES,
+    MAX_STEPS,
 )
 from deck.model import (
     MAX_BULLET,
@@ -54,10 +59,12 @@ from deck.model import (
     MAX_STYLE,
 )
 
+ELEMENT_FIELDS = ("chart", "code", "equation", "diagram")
 ThemeName = Literal[tuple(THEMES)]  # type: ignore[valid-type]
 LayoutName = Literal[tuple(item.value for item in Layout)]  # type: ignore[valid-type]
 AspectName = Literal[tuple(item.value for item in Aspect)]  # type: ignore[valid-type]
 ChartTypeName = Literal[tuple(item.value for item in ChartType)]  # type: ignore[valid-type]
+DiagramTypeName = Literal[tuple(item.value for item in DiagramType)]  # type: ignore[valid-type]
 
 
 class _Draft(BaseModel):
@@ -98,6 +105,23 @@ class CodeDraft(_Draft):
     )
 
 
+class DiagramDraft(_Draft):
+    """Steps in order, a cycle, or a comparison table, drawn as shapes and text."""
+
+    type: DiagramTypeName = Field(  # type: ignore[valid-type]
+        description="steps (A then B then C), cycle (a loop), or table (a comparison)"
+    )
+    items: list[str] = Field(
+        description=f"steps or cycle: 2 to {MAX_STEPS} short items in order; table: []"
+    )
+    header: list[str] = Field(
+        description=f"table: 2 to {MAX_COLUMNS} column headings; steps or cycle: []"
+    )
+    rows: list[list[str]] = Field(
+        description=f"table: up to {MAX_ROWS} rows, one short cell per column; otherwise []"
+    )
+
+
 class SlideDraft(_Draft):
     """One slide as the model writes it."""
 
@@ -132,12 +156,15 @@ class SlideDraft(_Draft):
         description=f"one equation the slide shows, in LaTeX math without $ signs, at most "
         f"{MAX_LATEX} characters; or null",
     )
+    diagram: DiagramDraft | None = Field(
+        default=None, description="steps, a cycle or a comparison table, or null"
+    )
 
     @model_validator(mode="after")
     def _one_element(self) -> SlideDraft:
-        given = [name for name in ("chart", "code", "equation") if getattr(self, name) is not None]
+        given = [name for name in ELEMENT_FIELDS if getattr(self, name) is not None]
         if len(given) > 1:
-            raise ValueError(f"a slide shows one of chart, code or equation, not {given}")
+            raise ValueError(f"a slide shows one of chart, code, equation or diagram, not {given}")
         return self
 
     @classmethod
@@ -156,11 +183,14 @@ class SlideDraft(_Draft):
             if isinstance(element, Code)
             else None,
             equation=element.latex if isinstance(element, Equation) else None,
+            diagram=DiagramDraft.model_validate(element.model_dump(mode="json", exclude={"kind"}))
+            if isinstance(element, Diagram)
+            else None,
         )
 
     def to_new_slide(self) -> dict[str, Any]:
         """Data for ``deck.NewSlide`` / ``deck.Slide`` (seed left to the deck)."""
-        data = self.model_dump(exclude_none=True, exclude={"chart", "code", "equation"})
+        data = self.model_dump(exclude_none=True, exclude=set(ELEMENT_FIELDS))
         data["bullets"] = [bullet for bullet in data.get("bullets", []) if bullet.strip()]
         if self.chart is not None:
             data["element"] = self.chart.to_element()
@@ -170,6 +200,8 @@ class SlideDraft(_Draft):
             }  # fmt: skip
         elif self.equation is not None:
             data["element"] = {"kind": "equation", "latex": self.equation}
+        elif self.diagram is not None:
+            data["element"] = {"kind": "diagram", **self.diagram.model_dump()}
         return data
 
 
@@ -479,9 +511,6 @@ def _compact(node: Any) -> Any:
                 merged["enum"] = [*plain["enum"], None]
             return merged
     return node
-
-
-ELEMENT_FIELDS = ("chart", "code", "equation")
 
 
 def without_elements(schema: dict[str, Any]) -> dict[str, Any]:

@@ -50,6 +50,7 @@ def writing_rules() -> str:
 # Words that ask for a chart, an equation or code, in the languages the agent reads requests in.
 _ELEMENT_WORDS = re.compile(
     r"chart|graph|plot|bar|pie|diagram|histogram|table|equation|formula|math|latex|code|snippet|"
+    r"step|cycle|compar|flowchart|"
     r"function|program|script|gr[áa]fic|graphique|diagramm|tabla|tableau|tabelle|ecuaci[óo]n|"
     r"[ée]quation|gleichung|f[óo]rmul|formel|c[óo]digo|quellcode|grafico|equazione|codice|"
     r"图表|图|公式|方程|代码|グラフ|数式|コード|차트|수식|코드",

@@ -23,7 +23,7 @@ from .edits import (
     parse_edits,
     slide_list,
 )
-from .elements import Chart, ChartType, Code, Element, Equation, Series
+from .elements import Chart, ChartType, Code, Diagram, DiagramType, Element, Equation, Series
 from .errors import DeckError, DeckValidationError, EditError, OutlineError
 from .model import (
     MAX_SLIDES,
@@ -55,6 +55,8 @@ __all__ = [
     "DeckError",
     "DeckValidationError",
     "DeleteSlide",
+    "Diagram",
+    "DiagramType",
     "EditError",
     "EditSlide",
     "Element",

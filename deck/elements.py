@@ -8,6 +8,7 @@ at most one element; each is a small model with its own limits:
   numbers (as many as there are labels), axis titles and a unit.
 - :class:`Code`: a listing in a named language (Pygments' names: python, js, rust...).
 - :class:`Equation`: one display equation in LaTeX math (as matplotlib's mathtext reads it).
+- :class:`Diagram`: steps (A → B → C), a cycle, or a comparison table of 2 to 4 columns.
 
 Every limit names the element and the field it guards, so a bad chart reads "slide 3 chart:
 series 'North' has 4 values but the chart has 3 labels".
@@ -35,6 +36,11 @@ MAX_CODE_LINES = 18
 MAX_CODE_LINE = 100
 MAX_CODE_CHARS = MAX_CODE_LINES * MAX_CODE_LINE
 MAX_LATEX = 300
+MAX_STEPS = 8
+MAX_STEP = 40
+MAX_COLUMNS = 4
+MAX_ROWS = 8
+MAX_CELL = 60
 
 _Text = Annotated[str, BeforeValidator(clean_text)]
 _LANGUAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+#._-]{0,23}$")
@@ -192,5 +198,52 @@ class Equation(_Element):
         return latex_words(self.latex)
 
 
-Element = Annotated[Chart | Code | Equation, Field(discriminator="kind")]
-ELEMENT_NAMES = {"chart": "chart", "code": "code", "equation": "equation"}
+class DiagramType(StrEnum):
+    STEPS = "steps"
+    CYCLE = "cycle"
+    TABLE = "table"
+
+
+_Cell = Annotated[_Text, Field(max_length=MAX_CELL)]
+
+
+class Diagram(_Element):
+    """Steps in order (``items``), a cycle of them, or a table (``header`` and ``rows``)."""
+
+    kind: Literal["diagram"] = "diagram"
+    type: DiagramType = DiagramType.STEPS
+    items: list[Annotated[_Text, Field(min_length=1, max_length=MAX_STEP)]] = Field(
+        default_factory=list, max_length=MAX_STEPS
+    )
+    header: list[_Cell] = Field(default_factory=list, max_length=MAX_COLUMNS)
+    rows: list[list[_Cell]] = Field(default_factory=list, max_length=MAX_ROWS)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.type is DiagramType.TABLE:
+            if self.items:
+                raise ValueError("a table has a header and rows, not items")
+            if not 2 <= len(self.header) <= MAX_COLUMNS:
+                raise ValueError(f"a table has 2 to {MAX_COLUMNS} columns, not {len(self.header)}")
+            if not self.rows:
+                raise ValueError("the table has a header but no rows")
+            for n, row in enumerate(self.rows, 1):
+                if len(row) != len(self.header):
+                    raise ValueError(
+                        f"row {n} has {len(row)} cells but the table has {len(self.header)} "
+                        "columns; give every row one cell per column"
+                    )
+                if not any(row):
+                    raise ValueError(f"row {n} of the table is empty")
+            return self
+        if self.header or self.rows:
+            raise ValueError(f"{self.type.value} are items in order, not a table's rows")
+        if len(self.items) < 2:
+            raise ValueError(f"{self.type.value} need at least 2 items, not {len(self.items)}")
+        return self
+
+    def spoken(self) -> str:
+        return ""
+
+
+Element = Annotated[Chart | Code | Equation | Diagram, Field(discriminator="kind")]

@@ -214,6 +214,7 @@ _FIELD_NAMES = {
     "chart": "chart",
     "code": "code",
     "equation": "equation",
+    "diagram": "diagram",
     "series": "series",
     "values": "values",
     "labels": "labels",

@@ -17,7 +17,7 @@ The format::
     - Chlorophyll absorbs light          bullets
     > Leaves catch sunlight with ...     narration ('> quote', 'Note: ...' or plain text)
 
-    ```chart / ```python / $$ ... $$       one element: a chart, code or an equation (the
+    ```chart / ```python / $$ ... $$       one element: a chart, code, an equation or a diagram (the
                                          formats are in :mod:`deck.outline_blocks`)
 
 :func:`to_markdown` writes a deck back in exactly this form, so that
@@ -32,7 +32,13 @@ from typing import Any
 
 from .errors import DeckValidationError, OutlineError
 from .model import Deck, Layout, article, build_deck, default_seed, spoken_text
-from .outline_blocks import element_markdown, read_chart, read_code, read_equation
+from .outline_blocks import (
+    element_markdown,
+    read_chart,
+    read_code,
+    read_diagram,
+    read_equation,
+)
 
 _FRONT_KEYS = {
     "title": "title",
@@ -251,7 +257,7 @@ def _read_fence(
         cut = len(raw) - len(raw.lstrip(" "))
         body.append((i + 1, raw[min(indent, cut) :]))
     else:
-        kind = "chart" if info == "chart" else "equation" if info == "math" else "code"
+        kind = info if info in ("chart", "diagram") else "equation" if info == "math" else "code"
         raise OutlineError(
             f"slide {number}: the {kind} block opened here with {marks} is never closed; "
             f"end it with a line of {marks}",
@@ -260,6 +266,8 @@ def _read_fence(
     end = index + len(body) + 1
     if info == "chart":
         return end, read_chart(body, number)
+    if info == "diagram":
+        return end, read_diagram(body, number)
     if info in ("math", "latex"):
         return end, read_equation([raw for _, raw in body])
     return end, read_code(info, body)
@@ -323,7 +331,7 @@ def _slide_data(draft: _SlideDraft) -> dict[str, Any]:
 
 
 def _with_line(problem: str, slides: list[_SlideDraft]) -> str:
-    match = re.match(r"slide (\d+)( (?:chart|code|equation)\b)?", problem)
+    match = re.match(r"slide (\d+)( (?:chart|code|equation|diagram)\b)?", problem)
     if match and 0 < int(match.group(1)) <= len(slides):
         draft = slides[int(match.group(1)) - 1]
         line = draft.element_line if match.group(2) and draft.element_line else draft.line

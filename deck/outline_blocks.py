@@ -24,6 +24,18 @@
     $$ E = mc^2 $$                       an equation (or a ```math block, or $$ on lines of
                                          their own around it)
 
+    ```diagram                           a diagram: steps or a cycle...
+    type: steps                          steps | cycle | table
+    Seed -> Sprout -> Flower             items joined by arrows (-> or →), or one a line ('- ')
+    ```
+
+    ```diagram                           ...or a comparison table (2 to 4 columns)
+    type: table
+    | | Plants | Animals |
+    | --- | --- | --- |
+    | Energy | sunlight | food |
+    ```
+
 Errors name the outline's line and the slide: ``line 14: slide 3: series 'North' has 4
 values but the chart has 3 labels``.
 """
@@ -34,9 +46,10 @@ import math
 import re
 from typing import Any
 
-from .elements import Chart, ChartType, Code, Element, Equation
+from .elements import Chart, ChartType, Code, Diagram, DiagramType, Element, Equation
 from .errors import OutlineError
 
+_ARROW = re.compile(r"\s*(?:->|→|⟶|=>)\s*")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _RULE_CELL = re.compile(r"^:?-{1,}:?$")
 _CHART_KEYS = {
@@ -68,14 +81,14 @@ def read_chart(body: list[tuple[int, str]], slide: int) -> dict[str, Any]:
     """The chart's data from the lines of a ```chart block (each with its line number)."""
     data: dict[str, Any] = {"kind": "chart"}
     listed: list[dict[str, Any]] = []
-    table: list[tuple[int, list[str]]] = []
+    table: list[tuple[int, list[str], bool]] = []
     labels_line = 0
     for number, raw in body:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         if line.startswith("|"):
-            table.append((number, _cells(line)))
+            table.append((number, _cells(line), _is_rule(line)))
             continue
         key, sep, value = line.partition(":")
         key = re.sub(r"[\s_-]+", " ", key.strip().lower())
@@ -137,13 +150,13 @@ def read_chart(body: list[tuple[int, str]], slide: int) -> dict[str, Any]:
     return data
 
 
-def _read_table(table: list[tuple[int, list[str]]], data: dict[str, Any], slide: int) -> None:
-    header_line, header = table[0]
+def _read_table(table: list[tuple[int, list[str], bool]], data: dict[str, Any], slide: int) -> None:
+    header_line, header, _ = table[0]
     if len(header) < 2:
         raise _error(
             slide, header_line, "a chart table needs a label column and at least one series"
         )
-    rows = [(n, cells) for n, cells in table[1:] if not all(_RULE_CELL.match(c) for c in cells)]
+    rows = [(n, cells) for n, cells, rule in table[1:] if not rule]
     if not rows:
         raise _error(slide, header_line, "the chart table has a header but no rows of data")
     data.setdefault("x_title", header[0])
@@ -169,21 +182,34 @@ def _read_table(table: list[tuple[int, list[str]]], data: dict[str, Any], slide:
     ]
 
 
-def _cells(line: str) -> list[str]:
+def _is_rule(line: str) -> bool:
+    """Whether a table line is the rule under its header (``| --- | :-: |``), as written:
+    an escaped ``\\-`` cell is text."""
+    return all(_RULE_CELL.match(cell) for cell in _split_cells(line))
+
+
+def _split_cells(line: str) -> list[str]:
     text = line.strip()
     if text.startswith("|"):
         text = text[1:]
     if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
-    return [_unescape_cell(cell.strip()) for cell in _CELL_SPLIT.split(text)]
+    return [cell.strip() for cell in _CELL_SPLIT.split(text)]
+
+
+def _cells(line: str) -> list[str]:
+    return [_unescape_cell(cell) for cell in _split_cells(line)]
 
 
 def _unescape_cell(cell: str) -> str:
-    return re.sub(r"\\([\\|])", r"\1", cell)
+    return re.sub(r"\\([\\|:-])", r"\1", cell)
 
 
 def _escape_cell(cell: str) -> str:
-    return cell.replace("\\", "\\\\").replace("|", "\\|")
+    """A cell's text as written in a table row: backslashes and bars escaped, and a cell of
+    dashes and colons only (which would read as the rule under a header) too."""
+    text = cell.replace("\\", "\\\\").replace("|", "\\|")
+    return "\\" + text if _RULE_CELL.match(text) else text
 
 
 def _number(cell: str, slide: int, line: int, what: str, *, commas: bool) -> float:
@@ -204,6 +230,56 @@ def _error(slide: int, line: int, message: str) -> OutlineError:
     return OutlineError(f"slide {slide}: {message}", line=line or None)
 
 
+def read_diagram(body: list[tuple[int, str]], slide: int) -> dict[str, Any]:
+    """The diagram's data from the lines of a ```diagram block."""
+    data: dict[str, Any] = {"kind": "diagram", "type": DiagramType.STEPS.value}
+    items: list[str] = []
+    table: list[tuple[int, list[str], bool]] = []
+    for number, raw in body:
+        line = raw.strip()
+        if not line:
+            continue
+        key, sep, value = line.partition(":")
+        if sep and key.strip().lower() in ("type", "kind") and not items and not table:
+            name = value.strip().lower()
+            if name not in {t.value for t in DiagramType}:
+                choices = ", ".join(t.value for t in DiagramType)
+                raise _error(
+                    slide, number, f"unknown diagram type '{value.strip()}'; choose {choices}"
+                )
+            data["type"] = name
+        elif line.startswith("|"):
+            table.append((number, _cells(line), _is_rule(line)))
+        elif line.startswith("- "):
+            items.append(line[2:].strip())
+        else:
+            items.extend(part for part in _ARROW.split(line) if part)
+    if data["type"] == DiagramType.TABLE.value:
+        if items or not table:
+            raise _error(
+                slide, body[0][0] if body else 0, "a table diagram is a table: '| a | b |' rows"
+            )
+        header = table[0][1]
+        rows = [(n, c) for n, c, rule in table[1:] if not rule]
+        for number, cells in rows:
+            if len(cells) != len(header):
+                raise _error(
+                    slide,
+                    number,
+                    f"this table row has {len(cells)} cells but the header has {len(header)}; "
+                    "give every row one cell per column",
+                )
+        data["header"] = header
+        data["rows"] = [cells for _, cells in rows]
+    elif table:
+        raise _error(
+            slide, table[0][0], f"{data['type']} are items, not a table; use 'type: table'"
+        )
+    else:
+        data["items"] = items
+    return data
+
+
 def read_code(language: str, body: list[tuple[int, str]]) -> dict[str, Any]:
     return {"kind": "code", "language": language, "text": "\n".join(raw for _, raw in body)}
 
@@ -220,6 +296,15 @@ def element_markdown(element: Element) -> list[str]:
     ``element``."""
     if isinstance(element, Equation):
         return [f"$$ {element.latex} $$"]
+    if isinstance(element, Diagram):
+        out = ["```diagram", f"type: {element.type.value}"]
+        if element.type is DiagramType.TABLE:
+            out.append(_row(element.header))
+            out.append(_rule(len(element.header)))
+            out.extend(_row(row) for row in element.rows)
+        else:
+            out.extend(f"- {item}" for item in element.items)
+        return [*out, "```"]
     if isinstance(element, Code):
         longest = max((len(run) for run in re.findall(r"`+", element.text)), default=0)
         fence = "`" * max(3, longest + 1)
@@ -235,11 +320,15 @@ def _chart_markdown(chart: Chart) -> list[str]:
         out.append(f"unit: {chart.unit}")
     header = [chart.x_title, *(series.name for series in chart.series)]
     out.append(_row(header))
-    out.append(_row(["---"] * len(header)))
+    out.append(_rule(len(header)))
     for n, label in enumerate(chart.labels):
         out.append(_row([label, *(_format(series.values[n]) for series in chart.series)]))
     out.append("```")
     return out
+
+
+def _rule(columns: int) -> str:
+    return "| " + " | ".join(["---"] * columns) + " |"
 
 
 def _row(cells: list[str]) -> str:

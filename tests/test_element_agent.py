@@ -21,7 +21,7 @@ CHART = {
     "y_title": None,
     "unit": "%",
 }
-NONE = {"chart": None, "code": None, "equation": None}
+NONE = {"chart": None, "code": None, "equation": None, "diagram": None}
 
 
 def with_elements(slide: dict, **element) -> dict:
@@ -71,7 +71,8 @@ def test_bad_element_data_is_refused_with_the_slide_named():
     with pytest.raises(ValidationError) as caught:
         DeckDraft.model_validate(data)
     assert any(
-        "one of chart, code or equation" in line for line in describe_draft_error(caught.value)
+        "one of chart, code, equation or diagram" in line
+        for line in describe_draft_error(caught.value)
     )
     with pytest.raises(ValidationError):
         SlideDraft.model_validate({**slide_draft("A"), "chart": {**CHART, "type": "donut"}})

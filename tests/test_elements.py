@@ -11,6 +11,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.oxml.ns import qn
 
 from deck import THEMES, Layout, Slide, parse_outline
 from render import RenderOptions
@@ -68,7 +69,25 @@ CODE = {
     ),
 }
 EQUATION = {"kind": "equation", "latex": r"x_{n+1} = x_n - \frac{f(x_n)}{f'(x_n)}"}
-ELEMENTS = {**CHARTS, "code": CODE, "equation": EQUATION}
+DIAGRAMS = {
+    "steps": {
+        "kind": "diagram",
+        "type": "steps",
+        "items": ["Virus enters", "Immune cells notice it", "Antibodies are made", "Memory stays"],
+    },
+    "cycle": {
+        "kind": "diagram",
+        "type": "cycle",
+        "items": ["Evaporation", "Condensation", "Rain", "Collection"],
+    },
+    "table": {
+        "kind": "diagram",
+        "type": "table",
+        "header": ["", "Plants", "Animals"],
+        "rows": [["Energy", "Sunlight", "Food"], ["Moves", "No", "Yes"]],
+    },
+}
+ELEMENTS = {**CHARTS, "code": CODE, "equation": EQUATION, **DIAGRAMS}
 BULLETS = ["North doubled in four years", "South dipped in 2023"]
 ASPECTS = ["16:9", "9:16", "1:1"]
 
@@ -100,19 +119,19 @@ def check_element(frame, spec):
     for block in frame.blocks:
         assert not boxes_overlap(block.bounds, card), f"{block.kind} overlaps the element's card"
     image = np.asarray(frame.image).astype(int)
-    backdrop = np.array(drawing.backdrop)
     for label in drawing.labels:
-        assert contrast_ratio(label.color, drawing.backdrop) >= AA_NORMAL_TEXT, label.text
+        under = label.backdrop or drawing.backdrop  # a diagram's box or cell has its own fill
+        assert contrast_ratio(label.color, under) >= AA_NORMAL_TEXT, label.text
         lx0, ly0, lx1, ly1 = label.bounds
         assert x0 <= lx0 and lx1 <= x1 and y0 <= ly0 and ly1 <= y1, f"{label.text} leaves"
         if drawing.kind == "code":  # runs of one line touch; rows are checked below
             continue
         # Every pixel of the label is a blend of the label's colour and the card.
         pixels = image[ly0:ly1, lx0:lx1].reshape(-1, 3)
-        colour = np.array(label.color)
-        direction = colour - backdrop
-        t = np.clip(((pixels - backdrop) @ direction) / max(1, direction @ direction), 0, 1)
-        off = np.abs(pixels - (backdrop + t[:, None] * direction)).max(axis=1)
+        colour, flat = np.array(label.color), np.array(under)
+        direction = colour - flat
+        t = np.clip(((pixels - flat) @ direction) / max(1, direction @ direction), 0, 1)
+        off = np.abs(pixels - (flat + t[:, None] * direction)).max(axis=1)
         assert off.max() <= 40, f"something else is drawn under the label {label.text!r}"
         for other in drawing.labels:
             if other is not label:
@@ -130,6 +149,8 @@ def check_element(frame, spec):
 @pytest.mark.parametrize("kind", list(ELEMENTS))
 def test_every_element_is_legible_on_every_theme_and_aspect(kind, theme, aspect):
     smallest = {"code": 0.024, "equation": 0.04}.get(kind, 0.03)
+    if kind in DIAGRAMS:
+        smallest = 0.03
     for bullets in (BULLETS, []):  # beside the bullets, and across the frame
         frame, spec = compose(ELEMENTS[kind], theme, aspect, bullets)
         check_element(frame, spec)
@@ -477,3 +498,104 @@ def test_pptx_code_is_monospace_text_and_an_equation_a_picture_with_its_latex(
     equation = next(p for p in pictures if p.name == "Equation")
     descr = equation._element.nvPicPr.cNvPr.get("descr")
     assert descr == deck.slides[2].element.latex == "x_{n+1} = x_n - \\frac{f(x_n)}{f'(x_n)}"
+
+
+# -- diagrams ------------------------------------------------------------------------------------
+
+
+def test_steps_are_joined_in_order_by_arrows_and_a_cycle_closes():
+    frame, _ = compose(DIAGRAMS["steps"], "light", "16:9", bullets=[], short=720)
+    nodes, arrows = frame.element.nodes, frame.element.arrows
+    assert [node.text for node in nodes] == DIAGRAMS["steps"]["items"]
+    assert len(arrows) == len(nodes) - 1
+    for (a, b), arrow in zip(itertools.pairwise(nodes), arrows, strict=True):
+        start, end = arrow[0], arrow[-1]
+        assert not boxes_overlap(a.box, b.box)
+        # Each arrow leaves one box and points at the next: it starts nearer the first.
+        assert _distance(start, a.box) < _distance(start, b.box)
+        assert _distance(end, b.box) < _distance(end, a.box)
+    cycle, _ = compose(DIAGRAMS["cycle"], "ocean", "1:1", bullets=[], short=720)
+    assert len(cycle.element.arrows) == len(cycle.element.nodes)  # the last joins the first
+    last = cycle.element.arrows[-1]
+    assert _distance(last[-1], cycle.element.nodes[0].box) < _distance(
+        last[-1], cycle.element.nodes[-1].box
+    )
+
+
+def _distance(point, box) -> float:
+    x, y = point
+    dx = max(box[0] - x, 0, x - box[2])
+    dy = max(box[1] - y, 0, y - box[3])
+    return (dx * dx + dy * dy) ** 0.5
+
+
+DIAGRAM_OUTLINE = """\
+# Biology
+
+## Three kingdoms
+```diagram
+type: table
+| | Plants | Animals | Fungi |
+| --- | --- | --- | --- |
+| Energy | Sunlight | Food | Decay |
+| Cell wall | Cellulose | None | Chitin |
+```
+
+## Immunity
+- Four steps
+```diagram
+type: steps
+Virus enters -> Cells notice -> Antibodies -> Memory
+```
+"""
+
+
+def test_pptx_table_is_native_with_the_cells_and_steps_are_boxes_with_arrows(renderer, tmp_path):
+    deck = parse_outline(DIAGRAM_OUTLINE)
+    target = tmp_path / "deck.pptx"
+    asyncio.run(export_deck(renderer, deck, pptx=target, options=SMALL))
+    slides = list(Presentation(str(target)).slides)
+    tables = [shape for shape in slides[1].shapes if shape.has_table]
+    assert len(tables) == 1
+    table = tables[0].table
+    cells = [
+        [table.cell(r, c).text for c in range(len(table.columns))] for r in range(len(table.rows))
+    ]
+    assert cells == [
+        ["", "Plants", "Animals", "Fungi"],
+        ["Energy", "Sunlight", "Food", "Decay"],
+        ["Cell wall", "Cellulose", "None", "Chitin"],
+    ]
+    steps = [s for s in slides[2].shapes if s.name.startswith("Step ")]
+    assert [s.text_frame.text for s in steps] == [
+        "Virus enters",
+        "Cells notice",
+        "Antibodies",
+        "Memory",
+    ]
+    arrows = [s for s in slides[2].shapes if s.name == "Arrow"]
+    assert len(arrows) == 3
+    assert all(a.line._get_or_add_ln().find(qn("a:tailEnd")) is not None for a in arrows)
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        (
+            "```diagram\ntype: table\n| a | b |\n| 1 | 2 | 3 |\n```",
+            "line 7: slide 2: this table row has 3 cells but the header has 2",
+        ),
+        ("```diagram\nOnly one\n```", "line 4: slide 2 diagram: steps need at least 2 items"),
+        (
+            "```diagram\ntype: table\n| a | b | c | d | e |\n| 1 | 2 | 3 | 4 | 5 |\n```",
+            "line 4: slide 2 diagram header: has too many items (5, at most 4)",
+        ),
+        ("```diagram\ntype: tree\nA -> B\n```", "line 5: slide 2: unknown diagram type 'tree'"),
+    ],
+)
+def test_bad_diagrams_name_the_slide_and_the_line(block, message):
+    from deck import DeckError
+
+    with pytest.raises(DeckError) as info:
+        parse_outline(f"# Deck\n\n## Diagram\n{block}\n")
+    assert message in str(info.value)

@@ -244,6 +244,28 @@ _codes = st.builds(
 _equations = (
     _clean(300).filter(lambda t: "$" not in t).map(lambda t: {"kind": "equation", "latex": t})
 )
+_cell = st.one_of(st.just(""), st.just("-"), st.just(":--:"), _clean(60))
+
+
+@st.composite
+def _diagrams(draw: st.DrawFn) -> dict:
+    kind = draw(st.sampled_from(["steps", "cycle", "table"]))
+    if kind != "table":
+        return {
+            "kind": "diagram",
+            "type": kind,
+            "items": draw(st.lists(_clean(40), min_size=2, max_size=8)),
+        }
+    columns = draw(st.integers(2, 4))
+    row = st.lists(_cell, min_size=columns, max_size=columns).filter(any)
+    return {
+        "kind": "diagram",
+        "type": "table",
+        "header": draw(st.lists(_cell, min_size=columns, max_size=columns)),
+        "rows": draw(st.lists(row, min_size=1, max_size=8)),
+    }
+
+
 _element_slides = st.builds(
     lambda title, bullets, narration, layout, element: Slide(
         title=title, bullets=bullets, narration=narration, layout=layout, element=element
@@ -252,7 +274,7 @@ _element_slides = st.builds(
     st.lists(_clean(140), max_size=6),
     st.one_of(st.just(""), _clean(1500)),
     st.sampled_from([None, Layout.IMAGE_BULLETS, Layout.FULL_IMAGE]),
-    st.one_of(_charts(), _codes, _equations),
+    st.one_of(_charts(), _codes, _equations, _diagrams()),
 )
 
 

@@ -12,12 +12,12 @@ from contextlib import contextmanager
 
 from PIL import Image
 
-from deck import Chart, Code, Element, Equation, Palette, Slide
+from deck import Chart, Code, Diagram, Element, Equation, Palette, Slide
 
 from ..errors import ElementError
 from ..fonts import FontSet
 from ..layout import Box
-from .base import RGB, Bar, CodeRun, ElementDrawing, Label
+from .base import RGB, Bar, CodeRun, ElementDrawing, Label, Node
 from .layout import ElementRegions, element_layout, element_regions
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "ElementDrawing",
     "ElementRegions",
     "Label",
+    "Node",
     "check_deck",
     "check_element",
     "draw_element",
@@ -56,6 +57,10 @@ def draw_element(
         from .code import draw_code
 
         return draw_code(canvas, element, box, palette, fonts, short_side, backdrop, floor=floor)
+    if isinstance(element, Diagram):
+        from .diagram import draw_diagram
+
+        return draw_diagram(canvas, element, box, palette, fonts, short_side, backdrop)
     assert isinstance(element, Equation)
     from .equation import draw_equation
 

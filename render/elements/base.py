@@ -25,6 +25,17 @@ class Label:
     bounds: Box
     color: RGB
     size: int
+    backdrop: RGB | None = None  # the flat colour under it, when not the element's backdrop
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A diagram's box: where it is, its text, its fill and its outline colour."""
+
+    box: Box
+    text: str
+    fill: RGB
+    outline: RGB
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +82,9 @@ class ElementDrawing:
     picture: Image.Image | None = None
     picture_box: Box | None = None
     panel: Box | None = None
+    nodes: list[Node] = field(default_factory=list)
+    arrows: list[tuple[tuple[int, int], ...]] = field(default_factory=list)  # polylines, head last
+    grid: tuple[tuple[int, ...], tuple[int, ...]] | None = None  # a table's column and row edges
     missing: set[str] = field(default_factory=set)
     shortened: bool = False
 

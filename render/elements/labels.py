@@ -16,11 +16,14 @@ ELLIPSIS = "…"
 class Writer:
     """Measures and draws single lines at one size, keeping each drawn line as a Label."""
 
-    def __init__(self, canvas: Image.Image, fonts: FontSet, size: int) -> None:
+    def __init__(
+        self, canvas: Image.Image, fonts: FontSet, size: int, *, bold: bool = False
+    ) -> None:
         self.canvas = canvas
         self.size = size
-        self.typeset = Typeset(fonts, size)
-        ascent, descent = fonts.primary().get(size).getmetrics()
+        self.typeset = Typeset(fonts, size, bold=bold)
+        self.backdrop: RGB | None = None  # set while drawing on a fill of its own
+        ascent, descent = fonts.primary(bold=bold).get(size).getmetrics()
         self.ascent, self.descent = ascent, descent
         self.line_height = round((ascent + descent) * 1.05)
         self.labels: list[Label] = []
@@ -55,7 +58,7 @@ class Writer:
             self.canvas, round(x), round(top) + self.ascent, text, color
         )
         if bounds is not None:
-            self.labels.append(Label(text, bounds, color, self.size))
+            self.labels.append(Label(text, bounds, color, self.size, self.backdrop))
         return bounds
 
     def draw_centred(self, cx: float, top: float, text: str, color: RGB) -> Box | None:

@@ -1,26 +1,29 @@
-"""PowerPoint shapes for slide elements: native charts, monospace code, equation pictures.
+"""PowerPoint shapes for slide elements: native charts and tables, code, equations, diagrams.
 
 A chart becomes a real PowerPoint chart (python-pptx's chart parts with an embedded workbook)
 of the same type, with the same labels, series and values, in the theme's colours: it can be
-edited in PowerPoint or LibreOffice. Code is a text box of monospace runs in the colours the
-frame drew them with; an equation is the frame's picture of it with its LaTeX as alt text.
-Each goes on the card the frame drew under it, at the same place.
+edited in PowerPoint or LibreOffice. A table is a native table; steps and cycles are rounded
+boxes with their text, joined by arrow connectors. Code is a text box of monospace runs in the
+colours the frame drew them with; an equation is the frame's picture of it with its LaTeX as
+alt text. Each goes on the card the frame drew under it, at the same place.
 """
 
 from __future__ import annotations
 
 import io
 
+from lxml import etree
 from pptx.chart.chart import Chart as PptxChart
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
-from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
+from pptx.oxml.ns import qn
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu, Pt
 
-from deck import Chart, ChartType, Code, Equation, Palette
+from deck import Chart, ChartType, Code, Diagram, DiagramType, Equation, Palette
 
 from ..contrast import hex_to_rgb, mix
 from ..elements import CodeRun, ElementDrawing
@@ -68,6 +71,10 @@ def add_element(slide: PptxSlide, item: ExportSlide, palette: Palette, scale: fl
         _code(slide, element, drawing, palette, scale)
     elif isinstance(element, Equation):
         _equation(slide, element, drawing, scale)
+    elif isinstance(element, Diagram) and element.type is DiagramType.TABLE:
+        _table(slide, element, drawing, palette, scale)
+    elif isinstance(element, Diagram):
+        _shapes(slide, drawing, palette, scale)
 
 
 def _chart(
@@ -167,3 +174,76 @@ def _equation(slide: PptxSlide, equation: Equation, drawing: ElementDrawing, sca
     picture = slide.shapes.add_picture(buffer, *emu_box(drawing.picture_box, scale))
     picture.name = "Equation"
     picture._element.nvPicPr.cNvPr.set("descr", equation.latex)  # alt text: the LaTeX
+
+
+def _table(
+    slide: PptxSlide, diagram: Diagram, drawing: ElementDrawing, palette: Palette, scale: float
+) -> None:
+    if drawing.grid is None:
+        return
+    xs, ys = drawing.grid
+    frame = slide.shapes.add_table(
+        len(ys) - 1, len(xs) - 1, *emu_box((xs[0], ys[0], xs[-1], ys[-1]), scale)
+    )
+    frame.name = "Table"
+    table = frame.table
+    table.first_row = True
+    table.horz_banding = False
+    for c in range(len(xs) - 1):
+        table.columns[c].width = Emu(round((xs[c + 1] - xs[c]) * scale))
+    for r in range(len(ys) - 1):
+        table.rows[r].height = Emu(round((ys[r + 1] - ys[r]) * scale))
+    points = drawing.size * scale / EMU_PER_POINT
+    text = RGBColor(*hex_to_rgb(palette.text))
+    cells = [diagram.header, *diagram.rows]
+    fills = {node.box: node.fill for node in drawing.nodes}
+    for r, row in enumerate(cells):
+        for c, value in enumerate(row):
+            cell = table.cell(r, c)
+            cell.text = value
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = RGBColor(
+                *fills.get((xs[c], ys[r], xs[c + 1], ys[r + 1]), drawing.backdrop)
+            )
+            for paragraph in cell.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(points)
+                    run.font.color.rgb = text
+                    run.font.bold = r == 0
+                    run.font.name = "Noto Sans"
+
+
+def _shapes(slide: PptxSlide, drawing: ElementDrawing, palette: Palette, scale: float) -> None:
+    points = drawing.size * scale / EMU_PER_POINT
+    text = RGBColor(*hex_to_rgb(palette.text))
+    for n, node in enumerate(drawing.nodes, 1):
+        shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, *emu_box(node.box, scale))
+        shape.name = f"Step {n}"
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = RGBColor(*node.fill)
+        shape.line.color.rgb = RGBColor(*node.outline)
+        shape.line.width = Pt(max(1.0, points / 10))
+        shape.shadow.inherit = False
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+        frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+        frame.text = node.text
+        for run in frame.paragraphs[0].runs:
+            run.font.size = Pt(points)
+            run.font.color.rgb = text
+            run.font.name = "Noto Sans"
+    for arrow in drawing.arrows:
+        (xa, ya), (xb, yb) = arrow[0], arrow[-1]
+        line = slide.shapes.add_connector(
+            MSO_CONNECTOR.STRAIGHT,
+            Emu(round(xa * scale)),
+            Emu(round(ya * scale)),
+            Emu(round(xb * scale)),
+            Emu(round(yb * scale)),
+        )
+        line.name = "Arrow"
+        outline = drawing.nodes[0].outline if drawing.nodes else drawing.backdrop
+        line.line.color.rgb = RGBColor(*outline)
+        line.line.width = Pt(max(1.0, points / 8))
+        etree.SubElement(line.line._get_or_add_ln(), qn("a:tailEnd"), type="triangle")
