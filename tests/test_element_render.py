@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import numpy as np
+import pytest
 from PIL import Image
 from pypdf import PdfReader
 
@@ -13,6 +14,7 @@ from deck import SetTheme, apply, parse_outline, to_markdown
 from render import RenderOptions
 from render.export import export_deck
 from tests.probe import decodes_cleanly, frame_at, probe
+from tests.test_export import _soffice, to_pdf_with_libreoffice
 
 SMALL = RenderOptions(resolution=360, voice="silent", storyboard=False)
 OUTLINE = """\
@@ -96,3 +98,45 @@ def test_the_pdf_has_a_page_per_slide_with_the_titles_as_text(renderer, tmp_path
     for page, slide in zip(reader.pages, deck.slides, strict=True):
         assert slide.title in " ".join(page.extract_text().split())
         assert len(page.images) >= 1  # the frame under the text: chart, code, equation
+
+
+LIBREOFFICE_OUTLINE = """\
+# Teaching
+
+## Cases by year
+```chart
+type: bar
+| Year | Cases |
+| 2021 | 80 |
+| 2022 | 45 |
+```
+
+## Kingdoms
+```diagram
+type: table
+| | Plants | Animals |
+| Energy | Sunlight | Food |
+```
+
+## The loop
+```python
+for year in years:
+    print(year)
+```
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _soffice(), reason="LibreOffice is not installed (make system)")
+def test_libreoffice_draws_the_native_chart_table_and_code(renderer, tmp_path):
+    """LibreOffice opens the .pptx and draws the chart (its category labels and title come out
+    as text of its own), the table's cells and the code as text."""
+    deck = parse_outline(LIBREOFFICE_OUTLINE)
+    target = tmp_path / "teaching.pptx"
+    run(export_deck(renderer, deck, pptx=target, options=SMALL))
+    reader = PdfReader(to_pdf_with_libreoffice(target, tmp_path / "lo"))
+    assert len(reader.pages) == 4
+    chart, table, code = (" ".join(page.extract_text().split()) for page in reader.pages[1:])
+    assert "2021" in chart and "2022" in chart and "Year" in chart
+    assert all(cell in table for cell in ("Plants", "Animals", "Energy", "Sunlight", "Food"))
+    assert "for year in years:" in code and "print(year)" in code

@@ -9,6 +9,7 @@ every label is set in the theme's text colour, which the themes keep at 4.5:1 on
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -27,6 +28,7 @@ MIN_LABEL = 0.03  # the body text's legible minimum (compose.MIN_BODY)
 GRAPHIC_CONTRAST = 3.0  # WCAG 1.4.11: bars, lines and slices against the backdrop
 
 
+@functools.cache
 def series_colors(palette: Palette, count: int, backdrop: RGB) -> tuple[RGB, ...]:
     """``count`` colours from the theme (accent first, then its art colours), each with 3:1
     contrast on ``backdrop``; past the theme's own, mixed towards its text colour."""
