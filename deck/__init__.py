@@ -1,5 +1,8 @@
 """deckcast's data model: decks, slides, themes, edits and Markdown outlines (pure, no I/O).
 
+A slide may hold one element (:mod:`deck.elements`: a chart, code, an equation or a diagram)
+as validated data; the outline writes each as a fenced block (:mod:`deck.outline_blocks`).
+
 Everything that makes, changes or renders a deck goes through these types, so the limits and
 the content hashes that drive the render cache are defined once, here.
 """
