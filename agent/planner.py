@@ -54,7 +54,7 @@ from .languages import detect_language, language_name, named_language, same_lang
 from .pictures import fit_prompt
 from .schemas import DeckDraft, describe_draft_error, strict_schema
 from .structured import OutputSpec, StatusCallback, StructuredChat, notify, structured
-from .wording import speakable, writing_rules
+from .wording import element_rules, speakable, writing_rules
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +232,7 @@ class Planner:
             "plan_system",
             max_slides=MAX_SLIDES,
             themes=", ".join(theme_names()),
-            writing_rules=writing_rules(),
+            writing_rules=writing_rules() + "\n" + element_rules(),
         )
         if count is None:
             count_rule = prompts.render("plan_count_free", max_slides=MAX_SLIDES)

@@ -57,9 +57,15 @@ from .intake import check_instruction, escape_delimiters
 from .languages import detect_language, language_name, same_language
 from .mentions import mentioned_slides
 from .pictures import fit_prompt, fits
-from .schemas import RevisionDraft, compact_schema, describe_draft_error, strict_schema
+from .schemas import (
+    RevisionDraft,
+    compact_schema,
+    describe_draft_error,
+    strict_schema,
+    without_elements,
+)
 from .structured import OutputSpec, StatusCallback, StructuredChat, structured
-from .wording import speakable, writing_rules
+from .wording import asks_for_element, element_rules, speakable, writing_rules
 
 log = logging.getLogger(__name__)
 
@@ -135,9 +141,10 @@ class Reviser:
         if self.chat is None:
             raise ModelNotConfigured(no_model(self.hints))
         calls = self.chat.calls
+        elements = asks_for_element(text) or any(s.element is not None for s in deck.slides)
         revision = await self.chat.ask(
-            self._messages(deck, text, history, focus=named),
-            _edits_spec(),
+            self._messages(deck, text, history, focus=named, elements=elements),
+            _edits_spec(elements),
             lambda data: self._validate(data, deck, named),
             on_status=on_status,
         )
@@ -161,12 +168,15 @@ class Reviser:
         history: Sequence[tuple[str, str]],
         *,
         focus: Sequence[int] = (),
+        elements: bool = False,
     ) -> list[BaseMessage]:
+        rules = writing_rules() + ("\n" + element_rules() if elements else "")
         system = prompts.render(
             "revise_system",
             themes=", ".join(theme_names()),
             max_slides=MAX_SLIDES,
-            writing_rules=writing_rules(),
+            writing_rules=rules,
+            elements=prompts.render("revise_elements") + "\n" if elements else "",
         )
         task = prompts.render(
             "revise_task",
@@ -214,11 +224,15 @@ class Reviser:
 
 
 @functools.cache
-def _edits_spec() -> OutputSpec:
+def _edits_spec(elements: bool = False) -> OutputSpec:
+    """The edits' schema; without ``elements`` the slides' chart, code and equation fields are
+    left out (an instruction that does not ask for one pays no tokens for them; the answer is
+    read the same way either way)."""
+    schema = compact_schema(strict_schema(RevisionDraft))
     return OutputSpec(
         name="deck_edits",
         description="The edits that carry out the instruction on the deck.",
-        schema=compact_schema(strict_schema(RevisionDraft)),
+        schema=schema if elements else without_elements(schema),
     )
 
 

@@ -12,16 +12,22 @@ from __future__ import annotations
 import copy
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from deck import (
     MAX_SLIDES,
     THEMES,
     Aspect,
+    Chart,
+    ChartType,
+    Code,
     Deck,
     DeckEdit,
     DeleteSlide,
+    Diagram,
+    DiagramType,
     EditSlide,
+    Equation,
     InsertSlide,
     Layout,
     MoveSlide,
@@ -33,6 +39,16 @@ from deck import (
     Slide,
     SwapSlides,
 )
+from deck.elements import (
+    MAX_CHART_LABELS,
+    MAX_CODE_LINE,
+    MAX_CODE_LINES,
+    MAX_COLUMNS,
+    MAX_LATEX,
+    MAX_ROWS,
+    MAX_SERIES,
+    MAX_STEPS,
+)
 from deck.model import (
     MAX_BULLET,
     MAX_BULLETS,
@@ -43,13 +59,67 @@ from deck.model import (
     MAX_STYLE,
 )
 
+ELEMENT_FIELDS = ("chart", "code", "equation", "diagram")
 ThemeName = Literal[tuple(THEMES)]  # type: ignore[valid-type]
 LayoutName = Literal[tuple(item.value for item in Layout)]  # type: ignore[valid-type]
 AspectName = Literal[tuple(item.value for item in Aspect)]  # type: ignore[valid-type]
+ChartTypeName = Literal[tuple(item.value for item in ChartType)]  # type: ignore[valid-type]
+DiagramTypeName = Literal[tuple(item.value for item in DiagramType)]  # type: ignore[valid-type]
 
 
 class _Draft(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class SeriesDraft(_Draft):
+    name: str = Field(description="what the numbers are, e.g. 'North' or 'Visitors'")
+    values: list[float] = Field(description="one number per label, in the labels' order")
+
+
+class ChartDraft(_Draft):
+    """A chart drawn from data (deckcast draws it exactly; never ask the picture for one)."""
+
+    type: ChartTypeName = Field(  # type: ignore[valid-type]
+        description="bar, stacked_bar, line or pie (pie: one series, shares of a whole)"
+    )
+    labels: list[str] = Field(
+        description=f"the categories along the axis or the pie's slices, at most {MAX_CHART_LABELS}"
+    )
+    series: list[SeriesDraft] = Field(
+        description=f"1 to {MAX_SERIES} rows of numbers, each as long as labels"
+    )
+    x_title: str | None = Field(default=None, description="category axis title, or null")
+    y_title: str | None = Field(default=None, description="value axis title, or null")
+    unit: str | None = Field(default=None, description="unit of the values (%, $M, kg), or null")
+
+    def to_element(self) -> dict[str, Any]:
+        data = self.model_dump(exclude_none=True)
+        return {"kind": "chart", **data}
+
+
+class CodeDraft(_Draft):
+    language: str = Field(description="the code's language: python, javascript, rust, sql...")
+    code: str = Field(
+        description=f"the code itself, at most {MAX_CODE_LINES} lines of at most "
+        f"{MAX_CODE_LINE} characters"
+    )
+
+
+class DiagramDraft(_Draft):
+    """Steps in order, a cycle, or a comparison table, drawn as shapes and text."""
+
+    type: DiagramTypeName = Field(  # type: ignore[valid-type]
+        description="steps (A then B then C), cycle (a loop), or table (a comparison)"
+    )
+    items: list[str] = Field(
+        description=f"steps or cycle: 2 to {MAX_STEPS} short items in order; table: []"
+    )
+    header: list[str] = Field(
+        description=f"table: 2 to {MAX_COLUMNS} column headings; steps or cycle: []"
+    )
+    rows: list[list[str]] = Field(
+        description=f"table: up to {MAX_ROWS} rows, one short cell per column; otherwise []"
+    )
 
 
 class SlideDraft(_Draft):
@@ -77,21 +147,61 @@ class SlideDraft(_Draft):
         description="title (a title or section slide), image_bullets, full_image; "
         "null to choose automatically",
     )
+    chart: ChartDraft | None = Field(
+        default=None, description="a chart of numbers the slide shows, or null"
+    )
+    code: CodeDraft | None = Field(default=None, description="code the slide shows, or null")
+    equation: str | None = Field(
+        default=None,
+        description=f"one equation the slide shows, in LaTeX math without $ signs, at most "
+        f"{MAX_LATEX} characters; or null",
+    )
+    diagram: DiagramDraft | None = Field(
+        default=None, description="steps, a cycle or a comparison table, or null"
+    )
+
+    @model_validator(mode="after")
+    def _one_element(self) -> SlideDraft:
+        given = [name for name in ELEMENT_FIELDS if getattr(self, name) is not None]
+        if len(given) > 1:
+            raise ValueError(f"a slide shows one of chart, code, equation or diagram, not {given}")
+        return self
 
     @classmethod
     def from_slide(cls, slide: Slide) -> SlideDraft:
+        element = slide.element
         return cls(
             title=slide.title,
             bullets=list(slide.bullets),
             narration=slide.narration,
             image_prompt=slide.image_prompt,
             layout=slide.layout.value if slide.layout else None,
+            chart=ChartDraft.model_validate(element.model_dump(mode="json", exclude={"kind"}))
+            if isinstance(element, Chart)
+            else None,
+            code=CodeDraft(language=element.language, code=element.text)
+            if isinstance(element, Code)
+            else None,
+            equation=element.latex if isinstance(element, Equation) else None,
+            diagram=DiagramDraft.model_validate(element.model_dump(mode="json", exclude={"kind"}))
+            if isinstance(element, Diagram)
+            else None,
         )
 
     def to_new_slide(self) -> dict[str, Any]:
         """Data for ``deck.NewSlide`` / ``deck.Slide`` (seed left to the deck)."""
-        data = self.model_dump(exclude_none=True)
+        data = self.model_dump(exclude_none=True, exclude=set(ELEMENT_FIELDS))
         data["bullets"] = [bullet for bullet in data.get("bullets", []) if bullet.strip()]
+        if self.chart is not None:
+            data["element"] = self.chart.to_element()
+        elif self.code is not None:
+            data["element"] = {
+                "kind": "code", "language": self.code.language, "text": self.code.code
+            }  # fmt: skip
+        elif self.equation is not None:
+            data["element"] = {"kind": "equation", "latex": self.equation}
+        elif self.diagram is not None:
+            data["element"] = {"kind": "diagram", **self.diagram.model_dump()}
         return data
 
 
@@ -400,4 +510,23 @@ def _compact(node: Any) -> Any:
             if "enum" in plain:
                 merged["enum"] = [*plain["enum"], None]
             return merged
+    return node
+
+
+def without_elements(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with the slides' element fields (chart, code, equation) taken out."""
+    return _drop_elements(copy.deepcopy(schema))
+
+
+def _drop_elements(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_drop_elements(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _drop_elements(value) for key, value in node.items()}
+    props = node.get("properties")
+    if isinstance(props, dict) and "image_prompt" in props:  # a slide
+        node["properties"] = {k: v for k, v in props.items() if k not in ELEMENT_FIELDS}
+        if "required" in node:
+            node["required"] = [k for k in node["required"] if k not in ELEMENT_FIELDS]
     return node

@@ -45,3 +45,25 @@ def writing_rules() -> str:
         max_bullet=MAX_BULLET,
         max_narration=MAX_NARRATION,
     )
+
+
+# Words that ask for a chart, an equation or code, in the languages the agent reads requests in.
+_ELEMENT_WORDS = re.compile(
+    r"chart|graph|plot|bar|pie|diagram|histogram|table|equation|formula|math|latex|code|snippet|"
+    r"step|cycle|compar|flowchart|"
+    r"function|program|script|gr[áa]fic|graphique|diagramm|tabla|tableau|tabelle|ecuaci[óo]n|"
+    r"[ée]quation|gleichung|f[óo]rmul|formel|c[óo]digo|quellcode|grafico|equazione|codice|"
+    r"图表|图|公式|方程|代码|グラフ|数式|コード|차트|수식|코드",
+    re.IGNORECASE,
+)
+
+
+def element_rules() -> str:
+    """The rule for charts, equations and code on slides (the planner's prompt always has it)."""
+    return prompts.render("element_rules")
+
+
+def asks_for_element(instruction: str) -> bool:
+    """Whether a revision instruction may be about a chart, an equation or code (then the
+    reviser is shown how to write one; otherwise its prompt and schema stay lean)."""
+    return bool(_ELEMENT_WORDS.search(instruction))

@@ -1,5 +1,8 @@
 """deckcast's data model: decks, slides, themes, edits and Markdown outlines (pure, no I/O).
 
+A slide may hold one element (:mod:`deck.elements`: a chart, code, an equation or a diagram)
+as validated data; the outline writes each as a fenced block (:mod:`deck.outline_blocks`).
+
 Everything that makes, changes or renders a deck goes through these types, so the limits and
 the content hashes that drive the render cache are defined once, here.
 """
@@ -23,6 +26,7 @@ from .edits import (
     parse_edits,
     slide_list,
 )
+from .elements import Chart, ChartType, Code, Diagram, DiagramType, Element, Equation, Series
 from .errors import DeckError, DeckValidationError, EditError, OutlineError
 from .model import (
     MAX_SLIDES,
@@ -46,13 +50,20 @@ __all__ = [
     "MAX_STYLE",
     "THEMES",
     "Aspect",
+    "Chart",
+    "ChartType",
+    "Code",
     "Deck",
     "DeckEdit",
     "DeckError",
     "DeckValidationError",
     "DeleteSlide",
+    "Diagram",
+    "DiagramType",
     "EditError",
     "EditSlide",
+    "Element",
+    "Equation",
     "InsertSlide",
     "Layout",
     "MoveSlide",
@@ -61,6 +72,7 @@ __all__ = [
     "OutlineError",
     "Palette",
     "ReplaceSlide",
+    "Series",
     "SetDeck",
     "SetTheme",
     "Slide",

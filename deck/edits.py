@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from .elements import Element
 from .errors import DeckValidationError, EditError
 from .model import (
     MAX_BULLET,
@@ -72,6 +73,7 @@ class NewSlide(_Edit):
     narration: Text = Field(default="", max_length=MAX_NARRATION)
     image_prompt: Text = Field(default="", max_length=MAX_IMAGE_PROMPT)
     layout: Layout | None = None
+    element: Element | None = None
 
     def to_slide(self) -> Slide:
         return build_slide(self.model_dump(exclude_none=True))

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from .elements import Element
 from .errors import DeckValidationError
 from .text import as_sentence, clean_text
 from .themes import DEFAULT_THEME, THEMES
@@ -65,9 +66,14 @@ def default_seed(image_prompt: str) -> int:
     return int.from_bytes(digest[:4], "big") & MAX_SEED
 
 
-def spoken_text(title: str, bullets: list[str]) -> str:
-    """The narration a slide gets when it has none: its title and bullets, as sentences."""
-    return " ".join(as_sentence(part) for part in (title, *bullets))[:MAX_NARRATION].strip()
+def spoken_text(title: str, bullets: list[str], element: Element | None = None) -> str:
+    """The narration a slide gets when it has none: its title and bullets, as sentences, and
+    what its element shows in words (a chart's kind, an equation read aloud)."""
+    parts = [title, *bullets]
+    said = element.spoken() if element is not None else ""
+    if said:
+        parts.append(said)
+    return " ".join(as_sentence(part) for part in parts)[:MAX_NARRATION].strip()
 
 
 def content_hash(payload: Any) -> str:
@@ -120,14 +126,24 @@ class Slide(_Model):
     image_prompt: Text = Field(default="", max_length=MAX_IMAGE_PROMPT)
     image_seed: int = Field(default=-1, ge=-1, le=MAX_SEED)
     layout: Layout | None = None
+    element: Element | None = Field(
+        default=None, description="a chart, code listing or equation drawn on the slide"
+    )
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Self:
         # A slide without narration says its title and bullets; one without a picture prompt
         # pictures its title; one without a seed gets one derived from its prompt. All three
         # are written back on export, so import -> export -> import is the identity.
+        if self.element is not None and self.layout is Layout.TITLE:
+            raise ValueError(
+                f"a title slide cannot hold {article(self.element.kind)}; give it a slide of "
+                "its own (a '##' heading in an outline)"
+            )
         if not self.narration:
-            object.__setattr__(self, "narration", spoken_text(self.title, self.bullets))
+            object.__setattr__(
+                self, "narration", spoken_text(self.title, self.bullets, self.element)
+            )
         if not self.image_prompt:
             object.__setattr__(self, "image_prompt", self.title)
         if self.image_seed < 0:
@@ -194,6 +210,19 @@ _FIELD_NAMES = {
     "aspect": "aspect",
     "voice": "voice",
     "slides": "slides",
+    "element": "",
+    "chart": "chart",
+    "code": "code",
+    "equation": "equation",
+    "diagram": "diagram",
+    "series": "series",
+    "values": "values",
+    "labels": "labels",
+    "latex": "LaTeX",
+    "text": "text",
+    "x_title": "x-axis title",
+    "y_title": "y-axis title",
+    "unit": "unit",
 }
 
 
@@ -215,7 +244,13 @@ def _describe_location(loc: tuple[Any, ...]) -> str:
             parts.append("theme")
             i += 2
             continue
-        parts.append(_FIELD_NAMES.get(str(item), str(item)))
+        if item in ("series", "labels", "values") and isinstance(_at(items, i + 1), int):
+            parts.append(f"{_FIELD_NAMES[item]} {items[i + 1] + 1}")
+            i += 2
+            continue
+        name = _FIELD_NAMES.get(str(item), str(item))
+        if name:
+            parts.append(name)
         i += 1
     if not parts:
         return "deck"
@@ -261,3 +296,11 @@ def _describe_problem(error: Any) -> str:
     if kind in ("less_than_equal", "greater_than_equal"):
         return f"{value!r} is out of range"
     return str(error["msg"]).lower()
+
+
+def article(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
+def _at(items: list[Any], i: int) -> Any:
+    return items[i] if i < len(items) else None

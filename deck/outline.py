@@ -17,6 +17,9 @@ The format::
     - Chlorophyll absorbs light          bullets
     > Leaves catch sunlight with ...     narration ('> quote', 'Note: ...' or plain text)
 
+    ```chart / ```python / $$ ... $$       one element: a chart, code, an equation or a diagram (the
+                                         formats are in :mod:`deck.outline_blocks`)
+
 :func:`to_markdown` writes a deck back in exactly this form, so that
 ``parse_outline(to_markdown(deck)) == deck`` for every deck.
 """
@@ -28,7 +31,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DeckValidationError, OutlineError
-from .model import Deck, Layout, build_deck, default_seed, spoken_text
+from .model import Deck, Layout, article, build_deck, default_seed, spoken_text
+from .outline_blocks import (
+    element_markdown,
+    read_chart,
+    read_code,
+    read_diagram,
+    read_equation,
+)
 
 _FRONT_KEYS = {
     "title": "title",
@@ -47,7 +57,8 @@ _DIRECTIVE = re.compile(
     re.IGNORECASE,
 )
 _IMAGE_MD = re.compile(r"^\s*!\[(.*)\]\([^)]*\)\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([^`\s]*)[^`]*$")
+_MATH = re.compile(r"^\s*\$\$(.*)$")
 
 # Inline Markdown that is stripped on import (the text is what the slide shows).
 _INLINE_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
@@ -70,6 +81,8 @@ class _SlideDraft:
     image_prompt: str = ""
     seed: int | None = None
     layout: str | None = None
+    element: dict[str, Any] | None = None
+    element_line: int = 0
 
 
 def parse_outline(text: str, *, defaults: dict[str, Any] | None = None) -> Deck:
@@ -126,7 +139,9 @@ def to_markdown(deck: Deck) -> str:
         if slide.layout is not None and slide.layout is not Layout.TITLE:
             out.append(f"Layout: {slide.layout.value}")
         out.extend(f"- {_escape(bullet)}" for bullet in slide.bullets)
-        if slide.narration != spoken_text(slide.title, slide.bullets):
+        if slide.element is not None:
+            out.extend(element_markdown(slide.element))
+        if slide.narration != spoken_text(slide.title, slide.bullets, slide.element):
             out.append(f"> {_escape(slide.narration)}")
     return "\n".join(out) + "\n"
 
@@ -159,18 +174,38 @@ def _read_slides(lines: list[str], start: int) -> list[_SlideDraft]:
     slides: list[_SlideDraft] = []
     current: _SlideDraft | None = None
     in_note = False
-    in_fence = False
-    for index in range(start, len(lines)):
+    index = start
+    while index < len(lines):
         number = index + 1
         line = lines[index]
         stripped = line.strip()
-        if _FENCE.match(line):
-            in_fence = not in_fence
+        index += 1
+        fence = _FENCE.match(line)
+        math = None if fence else _MATH.match(line)
+        if fence or math:
+            if current is None:
+                raise OutlineError(
+                    "a block before the first slide; start each slide with a heading such as "
+                    "'## Why leaves are green'",
+                    line=number,
+                )
+            if fence:
+                index, element = _read_fence(lines, index, fence, current, len(slides))
+            else:
+                index, element = _read_math(lines, index, stripped, len(slides))
+            if current.element is not None:
+                raise OutlineError(
+                    f"slide {len(slides)} already has {article(current.element['kind'])} (line "
+                    f"{current.element_line}); a slide shows one chart, code block or equation",
+                    line=number,
+                )
+            current.element, current.element_line = element, number
+            in_note = False
             continue
         if not stripped:
             in_note = False
             continue
-        heading = None if in_fence else _HEADING.match(stripped)
+        heading = _HEADING.match(stripped)
         if heading and len(heading.group(1)) <= 2:
             title = _inline(heading.group(2))
             current = _SlideDraft(heading_level=len(heading.group(1)), title=title, line=number)
@@ -187,7 +222,7 @@ def _read_slides(lines: list[str], start: int) -> list[_SlideDraft]:
             current.bullets.append(_inline(heading.group(2)))
             continue
         directive = _DIRECTIVE.match(line)
-        if directive and not in_fence:
+        if directive:
             _apply_directive(current, directive.group(1).lower(), directive.group(2), number)
             in_note = directive.group(1).lower() not in ("image", "picture", "seed", "layout")
             continue
@@ -205,6 +240,58 @@ def _read_slides(lines: list[str], start: int) -> list[_SlideDraft]:
             continue
         current.narration.append(_inline(stripped))
     return slides
+
+
+def _read_fence(
+    lines: list[str], index: int, fence: re.Match[str], slide: _SlideDraft, number: int
+) -> tuple[int, dict[str, Any]]:
+    """The fenced block opened by ``fence`` (on the line before ``index``): its element, and
+    the index of the line after its closing fence."""
+    indent, marks, info = len(fence.group(1)), fence.group(2), fence.group(3).lower()
+    body: list[tuple[int, str]] = []
+    for i in range(index, len(lines)):
+        raw = lines[i]
+        closing = raw.strip()
+        if closing and set(closing) == {marks[0]} and len(closing) >= len(marks):
+            break
+        cut = len(raw) - len(raw.lstrip(" "))
+        body.append((i + 1, raw[min(indent, cut) :]))
+    else:
+        kind = info if info in ("chart", "diagram") else "equation" if info == "math" else "code"
+        raise OutlineError(
+            f"slide {number}: the {kind} block opened here with {marks} is never closed; "
+            f"end it with a line of {marks}",
+            line=index,
+        )
+    end = index + len(body) + 1
+    if info == "chart":
+        return end, read_chart(body, number)
+    if info == "diagram":
+        return end, read_diagram(body, number)
+    if info in ("math", "latex"):
+        return end, read_equation([raw for _, raw in body])
+    return end, read_code(info, body)
+
+
+def _read_math(
+    lines: list[str], index: int, stripped: str, number: int
+) -> tuple[int, dict[str, Any]]:
+    """A ``$$ ... $$`` equation starting on the line before ``index`` (on one line, or
+    over several up to the line that ends with ``$$``)."""
+    rest = stripped[2:]
+    if rest.rstrip().endswith("$$") and rest.strip() != "":
+        return index, read_equation([rest.rstrip()[:-2]])
+    body = [rest]
+    for i in range(index, len(lines)):
+        text = lines[i].strip()
+        if text.endswith("$$"):
+            body.append(text[:-2])
+            return i + 1, read_equation(body)
+        body.append(text)
+    raise OutlineError(
+        f"slide {number}: the equation opened here with $$ is never closed; end it with $$",
+        line=index,
+    )
 
 
 def _apply_directive(slide: _SlideDraft, key: str, value: str, line: int) -> None:
@@ -238,13 +325,17 @@ def _slide_data(draft: _SlideDraft) -> dict[str, Any]:
         data["layout"] = Layout.TITLE.value
     elif draft.layout is not None:
         data["layout"] = draft.layout
+    if draft.element is not None:
+        data["element"] = draft.element
     return data
 
 
 def _with_line(problem: str, slides: list[_SlideDraft]) -> str:
-    match = re.match(r"slide (\d+)\b", problem)
+    match = re.match(r"slide (\d+)( (?:chart|code|equation|diagram)\b)?", problem)
     if match and 0 < int(match.group(1)) <= len(slides):
-        return f"line {slides[int(match.group(1)) - 1].line}: {problem}"
+        draft = slides[int(match.group(1)) - 1]
+        line = draft.element_line if match.group(2) and draft.element_line else draft.line
+        return f"line {line}: {problem}"
     return problem
 
 

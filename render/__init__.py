@@ -1,11 +1,14 @@
 """Rendering: a deck becomes pictures, frames, narration and an MP4, step by cached step.
 
 Knows nothing of chat platforms or LLMs; imports only ``deck``. The diffusion backend (the
-only user of torch) is imported lazily by :func:`render.images.make_image_backend`.
+only user of torch) is imported lazily by :func:`render.images.make_image_backend`. A slide's
+chart, code, equation or diagram is drawn by :mod:`render.elements` (matplotlib, for
+equations only, is imported on first use).
 """
 
 from .cache import AssetCache, CacheView, asset_key
 from .errors import (
+    ElementError,
     EncodeError,
     ImageError,
     ModelNotFoundError,
@@ -29,6 +32,7 @@ from .voice.silent import SilentBackend
 __all__ = [
     "AssetCache",
     "CacheView",
+    "ElementError",
     "EncodeError",
     "EspeakBackend",
     "FrameSpec",

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageOps
 from deck import Layout, Slide, ThemeSpec
 
 from .contrast import AA_NORMAL_TEXT, hex_to_rgb, scrim_opacity
+from .elements import ElementDrawing, draw_element, element_regions
 from .fonts import FontSet
 from .frame import FrameSpec
 from .layout import Box, Regions, box_size, caption_band, regions
@@ -81,6 +82,9 @@ class ComposedFrame:
     rule: Box | None = None  # the accent bar above the title, if the layout has one
     picture_box: Box | None = None  # where the picture is drawn (narrower on a dense slide)
     shortened: tuple[str, ...] = ()  # kinds of the blocks that end in "…" (too long to fit)
+    element: ElementDrawing | None = None  # the slide's chart, code or equation, as drawn
+    card: Box | None = None  # the card the element sits on
+    backdrop: Image.Image | None = None  # the soft background under a full-frame element
 
 
 def fit_picture(picture: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -106,6 +110,10 @@ def compose_slide(
     """Draw ``slide`` with ``picture`` in ``layout`` on a ``spec``-sized frame. ``floor``
     (a fraction of the short side) lets text shrink below the legible minimum before it is
     shortened: the exports pass one so that they keep every word."""
+    if slide.element is not None:
+        return _compose_element(
+            slide, layout, picture, theme, spec, fonts, captions, keep_underlay, floor
+        )
     palette = theme.palette
     rtl = parse_language(fonts.language).rtl
     r = regions(layout, spec, captions=captions)
@@ -156,6 +164,16 @@ def _needs_room(slide: Slide, layout: Layout, r: Regions, fonts: FontSet, short_
         paragraph_gap=gap,
         line_spacing=1.0,
     )
+    return fitted.truncated
+
+
+def _overflows(bullets: list[str], box: Box, fonts: FontSet, spec: FrameSpec) -> bool:
+    """Whether ``bullets`` overflow ``box`` even at the smallest body size."""
+    size = math.ceil(MIN_BODY * spec.short_side)
+    fitted = fit_paragraphs(
+        list(bullets), fonts, *box_size(box), max_size=size, min_size=size, indent=1.0,
+        paragraph_gap=0.45, line_spacing=1.0,
+    )  # fmt: skip
     return fitted.truncated
 
 
@@ -261,6 +279,101 @@ def _full_picture(pen: _Pen, slide: Slide, r: Regions) -> None:
     box = _below(r.body, title, r.margin // 3)
     body = pen.fit(caption, box, bold=False, sizes=CAPTION_LINE_SIZES)
     pen.write("body", caption, body, box, align="start")
+
+
+def _compose_element(
+    slide: Slide,
+    layout: Layout,
+    picture: Image.Image,
+    theme: ThemeSpec,
+    spec: FrameSpec,
+    fonts: FontSet,
+    captions: bool,
+    keep_underlay: bool,
+    floor: float | None,
+) -> ComposedFrame:
+    """A slide with a chart, code or equation: the element on a card beside the bullets (no
+    picture) or across the frame (the picture faded to a soft background behind it)."""
+    assert slide.element is not None
+    palette = theme.palette
+    rtl = parse_language(fonts.language).rtl
+    bullets = bool(slide.bullets)
+    e = element_regions(layout, spec, has_bullets=bullets, captions=captions)
+    if not e.full and e.body is not None and _overflows(slide.bullets, e.body, fonts, spec):
+        e = element_regions(layout, spec, has_bullets=bullets, captions=captions, dense=True)
+    background, text = hex_to_rgb(palette.background), hex_to_rgb(palette.text)
+    surface, accent = hex_to_rgb(palette.surface), hex_to_rgb(palette.accent)
+    canvas = Image.new("RGB", spec.size, background)
+    backdrop: Image.Image | None = None
+    if e.full:
+        backdrop = soft_background(fit_picture(picture, spec.size), text, background)
+        canvas.paste(backdrop)
+    draw = ImageDraw.Draw(canvas)
+    draw.rounded_rectangle(
+        (e.card[0], e.card[1], e.card[2] - 1, e.card[3] - 1), radius=e.radius, fill=surface
+    )
+    drawing = draw_element(
+        canvas, slide.element, e.inner, palette, fonts, spec.short_side, surface, floor=floor
+    )
+    width, height = max(24, e.margin), max(3, e.margin // 10)
+    x = e.title[2] - 1 - width if rtl else e.title[0]
+    y = e.title[1] - max(4, e.margin // 2)
+    rule = (x, y, x + width, y + height)
+    draw.rectangle(rule, fill=accent)
+    underlay = canvas.copy() if keep_underlay else None
+    pen = _Pen(canvas, fonts, text, accent, spec.short_side, rtl, floor)
+    title = pen.title(slide.title, e.title, sizes=(0.075 if e.full else 0.085, 0.04))
+    if e.body is not None and bullets:
+        box = _below(e.body, title, e.margin // 2) if not e.full else e.body
+        if e.full:
+            caption = " · ".join(slide.bullets)
+            body = pen.fit(caption, box, bold=False, sizes=CAPTION_LINE_SIZES)
+            pen.write("body", caption, body, box, align="start")
+        else:
+            setting = pen.fit_bullets(slide.bullets, box, sizes=BULLET_SIZES)
+            bounds, lines, markers = _draw_bullets(canvas, setting, box, pen.color, pen.accent)
+            pen.blocks.append(
+                TextBlock(
+                    "body",
+                    box,
+                    bounds,
+                    pen.color,
+                    "\n".join(slide.bullets),
+                    setting.size,
+                    setting,
+                    lines,
+                    markers,
+                )
+            )
+    shortened = tuple(b.kind for b in pen.blocks if b.setting is not None and b.setting.truncated)
+    if drawing.shortened:
+        shortened = (*shortened, drawing.kind)
+    return ComposedFrame(
+        canvas,
+        pen.blocks,
+        underlay,
+        pen.missing | drawing.missing,
+        None,
+        rule,
+        (0, 0, *spec.size) if e.full else None,
+        shortened,
+        element=drawing,
+        card=e.card,
+        backdrop=backdrop,
+    )
+
+
+def soft_background(picture: Image.Image, text: RGB, background: RGB) -> Image.Image:
+    """``picture`` faded towards ``background`` until ``text`` reads on every pixel of it
+    (AA contrast with a margin), and never less than 80% of the way: a soft backdrop."""
+    small = np.asarray(picture.reduce(max(1, min(picture.size) // 128)))  # box averages
+    lows, highs = zip(*picture.getextrema(), strict=True)  # and each channel's extremes
+    extremes = np.array([lows, highs], dtype=np.uint8)
+    sample = np.concatenate([small.reshape(-1, 3), extremes])
+    alpha = scrim_opacity(text, background, sample, target=AA_NORMAL_TEXT + 0.3, minimum=0.8)
+    # Image.blend with a flat colour, as one lookup table per channel (a third of the time).
+    table = [round(v * (1 - alpha) + c * alpha) for c in background for v in range(256)]
+    return picture.point(table)
 
 
 _LAYOUTS: dict[Layout, Callable[[_Pen, Slide, Regions], None]] = {

@@ -66,3 +66,35 @@ def _worst(
 ) -> float:
     blended = np.rint(sample * (1 - a) + panel * a)
     return min_contrast(text, blended.astype(np.uint8))
+
+
+def mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
+    """``a`` moved a fraction ``t`` of the way to ``b``."""
+    return (
+        round(a[0] + (b[0] - a[0]) * t),
+        round(a[1] + (b[1] - a[1]) * t),
+        round(a[2] + (b[2] - a[2]) * t),
+    )
+
+
+def ensure_contrast(
+    color: tuple[int, int, int], background: tuple[int, int, int], target: float
+) -> tuple[int, int, int]:
+    """``color`` if it reaches ``target`` contrast on ``background``, else the closest colour
+    on its way to black or white (whichever lies away from ``background``) that does."""
+    if contrast_ratio(color, background) >= target:
+        return color
+    black, white = (0, 0, 0), (255, 255, 255)
+    pole = (
+        black if contrast_ratio(black, background) >= contrast_ratio(white, background) else white
+    )
+    if contrast_ratio(pole, background) < target:  # cannot be reached: as far as it goes
+        return pole
+    lo, hi = 0.0, 1.0
+    for _ in range(14):
+        mid = (lo + hi) / 2
+        if contrast_ratio(mix(color, pole, mid), background) >= target:
+            hi = mid
+        else:
+            lo = mid
+    return mix(color, pole, hi)

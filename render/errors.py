@@ -12,6 +12,7 @@
     │                        server unreachable): no fallback, the message says what to fix
     ├── EncodeError          ffmpeg failed (the message carries ffmpeg's last lines)
     ├── ExportError          a PowerPoint or PDF export failed, or its library is not installed
+    ├── ElementError         a slide's chart, code or equation cannot be drawn (names the slide)
     └── DownloadError        an asked-for download (a voice model) failed: the server
                              could not be reached or refused, or the file is not the one expected
 
@@ -67,3 +68,8 @@ def short_reason(exc: BaseException) -> str:
     """The first line of an error, short enough for a note about one slide."""
     text = str(exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:200]
+
+
+class ElementError(RenderError):
+    """A slide's chart, code or equation cannot be drawn (LaTeX that does not parse, code too
+    long for the slide); the message says what to change."""

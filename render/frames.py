@@ -20,6 +20,7 @@ from deck import Layout, Slide, ThemeSpec
 
 from .cache import asset_key, vars_of
 from .compose import ComposedFrame, add_caption, compose_slide
+from .elements import slide_errors
 from .fonts import font_set
 from .frame import FrameSpec
 from .options import RenderOptions
@@ -29,6 +30,7 @@ from .stage import RenderRun, RenderStage
 from .storyboard import write_storyboard
 
 COMPOSE_VERSION = 2  # 2: fonts per character, right-to-left, dense layouts
+ELEMENTS_VERSION = 1  # how charts, code and equations are drawn (bump when that changes)
 
 
 def frame_key(
@@ -40,8 +42,14 @@ def frame_key(
     options: RenderOptions,
     language: str,
 ) -> str:
-    """The cache key of a composed frame: its picture and everything drawn over it."""
+    """The cache key of a composed frame: its picture and everything drawn over it (a chart's
+    data, code, an equation: the element is part of the key only on slides that have one, so
+    the frames of other slides keep their keys)."""
+    extra: dict[str, object] = {}
+    if slide.element is not None:
+        extra = {"element": slide.element.model_dump(mode="json"), "elements": ELEMENTS_VERSION}
     return asset_key(
+        **extra,
         step="frame",
         version=COMPOSE_VERSION,
         image=image_key,
@@ -130,7 +138,7 @@ class DeckFrames(RenderStage):
         plan = self.plan
 
         def compose() -> ComposedFrame:
-            with Image.open(picture_path) as picture:
+            with Image.open(picture_path) as picture, slide_errors(i):
                 return compose_slide(
                     plan.deck.slides[i],
                     plan.layouts[i],

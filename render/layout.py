@@ -40,6 +40,8 @@ def auto_layout(slide: Slide, index: int) -> Layout:
     """The layout a slide gets when it does not name one."""
     if slide.layout is not None:
         return slide.layout
+    if slide.element is not None:  # beside the bullets, or across the frame without any
+        return Layout.IMAGE_BULLETS if slide.bullets else Layout.FULL_IMAGE
     if index == 0:
         return Layout.TITLE
     if not slide.bullets:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from deck import Deck, Layout, Slide, ThemeSpec, theme_spec
 
 from .audio import SAMPLE_RATE
+from .elements import check_deck
 from .encode import EncodeSettings
 from .errors import RenderError
 from .frame import FrameSpec
@@ -48,6 +49,7 @@ class RenderPlan:
                 f"fps {fps} must divide {SAMPLE_RATE} (try 1, 2, 4, 5, 8, 12, 24 or 25)"
             )
         deck = with_language(deck)  # a deck marked English whose text is not: its language
+        check_deck(deck.slides)  # an equation that does not parse fails here, at once
         spec = FrameSpec.of(deck.aspect, options.resolution)
         theme = theme_spec(deck.theme.name)
         layouts = tuple(auto_layout(slide, i) for i, slide in enumerate(deck.slides))

@@ -199,3 +199,121 @@ def test_an_outline_that_lost_its_line_breaks_is_unfolded():
         "So the sea bulges",
     ]
     assert unfold_outline("# a\n- b\n") == "# a\n- b\n"  # line breaks kept: unchanged
+
+
+# -- charts, code and equations in the round trip ----------------------------------------------
+
+_value = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
+_share = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def _charts(draw: st.DrawFn) -> dict:
+    kind = draw(st.sampled_from(["bar", "stacked_bar", "line", "pie"]))
+    labels = draw(st.lists(_clean(30), min_size=1, max_size=12))
+    count = 1 if kind == "pie" else draw(st.integers(1, 6))
+    numbers = _value if kind in ("bar", "line") else _share
+    series = [
+        {
+            "name": draw(st.one_of(st.just(""), _clean(40))),
+            "values": draw(st.lists(numbers, min_size=len(labels), max_size=len(labels))),
+        }
+        for _ in range(count)
+    ]
+    if kind == "pie" and sum(series[0]["values"]) <= 0:
+        series[0]["values"][0] = 1.0
+    return {
+        "kind": "chart",
+        "type": kind,
+        "labels": labels,
+        "series": series,
+        "x_title": draw(st.one_of(st.just(""), _clean(60))),
+        "y_title": draw(st.one_of(st.just(""), _clean(60))),
+        "unit": draw(st.one_of(st.just(""), _clean(12))),
+    }
+
+
+_code_line = st.text(
+    st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), max_size=100
+).map(lambda line: line.rstrip())
+_codes = st.builds(
+    lambda language, lines: {"kind": "code", "language": language, "text": "\n".join(lines)},
+    st.sampled_from(["", "python", "js", "c++", "rust"]),
+    st.lists(_code_line, min_size=1, max_size=18).filter(lambda lines: any(lines)),
+)
+_equations = (
+    _clean(300).filter(lambda t: "$" not in t).map(lambda t: {"kind": "equation", "latex": t})
+)
+_cell = st.one_of(st.just(""), st.just("-"), st.just(":--:"), _clean(60))
+
+
+@st.composite
+def _diagrams(draw: st.DrawFn) -> dict:
+    kind = draw(st.sampled_from(["steps", "cycle", "table"]))
+    if kind != "table":
+        return {
+            "kind": "diagram",
+            "type": kind,
+            "items": draw(st.lists(_clean(40), min_size=2, max_size=8)),
+        }
+    columns = draw(st.integers(2, 4))
+    row = st.lists(_cell, min_size=columns, max_size=columns).filter(any)
+    return {
+        "kind": "diagram",
+        "type": "table",
+        "header": draw(st.lists(_cell, min_size=columns, max_size=columns)),
+        "rows": draw(st.lists(row, min_size=1, max_size=8)),
+    }
+
+
+_element_slides = st.builds(
+    lambda title, bullets, narration, layout, element: Slide(
+        title=title, bullets=bullets, narration=narration, layout=layout, element=element
+    ),
+    _clean(90),
+    st.lists(_clean(140), max_size=6),
+    st.one_of(st.just(""), _clean(1500)),
+    st.sampled_from([None, Layout.IMAGE_BULLETS, Layout.FULL_IMAGE]),
+    st.one_of(_charts(), _codes, _equations, _diagrams()),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_slides, _element_slides), min_size=1, max_size=5))
+def test_import_export_import_is_identity_with_elements(slides):
+    deck = Deck(title="Elements", slides=slides)
+    text = to_markdown(deck)
+    assert parse_outline(text) == deck
+
+
+def test_element_blocks_are_read_from_an_outline():
+    deck = parse_outline(
+        "# Deck\n\n## Chart\n- a point\n```chart\ntype: line\nx: Day\nlabels: Mon, Tue\n"
+        "series Visitors: 12, 15\n```\n\n## Code\n~~~ js\nlet x = 1;\n~~~\n\n"
+        "## Maths\n$$\n\\frac{a}{b}\n= c\n$$\n\n## More maths\n```math\nx^2\n```\n"
+    )
+    chart, code, equation, more = (slide.element for slide in deck.slides[1:])
+    assert chart.type.value == "line" and chart.x_title == "Day"
+    assert chart.series[0].name == "Visitors" and chart.series[0].values == [12.0, 15.0]
+    assert code.language == "js" and code.text == "let x = 1;"
+    assert equation.latex == "\\frac{a}{b} = c" and more.latex == "x^2"
+    assert deck.slides[3].narration == "Maths. a over b equals c."  # read aloud in words
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("## a\n$$ x\n", "line 2: slide 1: the equation opened here with $$ is never closed"),
+        ("## a\n```python\nx = 1\n", "line 2: slide 1: the code block opened here"),
+        ("## a\n$$ x $$\n$$ y $$\n", "line 3: slide 1 already has an equation"),
+        ("```\nx\n```\n## a\n", "line 1: a block before the first slide"),
+        ("## a\n$$ x $ y $$\n", "line 2: slide 1 equation LaTeX: write the equation without"),
+        ("## a\n```python\n" + "x = 1\n" * 19 + "```\n", "line 2: slide 1 code text: has 19 lines"),
+    ],
+)
+def test_bad_element_blocks_name_the_line(text, message):
+    from deck import DeckError
+
+    with pytest.raises(DeckError) as info:
+        parse_outline(text)
+    assert message in str(info.value)

@@ -1,6 +1,8 @@
 """PowerPoint export: the deck as an editable .pptx (python-pptx), laid out like the video.
 
-Every slide gets the slide's picture as a picture (cropped, not cut: the whole image is in the
+A slide's chart is a native, editable PowerPoint chart, its code monospace text, its equation
+a picture with the LaTeX as alt text (:mod:`render.export.elements`). Every slide gets the
+slide's picture as a picture (cropped, not cut: the whole image is in the
 file), the title in the slide's title placeholder, the bullets as real bulleted paragraphs in
 a text box, the text panel and accent bar as shapes, and the narration in the speaker notes.
 Positions, font sizes, line pitch and bullet indents come from the composition of the video's
@@ -42,6 +44,7 @@ from ..fonts import BUNDLED_BOLD, BUNDLED_REGULAR, FontFace
 from ..layout import Box
 from ..typeset import paragraph_rtl
 from ..voice.languages import parse_language
+from .elements import add_element
 from .slides import ExportPlan, ExportSlide
 
 # Slide sizes in EMU (914400 per inch): PowerPoint's own 16:9 (13.333 x 7.5 in), turned for
@@ -185,6 +188,7 @@ def _add_slide(prs: PresentationType, plan: ExportPlan, item: ExportSlide, scale
     for position, shape in enumerate(under, start=2):  # after the tree's own two properties
         tree.remove(shape._element)
         tree.insert(position, shape._element)
+    add_element(slide, item, palette, scale)
     if item.rule is not None:
         x0, y0, x1, y1 = item.rule  # inclusive, as Pillow draws it
         bar = slide.shapes.add_shape(

@@ -18,6 +18,7 @@ from PIL import Image
 from deck import Deck, Layout, Slide, ThemeSpec, theme_spec
 
 from ..compose import Panel, TextBlock, compose_slide
+from ..elements import ElementDrawing, slide_errors
 from ..fonts import FontSet, font_set
 from ..frame import FrameSpec, Resolution
 from ..layout import Box, auto_layout, regions
@@ -50,6 +51,8 @@ class ExportSlide:
     panel: Panel | None
     rule: Box | None
     underlay: EncodedImage | None  # the whole frame before its text was drawn (for the PDF)
+    element: ElementDrawing | None = None  # a chart, code or equation, as the frame drew it
+    card: Box | None = None  # the card the element sits on
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +90,15 @@ def prepare_slide(
     layout = auto_layout(slide, index)
     with Image.open(picture_path) as opened:
         source = opened.convert("RGB")
-    composed = compose_slide(
-        slide, layout, source, theme, spec, fonts, keep_underlay=underlay, floor=EXPORT_FLOOR
-    )
+    with slide_errors(index):
+        composed = compose_slide(
+            slide, layout, source, theme, spec, fonts, keep_underlay=underlay, floor=EXPORT_FLOOR
+        )
     encoded: EncodedImage | None = None
-    if picture and quality is None and _is_png(picture_path):
+    if composed.element is not None:  # the picture is omitted, or the soft background
+        if picture and composed.backdrop is not None:
+            encoded = encode_image(composed.backdrop, quality)
+    elif picture and quality is None and _is_png(picture_path):
         encoded = EncodedImage(picture_path.read_bytes(), source.size, "image/png")
     elif picture:
         encoded = encode_image(source, quality)
@@ -110,6 +117,8 @@ def prepare_slide(
         panel=composed.panel,
         rule=composed.rule,
         underlay=page,
+        element=composed.element,
+        card=composed.card,
     )
     return part, composed.missing_glyphs
 
