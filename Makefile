@@ -7,6 +7,7 @@ TORCH_SPEC ?= torch==2.13.0
 EXTRAS ?= dev,diffusion,discord,slack,export,postgres,ray
 # The lowest versions pyproject.toml allows, in a venv of their own: proves its lower bounds.
 # (Not diffusion or ray: torch is pinned to the local build, ray's tests skip without it.)
+# (--tb=native: the old pytest it resolves crashes printing some tracebacks on Python 3.11.7.)
 LOWEST ?= .venv-lowest
 LOWEST_EXTRAS ?= dev,discord,slack,export,postgres
 
@@ -41,7 +42,7 @@ test-lowest: venv
 	$(VENV)/bin/uv venv -q --python $(PY) $(LOWEST)
 	$(VENV)/bin/uv pip install -q --python $(LOWEST)/bin/python --resolution lowest-direct \
 		-e ".[$(LOWEST_EXTRAS)]"
-	$(LOWEST)/bin/python -m pytest -m "not slow" -q -p no:cacheprovider
+	$(LOWEST)/bin/python -m pytest -m "not slow" -q -p no:cacheprovider --tb=native
 
 lint: venv
 	$(VENV)/bin/ruff check .
