@@ -158,20 +158,13 @@ def torch(settings: Settings) -> Finding:
             "torch is not installed" + ("" if needed else " (only --images diffusers needs it)"),
             hint,
         )
-    import torch as torch_module  # installed: worth the second it takes, to see the GPU
+    from render.images.loading import accelerator  # worth the second it takes
 
-    if torch_module.cuda.is_available():
-        count = torch_module.cuda.device_count()
-        names = [torch_module.cuda.get_device_name(i) for i in range(count)]
-        where = f"CUDA: {', '.join(names)}"
-    elif getattr(torch_module.backends, "mps", None) and torch_module.backends.mps.is_available():
-        where = "Apple MPS"
-    else:
-        where = "no GPU: pictures are painted on the CPU (slow)"
+    version, where = accelerator()
     diffusers = importlib.util.find_spec("diffusers") is not None
     if needed and not diffusers:
         return Finding("torch / GPU", Status.MISSING, "diffusers is not installed", hint)
-    return Finding("torch / GPU", Status.OK, f"torch {torch_module.__version__}, {where}")
+    return Finding("torch / GPU", Status.OK, f"torch {version}, {where}")
 
 
 def models(settings: Settings) -> list[Finding]:

@@ -81,6 +81,18 @@ def import_diffusers() -> ModuleType:
     return diffusers
 
 
+def accelerator() -> tuple[str, str]:
+    """torch's version and, in words, what it would draw pictures on (for ``deckcast doctor``)."""
+    import torch
+
+    if torch.cuda.is_available():
+        names = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+        return torch.__version__, f"CUDA: {', '.join(names)}"
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return torch.__version__, "Apple MPS"
+    return torch.__version__, "no GPU: pictures are painted on the CPU (slow)"
+
+
 def pick_device(choice: str) -> str:
     """``auto``: CUDA when present, else Apple MPS, else the CPU; anything else is checked."""
     torch = import_torch()
