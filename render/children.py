@@ -1,4 +1,5 @@
-"""Child processes (ffmpeg, espeak-ng) that die with the process that started them.
+"""Child processes (ffmpeg, espeak-ng) that die with the process that started them, and with
+the render that waits for them.
 
 A render killed with SIGKILL (an out-of-memory kill, ``kill -9``, a container stopped hard)
 runs no cleanup, so its ffmpeg children would go on encoding for nobody. On Linux each child
@@ -8,6 +9,8 @@ asks the kernel, before it starts its program, to be sent SIGKILL when its paren
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ctypes
 import ctypes.util
 import signal
@@ -37,3 +40,19 @@ def die_with_parent() -> None:
 
 
 CHILD_OPTIONS: dict[str, object] = {"preexec_fn": die_with_parent} if _PRCTL else {}
+
+
+async def communicate(
+    process: asyncio.subprocess.Process, stdin: bytes | None = None
+) -> tuple[bytes, bytes]:
+    """``process.communicate(stdin)``; a cancelled caller kills the child and waits for it, and
+    the cancellation (never a "no such process" from a child that had just exited) is what the
+    caller's caller sees."""
+    try:
+        return await process.communicate(stdin)
+    except asyncio.CancelledError:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        with contextlib.suppress(Exception):
+            await process.wait()
+        raise

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
-import signal
 
-from .children import CHILD_OPTIONS
+from .children import CHILD_OPTIONS, communicate
 from .errors import EncodeError
 
 
@@ -32,14 +30,7 @@ async def run_ffmpeg(args: list[str], *, what: str) -> bytes:
         stderr=asyncio.subprocess.PIPE,
         **CHILD_OPTIONS,  # type: ignore[arg-type]
     )
-    try:
-        stdout, stderr = await process.communicate()
-    except asyncio.CancelledError:
-        with contextlib.suppress(ProcessLookupError):
-            process.send_signal(signal.SIGKILL)
-        with contextlib.suppress(Exception):
-            await process.wait()
-        raise
+    stdout, stderr = await communicate(process)
     if process.returncode != 0:
         tail = "\n".join(stderr.decode("utf-8", "replace").strip().splitlines()[-6:])
         raise EncodeError(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -123,7 +124,8 @@ class Renderer:
             narration = DeckNarration(run)
             segments = DeckSegments(run, frames)
             seconds: dict[str, float] = {}
-            with tempfile.TemporaryDirectory(prefix="deckcast-") as tmp:
+            # (A cancelled step's thread may still be writing here: see _clear.)
+            with tempfile.TemporaryDirectory(prefix="deckcast-", ignore_cleanup_errors=True) as tmp:
                 workdir = Path(tmp)
                 try:
                     # 3. Narration and frames (pictures on demand) side by side; the narration's
@@ -147,6 +149,7 @@ class Renderer:
                     storyboard = await frames.storyboard()
                 except BaseException:
                     await _cancel([*pictures.tasks(), *frames.tasks(), *narration.tasks()])
+                    await _clear(workdir)
                     raise
         # Back under the cap (when this render took the cache past it), off the event loop.
         await self.run_cpu(self.cache.settle)
@@ -204,6 +207,22 @@ async def _cancel(tasks: list[asyncio.Future[Any]]) -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _clear(workdir: Path, *, within: float = 5.0) -> None:
+    """Remove ``workdir`` after a render stopped: the asyncio steps are cancelled, but a thread
+    one of them started (a frame being drawn, a WAV being written) finishes its file on its own,
+    so removal is tried again until the folder stays gone. Whatever stopped the render (a
+    cancel, a signal) is what the caller sees, never a "directory not empty"."""
+    for _try in range(max(1, round(within / 0.05))):
+        if _removed(workdir):
+            return
+        await asyncio.sleep(0.05)
+
+
+def _removed(folder: Path) -> bool:
+    shutil.rmtree(folder, ignore_errors=True)
+    return not folder.exists()
 
 
 def _subtitles(out: Path, cues: list[list[Cue]]) -> tuple[Path, Path]:

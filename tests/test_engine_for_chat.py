@@ -13,6 +13,7 @@ from bot.errors import UploadFailed, UploadTooLarge
 from bot.store import JobState, Store
 from render import (
     AssetCache,
+    EncodeError,
     EspeakBackend,
     ImageRequest,
     ProceduralBackend,
@@ -290,4 +291,44 @@ async def test_a_refused_upload_is_told_counted_and_ends_the_job(tmp_path):
         [job] = await store.jobs_in(list(JobState))
         assert job.state is JobState.DONE  # delivered with a reason: not rendered again
         await engine.close()
+    store.close()
+
+
+class TripsWhenStopped(Renderer):
+    """A renderer with a step that turns being cancelled into an error of its own (as a child
+    process killed mid-write, or a working folder removed under a thread, can)."""
+
+    async def render(self, *args, **kwargs):  # type: ignore[override]
+        try:
+            return await super().render(*args, **kwargs)
+        except asyncio.CancelledError:
+            raise EncodeError("ffmpeg failed while joining: exit code -9") from None
+
+
+async def test_a_render_that_trips_while_being_stopped_is_stopped_not_failed(tmp_path):
+    """A stop for a restart leaves it to resume (and its sink hears "paused", after the render
+    stopped); a cancel marks it cancelled. Neither says the render failed."""
+    store = await Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    states = []
+    for stop in ("restart", "cancel"):
+        gate = Gate()
+        cache = AssetCache(tmp_path / stop)
+        with TripsWhenStopped(gate, {"silent": SilentBackend()}, cache) as renderer:
+            engine = engine_for(store, renderer, tmp_path)
+            sink = RecordingSink()
+            # (someone else each time: the first one's render is still the one in the works)
+            record = await engine.start(Incoming("test", stop, "", "w", outline=OUTLINE), sink)
+            await gate.reached()
+            if stop == "restart":
+                await engine.close(resume_later=True)
+                assert sink.updates[-1].state == "paused"
+            else:
+                assert await engine.queue.cancel(record.id)
+                await engine.queue.wait_idle()
+                await engine.close()
+            gate.open.set()
+            job = await store.latest_job(record.id)
+            assert job is not None and sink.failures == []
+            states.append(job.state)
+    assert states == [JobState.RUNNING, JobState.CANCELLED]
     store.close()

@@ -142,10 +142,15 @@ class ConversationEngine:
         """Stop rendering. ``resume_later``: leave unfinished renders in the store for the
         next process's :meth:`recover` (a bot restarting) instead of cancelling them, and tell
         each render's sink it is paused (so no status message is left showing progress that
-        stopped). Every sink the engine was handed is closed afterwards."""
-        if resume_later:
-            await self.sinks.tell_paused(self.queue.in_flight(), PAUSE_NOTICE_SECONDS)
+        stopped). Every sink the engine was handed is closed afterwards.
+
+        The renders stop first, then hear they are paused: a render left going while the
+        notice is on its way could move its status past "paused", or finish and start a
+        delivery the stop then cuts off."""
+        paused = self.sinks.bound_to(self.queue.in_flight()) if resume_later else []
         await self.queue.close(resume_later=resume_later)
+        if paused:
+            await self.sinks.tell_paused(paused, PAUSE_NOTICE_SECONDS)
         await self.sinks.close()
 
     # -- a new request --------------------------------------------------------------------

@@ -31,6 +31,13 @@ log = logging.getLogger(__name__)
 ACTIVE = (JobState.QUEUED, JobState.RUNNING)
 
 
+def being_stopped() -> bool:
+    """Whether the running task was asked to stop (``cancel()``): a render that raises on its
+    way out of a cancel or a shutdown was stopped, not broken."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 @dataclass(frozen=True)
 class JobLimits:
     concurrent: int = 1
@@ -287,25 +294,35 @@ class RenderQueue:
     async def _run(self, job: JobRecord) -> None:
         try:
             await self.run(job)
-        except asyncio.CancelledError:
-            if self._closed and self._resume_later:  # shutting down: the next start resumes it
-                raise
-            await asyncio.shield(
-                self.store.set_job_state(job.id, JobState.CANCELLED, only_from=[JobState.RUNNING])
-            )
-            await asyncio.shield(self._tell(JobEventKind.CANCELLED, job))
         except Exception:
-            log.exception("render job %s crashed", job.id)
-            await self.store.set_job_state(
-                job.id, JobState.FAILED, error="crashed", only_from=[JobState.RUNNING]
-            )
-            await self._tell(JobEventKind.FAILED, job, "crashed")
+            if not being_stopped():
+                log.exception("render job %s crashed", job.id)
+                await self.store.set_job_state(
+                    job.id, JobState.FAILED, error="crashed", only_from=[JobState.RUNNING]
+                )
+                await self._tell(JobEventKind.FAILED, job, "crashed")
+                return
+            # It was being stopped and tripped on the way out: it was stopped, not broken.
+            log.warning("render job %s raised while stopping", job.id, exc_info=True)
+            await self._stopped(job)
+        except asyncio.CancelledError:
+            await self._stopped(job)
         finally:
             current = self._running.get(job.conversation_id)
             if current is not None and current[0].id == job.id:
                 del self._running[job.conversation_id]
             self._update_idle()
             self._wakeup.set()
+
+    async def _stopped(self, job: JobRecord) -> None:
+        """``job``'s render was stopped: by a shutdown (left running in the store, for the next
+        start to resume) or by a cancel (marked cancelled)."""
+        if self._closed and self._resume_later:
+            raise asyncio.CancelledError
+        await asyncio.shield(
+            self.store.set_job_state(job.id, JobState.CANCELLED, only_from=[JobState.RUNNING])
+        )
+        await asyncio.shield(self._tell(JobEventKind.CANCELLED, job))
 
     async def _tell(self, kind: JobEventKind, job: JobRecord, detail: str = "") -> None:
         """Tell the observers (lifecycle log, metrics, retention) what became of ``job``."""

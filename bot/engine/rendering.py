@@ -28,6 +28,7 @@ from ..errors import UploadFailed, UploadTooLarge
 from ..execution import Executor
 from ..store import ConversationRecord, JobRecord, JobState, Store
 from .fitting import FIT_STEPS, fit_options
+from .jobs import being_stopped
 from .observer import JobEvent, JobEventKind, JobObserver, Observers
 from .replies import JobUpdate, ReplySink, VideoReady
 from .sinks import SinkRegistry
@@ -91,6 +92,9 @@ class JobRunner:
             )
         except RenderError as exc:
             events.put_nowait(None)
+            if being_stopped():  # it failed on its way out of a stop: a stopped render
+                await _cancelled(pump)
+                raise asyncio.CancelledError from exc
             await pump
             await self.store.set_job_state(
                 job.id, JobState.FAILED, error=str(exc), only_from=[JobState.RUNNING]
@@ -105,9 +109,7 @@ class JobRunner:
             return
         except BaseException:
             events.put_nowait(None)
-            pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pump
+            await _cancelled(pump)
             raise
         events.put_nowait(None)
         await pump
@@ -244,6 +246,12 @@ class JobRunner:
                     smaller_copy=True,
                 )
         return None
+
+
+async def _cancelled(pump: asyncio.Future[None]) -> None:
+    pump.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await pump
 
 
 async def _pump(

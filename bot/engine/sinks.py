@@ -79,10 +79,14 @@ class SinkRegistry:
         if not task.cancelled() and task.exception() is not None:
             log.error("a front-end failed to show a status line", exc_info=task.exception())
 
-    async def tell_paused(self, jobs: list[JobRecord], within: float) -> None:
-        """This process is stopping: each job's sink hears its render is paused (and will
-        resume on the next start); a platform that does not answer within ``within`` seconds
-        is not waited for."""
+    def bound_to(self, jobs: list[JobRecord]) -> list[tuple[JobRecord, ReplySink]]:
+        """Each of ``jobs`` with its sink (those with one), kept for after the jobs end."""
+        return [(job, sink) for job in jobs if (sink := self._jobs.get(job.id)) is not None]
+
+    async def tell_paused(self, jobs: list[tuple[JobRecord, ReplySink]], within: float) -> None:
+        """This process is stopping: each job's sink (see :meth:`bound_to`) hears its render
+        is paused (and will resume on the next start); a platform that does not answer within
+        ``within`` seconds is not waited for."""
 
         async def tell(job: JobRecord, sink: ReplySink) -> None:
             update = JobUpdate(job.conversation_id, job.id, job.version, "paused")
@@ -91,8 +95,7 @@ class SinkRegistry:
             except Exception as exc:
                 log.warning("could not tell job %s it is paused: %s", job.id, exc)
 
-        bound = [(job, self._jobs.get(job.id)) for job in jobs]
-        await asyncio.gather(*(tell(job, sink) for job, sink in bound if sink is not None))
+        await asyncio.gather(*(tell(job, sink) for job, sink in jobs))
 
     async def close(self) -> None:
         sinks = list(self._seen)

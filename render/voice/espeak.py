@@ -20,7 +20,7 @@ import wave
 from pathlib import Path
 
 from ..audio import silence, write_wav
-from ..children import CHILD_OPTIONS
+from ..children import CHILD_OPTIONS, communicate
 from ..errors import VoiceError
 from ..scripts import Span, scripts_of, speech_spans
 from .languages import VoicePick, parse_language, pick_voice
@@ -184,12 +184,7 @@ class EspeakBackend:
             stderr=asyncio.subprocess.PIPE,
             **CHILD_OPTIONS,  # type: ignore[arg-type]
         )
-        try:
-            _, stderr = await process.communicate(text.encode("utf-8"))
-        except asyncio.CancelledError:
-            process.kill()
-            await process.wait()
-            raise
+        _, stderr = await communicate(process, text.encode("utf-8"))
         if process.returncode != 0:
             raise VoiceError(
                 f"espeak-ng failed: {stderr.decode('utf-8', 'replace').strip()[-300:]}"

@@ -39,13 +39,22 @@ async def _bot(tmp_path: Path, fake: FakeDiscord, **extra: str) -> asyncio.subpr
         "NO_COLOR": "1",
         **extra,
     }
-    return await asyncio.create_subprocess_exec(
-        *command,
-        "discord",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    # The bot's log goes to a file (a pipe nobody reads would stall the bot once full) and is
+    # printed when a test fails (pytest shows a failing test's captured output).
+    log = tmp_path / "bot.log"
+    with log.open("ab") as stderr:
+        process = await asyncio.create_subprocess_exec(
+            *command, "discord", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=stderr
+        )
+    return process
+
+
+@pytest.fixture(autouse=True)
+def _print_bot_log(tmp_path: Path):
+    yield
+    log = tmp_path / "bot.log"
+    if log.exists():
+        print(log.read_text(errors="replace")[-20000:])
 
 
 def _job_states(database: Path) -> list[tuple[str, int]]:
