@@ -55,7 +55,12 @@ class Settings(BaseSettings):
         "kokoro[:voice], espeak[:lang], silent, openai:<voice>",
     )
     resolution: Literal["720p", "1080p"] = "1080p"
-    fps: int = Field(default=2, ge=1, le=60, description="frame rate of videos without crossfades")
+    fps: int = Field(
+        default=2,
+        ge=1,
+        le=60,
+        description="frame rate of the slides (cross-fades run at 24 fps, only where they are)",
+    )
     theme: str = "light"
     render_workers: int | None = Field(
         default=None, ge=1, description="threads/processes per render"

@@ -1,9 +1,10 @@
 """Encoding: per-slide video segments from still frames, the audio track, and the final join.
 
 Slides are stills, so each slide is encoded on its own (once, then cached) as a short H.264
-segment; the video is then joined with ffmpeg's concat demuxer *without re-encoding*, and
-the narration track is muxed in. Frames are converted to yuv420p once per still and repeated
-after conversion, which is what makes still video cheap.
+segment at a low frame rate, and a cross-fade as a segment of its own at a full one, holding
+only the window around the slide change; the video is then joined with ffmpeg's concat
+demuxer *without re-encoding*, and the narration track is muxed in. Frames are converted to
+yuv420p once per still and repeated after conversion, which is what makes still video cheap.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from pathlib import Path
 
 from .audio import SAMPLE_RATE
 from .ffmpeg import run_ffmpeg
+
+# A cross-fade frame is on screen for 1/24 s: x264 analyses it briefly (a third less CPU than
+# the slides' settings). Nothing here changes the stream headers (CABAC, 8x8 transform,
+# reference count stay), so fades and slides join by stream copy.
+FADE_X264 = "subme=1:me=dia:partitions=none:trellis=0:aq-mode=0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +36,9 @@ class EncodeSettings:
     # a long look-ahead. (A field, so changing it changes the cache key.)
     x264_params: str = "rc-lookahead=2"
     threads: int = 1
+    # One MP4 time scale for every segment, whatever its frame rate (every frame rate a plan
+    # allows divides it): segments at 2 fps and cross-fade windows at 24 fps join by stream copy.
+    timescale: int = 24000
 
     def video_args(self) -> list[str]:
         args = [
@@ -52,7 +61,7 @@ class EncodeSettings:
             "-r",
             str(self.fps),
             "-video_track_timescale",
-            str(self.fps * 1000),
+            str(self.timescale),
             "-threads",
             str(self.threads),
             "-x264-params",

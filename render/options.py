@@ -24,7 +24,7 @@ class RenderOptions:
     transition: Transition | str = Transition.NONE
     crossfade_seconds: float = 0.5
     fps: int = 2  # slides are stills: a low frame rate costs nothing in quality
-    crossfade_fps: int = 24
+    crossfade_fps: int = 24  # only the cross-fade windows (a whole multiple of ``fps``)
     pause_seconds: float = 0.7  # silence after each slide's narration
     crf: int = 23
     audio_bitrate: str = (

@@ -145,7 +145,9 @@ class Renderer:
                     seconds["frames"] = frames.done_at - started
                     audio = await track
                     seconds["encode"] = time.perf_counter() - started
-                    await segments.join(out, [path for path, _hit in encoded], audio, workdir)
+                    await segments.join(
+                        out, [p for slide in encoded for p in slide.paths], audio, workdir
+                    )
                     storyboard = await frames.storyboard()
                 except BaseException:
                     await _cancel([*pictures.tasks(), *frames.tasks(), *narration.tasks()])
@@ -171,7 +173,7 @@ class Renderer:
             duration=sum(t.duration for t in timings),
             size_bytes=out.stat().st_size,
             slides=plan.slides,
-            slides_from_cache=sum(1 for _p, hit in encoded if hit),
+            slides_from_cache=sum(1 for slide in encoded if slide.cached),
             timings=timings,
             frames=[path for path, _key in frame_files],
             pictures=[pictures.paths.get(i) for i in range(plan.slides)],

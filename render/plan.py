@@ -7,13 +7,13 @@ render and an export of the same deck ask for the very same pictures (and find t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from deck import Deck, Layout, Slide, ThemeSpec, theme_spec
 
 from .audio import SAMPLE_RATE
 from .elements import check_deck
-from .encode import EncodeSettings
+from .encode import FADE_X264, EncodeSettings
 from .errors import RenderError
 from .frame import FrameSpec
 from .frames import frame_key
@@ -43,7 +43,7 @@ class RenderPlan:
     def of(cls, deck: Deck, options: RenderOptions, images: ImageBackend) -> RenderPlan:
         """The plan, or a :class:`RenderError` naming the option that cannot work."""
         crossfade = Transition(options.transition) is Transition.CROSSFADE
-        fps = options.crossfade_fps if crossfade else options.fps
+        fps = options.fps  # cross-fades get their own frame rate, only where they are
         if SAMPLE_RATE % fps:
             raise RenderError(
                 f"fps {fps} must divide {SAMPLE_RATE} (try 1, 2, 4, 5, 8, 12, 24 or 25)"
@@ -87,6 +87,24 @@ class RenderPlan:
     @property
     def slides(self) -> int:
         return len(self.deck.slides)
+
+    @property
+    def fade_frames(self) -> int:
+        """How many of a slide's frames (at :attr:`fps`) its cross-fade into the next takes:
+        ``crossfade_seconds`` on the slide's frame grid, at least one; 0 without cross-fades."""
+        if not self.crossfade:
+            return 0
+        return max(1, round(self.options.crossfade_seconds * self.fps))
+
+    @property
+    def fade_settings(self) -> EncodeSettings:
+        """How a cross-fade window is encoded: the slides' settings at the frame rate nearest
+        ``crossfade_fps`` that is a whole multiple of theirs (so the window has whole frames
+        at both rates and the video stays in sync with its audio)."""
+        fade_fps = self.fps * max(1, round(self.options.crossfade_fps / self.fps))
+        return replace(
+            self.settings, fps=fade_fps, x264_params=f"{self.settings.x264_params}:{FADE_X264}"
+        )
 
     def frame_key(self, i: int, image_key: str | None = None) -> str:
         """Slide ``i``'s frame key: composed on its planned picture, or on the one stored

@@ -1,16 +1,21 @@
 """A render's segments: each slide as a short H.264 clip of stills, then one stream-copy join.
 
 A slide's stills are its frame, or with burned-in captions one captioned copy per cue, each
-held for its share of the slide's frames. A segment is keyed by its stills, their lengths,
-the encoder settings and the picture it cross-fades into; the segments that miss the cache
-are encoded a few per ffmpeg process (fewer process starts, still enough processes for the
-cores). The video is the segments joined without re-encoding, plus the narration track.
+held for its share of the slide's frames. A segment is keyed by its stills, their lengths and
+the encoder settings. With cross-fades, each slide change gets a segment of its own: the
+last ``fade_frames`` of the slide, encoded at the full cross-fade frame rate, blending into
+the next slide's first still (keyed by both stills); the rest of every slide stays at the low
+frame rate, so a fade costs its half second of frames and no more. An edit re-encodes the
+slide and the two fades that touch it. Segments that miss the cache are encoded a few per
+ffmpeg process (fewer process starts, still enough processes for the cores). The video is the
+segments joined without re-encoding, plus the narration track.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import asset_key, vars_of
@@ -23,22 +28,47 @@ from .progress import Stage
 from .stage import RenderRun, RenderStage
 
 SEGMENTS_PER_PROCESS = 3  # one ffmpeg start per few slides; enough processes to fill the cores
+FADES_PER_PROCESS = 8  # a fade is a few frames: many fit in one process
 
 Keyed = tuple[Still, str]  # a still and the cache key of its picture
-Missing = tuple[int, str, list[Still], Still | None]  # slide, key, stills, fade target
 
 
-def segment_key(
-    stills: list[Keyed], fade: Keyed | None, settings: EncodeSettings, spec: FrameSpec
-) -> str:
+def segment_key(stills: list[Keyed], settings: EncodeSettings, spec: FrameSpec) -> str:
     """The cache key of a slide's segment: what it shows, for how long, and how it is encoded."""
     return asset_key(
         step="segment",
         stills=[[k, s.frames] for s, k in stills],
-        fade=[fade[1], fade[0].frames] if fade else None,
         settings=vars_of(settings),
         size=list(spec.size),
     )
+
+
+def fade_key(frames: int, last: str, first: str, settings: EncodeSettings, spec: FrameSpec) -> str:
+    """The cache key of a cross-fade: ``frames`` frames from one slide's last still (key
+    ``last``) to the next slide's first (``first``)."""
+    return asset_key(
+        step="fade",
+        frames=frames,
+        stills=[last, first],
+        settings=vars_of(settings),
+        size=list(spec.size),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Missing:
+    slide: int
+    key: str
+    job: SegmentJob  # (its ``out`` is set when the cache entry is opened for writing)
+
+
+@dataclass(frozen=True, slots=True)
+class SlideSegments:
+    """What a slide adds to the video: its segment, then its fade into the next slide (when
+    there are fades), and whether all of that came from the cache."""
+
+    paths: list[Path]
+    cached: bool
 
 
 class DeckSegments(RenderStage):
@@ -46,32 +76,57 @@ class DeckSegments(RenderStage):
         super().__init__(run)
         self.frames = frames
 
-    async def encode(self, counts: list[int], cues: list[list[Cue]]) -> list[tuple[Path, bool]]:
-        """Every slide's segment (``counts[i]`` frames long) and whether it came from the cache."""
+    async def encode(self, counts: list[int], cues: list[list[Cue]]) -> list[SlideSegments]:
+        """Every slide's segments (the slide ``counts[i]`` frames long, its fade included)."""
         plan = self.plan
         stills = await asyncio.gather(
             *(self._stills(i, counts[i], cues[i]) for i in range(plan.slides))
         )
-        results: dict[int, tuple[Path, bool]] = {}
-        missing: list[Missing] = []
-        fade_frames = max(1, round(plan.options.crossfade_seconds * plan.fps))
+        found: dict[tuple[str, int], Path] = {}
+        slides: list[_Missing] = []
+        fades: list[_Missing] = []
         for i in range(plan.slides):
-            fade: Keyed | None = None
-            if plan.crossfade and i + 1 < plan.slides:
-                first, first_key = stills[i + 1][0]
-                fade = (Still(first.path, fade_frames), first_key)
-            key = segment_key(stills[i], fade, plan.settings, plan.spec)
+            fade = min(plan.fade_frames, counts[i] - 1) if i + 1 < plan.slides else 0
+            body = _trimmed(stills[i], fade)
+            key = segment_key(body, plan.settings, plan.spec)
             cached = self.cache.lookup("segment", key, "mp4")
             if cached is not None:
-                results[i] = (cached, True)
+                found["segment", i] = cached
                 self.progress.step(Stage.ENCODE, i + 1, slide_done=True, message="slide from cache")
             else:
-                missing.append((i, key, [s for s, _k in stills[i]], fade[0] if fade else None))
-        size = SEGMENTS_PER_PROCESS
-        chunks = [missing[k : k + size] for k in range(0, len(missing), size)]
-        for done in await asyncio.gather(*map(self._encode, chunks)):
-            results.update(done)
-        return [results[i] for i in range(plan.slides)]
+                slides.append(_Missing(i, key, SegmentJob([s for s, _k in body], Path())))
+            if fade:
+                missing = self._fade(i, fade, stills[i][-1], stills[i + 1][0], found)
+                fades += [missing] if missing else []
+        chunks = [
+            *_chunks(slides, SEGMENTS_PER_PROCESS, "segment", plan.settings),
+            *_chunks(fades, FADES_PER_PROCESS, "fade", plan.fade_settings),
+        ]
+        for done in await asyncio.gather(*(self._encode(*chunk) for chunk in chunks)):
+            found.update(done)
+        encoded = {m.slide for m in (*slides, *fades)}
+        return [
+            SlideSegments(
+                [found[step, i] for step in ("segment", "fade") if (step, i) in found],
+                cached=i not in encoded,
+            )
+            for i in range(plan.slides)
+        ]
+
+    def _fade(
+        self, i: int, frames: int, last: Keyed, first: Keyed, found: dict[tuple[str, int], Path]
+    ) -> _Missing | None:
+        """Slide ``i``'s fade into the next one, from the cache (into ``found``), or what to
+        encode."""
+        settings = self.plan.fade_settings
+        fast = frames * settings.fps // self.plan.fps
+        key = fade_key(fast, last[1], first[1], settings, self.plan.spec)
+        cached = self.cache.lookup("fade", key, "mp4")
+        if cached is not None:
+            found["fade", i] = cached
+            return None
+        job = SegmentJob([Still(last[0].path, fast)], Path(), fade_to=Still(first[0].path, fast))
+        return _Missing(i, key, job)
 
     async def join(self, out: Path, segments: list[Path], audio: Path, workdir: Path) -> None:
         """Write the video to ``out``: the segments in order, with the audio track."""
@@ -94,19 +149,43 @@ class DeckSegments(RenderStage):
                 stills.append((Still(path, end - begin), key))
         return stills
 
-    async def _encode(self, chunk: list[Missing]) -> dict[int, tuple[Path, bool]]:
-        """Encode a few slides' segments in one ffmpeg process."""
+    async def _encode(
+        self, step: str, chunk: list[_Missing], settings: EncodeSettings
+    ) -> dict[tuple[str, int], Path]:
+        """Encode a few slides' segments (or fades) in one ffmpeg process."""
         async with self.r.process_slots():
             with contextlib.ExitStack() as stack:
                 jobs = [
                     SegmentJob(
-                        stills, stack.enter_context(self.cache.writing("segment", key, "mp4")), fade
+                        m.job.stills,
+                        stack.enter_context(self.cache.writing(step, m.key, "mp4")),
+                        m.job.fade_to,
                     )
-                    for _i, key, stills, fade in chunk
+                    for m in chunk
                 ]
-                await encode_segments(jobs, self.plan.settings)
-        done: dict[int, tuple[Path, bool]] = {}
-        for i, key, _stills, _fade in chunk:
-            done[i] = (self.cache.path("segment", key, "mp4"), False)
-            self.progress.step(Stage.ENCODE, i + 1, slide_done=True, message="slide encoded")
+                await encode_segments(jobs, settings)
+        done: dict[tuple[str, int], Path] = {}
+        for m in chunk:
+            done[step, m.slide] = self.cache.path(step, m.key, "mp4")
+            if step == "segment":
+                self.progress.step(
+                    Stage.ENCODE, m.slide + 1, slide_done=True, message="slide encoded"
+                )
         return done
+
+
+def _trimmed(stills: list[Keyed], frames: int) -> list[Keyed]:
+    """``stills`` without their last ``frames`` frames (what a fade out of the slide shows)."""
+    kept = list(stills)
+    while frames > 0 and kept:
+        still, key = kept.pop()
+        if still.frames > frames:
+            kept.append((Still(still.path, still.frames - frames), key))
+        frames -= still.frames
+    return kept
+
+
+def _chunks(
+    missing: list[_Missing], size: int, step: str, settings: EncodeSettings
+) -> list[tuple[str, list[_Missing], EncodeSettings]]:
+    return [(step, missing[k : k + size], settings) for k in range(0, len(missing), size)]

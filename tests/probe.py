@@ -121,10 +121,36 @@ def _decode(path: Path, *args: str) -> bytes:
     return subprocess.run(command, capture_output=True, check=True).stdout
 
 
-def decodes_cleanly(path: Path) -> tuple[bool, str]:
-    """Decode every frame and sample; return (ok, ffmpeg's complaints)."""
+def frame_times(path: Path) -> list[float]:
+    """When each video frame is shown (seconds), as stored: a video whose frame rate varies
+    (still slides at 2 fps, cross-fades at 24) keeps its own timing."""
     result = subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "null", "-"],
+        [ffmpeg_exe(), "-i", str(path), "-map", "0:v", "-vf", "showinfo", "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [float(t) for t in re.findall(r"pts_time:\s*([-\d.]+)", result.stderr)]
+
+
+def decodes_cleanly(path: Path) -> tuple[bool, str]:
+    """Decode every frame and sample as stored (frame timing passed through in the file's own
+    time base, as a player shows a variable frame rate); return (ok, ffmpeg's complaints)."""
+    result = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-fps_mode",
+            "passthrough",
+            "-enc_time_base",
+            "demux",
+            "-f",
+            "null",
+            "-",
+        ],
         capture_output=True,
         text=True,
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,7 +25,7 @@ from render import (
 )
 from render.audio import SAMPLE_RATE
 from render.voice.espeak import EspeakBackend
-from tests.probe import decode_audio, decodes_cleanly, frame_at, probe
+from tests.probe import decode_audio, decodes_cleanly, frame_at, frame_times, probe
 
 from .conftest import CountingVoice, needs_espeak
 
@@ -133,8 +135,16 @@ def test_crossfade_blends_between_slides(renderer, example_deck, tmp_path):
     )
     result = run(renderer.render(example_deck, tmp_path / "fade.mp4", options))
     info = probe(result.video)
-    assert info.fps == 24 and abs(info.duration - result.duration) <= 0.1
+    assert abs(info.duration - result.duration) <= 0.1
     boundary = result.timings[1].start
+    # Only the half second before each slide change is at 24 fps; the rest stays at 2.
+    times = frame_times(result.video)
+    steps = {round(b - a, 4) for a, b in itertools.pairwise(times)}
+    assert steps == {round(1 / 24, 4), 0.5}
+    fast = [t for t in times if boundary - 0.5 <= t < boundary]
+    assert len(fast) == 12 and fast[0] == pytest.approx(boundary - 0.5, abs=1e-3)
+    changes = len(result.timings) - 1
+    assert len(times) == round(result.duration * 2) + changes * (12 - 1)
     before = np.asarray(Image.open(result.frames[0]).convert("RGB")).astype(int)
     after = np.asarray(Image.open(result.frames[1]).convert("RGB")).astype(int)
     middle = frame_at(result.video, boundary - 0.25).astype(int)
@@ -142,6 +152,27 @@ def test_crossfade_blends_between_slides(renderer, example_deck, tmp_path):
     blend = (before + after) / 2
     assert np.abs(middle - blend).mean() < np.abs(before - after).mean() / 2
     ok, complaints = decodes_cleanly(result.video)
+    assert ok, complaints
+
+
+def test_a_one_slide_edit_with_crossfades_encodes_that_slide_and_its_two_fades(
+    renderer, cache, example_deck, tmp_path
+):
+    options = RenderOptions(resolution=360, voice="silent", transition="crossfade")
+
+    def encoded() -> dict[str, set[Path]]:
+        return {kind: set((cache.root / kind).rglob("*.mp4")) for kind in ("segment", "fade")}
+
+    first = run(renderer.render(example_deck, tmp_path / "a.mp4", options))
+    before = encoded()
+    assert len(before["segment"]) == first.slides and len(before["fade"]) == first.slides - 1
+    edited = apply(example_deck, [EditSlide(slide=3, bullets=["Water, air and light"])])
+    second = run(renderer.render(edited, tmp_path / "b.mp4", options))
+    after = encoded()
+    assert len(after["segment"] - before["segment"]) == 1  # slide 3 itself
+    assert len(after["fade"] - before["fade"]) == 2  # into slide 3, and out of it
+    assert second.slides_from_cache == first.slides - 2  # slides 2 and 3 changed their video
+    ok, complaints = decodes_cleanly(second.video)
     assert ok, complaints
 
 

@@ -103,7 +103,12 @@ PdfFlag = Annotated[
 ]
 FpsOpt = Annotated[
     int | None,
-    typer.Option("--fps", min=1, max=60, help="Frame rate without crossfades [default: 2]."),
+    typer.Option(
+        "--fps",
+        min=1,
+        max=60,
+        help="Frame rate of the slides; cross-fade windows run at 24 [default: 2].",
+    ),
 ]
 
 

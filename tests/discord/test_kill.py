@@ -197,9 +197,12 @@ async def test_a_kill_during_the_upload_delivers_the_video_after_a_restart(tmp_p
 
 
 async def _bot_exit(tmp_path: Path, fake: FakeDiscord, **env: str) -> tuple[int, str]:
+    """How the bot exited and what it printed on stderr this time."""
+    log = tmp_path / "bot.log"
+    before = log.stat().st_size if log.exists() else 0
     process = await _bot(tmp_path, fake, **env)
-    _out, err = await asyncio.wait_for(process.communicate(), 90)
-    return process.returncode, err.decode()
+    code = await asyncio.wait_for(process.wait(), 90)
+    return code, log.read_bytes()[before:].decode()
 
 
 async def test_start_up_failures_are_one_line_and_exit_1(tmp_path):
