@@ -30,6 +30,11 @@ def image_key(request: ImageRequest, backend: ImageBackend) -> str:
     )
 
 
+def blank_key(request: ImageRequest) -> str:
+    """The cache key of the plain stand-in a slide that shows no picture is composed on."""
+    return asset_key(step="blank", size=list(request.size))
+
+
 class DeckPictures(RenderStage):
     def __init__(self, run: RenderRun) -> None:
         super().__init__(run)
@@ -64,6 +69,11 @@ class DeckPictures(RenderStage):
         if cached is not None:
             self.progress.step(Stage.IMAGES, i + 1, message="picture from cache")
             return cached, key
+        if not self.plan.pictured[i]:  # nothing of a picture shows: no backend call for it
+            blank = Image.new("RGB", self.requests[i].size, self.plan.theme.palette.background)
+            path = await self.r.run_cpu(self.cache.store_image, "image", key, blank)
+            self.progress.step(Stage.IMAGES, i + 1, message="picture not needed")
+            return path, key
         future: asyncio.Future[tuple[Path, str]] = asyncio.get_running_loop().create_future()
         self._pending[i] = future
         if self._batcher is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from deck import Deck, Layout, Slide, ThemeSpec, theme_spec
 
 from .audio import SAMPLE_RATE
-from .elements import check_deck
+from .elements import check_deck, element_layout
 from .encode import FADE_X264, EncodeSettings
 from .errors import RenderError
 from .frame import FrameSpec
@@ -21,7 +21,7 @@ from .images.base import ImageBackend, ImageRequest
 from .language import with_language
 from .layout import auto_layout, image_size, text_area
 from .options import RenderOptions, Transition
-from .pictures import image_key
+from .pictures import blank_key, image_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,9 @@ class RenderPlan:
     layouts: tuple[Layout, ...]
     requests: tuple[ImageRequest, ...]
     image_keys: tuple[str, ...]  # each slide's picture, as the backend would make it
+    # Whether each slide shows its picture: a chart, code or equation beside bullets covers
+    # the picture's place, so none is made for it (a full-frame element keeps it, faded).
+    pictured: tuple[bool, ...]
 
     @classmethod
     def of(cls, deck: Deck, options: RenderOptions, images: ImageBackend) -> RenderPlan:
@@ -66,6 +69,10 @@ class RenderPlan:
             )
             for slide, layout in zip(deck.slides, layouts, strict=True)
         )
+        pictured = tuple(
+            slide.element is None or element_layout(layout, bool(slide.bullets))
+            for slide, layout in zip(deck.slides, layouts, strict=True)
+        )
         return cls(
             deck=deck,
             options=options,
@@ -81,7 +88,11 @@ class RenderPlan:
             ),
             layouts=layouts,
             requests=requests,
-            image_keys=tuple(image_key(request, images) for request in requests),
+            image_keys=tuple(
+                image_key(request, images) if shown else blank_key(request)
+                for request, shown in zip(requests, pictured, strict=True)
+            ),
+            pictured=pictured,
         )
 
     @property

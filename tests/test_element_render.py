@@ -89,6 +89,18 @@ def test_a_charts_frame_is_recomposed_only_when_its_data_or_the_theme_changes(
     assert renderer.cache.misses["frame"] == len(deck.slides)  # a new theme: every frame
 
 
+def test_no_picture_is_made_for_an_element_that_covers_its_place(renderer, images, tmp_path):
+    """A chart beside bullets shows no picture, so none is asked of the (costly) picture
+    backend; full-frame code and equations keep theirs as a soft background."""
+    deck = parse_outline(OUTLINE)
+    result = run(renderer.render(deck, tmp_path / "a.mp4", SMALL))
+    assert images.calls == len(deck.slides) - 1
+    assert deck.slides[1].image_prompt not in images.prompts
+    shown = frame_at(result.video, result.timings[1].start + 0.1).astype(int)
+    expected = np.asarray(Image.open(result.frames[1]).convert("RGB")).astype(int)
+    assert np.abs(shown - expected).mean() < 4  # the chart slide is drawn all the same
+
+
 def test_the_pdf_has_a_page_per_slide_with_the_titles_as_text(renderer, tmp_path):
     deck = parse_outline(OUTLINE)
     target = tmp_path / "teaching.pdf"
