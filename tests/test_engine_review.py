@@ -208,6 +208,37 @@ async def test_the_script_waits_for_render_before_any_picture(tmp_path, database
         assert later.videos[0].review  # the card offers Approve
 
 
+async def test_an_admin_sets_the_gate_for_the_whole_workspace_and_it_survives_a_restart(
+    tmp_path, database_url
+):
+    async with process(tmp_path, database_url) as running:  # the bot's default: no gate
+        engine = running.engine
+        with pytest.raises(NotAllowed, match="only an admin"):
+            await engine.set_review_mode(msg(user="zoe"), True)
+        said = await engine.set_review_mode(msg(user="root", admin=True), True)
+        assert "script for review first" in said
+
+        await running.restart()  # kept in the store
+        engine = running.engine
+        _conversation, sink = await started(engine)
+        assert sink.reviews and sink.videos == [] and running.images.calls == 0
+        other = RecordingSink()  # another workspace keeps the bot's default
+        elsewhere = await engine.start(
+            Incoming("test", "ana", "", "another", outline=OUTLINE), other
+        )
+        assert elsewhere is not None
+        await engine.queue.wait_idle(elsewhere.id)
+        assert other.reviews == [] and [v.version for v in other.videos] == [1]
+        asked = RecordingSink()  # a request's own choice wins
+        await started(engine, asked, review=False, user="bo")
+        assert asked.reviews == [] and [v.version for v in asked.videos] == [1]
+
+        await engine.set_review_mode(msg(user="root", admin=True), False)
+        await running.restart(script_first=True)  # an admin's "off" beats DECKCAST_REVIEW
+        _conversation, plain = await started(running.engine, user="cy")
+        assert plain.reviews == [] and [v.version for v in plain.videos] == [1]
+
+
 async def test_without_the_gate_nothing_changes(tmp_path, database_url):
     async with process(tmp_path, database_url) as running:
         _conversation, sink = await started(running.engine)

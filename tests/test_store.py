@@ -260,14 +260,31 @@ async def test_a_database_of_schema_2_gets_review_tables(tmp_path):
         conn.execute("DROP TABLE reviewers")
         conn.execute("ALTER TABLE conversations DROP COLUMN review")
         conn.execute("ALTER TABLE conversations DROP COLUMN open_review")
-        conn.execute("DELETE FROM schema_version WHERE version = 3")
+        conn.execute("DROP TABLE workspace_settings")
+        conn.execute("DELETE FROM schema_version WHERE version >= 3")
     store = await Store.open(f"sqlite:///{db}")
     try:
-        assert store.migrate() == 3
+        assert store.migrate() == MIGRATIONS[-1][0]
+        assert await store.workspace_review("discord", "g1") is None
         record = await store.conversation(conv.id)
         assert (record.review, record.open_review) == ("", False)
         assert await store.approve(conv.id, 1, "bob")
         assert await store.add_reviewer(conv.id, "bob", added_by="ana")
         assert [v.approved_by for v in await store.versions(conv.id)] == [("bob",)]
+    finally:
+        store.close()
+
+
+async def test_an_admins_review_mode_is_kept_per_platform_and_workspace(tmp_path):
+    store = await Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    try:
+        assert await store.workspace_review("discord", "g1") is None
+        await store.set_workspace_review("discord", "g1", "script", by="ana")
+        await store.set_workspace_review("slack", "g1", "off", by="bo")
+        assert await store.workspace_review("discord", "g1") == "script"
+        assert await store.workspace_review("slack", "g1") == "off"
+        assert await store.workspace_review("discord", "g2") is None
+        await store.set_workspace_review("discord", "g1", "off", by="cy")  # changed, not added
+        assert await store.workspace_review("discord", "g1") == "off"
     finally:
         store.close()

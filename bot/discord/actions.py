@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import discord
@@ -218,6 +219,26 @@ class DeckActions:
             everyone=everyone,
         )
         await sink.run(link.conversation_id, call)
+
+    async def settings(self, interaction: discord.Interaction[Any], *, review: bool) -> None:
+        """``/deck settings review:`` — an admin (the configured admin roles, or anyone who
+        may manage the server) chooses whether this server's new decks post their script for
+        review first."""
+        if not self.deliveries.fresh("interaction", interaction.id):
+            return
+        msg = self._incoming(interaction, "(/deck settings)")
+        if not msg.admin and interaction.permissions.manage_guild:
+            msg = replace(msg, admin=True)
+        try:
+            said = await self.engine.set_review_mode(msg, review)
+        except NotAllowed:
+            roles = " / ".join(self.config.admin_roles)
+            who = "Manage Server permission" + (f" or the role {roles}" if roles else "")
+            await self._refuse_privately(
+                interaction, f"Only an admin ({who}) can choose how this server's decks start."
+            )
+            return
+        await interaction.response.send_message(f"⚙️ {said}")
 
     async def _ask_in_thread(
         self,

@@ -1,4 +1,5 @@
-"""The ``/deck`` slash command group: create, revise, script, export, history, share, help.
+"""The ``/deck`` slash command group: create, revise, script, export, history, share,
+settings, help.
 
 Parameters are declared here (names, descriptions, choices, ranges) and handed to
 :class:`~bot.discord.actions.DeckActions`; nothing else happens in this module.
@@ -38,7 +39,8 @@ while it renders.
 editable PowerPoint file and a PDF; `/deck history` lists every version (who changed what).
 
 **Review:** `/deck create … review: True` posts the script first: no picture until \
-**Render**. `/deck share user: @someone` lets them revise too; ✅ on a video approves it.
+**Render** (admins: `/deck settings review: True` makes that the rule for every new deck \
+here). `/deck share user: @someone` lets them revise too; ✅ on a video approves it.
 {HELP_TEXT}"""
 
 
@@ -121,6 +123,13 @@ class DeckCommands(app_commands.Group):
         self, interaction: Interaction, user: discord.Member | None = None, everyone: bool = False
     ) -> None:
         await self.actions.share(interaction, user, everyone=everyone)
+
+    @app_commands.command(name="settings", description="Admins: how this server's decks start")
+    @app_commands.describe(
+        review="Every new deck posts its script for review first: no picture until Render"
+    )
+    async def settings(self, interaction: Interaction, review: bool) -> None:
+        await self.actions.settings(interaction, review=review)
 
     @app_commands.command(name="help", description="How to make and change videos")
     async def help(self, interaction: Interaction) -> None:

@@ -47,7 +47,7 @@ from .observer import JobObserver, Observers
 from .rendering import JobRunner
 from .replies import JobUpdate, ReplySink, VideoReady
 from .requests import RENDER_OPTION_KEYS, Incoming, check_text
-from .review import Access
+from .review import REVIEW_OFF, REVIEW_SCRIPT, Access
 from .sinks import SinkFactory, SinkRegistry
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,7 @@ class ConversationEngine:
             conversation.id, "assistant", f"planned {slides_count(len(deck.slides))}"
         )
         await sink.planned(deck, version)
-        if self.script_first if msg.review is None else msg.review:
+        if await self._script_first(msg):
             # the script first: no picture is made until someone presses Render
             await self.store.set_review(conversation.id, review="script")
             await sink.script_review(conversation.id, deck, version)
@@ -194,6 +194,29 @@ class ConversationEngine:
         except BotError as exc:  # the queue filled up while the model was planning
             await sink.failed(f'{exc}. Your deck is saved: say "render" to try again.')
         return await self.store.conversation(conversation.id)
+
+    async def _script_first(self, msg: Incoming) -> bool:
+        """Whether a new deck's script waits for review: the request says so, or else what an
+        admin chose for its workspace, or else the bot's default (``DECKCAST_REVIEW``)."""
+        if msg.review is not None:
+            return msg.review
+        chosen = await self.store.workspace_review(msg.platform, msg.workspace)
+        return self.script_first if chosen is None else chosen == REVIEW_SCRIPT
+
+    async def set_review_mode(self, msg: Incoming, script_first: bool) -> str:
+        """An admin's choice for every new deck of ``msg``'s workspace: the script first (for
+        review, no picture before Render) or straight to the video. Returns what to tell them;
+        raises :class:`NotAllowed` for anyone but an admin."""
+        if not msg.admin:
+            raise NotAllowed("only an admin can choose how this server's new decks are reviewed")
+        mode = REVIEW_SCRIPT if script_first else REVIEW_OFF
+        await self.store.set_workspace_review(msg.platform, msg.workspace, mode, by=msg.user)
+        if script_first:
+            return (
+                "From now on every new deck here posts its script for review first: no picture "
+                "is made until someone presses Render."
+            )
+        return "From now on new decks here go straight to the video (no script review first)."
 
     async def precheck(
         self,

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 
 from .actions import Who
 
+# An admin's review mode for a whole guild / workspace (``/deck settings``): every new deck's
+# script waits for review first, or none does.
+REVIEW_SCRIPT = "script"
+REVIEW_OFF = "off"
+
 
 @dataclass(frozen=True)
 class Access:

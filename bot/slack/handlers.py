@@ -43,7 +43,14 @@ from ..engine import (
 from ..errors import BotError, NotAllowed
 from . import blocks, threads
 from .errors import OutlineFileError, SlackCallFailed
-from .messages import Request, mentions, outline_file, read_message, read_request
+from .messages import (
+    Request,
+    mentions,
+    outline_file,
+    read_message,
+    read_request,
+    read_settings,
+)
 from .outline_files import OutlineFiles
 from .sink import SlackSink
 from .threads import PLATFORM, SlackThread
@@ -64,7 +71,9 @@ USAGE = (
     "Tell me what the video should explain: `/deck how photosynthesis works, 5 slides`, or "
     "mention me with the request. A Markdown outline works too (paste it in a code block, or "
     "share an .md file with the mention). Then reply in the thread to change the video: "
-    "“simpler”, “add a slide about …”, “undo”, “show me the script”."
+    "“simpler”, “add a slide about …”, “undo”, “show me the script”. Admins: "
+    "`/deck settings review:script` posts every new deck's script for review first "
+    "(`review:off` to stop)."
 )
 
 
@@ -165,6 +174,10 @@ class SlackHandlers:
     async def on_command(
         self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond
     ) -> None:
+        review_rule = read_settings(command.get("text", ""))
+        if review_rule is not None:
+            await self._settings(ack, command, respond, review_rule)
+            return
         request = read_request(command.get("text", ""))
         if request.outline is None and request.text.lower() in _HELP:
             await ack(text=USAGE)
@@ -192,6 +205,23 @@ class SlackHandlers:
             return
         thread = SlackThread(channel, status_ts, user, command.get("team_id", ""), status_ts)
         await self._start(thread, request)
+
+    async def _settings(
+        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, script_first: bool
+    ) -> None:
+        """``/deck settings review:script|off``: a configured admin sets the workspace's rule
+        (the channel is told); anyone else is told privately who may."""
+        user = str(command.get("user_id") or "")
+        msg = Incoming(PLATFORM, user, "", command.get("team_id", ""), admin=user in self.admins)
+        try:
+            said = await self.engine.set_review_mode(msg, script_first)
+        except NotAllowed:
+            await ack(
+                text=":warning: Only a deckcast admin can choose how this workspace's decks start."
+            )
+            return
+        await ack()
+        await respond(text=f":gear: {said}", response_type="in_channel")
 
     # -- mentions and thread replies --------------------------------------------------------
 

@@ -50,6 +50,18 @@ def read_request(raw: str, *, bot_user: str | None = None) -> Request:
     return Request(text, request.outline, wanted)
 
 
+_SETTINGS = re.compile(r"^settings\s+review\s*[:=]?\s*(script|on|true|yes|off|false|no)\s*$", re.I)
+
+
+def read_settings(raw: str) -> bool | None:
+    """``/deck settings review:script`` (or ``review:off``): an admin's review rule for the
+    workspace's new decks, as "the script first?"; None when the text is something else."""
+    found = _SETTINGS.match(raw.strip())
+    if found is None:
+        return None
+    return found.group(1).lower() in ("script", "on", "true", "yes")
+
+
 def mentions(raw: str, user: str | None) -> bool:
     return bool(user) and any(m.group(1) == user for m in _USER.finditer(raw))
 

@@ -141,6 +141,18 @@ approvals = sa.Table(
     sa.Column("person", sa.String(128), primary_key=True),
     sa.Column("approved_at", sa.Float, nullable=False),
 )
+# migration 4: settings an admin chose for a whole guild / workspace
+workspace_settings = sa.Table(
+    "workspace_settings",
+    metadata,
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("workspace", sa.String(128), primary_key=True),
+    # "script": every new deck's script waits for review before any picture; "off": it does
+    # not; no row: the bot's own default (DECKCAST_REVIEW)
+    sa.Column("review", sa.String(16), nullable=False, server_default=""),
+    sa.Column("set_by", sa.String(128), nullable=False, server_default=""),
+    sa.Column("set_at", sa.Float, nullable=False),
+)
 schema_version = sa.Table(
     "schema_version", metadata, sa.Column("version", sa.Integer, nullable=False)
 )
@@ -180,11 +192,17 @@ def _migration_3(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _migration_4(conn: Connection) -> None:
+    """Settings an admin chose for a whole guild or workspace (the review mode)."""
+    workspace_settings.create(conn, checkfirst=True)
+
+
 # Numbered, append-only: a released migration is never edited, a new one is added.
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _migration_1),
     (2, _migration_2),
     (3, _migration_3),
+    (4, _migration_4),
 ]
 
 

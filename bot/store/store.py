@@ -39,6 +39,7 @@ from .schema import (
     schema_version,
     seen_events,
     versions,
+    workspace_settings,
 )
 
 T = TypeVar("T")
@@ -317,6 +318,39 @@ class Store:
             return True
 
         return await self._run(write)
+
+    # -- workspace settings -----------------------------------------------------------------
+
+    async def workspace_review(self, platform: str, workspace: str) -> str | None:
+        """The review mode an admin chose for ``workspace`` ("script", "off"), or None."""
+
+        def read(conn: Connection) -> str | None:
+            row = conn.execute(
+                sa.select(workspace_settings.c.review).where(
+                    workspace_settings.c.platform == platform,
+                    workspace_settings.c.workspace == workspace,
+                )
+            ).first()
+            return row.review if row and row.review else None
+
+        return await self._run(read)
+
+    async def set_workspace_review(
+        self, platform: str, workspace: str, review: str, *, by: str
+    ) -> None:
+        def write(conn: Connection) -> None:
+            where = (
+                workspace_settings.c.platform == platform,
+                workspace_settings.c.workspace == workspace,
+            )
+            values = {"review": review, "set_by": by, "set_at": time.time()}
+            if conn.execute(workspace_settings.update().where(*where).values(**values)).rowcount:
+                return
+            conn.execute(
+                workspace_settings.insert().values(platform=platform, workspace=workspace, **values)
+            )
+
+        await self._run(write)
 
     # -- messages ---------------------------------------------------------------------------
 

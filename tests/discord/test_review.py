@@ -168,3 +168,28 @@ async def test_reviewers_revise_and_approve_once(tmp_path):
         third = await h.video_message(thread["id"], version=3)
         assert "Approved" not in third["content"]
         assert (await h.store.version(conversation_id, 3)).approved_by == ()
+
+
+async def test_an_admin_makes_script_review_the_rule_for_the_server(tmp_path):
+    async with running_bot(tmp_path) as h:
+        fake = h.fake
+        member = fake.add_member("dave", permissions=(1 << 10) | (1 << 11))  # view, send
+        refused = await fake.slash(member, "settings", review=True)
+        assert "Only an admin" in (await refusal(fake, refused))["content"]
+
+        chosen = await fake.slash(fake.carol, "settings", review=True)  # the admin role
+        await fake.wait_for_call(lambda c: c.matches("POST", CALLBACK) and c.at > chosen.sent_at)
+        [answer] = chosen.callbacks
+        assert not answer["data"].get("flags", 0) & EPHEMERAL  # the channel sees the rule
+        assert "script for review first" in answer["data"]["content"]
+
+        await h.restart()  # the rule is kept in the store
+        await h.create_from_outline()  # no review: option: the server's rule applies
+        await fake.wait_for_message(lambda m: "the script, for review" in m["content"], within=8)
+        await asyncio.sleep(0.3)
+        assert h.images.calls == 0 and await h.store.jobs_in(list(JobState)) == []
+
+        await fake.slash(fake.bob, "settings", review=False)  # may manage the server
+        await fake.wait_for_message(lambda m: "straight to the video" in m["content"], within=8)
+        await h.create_from_outline(fake.bob)
+        await h.video_message()

@@ -126,6 +126,7 @@ class FakeDiscord(LoopServer):
         self.bot_user = self._user(self.app_id, "deckcast", bot=True)
         self.guild_id = self.snowflake()
         self.channel_id = self.snowflake()
+        self.permissions: dict[str, int] = {}  # members with fewer than every permission
         self.admin_role_id = self.snowflake()
         self.admin_role = admin_role
         self.attachment_size_limit = attachment_size_limit
@@ -184,8 +185,14 @@ class FakeDiscord(LoopServer):
             "public_flags": 0,
         }
 
-    def add_member(self, name: str, *, roles: list[str] | None = None) -> str:
+    def add_member(
+        self, name: str, *, roles: list[str] | None = None, permissions: int | None = None
+    ) -> str:
+        """A guild member (``permissions``: their permission bits in the channels, every
+        permission when not given)."""
         user_id = self.snowflake()
+        if permissions is not None:
+            self.permissions[user_id] = permissions
         self.members[user_id] = {
             "user": self._user(user_id, name),
             "roles": roles or [],
@@ -304,7 +311,7 @@ class FakeDiscord(LoopServer):
 
     def _member(self, user_id: str) -> dict[str, Any]:
         member = dict(self.members[user_id])
-        member["permissions"] = str((1 << 41) - 1)
+        member["permissions"] = str(self.permissions.get(user_id, (1 << 41) - 1))
         return member
 
     def _interaction(

@@ -152,3 +152,25 @@ async def test_reviewers_revise_and_approve_once(world, renderer):
         await again.video_upload(3)
         assert (await again.store.version(conversation_id, 3)).approved_by == ()
         assert (await again.store.version(conversation_id, 2)).approved_by == ("U2", "U1")
+
+
+async def test_an_admin_makes_script_review_the_rule_for_the_workspace(world, images):
+    slack, deliver = world.slack, world.deliver
+    world.bot.handlers.admins = frozenset({"UADMIN"})
+    refused = await deliver.command("settings review:script", user="U2", channel="C1")
+    assert "Only a deckcast admin" in refused.body  # told privately, in the ack
+
+    chosen = await deliver.command(
+        "settings review:script", user="UADMIN", channel="C1", response_url=slack.response_url()
+    )
+    assert chosen.status == 200
+    [response] = await slack.wait_for(lambda: slack.responses)
+    assert response["response_type"] == "in_channel"  # the channel sees the rule
+    assert "script for review first" in response["text"]
+
+    await deliver.command(fenced(OUTLINE), user="U1", channel="C1")  # no review:true
+    [posted] = await slack.wait_for(lambda: slack.calls_of("chat.postMessage"))
+    root_ts = posted.result["ts"]
+    await slack.wait_for(lambda: said(world, root_ts, "the script, for review"))
+    await asyncio.sleep(0.2)
+    assert images.calls == 0 and await world.jobs() == []
