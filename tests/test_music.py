@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from benchmarks.music import MIN_DEPTH_DB, VOICE_TOLERANCE_LU, measure, rms_db, write_song
-from deck import build_deck
+from deck import build_deck, parse_outline, to_markdown
 from render import (
     AssetCache,
     EspeakBackend,
@@ -41,6 +41,7 @@ from render.music import (
 from tests.probe import decode_audio, probe
 
 from .conftest import needs_espeak
+from .test_cli import deckcast
 
 RATE = SAMPLE_RATE
 
@@ -273,3 +274,58 @@ def test_a_bad_music_file_stops_the_render_before_any_work_with_one_sentence(
     assert expected in message and path.name in message and "\n" not in message
     assert images.calls == 0 and all(v.calls == 0 for v in voices.values())
     assert not out.exists()
+
+
+# --- the outline and the command line ---------------------------------------------------------
+
+
+def test_the_outline_names_its_music_and_writes_it_back():
+    text = "---\ntitle: Songs\nmusic: music/calm piano.mp3\n---\n\n## One\n> Hello.\n"
+    deck = parse_outline(text)
+    assert deck.music == "music/calm piano.mp3"
+    assert parse_outline(to_markdown(deck)) == deck
+    assert "music: music/calm piano.mp3" in to_markdown(deck)
+    assert parse_outline("## One\n> Hello.\n").music is None
+
+
+def test_deckcast_render_plays_the_outline_s_music_and_refuses_a_bad_file(tmp_path):
+    folder = tmp_path / "talk"
+    (folder / "music").mkdir(parents=True)
+    write_song(folder / "music" / "bed.wav", 2.0)
+    outline = folder / "talk.md"
+    outline.write_text("---\nmusic: music/bed.wav\n---\n\n## One\n> Hello there.\n")
+    out = tmp_path / "talk.mp4"
+    ran = deckcast(
+        "render",
+        str(outline),
+        "-o",
+        str(out),
+        "--resolution",
+        "720p",
+        "--voice",
+        "silent",
+        cwd=tmp_path,
+        cache=tmp_path / "c",
+    )
+    assert ran.returncode == 0, ran.stderr
+    # The narration is silent: all that is heard is the outline's music (found beside it).
+    heard = decode_audio(out)
+    assert rms_db(heard[RATE // 2 : RATE]) > BED_LUFS - 10
+
+    (tmp_path / "notes.mp3").write_text("not a song\n" * 20)
+    refused = deckcast(
+        "render",
+        str(outline),
+        "-o",
+        str(tmp_path / "b.mp4"),
+        "--voice",
+        "silent",
+        "--music",
+        str(tmp_path / "notes.mp3"),
+        cwd=tmp_path,
+        cache=tmp_path / "c",
+    )
+    assert refused.returncode == 1
+    lines = [line for line in (refused.stdout + refused.stderr).splitlines() if line.strip()]
+    assert len(lines) == 1 and "notes.mp3 is not audio" in lines[0], lines
+    assert not (tmp_path / "b.mp4").exists()
