@@ -39,7 +39,7 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -446,9 +446,20 @@ class FakeDiscord(LoopServer):
         interaction = self._interaction(5, user_id, opened_by.payload["channel_id"], data, **extra)
         return await self.send_interaction(interaction)
 
-    async def post(self, user_id: str, channel_id: str, content: str) -> dict[str, Any]:
-        """A person writes ``content`` in a channel or thread (MESSAGE_CREATE)."""
-        message = self._new_message(channel_id, self.members[user_id]["user"], content)
+    async def post(
+        self,
+        user_id: str,
+        channel_id: str,
+        content: str,
+        *,
+        files: Sequence[tuple[str, bytes]] = (),
+    ) -> dict[str, Any]:
+        """A person writes ``content`` in a channel or thread (MESSAGE_CREATE), with ``files``
+        (name, bytes) attached."""
+        attachments = [self.attach_file(channel_id, name, data) for name, data in files]
+        message = self._new_message(
+            channel_id, self.members[user_id]["user"], content, attachments=attachments
+        )
         await self.dispatch("MESSAGE_CREATE", self._for_gateway(message))
         return message
 
