@@ -216,12 +216,15 @@ class ConversationEngine:
         *,
         queue: bool = True,
         outline_follows: bool = False,
+        audio_follows: bool = False,
     ) -> None:
         """Everything that would refuse ``msg`` before a model is asked or anything is posted
         (too long, not text, an outline that does not parse, a busy person, a full queue):
         raises ``UserInputError`` / ``DeckError`` so the adapter can answer privately.
-        ``outline_follows``: an attached outline is still to be read (the text may be empty)."""
-        check_text(msg.text, allow_empty=msg.outline is not None or outline_follows)
+        ``outline_follows``/``audio_follows``: an attached outline or sound file is still to be
+        read (the text may be empty)."""
+        attached = msg.outline is not None or outline_follows or audio_follows
+        check_text(msg.text, allow_empty=attached)
         if msg.outline is not None:
             parse_outline(msg.outline)
         if queue:  # (a reply may not render at all: "help", "script")
