@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from render.music import BED_LUFS, LEVEL_STEP_DB
 from tests.agent_helpers import chat_model
 from tests.probe import decode_audio
 
-from .test_engine import RecordingSink
+from .test_engine import RecordingSink, _deckcast
 
 OUTLINE = "## One\n> The first idea.\n\n## Two\n> The second idea.\n"
 SMALL = RenderOptions(resolution=360, default_voice="silent", storyboard=False)
@@ -121,3 +122,43 @@ async def test_music_attached_in_the_thread_plays_and_changes_without_a_slide_re
     assert "no music yet" in sink.said[-1] and len(sink.videos) == 5
     await say("use this as music")
     assert "Attach an audio file" in sink.said[-1]
+
+
+async def test_music_sent_with_the_request_plays_in_the_first_video(parts):
+    engine, store, _cache, tmp = parts
+    sink = RecordingSink()
+    request = Incoming("test", "ana", "", "workspace", OUTLINE, audio=song(tmp))
+    conversation = await engine.start(request, sink)
+    await engine.wait_idle(conversation.id)
+    assert len(sink.videos) == 1 and rms_db(heard(sink)) > BED_LUFS - 10
+
+    bad = Incoming("test", "bo", "", "workspace", OUTLINE, audio=AudioFile("x.ogg", b"x" * 99))
+    other = await engine.start(bad, sink)
+    await engine.wait_idle(other.id)
+    assert "x.ogg is not audio" in sink.said[-1] and "made without music" in sink.said[-1]
+    assert len(sink.videos) == 2 and rms_db(heard(sink)) == -np.inf
+    assert "music" not in (await store.conversation(other.id)).options
+
+
+@pytest.mark.slow  # a subprocess and two 720p renders: about 30 s here
+def test_deckcast_chat_with_music_then_quieter(tmp_path):
+    outline = tmp_path / "talk.md"
+    outline.write_text(OUTLINE)
+    write_song(tmp_path / "bed.wav", 3.0)
+    env = {
+        **os.environ,
+        "DECKCAST_CACHE_DIR": str(tmp_path / "cache"),
+        "DECKCAST_DATA_DIR": str(tmp_path / "data"),
+        "DECKCAST_VOICE": "silent",
+        "DECKCAST_RESOLUTION": "720p",
+        "NO_COLOR": "1",
+    }
+    command = ("chat", "--outline", str(outline), "--music", str(tmp_path / "bed.wav"))
+    process = _deckcast(*command, env=env, cwd=tmp_path)
+    out, err = process.communicate("music quieter\nquit\n", timeout=240)
+    assert process.returncode == 0, err
+    assert "Music quieter: -4 dB." in out and "(2 from cache)" in out
+    conversation = out.split("deckcast chat --resume ")[-1].split()[0]
+    samples = decode_audio(tmp_path / "out" / conversation / "v1.mp4")
+    middle = samples[len(samples) // 3 : 2 * len(samples) // 3]
+    assert rms_db(middle) == pytest.approx(BED_LUFS - LEVEL_STEP_DB, abs=3)

@@ -47,7 +47,7 @@ from .music import level_words, louder, music_options, store_music
 from .observer import JobObserver, Observers
 from .rendering import JobRunner
 from .replies import JobUpdate, ReplySink, VideoReady
-from .requests import RENDER_OPTION_KEYS, Incoming, check_text
+from .requests import RENDER_OPTION_KEYS, AudioFile, Incoming, check_text
 from .review import Access
 from .sinks import SinkFactory, SinkRegistry
 
@@ -198,6 +198,8 @@ class ConversationEngine:
             conversation.id, "assistant", f"planned {slides_count(len(deck.slides))}"
         )
         await sink.planned(deck, version)
+        if msg.audio is not None:
+            await self._first_music(conversation, msg.audio, sink)
         if self.script_first if msg.review is None else msg.review:
             # the script first: no picture is made until someone presses Render
             await self.store.set_review(conversation.id, review="script")
@@ -302,6 +304,18 @@ class ConversationEngine:
             await self._music(conversation, intent, msg, sink)
         else:
             await self._revise(conversation, msg, sink)
+
+    async def _first_music(
+        self, conversation: ConversationRecord, audio: AudioFile, sink: ReplySink
+    ) -> None:
+        """Music sent with the request itself: kept for the first render; a bad file is told
+        and the video is made without it."""
+        try:
+            path = await store_music(self.videos_dir / conversation.id, audio)
+        except (BotError, RenderError) as exc:
+            await sink.say(f"{exc}; the video is made without music.")
+            return
+        await self.store.set_options(conversation.id, {**conversation.options, "music": str(path)})
 
     async def _music(
         self, conversation: ConversationRecord, intent: Intent, msg: Incoming, sink: ReplySink
