@@ -18,7 +18,7 @@ The bed is made in numpy from the decoded music (24 kHz mono, like the narration
 
 The voice is never touched: the mix is voice + bed, kept under -1 dBTP by the limiter the
 narration went through (it acts only where the sum would pass that). With the
-bed ducked to about 30 dB under the voice, the voice's loudness moves by hundredths of a LU.
+bed ducked to about 26 dB under the voice, the voice's loudness moves by hundredths of a LU.
 
 The file is checked before any slide is rendered (:func:`check_music`): a missing, unreadable,
 oversized, overlong or non-audio file stops the render with one :class:`MusicError` sentence.
@@ -64,7 +64,7 @@ HOLD_SECONDS = 0.35  # gaps between words shorter than this keep the bed down
 ATTACK_SECONDS = 0.08
 RELEASE_SECONDS = 0.5
 # The mix's peak ceiling: the -1 dBTP lossy encoders need. The narration is finished at
-# -1.5 dBTP, so the ducked bed (about 30 dB under it) never brings a word's peak to the limiter.
+# -1.5 dBTP, so the ducked bed (about 26 dB under it) never brings a word's peak to the limiter.
 MIX_CEILING_DBTP = -1.0
 
 Samples = NDArray[np.float64]
@@ -170,10 +170,10 @@ def speaking(voice: Samples, rate: int) -> NDArray[np.bool_]:
     loud = rms > 10 ** (SPEECH_DB / 20)
     # Held through short gaps, and on a little early so the bed is down when speech starts.
     hold, ahead = round(HOLD_SECONDS / FRAME_SECONDS), round(ATTACK_SECONDS / FRAME_SECONDS)
-    on = np.zeros(frames + 1, dtype=np.int64)
-    for i in np.flatnonzero(loud):  # a difference array: +1 where a stretch begins, -1 after
-        on[max(0, i - ahead)] += 1
-        on[min(frames, i + hold + 1)] -= 1
+    found = np.flatnonzero(loud)
+    on = np.zeros(frames + 1, dtype=np.int64)  # a difference array: +1 where a stretch begins
+    np.add.at(on, np.maximum(0, found - ahead), 1)
+    np.add.at(on, np.minimum(frames, found + hold + 1), -1)
     return np.cumsum(on)[:frames] > 0
 
 
@@ -196,7 +196,7 @@ def duck_gain(voice: Samples, rate: int) -> Samples:
 
 
 def mix(voice: Samples, bed: Samples, rate: int) -> Samples:
-    """Voice plus bed; where the sum would pass the narration's peak ceiling, limited."""
+    """Voice plus bed, limited only where the sum would pass :data:`MIX_CEILING_DBTP`."""
     return limit_peaks(voice + bed, rate, MIX_CEILING_DBTP)
 
 

@@ -57,7 +57,7 @@ log = logging.getLogger(__name__)
 def _asks_for_music(msg: Incoming, command: Command) -> bool:
     """An audio file sent with no words, or with words about music ("add music") that are
     not one of the set phrases: the file is the music."""
-    if msg.audio is None or command.intent is not Intent.REVISE:
+    if msg.audio is None or msg.outline is not None or command.intent is not Intent.REVISE:
         return False
     return not msg.text.strip() or "music" in msg.text.lower()
 
