@@ -271,3 +271,11 @@ async def test_a_database_of_schema_2_gets_review_tables(tmp_path):
         assert [v.approved_by for v in await store.versions(conv.id)] == [("bob",)]
     finally:
         store.close()
+
+
+async def test_a_conversation_s_render_options_can_be_replaced(store):
+    conv = await store.create_conversation(platform="test", owner="u1", options={"voice": "x"})
+    await store.set_options(conv.id, {"voice": "x", "music": "/data/m.mp3", "music_level_db": -4})
+    again = await store.conversation(conv.id)
+    assert again.options == {"voice": "x", "music": "/data/m.mp3", "music_level_db": -4}
+    assert again.updated_at >= conv.updated_at
