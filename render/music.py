@@ -41,9 +41,10 @@ from .children import CHILD_OPTIONS, communicate
 from .encode import encode_audio
 from .errors import EncodeError, MusicError
 from .ffmpeg import ffmpeg_exe, run_ffmpeg
-from .loudness import integrated_loudness
+from .loudness import integrated_loudness, peak_bound
 from .narration import Spoken, track_key
 from .stage import RenderStage
+from .voice.finish import CEILING_DBTP as VOICE_CEILING_DBTP
 from .voice.finish import TARGET_LUFS, limit_peaks, to_int16
 
 MUSIC_VERSION = 1  # part of every mixed track's cache key: bump when the sound changes
@@ -196,8 +197,23 @@ def duck_gain(voice: Samples, rate: int) -> Samples:
 
 
 def mix(voice: Samples, bed: Samples, rate: int) -> Samples:
-    """Voice plus bed, limited only where the sum would pass :data:`MIX_CEILING_DBTP`."""
-    return limit_peaks(voice + bed, rate, MIX_CEILING_DBTP)
+    """Voice plus bed, limited only when the sum could pass :data:`MIX_CEILING_DBTP`. The
+    narration's true peak is at most :data:`~render.voice.finish.CEILING_DBTP` (it was finished
+    so), and the peaks of a sum are at most the sum of the peaks: where the bed's (cheap) peak
+    bound fits in the headroom, or the sum's own bound is under the ceiling, nothing can pass,
+    and the costly true-peak limiter is not run at all (the usual case: the bed is ducked
+    while the voice is loud)."""
+    mixed = voice + bed
+    if mixed.size == 0:
+        return mixed
+    bound = peak_bound(mixed, rate)
+    voice_peak = 10 ** (VOICE_CEILING_DBTP / 20) + 1 / 32767  # and a step of 16-bit rounding
+    # Finished narration (a voice that was not is held by the sum's own bound alone).
+    if float(np.max(np.abs(voice))) <= voice_peak:
+        bound = np.minimum(bound, voice_peak + peak_bound(bed, rate))
+    if bound.max() < 10 ** (MIX_CEILING_DBTP / 20):
+        return mixed
+    return limit_peaks(mixed, rate, MIX_CEILING_DBTP)
 
 
 class DeckMusic(RenderStage):

@@ -27,19 +27,22 @@ from render import (
 from render import music as music_module
 from render.audio import SAMPLE_RATE
 from render.ffmpeg import ffmpeg_exe
-from render.loudness import integrated_loudness
+from render.loudness import integrated_loudness, peak_bound, peak_envelope, true_peak
 from render.music import (
     ATTACK_SECONDS,
     BED_LUFS,
     DUCK_DB,
     HOLD_SECONDS,
     LEVEL_RANGE_DB,
+    MIX_CEILING_DBTP,
     RELEASE_SECONDS,
     duck_gain,
     fades,
     fit_length,
+    mix,
     music_bed,
 )
+from render.voice.finish import finish_samples
 from tests.probe import decode_audio, probe
 
 from .conftest import needs_espeak
@@ -151,6 +154,22 @@ def test_silent_or_too_short_music_is_refused_with_a_sentence():
         music_bed(np.zeros(5 * RATE), voice, RATE)
     with pytest.raises(MusicError, match="shorter"):
         music_bed(sine(0.3), voice, RATE)
+
+
+def test_the_cheap_peak_bound_is_never_under_the_true_peak():
+    rng = np.random.default_rng(3)
+    for rate in (24_000, 48_000):
+        for x in (rng.standard_normal(rate) * 0.2, sine(1.0, hz=rate / 4.1), speech(1.0)):
+            assert np.all(peak_bound(x, rate) >= peak_envelope(x, rate) - 1e-12)
+
+
+def test_the_mix_keeps_the_voice_and_stays_under_the_ceiling():
+    voice = finish_samples(speech(4.0), RATE)  # as narration is: -16 LUFS, -1.5 dBTP
+    under = music_bed(sine(4.0), np.concatenate([voice, np.zeros(RATE)]), RATE)[: voice.size]
+    assert np.array_equal(mix(voice, under, RATE), voice + under)  # nothing to limit
+    loud = sine(voice.size / RATE, hz=180.0, amplitude=0.5)  # a bed far too loud
+    limited = mix(voice, loud, RATE)
+    assert true_peak(limited, RATE) <= MIX_CEILING_DBTP + 0.05
 
 
 # --- real renders, measured from the final file -----------------------------------------------
