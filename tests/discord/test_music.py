@@ -1,9 +1,11 @@
 """Music on Discord: a song attached in the deck's thread with "use this as music" becomes the
-next video's sound bed, no slide re-encoded; a file that is not audio gets one sentence."""
+next video's sound bed, no slide re-encoded; a file that is not audio gets one sentence, one
+over the size limit is refused before it is downloaded."""
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from benchmarks.music import rms_db, write_song
@@ -42,3 +44,14 @@ async def test_a_song_attached_in_the_thread_is_the_music(tmp_path):
             lambda m: m["channel_id"] == thread["id"] and "notes.mp3 is not audio" in m["content"]
         )
         assert refusal["author"]["id"] == fake.app_id
+
+        # Over the size limit: refused from the size Discord announces, before any download.
+        messages = h.bot.thread_messages
+        messages.config = replace(messages.config, max_music_bytes=1000)
+        assert len(fake.downloads) == 3  # the outline, the song and the text file
+        downloads = len(fake.downloads)
+        await fake.post(fake.alice, thread["id"], "use this as music", files=[("big.mp3", song)])
+        await fake.wait_for_message(
+            lambda m: m["channel_id"] == thread["id"] and "music may be at most" in m["content"]
+        )
+        assert len(fake.downloads) == downloads

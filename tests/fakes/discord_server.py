@@ -148,6 +148,7 @@ class FakeDiscord(LoopServer):
         }
         self.messages: dict[str, dict[str, Any]] = {}  # by message id
         self.files: dict[str, bytes] = {}  # attachment id -> bytes
+        self.downloads: list[str] = []  # attachment ids, each time one was fetched
         self.interactions: dict[str, FakeInteraction] = {}
         self.by_token: dict[str, FakeInteraction] = {}
         self.calls: list[Call] = []
@@ -664,6 +665,7 @@ class FakeDiscord(LoopServer):
     # -- the REST API ---------------------------------------------------------------------
 
     async def _attachment(self, request: web.Request) -> web.Response:
+        self.downloads.append(request.match_info["id"])
         data = self.files.get(request.match_info["id"])
         if data is None:
             return web.Response(status=404)
