@@ -159,11 +159,14 @@ class Deck(_Model):
     theme: Theme = Field(default_factory=Theme)
     aspect: Aspect = Aspect.WIDE
     voice: Text | None = Field(default=None, max_length=80)
+    # Background music, as the outline names it (a path relative to the outline). Only the
+    # command line resolves and reads it; a deck that arrives by chat never opens a server path.
+    music: Text | None = Field(default=None, max_length=500)
     slides: list[Slide] = Field(min_length=1, max_length=MAX_SLIDES)
 
-    @field_validator("voice")
+    @field_validator("voice", "music")
     @classmethod
-    def _empty_voice_is_none(cls, value: str | None) -> str | None:
+    def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
 
     def slide_hashes(self) -> list[str]:
@@ -209,6 +212,7 @@ _FIELD_NAMES = {
     "name": "name",
     "aspect": "aspect",
     "voice": "voice",
+    "music": "music",
     "slides": "slides",
     "element": "",
     "chart": "chart",

@@ -4,7 +4,7 @@ The format::
 
     ---
     title: How plants eat sunlight      (optional front matter: title, language, theme,
-    theme: light                          style, aspect, voice)
+    theme: light                          style, aspect, voice, music)
     ---
 
     # How plants eat sunlight            a '#' heading is a title slide
@@ -48,7 +48,9 @@ _FRONT_KEYS = {
     "style": "style",
     "aspect": "aspect",
     "voice": "voice",
+    "music": "music",
 }
+_VERBATIM_FRONT = ("language", "aspect", "theme", "voice", "music")  # names, not Markdown
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
@@ -127,6 +129,8 @@ def to_markdown(deck: Deck) -> str:
     out.append(f"aspect: {deck.aspect.value}")
     if deck.voice:
         out.append(f"voice: {deck.voice}")
+    if deck.music:
+        out.append(f"music: {deck.music}")
     out.append("---")
     for slide in deck.slides:
         out.append("")
@@ -164,9 +168,7 @@ def _read_front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
             raise OutlineError(f"unknown front-matter setting '{key}'; known: {known}", line=i + 1)
         field_name = _FRONT_KEYS[key]
         value = value.strip()
-        front[field_name] = (
-            value if field_name in ("language", "aspect", "theme", "voice") else _inline(value)
-        )
+        front[field_name] = value if field_name in _VERBATIM_FRONT else _inline(value)
     raise OutlineError("the front matter opened with '---' is never closed", line=first + 1)
 
 

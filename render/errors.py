@@ -13,6 +13,8 @@
     ├── EncodeError          ffmpeg failed (the message carries ffmpeg's last lines)
     ├── ExportError          a PowerPoint or PDF export failed, or its library is not installed
     ├── ElementError         a slide's chart, code or equation cannot be drawn (names the slide)
+    ├── MusicError           the background music file cannot be used (missing, unreadable,
+    │                        not audio, too big or too long): one sentence naming the file
     └── DownloadError        an asked-for download (a voice model) failed: the server
                              could not be reached or refused, or the file is not the one expected
 
@@ -73,3 +75,8 @@ def short_reason(exc: BaseException) -> str:
 class ElementError(RenderError):
     """A slide's chart, code or equation cannot be drawn (LaTeX that does not parse, code too
     long for the slide); the message says what to change."""
+
+
+class MusicError(RenderError):
+    """The background music asked for cannot be used; checked before any slide is rendered,
+    so the message is the whole story and nothing else is lost."""

@@ -35,6 +35,8 @@ class RenderOptions:
     default_voice: str = "auto"  # Kokoro when it can speak the deck, else espeak-ng
     storyboard: bool = True
     extra_font: str | None = None
+    music: Path | None = None  # background music under the narration (see render.music)
+    music_level_db: float = 0.0  # relative to the usual bed level: negative is quieter
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from .fonts import missing_glyphs_warning
 from .frames import DeckFrames
 from .images.base import ImageBackend
 from .images.procedural import ProceduralBackend
+from .music import DeckMusic, check_music
 from .narration import DeckNarration, choose_voice, slide_timings
 from .options import RenderOptions, RenderResult
 from .output import check_target, write_text
@@ -112,6 +113,8 @@ class Renderer:
         started = time.perf_counter()
         out = Path(out)
         check_output(out)
+        music = plan.options.music
+        music_id = await check_music(music) if music is not None else None
         warnings: list[str] = []
         backend, voice, label = await choose_voice(self.voices, deck, plan.options, warnings)
 
@@ -144,6 +147,10 @@ class Renderer:
                     frame_files = await composed
                     seconds["frames"] = frames.done_at - started
                     audio = await track
+                    if music is not None and music_id is not None:  # the video is untouched
+                        audio = await DeckMusic(run).mix(
+                            music, music_id, narrations, counts, workdir
+                        )
                     seconds["encode"] = time.perf_counter() - started
                     await segments.join(
                         out, [p for slide in encoded for p in slide.paths], audio, workdir

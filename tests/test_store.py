@@ -288,3 +288,11 @@ async def test_an_admins_review_mode_is_kept_per_platform_and_workspace(tmp_path
         assert await store.workspace_review("discord", "g1") == "off"
     finally:
         store.close()
+
+
+async def test_a_conversation_s_render_options_can_be_replaced(store):
+    conv = await store.create_conversation(platform="test", owner="u1", options={"voice": "x"})
+    await store.set_options(conv.id, {"voice": "x", "music": "/data/m.mp3", "music_level_db": -4})
+    again = await store.conversation(conv.id)
+    assert again.options == {"voice": "x", "music": "/data/m.mp3", "music_level_db": -4}
+    assert again.updated_at >= conv.updated_at

@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 
 from render import Resolution, Transition
+from render.music import check_music
 
+from ..engine import AudioFile
 from ..services import Services
 from ..settings import Settings
 from ..terminal import chat
@@ -32,6 +34,10 @@ CaptionsOpt = Annotated[
     bool, typer.Option("--captions/--no-captions", help="Burn captions into the video.")
 ]
 TransitionOpt = Annotated[Transition, typer.Option("--transition", help="Between slides.")]
+MusicOpt = Annotated[
+    Path | None,
+    typer.Option("--music", help="Background music for the new deck (MP3, WAV, OGG...)."),
+]
 OutDirOpt = Annotated[
     Path | None,
     typer.Option("--out-dir", help="Where videos go [default: out/<conversation>/v<N>.mp4]."),
@@ -50,6 +56,7 @@ def register(app: typer.Typer) -> None:
         captions: CaptionsOpt = False,
         transition: TransitionOpt = Transition.NONE,
         out_dir: OutDirOpt = None,
+        music: MusicOpt = None,
     ) -> None:
         """Talk to deckcast in the terminal: the first message is the request (or a pasted
         outline between ``` lines), every later one a revision ("simpler words on slide 3",
@@ -59,6 +66,10 @@ def register(app: typer.Typer) -> None:
         """
         settings: Settings = ctx.obj
         text = read_outline(outline) if outline else None
+        audio = None
+        if music is not None:  # a bad file is told before anything starts
+            asyncio.run(check_music(music))
+            audio = AudioFile(music.name, music.read_bytes())
         render = {
             "voice": voice,
             "resolution": resolution,
@@ -66,7 +77,7 @@ def register(app: typer.Typer) -> None:
             "transition": transition,
         }
         raise typer.Exit(
-            asyncio.run(_run(settings, resume, text, render, out_dir or settings.out_dir))
+            asyncio.run(_run(settings, resume, text, render, out_dir or settings.out_dir, audio))
         )
 
 
@@ -76,6 +87,7 @@ async def _run(
     outline: str | None,
     render: dict[str, object],
     out_dir: Path,
+    audio: AudioFile | None = None,
 ) -> int:
     if settings.log_format == "text" and logging.getLogger().level > logging.DEBUG:
         # The terminal is the chat: job lifecycle lines (for bots' logs) would interleave
@@ -88,6 +100,7 @@ async def _run(
             resume=resume,
             outline=outline,
             render={k: v for k, v in render.items() if v is not None},
+            audio=audio,
         )
     finally:
         await services.close()

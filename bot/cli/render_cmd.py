@@ -11,6 +11,7 @@ import typer
 from deck import Aspect, Deck, DeckEdit, SetDeck, SetTheme, apply, parse_outline
 from render import RenderOptions, Resolution, Transition, check_output
 from render.export import check_targets, export_deck
+from render.music import check_music
 
 from ..backends import build_renderer
 from ..errors import UserInputError
@@ -101,6 +102,23 @@ PptxFlag = Annotated[
 PdfFlag = Annotated[
     bool, typer.Option("--pdf", help="Also write the deck as PDF, beside the video.")
 ]
+MusicOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--music",
+        help="Background music (MP3, WAV, OGG, FLAC, M4A): looped or cut to the video, faded, "
+        "and ducked under the narration [default: the outline's 'music:' line, if any].",
+    ),
+]
+MusicLevelOpt = Annotated[
+    float,
+    typer.Option(
+        "--music-level",
+        min=-18,
+        max=6,
+        help="The music's level in dB against the usual bed (negative is quieter).",
+    ),
+]
 FpsOpt = Annotated[
     int | None,
     typer.Option(
@@ -110,6 +128,16 @@ FpsOpt = Annotated[
         help="Frame rate of the slides; cross-fade windows run at 24 [default: 2].",
     ),
 ]
+
+
+def music_file(outline: Path, deck: Deck, music: Path | None) -> Path | None:
+    """The music to play: the command line's, else the outline's ``music:`` line, which is a
+    path relative to the outline file (as a Markdown image link would be)."""
+    if music is not None:
+        return music
+    if deck.music:
+        return outline.parent / Path(deck.music).expanduser()
+    return None
 
 
 def register(app: typer.Typer) -> None:
@@ -128,6 +156,8 @@ def register(app: typer.Typer) -> None:
         captions: CaptionsOpt = False,
         transition: TransitionOpt = Transition.NONE,
         fps: FpsOpt = None,
+        music: MusicOpt = None,
+        music_level: MusicLevelOpt = 0.0,
         pptx: PptxFlag = False,
         pdf: PdfFlag = False,
     ) -> None:
@@ -154,7 +184,11 @@ def register(app: typer.Typer) -> None:
             voice=voice,
             default_voice=settings.voice,
             extra_font=settings.font,
+            music=music_file(outline, deck, music),
+            music_level_db=music_level,
         )
+        if options.music is not None:  # a bad file is told before any model is loaded
+            asyncio.run(check_music(options.music))
         with build_renderer(settings, images=images) as renderer:
             with RenderProgress(deck.title) as bar:
                 result = asyncio.run(renderer.render(deck, target, options, bar))

@@ -19,6 +19,7 @@ class DiscordConfig:
     token_lifetime: float = INTERACTION_TOKEN_SECONDS  # then post through the channel APIs
     thread_archive_minutes: int = 1440
     max_outline_bytes: int = 200_000
+    max_music_bytes: int = 25 * 2**20  # an attached song ("use this as music")
     # Rate limits never hold the video back: a progress edit that takes longer than this (the
     # client waiting out 429s) is dropped and edits pause for ``edit_backoff`` seconds...
     edit_timeout: float = 5.0

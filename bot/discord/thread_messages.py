@@ -1,7 +1,7 @@
 """Messages in a deck's thread: the requester's are revisions, and so are the reviewers' (the
 people the requester shared the deck with, everyone when it is open) and admins'; everyone
 else's are ignored (people may talk about the video there). An attached Markdown outline
-replaces the deck."""
+replaces the deck; an attached audio file is the deck's music ("use this as music")."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ from .dedup import Deliveries
 from .destinations import Destinations, upload_limit_of
 from .links import Links
 from .outbox import ChannelOutbox
-from .translate import OUTLINE_SUFFIXES, incoming, is_admin, read_outline
+from .translate import (
+    OUTLINE_SUFFIXES,
+    incoming,
+    is_admin,
+    is_audio,
+    read_audio,
+    read_outline,
+)
 
 
 class ThreadMessages:
@@ -53,8 +60,9 @@ class ThreadMessages:
             (a for a in message.attachments if a.filename.lower().endswith(OUTLINE_SUFFIXES)),
             None,
         )
+        sound = next((a for a in message.attachments if is_audio(a)), None)  # music
         text, pasted = split_fenced(message.content)  # an outline pasted between ``` fences
-        if not text and outline is None and pasted is None:
+        if not text and outline is None and pasted is None and sound is None:
             return
         home = await self.links.home(link.conversation_id)
         limit = (home.upload_limit if home else None) or upload_limit_of(channel)
@@ -66,6 +74,7 @@ class ThreadMessages:
             outline_text = (
                 await read_outline(outline, self.config.max_outline_bytes) if outline else pasted
             )
+            audio = await read_audio(sound, self.config.max_music_bytes) if sound else None
         except UserInputError as exc:
             await sink.failed(str(exc))
             return
@@ -76,6 +85,7 @@ class ThreadMessages:
             text=text,
             config=self.config,
             outline=outline_text,
+            audio=audio,
         )
         await sink.run(
             link.conversation_id, self.engine.handle(link.conversation_id, request, sink)

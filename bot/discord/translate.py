@@ -16,12 +16,13 @@ import discord
 from agent import PlanOptions
 from deck import slides_count
 
-from ..engine import Incoming, VideoReady
+from ..engine import AudioFile, Incoming, VideoReady
 from ..errors import UserInputError
 from .config import DiscordConfig
 
 PLATFORM = "discord"
 OUTLINE_SUFFIXES = (".md", ".markdown", ".txt")
+AUDIO_SUFFIXES = (".mp3", ".wav", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".aac", ".webm")
 
 
 def workspace(guild_id: int | None, channel_id: int | None) -> str:
@@ -45,6 +46,7 @@ def incoming(
     text: str,
     config: DiscordConfig,
     outline: str | None = None,
+    audio: AudioFile | None = None,
     options: PlanOptions | None = None,
     review: bool | None = None,
     version: int | None = None,
@@ -55,6 +57,7 @@ def incoming(
         text=text,
         workspace=workspace(guild_id, channel_id),
         outline=outline,
+        audio=audio,
         options=options,
         admin=is_admin(user, config),
         review=review,
@@ -139,6 +142,30 @@ async def read_outline(attachment: discord.Attachment, max_bytes: int) -> str:
         raise UserInputError(
             f"'{name}' is not UTF-8 text; save it as UTF-8 and attach it again"
         ) from None
+
+
+def is_audio(attachment: discord.Attachment) -> bool:
+    """Whether an attachment is a sound file (by its type, or its name when Discord gives none)."""
+    kind = (attachment.content_type or "").lower()
+    return kind.startswith("audio/") or attachment.filename.lower().endswith(AUDIO_SUFFIXES)
+
+
+async def read_audio(attachment: discord.Attachment, max_bytes: int) -> AudioFile:
+    """An attached audio file (background music), or a clear :class:`UserInputError`; a file
+    over ``max_bytes`` is refused from its announced size, before any download."""
+    name = attachment.filename
+    if attachment.size > max_bytes:
+        raise UserInputError(
+            f"'{name}' is {attachment.size / 2**20:.0f} MB; music may be at most "
+            f"{max_bytes // 2**20} MB"
+        )
+    try:
+        data = await attachment.read()
+    except discord.HTTPException:
+        raise UserInputError(
+            f"I could not download '{name}' from Discord; attach it again"
+        ) from None
+    return AudioFile(name, data)
 
 
 def file_stem(title: str) -> str:

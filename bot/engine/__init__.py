@@ -37,7 +37,7 @@ from .jobs import JobLimits
 from .links import ChatLinks, LinkKeeper
 from .observer import JobEvent, JobEventKind, JobObserver
 from .replies import ExportReady, JobUpdate, ReplySink, VideoReady
-from .requests import Incoming, split_fenced
+from .requests import AudioFile, Incoming, split_fenced
 from .review import Access
 from .sinks import SinkFactory
 
@@ -48,6 +48,7 @@ __all__ = [
     "Access",
     "Action",
     "ActionSpec",
+    "AudioFile",
     "ChatLinks",
     "Command",
     "ConversationEngine",

@@ -43,14 +43,28 @@ from .intents import HELP_TEXT, READ_ONLY, Command, Intent, read_command
 from .jobs import JobLimits, RenderQueue
 from .links import ChatLinks
 from .locks import KeyedLocks
+from .music import level_words, louder, music_options, store_music
 from .observer import JobObserver, Observers
 from .rendering import JobRunner
 from .replies import JobUpdate, ReplySink, VideoReady
-from .requests import RENDER_OPTION_KEYS, Incoming, check_text
+from .requests import RENDER_OPTION_KEYS, AudioFile, Incoming, check_text
 from .review import REVIEW_OFF, REVIEW_SCRIPT, Access
 from .sinks import SinkFactory, SinkRegistry
 
 log = logging.getLogger(__name__)
+
+
+def _asks_for_music(msg: Incoming, command: Command) -> bool:
+    """An audio file sent with no words, or with words about music ("add music") that are
+    not one of the set phrases: the file is the music."""
+    if msg.audio is None or msg.outline is not None or command.intent is not Intent.REVISE:
+        return False
+    return not msg.text.strip() or "music" in msg.text.lower()
+
+
+_MUSIC_INTENTS = frozenset(
+    {Intent.MUSIC, Intent.NO_MUSIC, Intent.MUSIC_QUIETER, Intent.MUSIC_LOUDER}
+)
 
 PAUSE_NOTICE_SECONDS = 5.0  # how long a stop waits to tell each render it is paused
 
@@ -184,6 +198,8 @@ class ConversationEngine:
             conversation.id, "assistant", f"planned {slides_count(len(deck.slides))}"
         )
         await sink.planned(deck, version)
+        if msg.audio is not None:
+            await self._first_music(conversation, msg.audio, sink)
         if await self._script_first(msg):
             # the script first: no picture is made until someone presses Render
             await self.store.set_review(conversation.id, review="script")
@@ -225,12 +241,15 @@ class ConversationEngine:
         *,
         queue: bool = True,
         outline_follows: bool = False,
+        audio_follows: bool = False,
     ) -> None:
         """Everything that would refuse ``msg`` before a model is asked or anything is posted
         (too long, not text, an outline that does not parse, a busy person, a full queue):
         raises ``UserInputError`` / ``DeckError`` so the adapter can answer privately.
-        ``outline_follows``: an attached outline is still to be read (the text may be empty)."""
-        check_text(msg.text, allow_empty=msg.outline is not None or outline_follows)
+        ``outline_follows``/``audio_follows``: an attached outline or sound file is still to be
+        read (the text may be empty)."""
+        attached = msg.outline is not None or outline_follows or audio_follows
+        check_text(msg.text, allow_empty=attached)
         if msg.outline is not None:
             parse_outline(msg.outline)
         if queue:  # (a reply may not render at all: "help", "script")
@@ -260,8 +279,10 @@ class ConversationEngine:
                 )
 
     async def _handle(self, conversation_id: str, msg: Incoming, sink: ReplySink) -> None:
-        check_text(msg.text, allow_empty=msg.outline is not None)
+        check_text(msg.text, allow_empty=msg.outline is not None or msg.audio is not None)
         command = read_command(msg.text) if msg.outline is None else Command(Intent.REVISE)
+        if _asks_for_music(msg, command):
+            command = Command(Intent.MUSIC)
         intent = command.intent
         if intent in READ_ONLY:
             conversation = await self._record(conversation_id)
@@ -302,8 +323,66 @@ class ConversationEngine:
             await self._render_now(conversation, sink)
         elif intent is Intent.EXPORT:
             await self._export(conversation, sink)
+        elif intent in _MUSIC_INTENTS:
+            await self._music(conversation, intent, msg, sink)
         else:
             await self._revise(conversation, msg, sink)
+
+    async def _first_music(
+        self, conversation: ConversationRecord, audio: AudioFile, sink: ReplySink
+    ) -> None:
+        """Music sent with the request itself: kept for the first render; a bad file is told
+        and the video is made without it."""
+        try:
+            path = await store_music(self.videos_dir / conversation.id, audio)
+        except (BotError, RenderError) as exc:
+            await sink.say(f"{exc}; the video is made without music.")
+            return
+        await self.store.set_options(conversation.id, {**conversation.options, "music": str(path)})
+
+    async def _music(
+        self, conversation: ConversationRecord, intent: Intent, msg: Incoming, sink: ReplySink
+    ) -> None:
+        """Set, remove or move the level of the music; the current version is rendered again,
+        which makes only its audio track again (every slide's segment comes from the cache)."""
+        options = dict(conversation.options)
+        if intent is Intent.MUSIC:
+            if msg.audio is None:
+                await sink.say(
+                    "Attach an audio file (MP3, WAV, OGG, FLAC or M4A) to a message saying "
+                    '"use this as music".'
+                )
+                return
+            path = await store_music(self.videos_dir / conversation.id, msg.audio)
+            options["music"] = str(path)
+            done = f"Music: {msg.audio.name}, under the narration (quieter while it speaks)."
+        elif not options.get("music"):
+            await sink.say(
+                'There is no music yet: attach an audio file with "use this as music".'
+                if intent is not Intent.NO_MUSIC
+                else "There is no music to remove."
+            )
+            return
+        elif intent is Intent.NO_MUSIC:
+            options.pop("music", None)
+            options.pop("music_level_db", None)
+            done = "No music any more."
+        else:
+            up = intent is Intent.MUSIC_LOUDER
+            level = louder(options, 1 if up else -1)
+            if level is None:
+                now = float(options.get("music_level_db") or 0.0)
+                await sink.say(f"The music is at {level_words(now)} already.")
+                return
+            options["music_level_db"] = level
+            done = f"Music {'louder' if up else 'quieter'}: {level_words(level)}."
+        await self.store.set_options(conversation.id, options)
+        await self.store.add_message(conversation.id, "assistant", done)
+        if not conversation.current_version or await self._script_waits(conversation.id):
+            await sink.say(f"{done} It plays once the video is rendered.")
+            return
+        await sink.say(f"{done} Only the sound is made again.")
+        await self._queue_render(conversation.id, conversation.current_version, sink)
 
     async def _revise(
         self,
@@ -751,7 +830,7 @@ class ConversationEngine:
 
     def render_options(self, options: dict[str, Any]) -> RenderOptions:
         chosen = {k: v for k, v in options.items() if k in RENDER_OPTION_KEYS and v is not None}
-        return replace(self.render_defaults, **chosen)
+        return replace(self.render_defaults, **chosen, **music_options(options))
 
     async def fit_video(self, ready: VideoReady, max_bytes: int) -> VideoReady | None:
         """``ready`` when its video fits in ``max_bytes``; else a smaller copy that does, or

@@ -30,6 +30,10 @@ class Intent(StrEnum):
     APPROVE = "approve"
     SHARE = "share"  # let people revise: named ones, or everyone in the channel
     COMMENT = "comment"  # "slide 3: the chart needs units"
+    MUSIC = "music"  # "use this as music", with an audio file attached
+    NO_MUSIC = "no_music"
+    MUSIC_QUIETER = "music_quieter"
+    MUSIC_LOUDER = "music_louder"
     REVISE = "revise"
 
 
@@ -68,6 +72,35 @@ _PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     (Intent.HELP, re.compile(r"^(help|\?|what can (you|i) do)$")),
     (Intent.STATUS, re.compile(r"^(status|progress|how is it going)$")),
     (Intent.RENDER, re.compile(r"^(render|re-?render|render (it )?again|try again|retry)$")),
+    (
+        Intent.MUSIC,
+        re.compile(
+            r"^((use|play|add|put|set)( (this|it|that|the (attached )?(file|song|track|audio)))?"
+            r"( file| song| track)? (as|for|under) (the )?(background )?music"
+            r"|(background )?music|(this|here is the) (background )?music)$"
+        ),
+    ),
+    (
+        Intent.NO_MUSIC,
+        re.compile(
+            r"^((no|remove|drop|turn off|stop|mute|without)( the)?( background)? music"
+            r"|(background )?music off)$"
+        ),
+    ),
+    (
+        Intent.MUSIC_QUIETER,
+        re.compile(
+            r"^((make )?(the )?(background )?music (quieter|softer|lower|down)"
+            r"|(quieter|softer|lower) music|turn (the )?music down|turn down the music)$"
+        ),
+    ),
+    (
+        Intent.MUSIC_LOUDER,
+        re.compile(
+            r"^((make )?(the )?(background )?music (louder|higher|up)"
+            r"|louder music|turn (the )?music up|turn up the music)$"
+        ),
+    ),
 ]
 
 
@@ -160,6 +193,7 @@ Talk to me to change the video; only the slides that change are rendered again.
   • order: "swap slides 2 and 4", "move the last slide to the start", "delete slide 5"
   • look: "use a watercolor style", "theme dark", "new picture for slide 2", "vertical 9:16"
   • voice and language: "in Spanish", "shorter narration", "voice silent"
+  • music: attach an audio file with "use this as music"; "music quieter", "louder", "no music"
   • history: "undo", "redo", "history", "show version 2", "go back to version 2",
     "compare 2 and 4"; "show me the script" sends the outline; "cancel" stops a render
   • review: "share with @someone"; "slide 3: needs units" (a reviewer's comment); "approve"

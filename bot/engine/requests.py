@@ -16,6 +16,15 @@ RENDER_OPTION_KEYS = ("resolution", "captions", "transition", "voice", "fps")
 
 
 @dataclass(frozen=True)
+class AudioFile:
+    """An audio file a person attached (background music), fetched by the front-end within
+    its size limit."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Incoming:
     """One message from a person, as a front-end saw it."""
 
@@ -24,6 +33,7 @@ class Incoming:
     text: str = ""
     workspace: str = ""
     outline: str | None = None  # an attached Markdown outline
+    audio: AudioFile | None = None  # an attached audio file ("use this as music")
     options: PlanOptions | None = None  # explicit choices (slash-command options, CLI flags)
     render: dict[str, Any] = field(default_factory=dict)  # render option overrides
     admin: bool = False  # may act on other people's decks

@@ -45,6 +45,7 @@ from . import blocks, threads
 from .errors import OutlineFileError, SlackCallFailed
 from .messages import (
     Request,
+    audio_file,
     mentions,
     outline_file,
     read_message,
@@ -323,15 +324,33 @@ class SlackHandlers:
         if not await self._first_delivery(body, request):
             return
         sink = self.sink(thread, conversation_id)
-        if not text.text and text.outline is None and not outline_file(event.get("files")):
+        sound = audio_file(event.get("files"))  # music for the deck
+        if (
+            not text.text
+            and text.outline is None
+            and not outline_file(event.get("files"))
+            and sound is None
+        ):
             return
-        checked = await self._checked(user, thread.team, text, event, conversation_id)
+        checked = await self._checked(
+            user, thread.team, text, event, conversation_id, music=sound is not None
+        )
         if isinstance(checked, str):
             await self._ephemeral(thread.channel, user, checked, thread_ts=thread.thread_ts)
             return
         text = checked
+        try:
+            audio = await self.files.fetch_audio(sound) if sound is not None else None
+        except OutlineFileError as exc:
+            await self._ephemeral(
+                thread.channel,
+                user,
+                f":warning: {blocks.escape(str(exc))}",
+                thread_ts=thread.thread_ts,
+            )
+            return
         incoming = Incoming(
-            PLATFORM, user, text.text, thread.team, outline=text.outline, admin=admin
+            PLATFORM, user, text.text, thread.team, outline=text.outline, audio=audio, admin=admin
         )
         await self.engine.handle(conversation_id, incoming, sink)
 
@@ -482,13 +501,22 @@ class SlackHandlers:
         await threads.link(self.engine.links, thread, record.id)
 
     async def _refusal(
-        self, user: str, team: str, request: Request, conversation_id: str | None = None
+        self,
+        user: str,
+        team: str,
+        request: Request,
+        conversation_id: str | None = None,
+        *,
+        music: bool = False,
     ) -> str | None:
         """Why the engine would refuse this request at once (too long, not text, a bad outline,
-        busy, a full queue), to answer privately; None when it would take it."""
+        busy, a full queue), to answer privately; None when it would take it. ``music``: a
+        sound file came with it (the words may be empty)."""
         incoming = Incoming(PLATFORM, user, request.text, team, outline=request.outline)
         try:
-            await self.engine.precheck(incoming, conversation_id, queue=conversation_id is None)
+            await self.engine.precheck(
+                incoming, conversation_id, queue=conversation_id is None, audio_follows=music
+            )
         except (BotError, DeckError) as exc:
             return str(exc)[:1].upper() + str(exc)[1:]
         return None
@@ -500,6 +528,8 @@ class SlackHandlers:
         request: Request,
         event: dict[str, Any],
         conversation_id: str | None = None,
+        *,
+        music: bool = False,
     ) -> Request | str:
         """The request with a shared outline file read in, or the one sentence (already in
         Slack's markup) saying why it is refused: a file that cannot be used, and whatever the
@@ -510,7 +540,7 @@ class SlackHandlers:
                 request = replace(request, outline=await self.files.fetch(file))
             except OutlineFileError as exc:
                 return f":warning: {blocks.escape(str(exc))}"
-        refusal = await self._refusal(user, team, request, conversation_id)
+        refusal = await self._refusal(user, team, request, conversation_id, music=music)
         return f":warning: {blocks.escape(refusal)}" if refusal else request
 
     async def _first_delivery(self, body: dict[str, Any], request: AsyncBoltRequest) -> bool:

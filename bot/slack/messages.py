@@ -15,6 +15,7 @@ from ..engine import split_fenced
 
 OUTLINE_SUFFIXES = (".md", ".markdown", ".txt")
 OUTLINE_FILETYPES = ("markdown", "text")
+AUDIO_SUFFIXES = (".mp3", ".wav", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".aac", ".webm")
 
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
@@ -71,6 +72,16 @@ def outline_file(files: list[dict[str, Any]] | None) -> dict[str, Any] | None:
     for file in files or []:
         name = str(file.get("name") or "").lower()
         if name.endswith(OUTLINE_SUFFIXES) or file.get("filetype") in OUTLINE_FILETYPES:
+            return file
+    return None
+
+
+def audio_file(files: list[dict[str, Any]] | None) -> dict[str, Any] | None:
+    """The first shared file that is sound (music for the deck)."""
+    for file in files or []:
+        name = str(file.get("name") or "").lower()
+        kind = str(file.get("mimetype") or "").lower()
+        if kind.startswith("audio/") or name.endswith(AUDIO_SUFFIXES):
             return file
     return None
 

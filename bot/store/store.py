@@ -247,6 +247,17 @@ class Store:
 
     # -- review: the review stage, reviewers and approvals ----------------------------------
 
+    async def set_options(self, conversation_id: str, options: dict[str, Any]) -> None:
+        """Replace a conversation's render options (the voice, the music, ...): its later
+        renders use them."""
+        await self._run(
+            lambda conn: conn.execute(
+                conversations.update()
+                .where(conversations.c.id == conversation_id)
+                .values(options=json.dumps(options), updated_at=time.time())
+            )
+        )
+
     async def set_review(
         self, conversation_id: str, *, review: str | None = None, open_review: bool | None = None
     ) -> None:

@@ -7,12 +7,13 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
+from dataclasses import replace
 from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
 
-from ..engine import ConversationEngine, Incoming
+from ..engine import AudioFile, ConversationEngine, Incoming
 from .sink import BOT, TerminalSink
 
 PLATFORM = "terminal"
@@ -45,11 +46,13 @@ async def chat(
     resume: str | None = None,
     outline: str | None = None,
     render: dict[str, object] | None = None,
+    audio: AudioFile | None = None,
     stdin: TextIO = sys.stdin,
     out: Console | None = None,
     err: Console | None = None,
 ) -> int:
-    """Run a terminal conversation until EOF or "quit"; returns an exit code."""
+    """Run a terminal conversation until EOF or "quit"; returns an exit code. ``audio``: music
+    for a new conversation's deck."""
     out = out or Console(highlight=False, soft_wrap=True)
     err = err or Console(stderr=True, highlight=False, soft_wrap=True)
     sink = TerminalSink(out, err)
@@ -75,7 +78,15 @@ async def chat(
     elif outline is not None:
         conversation_id = await _start(
             engine,
-            Incoming(PLATFORM, user, "", PLATFORM, outline=outline, render=dict(render or {})),
+            Incoming(
+                PLATFORM,
+                user,
+                "",
+                PLATFORM,
+                outline=outline,
+                render=dict(render or {}),
+                audio=audio,
+            ),
             sink,
             out,
         )
@@ -99,7 +110,7 @@ async def chat(
             PLATFORM, user, text, PLATFORM, outline=fenced, render=dict(render or {})
         )
         if conversation_id is None:
-            conversation_id = await _start(engine, incoming, sink, out)
+            conversation_id = await _start(engine, replace(incoming, audio=audio), sink, out)
             continue
         await engine.handle(conversation_id, incoming, sink)
         await engine.wait_idle(conversation_id)

@@ -39,7 +39,7 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,6 +149,7 @@ class FakeDiscord(LoopServer):
         }
         self.messages: dict[str, dict[str, Any]] = {}  # by message id
         self.files: dict[str, bytes] = {}  # attachment id -> bytes
+        self.downloads: list[str] = []  # attachment ids, each time one was fetched
         self.interactions: dict[str, FakeInteraction] = {}
         self.by_token: dict[str, FakeInteraction] = {}
         self.calls: list[Call] = []
@@ -453,9 +454,20 @@ class FakeDiscord(LoopServer):
         interaction = self._interaction(5, user_id, opened_by.payload["channel_id"], data, **extra)
         return await self.send_interaction(interaction)
 
-    async def post(self, user_id: str, channel_id: str, content: str) -> dict[str, Any]:
-        """A person writes ``content`` in a channel or thread (MESSAGE_CREATE)."""
-        message = self._new_message(channel_id, self.members[user_id]["user"], content)
+    async def post(
+        self,
+        user_id: str,
+        channel_id: str,
+        content: str,
+        *,
+        files: Sequence[tuple[str, bytes]] = (),
+    ) -> dict[str, Any]:
+        """A person writes ``content`` in a channel or thread (MESSAGE_CREATE), with ``files``
+        (name, bytes) attached."""
+        attachments = [self.attach_file(channel_id, name, data) for name, data in files]
+        message = self._new_message(
+            channel_id, self.members[user_id]["user"], content, attachments=attachments
+        )
         await self.dispatch("MESSAGE_CREATE", self._for_gateway(message))
         return message
 
@@ -660,6 +672,7 @@ class FakeDiscord(LoopServer):
     # -- the REST API ---------------------------------------------------------------------
 
     async def _attachment(self, request: web.Request) -> web.Response:
+        self.downloads.append(request.match_info["id"])
         data = self.files.get(request.match_info["id"])
         if data is None:
             return web.Response(status=404)
