@@ -76,7 +76,8 @@ async def test_history_compare_and_go_back_survive_a_restart(world, renderer):
 async def test_the_script_waits_for_render(world, images):
     slack, deliver = world.slack, world.deliver
     await deliver.command("review:true " + fenced(OUTLINE), user="U1", channel="C1")
-    root_ts = slack.calls_of("chat.postMessage")[0].result["ts"]
+    [posted] = await slack.wait_for(lambda: slack.calls_of("chat.postMessage"))  # after the ack
+    root_ts = posted.result["ts"]
     [script] = await slack.wait_for(lambda: said(world, root_ts, "the script, for review"))
     assert "1. Why the sea has tides" in script.text
     assert "   🗣 The moon's gravity pulls hardest" in script.text
