@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageOps
 
 from deck import Layout, Slide, ThemeSpec
 
+from .captions import cue_words
 from .contrast import AA_NORMAL_TEXT, hex_to_rgb, scrim_opacity
 from .elements import ElementDrawing, draw_element, element_regions
 from .fonts import FontSet
@@ -28,6 +29,9 @@ from .voice.languages import parse_language
 RGB = tuple[int, int, int]
 CAPTION_TEXT: RGB = (255, 255, 255)
 CAPTION_SCRIM: RGB = (0, 0, 0)
+# The word being spoken in the word-by-word style: amber, about 13:1 against the black scrim
+# (at its least opaque over white, still well past AA).
+CAPTION_HIGHLIGHT: RGB = (255, 204, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,9 +401,18 @@ def _lay_panel(canvas: Image.Image, r: Regions, text: RGB, surface: RGB) -> Pane
 
 
 def add_caption(
-    frame: Image.Image, text: str, spec: FrameSpec, fonts: FontSet, *, keep_underlay: bool = False
+    frame: Image.Image,
+    text: str,
+    spec: FrameSpec,
+    fonts: FontSet,
+    *,
+    keep_underlay: bool = False,
+    highlight: int | None = None,
 ) -> ComposedFrame:
-    """Burn one caption cue into the caption band at the bottom of ``frame``."""
+    """Burn one caption cue into the caption band at the bottom of ``frame``; with
+    ``highlight``, that word of it (:func:`~render.captions.cue_words`) in
+    :data:`CAPTION_HIGHLIGHT`, the rest as usual, so that only the colour moves from word to
+    word."""
     canvas = frame.copy()
     band = caption_band(spec)
     _draw_panel(canvas, band, CAPTION_TEXT, CAPTION_SCRIM, radius=0, minimum=0.6)
@@ -420,9 +433,45 @@ def add_caption(
     )
     top = box[1] + (box[3] - box[1] - fitted.height) // 2
     centred = (box[0], top, box[2], top + fitted.height)
+    plain = canvas.copy() if highlight is not None else None
     bounds, lines = _draw_lines(canvas, fitted, centred, CAPTION_TEXT, align="center")
+    word = _word_box(fitted, lines, text, highlight) if highlight is not None else None
+    if plain is not None and word is not None:  # the same lines in the highlight colour
+        _draw_lines(plain, fitted, centred, CAPTION_HIGHLIGHT, align="center")
+        canvas.paste(plain.crop(word), word[:2])
     block = TextBlock("caption", centred, bounds, CAPTION_TEXT, text, fitted.size, fitted, lines)
     return ComposedFrame(canvas, [block], underlay, missing)
+
+
+def _word_box(fitted: SetText, lines: tuple[PlacedLine, ...], text: str, index: int) -> Box | None:
+    """Where word ``index`` of ``text`` is drawn among ``lines`` (``None`` when it was cut off).
+    Words are found in order along the lines; in a right-to-left line, measured from its right
+    edge."""
+    words = cue_words(text)
+    if fitted.typeset is None or not 0 <= index < len(words):
+        return None
+    n = 0
+    for line in lines:
+        cursor = 0
+        while n < len(words):
+            at = line.text.find(words[n], cursor)
+            if at < 0:
+                break
+            if n == index:
+                before = fitted.typeset.width(line.text[:at])
+                width = fitted.typeset.width(words[n])
+                x = line.x + (line.width - before - width if line.rtl else before)
+                top = line.baseline - fitted.ascent
+                pad = max(1, fitted.size // 10)  # the glyphs' overhang past their advance
+                return (
+                    math.floor(x) - pad,
+                    top - pad,
+                    math.ceil(x + width) + pad,
+                    top + fitted.line_height + pad,
+                )
+            cursor = at + len(words[n])
+            n += 1
+    return None
 
 
 def _draw_lines(

@@ -1,7 +1,8 @@
 """A render's segments: each slide as a short H.264 clip of stills, then one stream-copy join.
 
-A slide's stills are its frame, or with burned-in captions one captioned copy per cue, each
-held for its share of the slide's frames. A segment is keyed by its stills, their lengths,
+A slide's stills are its frame, or with burned-in captions one captioned copy per cue (in the
+words style, per word of each cue, that word highlighted), each held from when its cue (word)
+starts until the next one does. A segment is keyed by its stills, their lengths,
 the encoder settings and the picture it cross-fades into; the segments that miss the cache
 are encoded a few per ffmpeg process (fewer process starts, still enough processes for the
 cores). The video is the segments joined without re-encoding, plus the narration track.
@@ -14,10 +15,11 @@ import contextlib
 from pathlib import Path
 
 from .cache import asset_key, vars_of
-from .captions import Cue
+from .captions import Cue, word_starts
 from .encode import EncodeSettings, SegmentJob, Still, encode_segments, join
 from .frame import FrameSpec
 from .frames import DeckFrames
+from .options import CaptionMode
 from .output import replacing
 from .progress import Stage
 from .stage import RenderRun, RenderStage
@@ -80,17 +82,22 @@ class DeckSegments(RenderStage):
         self.progress.step(Stage.JOIN, message="video ready")
 
     async def _stills(self, i: int, frames: int, cues: list[Cue]) -> list[Keyed]:
-        """Slide ``i``'s stills: its frame, or one captioned copy per cue for the cue's time."""
+        """Slide ``i``'s stills: its frame, or one captioned copy per cue (per word) for its
+        time."""
         frame_path, frame_key = await self.frames.get(i)
-        if not self.plan.options.captions or not cues:
+        mode = self.plan.options.caption_mode
+        if mode is CaptionMode.NONE or not cues:
             return [(Still(frame_path, frames), frame_key)]
+        shows: list[tuple[Cue, int | None, float]] = [(cue, None, cue.start) for cue in cues]
+        if mode is CaptionMode.WORDS:
+            shows = [(cue, n, at) for cue in cues for n, at in enumerate(word_starts(cue))] or shows
         start, fps = cues[0].start, self.plan.fps
-        bounds = [max(0, min(frames, round((cue.start - start) * fps))) for cue in cues]
+        bounds = [max(0, min(frames, round((at - start) * fps))) for _c, _n, at in shows]
         bounds = [0, *bounds[1:], frames]
         stills: list[Keyed] = []
-        for cue, begin, end in zip(cues, bounds, bounds[1:], strict=False):
+        for (cue, word, _at), begin, end in zip(shows, bounds, bounds[1:], strict=False):
             if end > begin:
-                path, key = await self.frames.captioned(frame_path, frame_key, cue.text)
+                path, key = await self.frames.captioned(frame_path, frame_key, cue.text, word)
                 stills.append((Still(path, end - begin), key))
         return stills
 

@@ -1,0 +1,204 @@
+"""Caption cues start when their sentence is heard: measured by decoding the final MP4.
+
+A deck with uneven sentences is rendered with the real espeak-ng voice; each sentence's onset
+is found in the decoded audio (the first sample above a threshold after a silence gap) and
+compared with the cue starts in the SRT. The old timing (cues spread over the narration by
+character count) is measured against the same onsets, so the test shows what it guards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deck import parse_outline
+from render import Renderer, RenderOptions
+from render.captions import Cue, cue_words, slide_cues, time_cues, word_starts
+from render.options import SlideTiming
+
+from .conftest import needs_espeak
+from .probe import decode_audio, frame_at, probe
+
+RATE = 24_000
+TOLERANCE = 0.050  # seconds: a cue may start this far from its sentence's onset
+
+# Sentences of very different lengths: a spread by characters misplaces the short ones.
+UNEVEN = """---
+aspect: 16:9
+---
+
+# Timing
+
+## Light
+
+- Leaves catch light
+
+> Yes. Plants turn sunlight, water and carbon dioxide into sugar and oxygen, all day long.
+Why? Because every leaf is a small and very busy factory.
+
+## Water
+
+- Roots drink
+
+> Roots drink water from the soil, slowly, through tiny hairs. Then stems carry it up. Done.
+"""
+
+
+def sentence_onsets(
+    samples: np.ndarray, rate: int = RATE, *, threshold_db: float = -45.0, gap: float = 0.25
+) -> list[float]:
+    """Seconds at which sound starts after at least ``gap`` seconds below ``threshold_db``
+    dBFS: where each spoken sentence (and slide) begins. A pause inside a sentence (espeak-ng
+    holds about 0.15 s at a comma) is shorter than ``gap``; the file's start counts as quiet."""
+    loud = np.flatnonzero(np.abs(samples) > 10 ** (threshold_db / 20))
+    if loud.size == 0:
+        return []
+    starts = [loud[0], *loud[1:][np.diff(loud) > gap * rate]]
+    return [int(n) / rate for n in starts]
+
+
+def srt_starts(srt: str) -> list[float]:
+    stamps = re.findall(r"(\d\d):(\d\d):(\d\d),(\d{3}) -->", srt)
+    return [int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000 for h, m, s, ms in stamps]
+
+
+def nearest_errors(starts: list[float], onsets: list[float]) -> list[float]:
+    """For each cue start, how far the onset it belongs to is (the nearest one)."""
+    return [min(abs(start - onset) for onset in onsets) for start in starts]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory):
+    """The uneven deck rendered once with espeak-ng at 360p; its SRT and decoded audio."""
+    from render import AssetCache, EspeakBackend, ProceduralBackend, SilentBackend
+
+    work = tmp_path_factory.mktemp("timing")
+    voices = {"espeak": EspeakBackend(), "silent": SilentBackend()}
+    with Renderer(ProceduralBackend(), voices, AssetCache(work / "cache")) as renderer:
+        result = asyncio.run(
+            renderer.render(
+                parse_outline(UNEVEN),
+                work / "talk.mp4",
+                RenderOptions(resolution=360, voice="espeak:en", storyboard=False),
+            )
+        )
+    assert result.srt is not None
+    return result, result.srt.read_text(encoding="utf-8"), decode_audio(result.video)
+
+
+@needs_espeak()
+@pytest.mark.slow
+def test_every_cue_starts_within_50_ms_of_its_sentence_in_the_final_file(rendered):
+    _result, srt, audio = rendered
+    onsets = sentence_onsets(audio)
+    starts = srt_starts(srt)
+    # Every sentence is its own cue here (all are short), so cues and onsets pair one to one;
+    # the title slide's narration is one sentence of its own.
+    assert len(starts) == len(onsets) >= 8, (starts, onsets)
+    errors = [abs(s - o) for s, o in zip(starts, onsets, strict=True)]
+    assert max(errors) <= TOLERANCE, errors
+
+
+@needs_espeak()
+@pytest.mark.slow
+def test_the_old_spread_by_characters_misses_the_onsets_on_the_same_deck(rendered):
+    result, _srt, audio = rendered
+    deck = parse_outline(UNEVEN)
+    old = slide_cues([s.narration for s in deck.slides], result.timings)  # no sentence spans
+    onsets = sentence_onsets(audio)
+    errors = nearest_errors([c.start for cues in old for c in cues], onsets)
+    assert max(errors) > TOLERANCE  # what the test above would have caught
+
+
+def test_a_spread_by_characters_is_off_by_more_than_50_ms_for_uneven_sentences():
+    """Without audio: "Yes." and "Why?" are said with a pause after them that a spread by
+    characters does not know about, so the long sentence after each starts early."""
+    spans = [(0.0, 0.30), (0.58, 4.90), (5.18, 5.55), (5.83, 8.80)]  # as espeak-ng says them
+    texts = [
+        "Yes.",
+        "Plants turn sunlight, water and carbon dioxide into sugar and oxygen, all day long.",
+        "Why?",
+        "Because every leaf is a small and very busy factory.",
+    ]
+    spread = time_cues(texts, 0.0, 8.80)
+    errors = [abs(c.start - a) for c, (a, _b) in zip(spread, spans, strict=True)]
+    assert max(errors) > TOLERANCE
+    timing = [SlideTiming(0.0, 9.5, 8.80)]
+    exact = slide_cues([" ".join(texts)], timing, [spans])[0]
+    assert [c.start for c in exact] == [a for a, _b in spans]
+    assert [c.end for c in exact] == [0.58, 5.18, 5.83, 8.80]  # shown until the next begins
+
+
+def test_a_long_sentence_is_cut_and_its_cues_share_its_spoken_time():
+    long = (
+        "This sentence is much longer than any single caption could possibly hold, "
+        "so it must be split into parts that share its time."
+    )
+    cues = slide_cues([f"Short. {long}"], [SlideTiming(10.0, 9.0, 8.0)], [[(0.1, 0.5), (1.0, 7.0)]])
+    assert cues[0][0].start == 10.1 and cues[0][1].start == 11.0
+    assert len(cues[0]) >= 3 and cues[0][-1].end == 18.0
+    assert cues[0][-1].spoken == 17.0  # its words end when the sentence's sound does
+
+
+def test_word_starts_share_the_spoken_time_by_length():
+    cue = Cue(2.0, 4.0, "a bb cccc", spoken=3.4)
+    assert cue_words(cue.text) == ["a", "bb", "cccc"]
+    assert word_starts(cue) == [2.0, 2.2, 2.6]
+
+
+@needs_espeak()
+@pytest.mark.slow
+def test_words_mode_moves_the_highlight_at_a_higher_frame_rate_and_keeps_the_srt(
+    tmp_path: Path,
+):
+    from render import AssetCache, EspeakBackend, ProceduralBackend, SilentBackend
+
+    deck = parse_outline(UNEVEN.replace("aspect: 16:9", "aspect: 9:16"))
+    voices = {"espeak": EspeakBackend(), "silent": SilentBackend()}
+    with Renderer(ProceduralBackend(), voices, AssetCache(tmp_path / "cache")) as renderer:
+        words = asyncio.run(
+            renderer.render(
+                deck,
+                tmp_path / "short.mp4",
+                RenderOptions(
+                    resolution=360, voice="espeak:en", captions="words", storyboard=False
+                ),
+            )
+        )
+    info = probe(words.video)
+    assert info.fps == 12 and info.video_size == (360, 640)
+    assert words.srt is not None
+    srt = words.srt.read_text(encoding="utf-8")
+    plain, lines_srt = asyncio.run(_lines_short(deck, tmp_path))
+    assert srt == lines_srt  # the sidecars do not depend on the burned-in style
+    onsets = sentence_onsets(decode_audio(words.video))
+    assert max(nearest_errors(srt_starts(srt), onsets)) <= TOLERANCE
+    # One cue's words a tenth and a half into its time: different words are lit there.
+    starts = srt_starts(srt)
+    blocks = srt.split("\n\n")
+    index = next(n for n, block in enumerate(blocks) if "Plants turn sunlight" in block)
+    begin, end = starts[index], starts[index + 1]
+    band = slice(round(640 * 0.88) + 2, 640)
+    early = frame_at(words.video, begin + 0.1 * (end - begin)).astype(int)[band]
+    later = frame_at(words.video, begin + 0.5 * (end - begin)).astype(int)[band]
+    assert np.abs(early - later).max() > 100  # the highlight moved from word to word
+    lit = frame_at(plain, begin + 0.1 * (end - begin)).astype(int)[band]
+    assert np.abs(early - lit).max() > 100  # and it is a highlight: lines mode has none
+
+
+async def _lines_short(deck, work: Path) -> tuple[Path, str]:
+    """The same short with lines captions at the words style's frame rate: its video and SRT."""
+    from render import AssetCache, EspeakBackend, ProceduralBackend, SilentBackend
+
+    voices = {"espeak": EspeakBackend(), "silent": SilentBackend()}
+    options = RenderOptions(
+        resolution=360, voice="espeak:en", captions=True, fps=12, storyboard=False
+    )
+    with Renderer(ProceduralBackend(), voices, AssetCache(work / "cache")) as renderer:
+        lines = await renderer.render(deck, work / "lines.mp4", options)
+    assert lines.srt is not None
+    return lines.video, lines.srt.read_text(encoding="utf-8")
