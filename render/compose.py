@@ -29,8 +29,8 @@ from .voice.languages import parse_language
 RGB = tuple[int, int, int]
 CAPTION_TEXT: RGB = (255, 255, 255)
 CAPTION_SCRIM: RGB = (0, 0, 0)
-# The word being spoken in the word-by-word style: amber, about 13:1 against the black scrim
-# (at its least opaque over white, still well past AA).
+# The word being spoken in the word-by-word style: amber (13.9:1 on black; the scrim under a
+# highlighted cue is made dark enough for it to reach AA, as white text does).
 CAPTION_HIGHLIGHT: RGB = (255, 204, 0)
 
 
@@ -415,7 +415,9 @@ def add_caption(
     word."""
     canvas = frame.copy()
     band = caption_band(spec)
-    _draw_panel(canvas, band, CAPTION_TEXT, CAPTION_SCRIM, radius=0, minimum=0.6)
+    # The scrim is dark enough for the darker of the colours drawn on it (AA for both).
+    shown = CAPTION_TEXT if highlight is None else CAPTION_HIGHLIGHT
+    _draw_panel(canvas, band, shown, CAPTION_SCRIM, radius=0, minimum=0.6)
     underlay = canvas.copy() if keep_underlay else None
     pad_x = round(spec.short_side * 0.06)
     pad_y = round((band[3] - band[1]) * 0.12)

@@ -21,9 +21,8 @@ from render.captions import Cue, cue_words, slide_cues, time_cues, word_starts
 from render.options import SlideTiming
 
 from .conftest import needs_espeak
-from .probe import decode_audio, frame_at, probe
+from .probe import decode_audio, frame_at, probe, sound_onsets
 
-RATE = 24_000
 TOLERANCE = 0.050  # seconds: a cue may start this far from its sentence's onset
 
 # Sentences of very different lengths: a spread by characters misplaces the short ones.
@@ -46,19 +45,6 @@ Why? Because every leaf is a small and very busy factory.
 
 > Roots drink water from the soil, slowly, through tiny hairs. Then stems carry it up. Done.
 """
-
-
-def sentence_onsets(
-    samples: np.ndarray, rate: int = RATE, *, threshold_db: float = -45.0, gap: float = 0.25
-) -> list[float]:
-    """Seconds at which sound starts after at least ``gap`` seconds below ``threshold_db``
-    dBFS: where each spoken sentence (and slide) begins. A pause inside a sentence (espeak-ng
-    holds about 0.15 s at a comma) is shorter than ``gap``; the file's start counts as quiet."""
-    loud = np.flatnonzero(np.abs(samples) > 10 ** (threshold_db / 20))
-    if loud.size == 0:
-        return []
-    starts = [loud[0], *loud[1:][np.diff(loud) > gap * rate]]
-    return [int(n) / rate for n in starts]
 
 
 def srt_starts(srt: str) -> list[float]:
@@ -94,7 +80,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.slow
 def test_every_cue_starts_within_50_ms_of_its_sentence_in_the_final_file(rendered):
     _result, srt, audio = rendered
-    onsets = sentence_onsets(audio)
+    onsets = sound_onsets(audio)
     starts = srt_starts(srt)
     # Every sentence is its own cue here (all are short), so cues and onsets pair one to one;
     # the title slide's narration is one sentence of its own.
@@ -109,7 +95,7 @@ def test_the_old_spread_by_characters_misses_the_onsets_on_the_same_deck(rendere
     result, _srt, audio = rendered
     deck = parse_outline(UNEVEN)
     old = slide_cues([s.narration for s in deck.slides], result.timings)  # no sentence spans
-    onsets = sentence_onsets(audio)
+    onsets = sound_onsets(audio)
     errors = nearest_errors([c.start for cues in old for c in cues], onsets)
     assert max(errors) > TOLERANCE  # what the test above would have caught
 
@@ -175,7 +161,7 @@ def test_words_mode_moves_the_highlight_at_a_higher_frame_rate_and_keeps_the_srt
     srt = words.srt.read_text(encoding="utf-8")
     plain, lines_srt = asyncio.run(_lines_short(deck, tmp_path))
     assert srt == lines_srt  # the sidecars do not depend on the burned-in style
-    onsets = sentence_onsets(decode_audio(words.video))
+    onsets = sound_onsets(decode_audio(words.video))
     assert max(nearest_errors(srt_starts(srt), onsets)) <= TOLERANCE
     # One cue's words a tenth and a half into its time: different words are lit there.
     starts = srt_starts(srt)
@@ -202,3 +188,30 @@ async def _lines_short(deck, work: Path) -> tuple[Path, str]:
         lines = await renderer.render(deck, work / "lines.mp4", options)
     assert lines.srt is not None
     return lines.video, lines.srt.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("picture_color", ["white", "#ffcc00", "black"])
+def test_the_highlighted_word_alone_is_amber_and_legible_on_any_picture(picture_color):
+    from PIL import Image
+
+    from render.compose import CAPTION_HIGHLIGHT, add_caption
+    from render.contrast import AA_NORMAL_TEXT, contrast_ratio
+    from render.fonts import font_set
+    from render.frame import FrameSpec
+
+    spec = FrameSpec.of("9:16", 360)
+    base = Image.new("RGB", spec.size, picture_color)
+    text = "Leaves catch sunlight with chlorophyll"
+    frames = [add_caption(base, text, spec, font_set("en"), highlight=n) for n in (0, 3)]
+    top = spec.height - round(spec.height * 0.12)  # the caption band (render.layout)
+    amber = [
+        np.all(np.asarray(f.image)[top:].astype(int) == CAPTION_HIGHLIGHT, axis=2) for f in frames
+    ]
+    columns = [np.flatnonzero(a.any(axis=0)) for a in amber]
+    assert all(c.size > 0 for c in columns)
+    assert columns[0].max() < columns[1].min()  # "Leaves" is left of "with", nothing else lit
+    line = frames[0].blocks[0].lines[0]
+    assert columns[0].min() >= line.x - 2 and columns[0].max() - line.x < line.width / 4
+    band = np.asarray(frames[0].image)[top + 2 :, :4].reshape(-1, 3)
+    scrim = tuple(int(v) for v in band.max(axis=0))  # the scrim where no text is
+    assert contrast_ratio(CAPTION_HIGHLIGHT, scrim) >= AA_NORMAL_TEXT  # type: ignore[arg-type]

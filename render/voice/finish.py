@@ -50,7 +50,8 @@ async def finish_sentences(raws: list[Path | None], out: Path) -> list[tuple[flo
     """Write the sentences ``raws`` (one take each; ``None``: nothing to say) to ``out`` as one
     finished slide, and return each sentence's (onset, end) in it, in seconds. A sentence
     with nothing to say, or nothing audible, gets an empty span where it would be."""
-    takes = [None if raw is None else await decode_take(raw) for raw in raws]
+    decoded = iter(await decode_takes([raw for raw in raws if raw is not None]))
+    takes = [None if raw is None else next(decoded) for raw in raws]
     finished, spans = await asyncio.to_thread(join_sentences, takes, SAMPLE_RATE)
     await asyncio.to_thread(write_wav, out, to_int16(finished))
     return [(start / SAMPLE_RATE, end / SAMPLE_RATE) for start, end in spans]
@@ -88,6 +89,22 @@ def join_sentences(
     first = next((s for s, e in spans if e > s), 0)
     spans = [(s, e) if e > s else (max(s, first), max(s, first)) for s, e in spans]
     return normalise_loudness(joined, rate), spans
+
+
+async def decode_takes(raws: list[Path]) -> list[NDArray[np.float64]]:
+    """Several takes decoded by one ffmpeg process (one start per slide, not per sentence),
+    each to a float file beside its take."""
+    if len(raws) == 1:
+        return [await decode_take(raws[0])]
+    inputs: list[str] = []
+    outputs: list[str] = []
+    pcm = [raw.with_name(raw.name + ".f32") for raw in raws]
+    for n, (raw, out) in enumerate(zip(raws, pcm, strict=True)):
+        inputs += ["-i", str(raw)]
+        outputs += ["-map", f"{n}:a:0", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le"]
+        outputs.append(str(out))
+    await run_ffmpeg(["-v", "error", *inputs, *outputs], what="decoding narration audio")
+    return [np.fromfile(out, dtype="<f4").astype(np.float64) for out in pcm]
 
 
 async def decode_take(raw: Path) -> NDArray[np.float64]:
