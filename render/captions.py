@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 
 MAX_CUE_CHARS = 84  # two lines of about 42 characters, the usual subtitle limit
 _SENTENCE = re.compile(r"(?<=[.!?…。！？])\s+")
+# A full stop that ends an abbreviation or an initial, not a sentence ("e.g. ferns", "Dr. Ng",
+# "J. S. Bach", "U.S. law", "Fig. 3"): no cut there, or the voice would pause mid-sentence.
+_NOT_AN_END = re.compile(
+    r"(?:\b(?:e\.g|i\.e|cf|vs|approx|avg|Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|Mt)"
+    r"|(?<![\w.])[A-HJ-Z]|\b(?:[A-Za-z]\.)+[A-Za-z])\.$"
+)
+_BEFORE_A_NUMBER = re.compile(r"\b(?:Fig|fig|No|no|Nr|ca|p|pp|vol|Vol)\.$")  # "no. 5"
 # After clause punctuation followed by a space (never inside "https://" or "10:30"), or after
 # the full-width marks, which take no space.
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|(?<=[，、；：])\s*")
@@ -45,7 +52,18 @@ class Cue:
 def split_sentences(text: str) -> list[str]:
     """``text`` (as :func:`~render.speech.display_text` leaves it) cut at sentence ends: what
     the narration speaks one at a time and the captions start a cue at."""
-    return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
+    sentences: list[str] = []
+    for piece in _SENTENCE.split(text.strip()):
+        if not piece.strip():
+            continue
+        last = sentences[-1] if sentences else ""
+        if last and (
+            _NOT_AN_END.search(last) or (_BEFORE_A_NUMBER.search(last) and piece[:1].isdigit())
+        ):
+            sentences[-1] = f"{sentences[-1]} {piece.strip()}"
+        else:
+            sentences.append(piece.strip())
+    return sentences
 
 
 def split_cues(narration: str, max_chars: int = MAX_CUE_CHARS) -> list[str]:

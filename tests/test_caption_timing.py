@@ -215,3 +215,63 @@ def test_the_highlighted_word_alone_is_amber_and_legible_on_any_picture(picture_
     band = np.asarray(frames[0].image)[top + 2 :, :4].reshape(-1, 3)
     scrim = tuple(int(v) for v in band.max(axis=0))  # the scrim where no text is
     assert contrast_ratio(CAPTION_HIGHLIGHT, scrim) >= AA_NORMAL_TEXT  # type: ignore[arg-type]
+
+
+@needs_espeak()
+@pytest.mark.slow
+def test_a_narration_from_the_cache_still_knows_its_onsets(tmp_path: Path):
+    from render import AssetCache, EspeakBackend, ProceduralBackend
+
+    from .conftest import CountingVoice
+
+    deck = parse_outline(UNEVEN)
+    espeak = CountingVoice(EspeakBackend())
+    options = RenderOptions(resolution=360, voice="espeak:en", storyboard=False)
+    srts = []
+    with Renderer(ProceduralBackend(), {"espeak": espeak}, AssetCache(tmp_path / "c")) as r:
+        for name in ("a", "b"):
+            result = asyncio.run(r.render(deck, tmp_path / f"{name}.mp4", options))
+            assert result.srt is not None
+            srts.append(result.srt.read_text(encoding="utf-8"))
+    assert espeak.calls == 8  # the eight sentences, once: the second render spoke nothing
+    assert srts[0] == srts[1]
+    old = slide_cues([s.narration for s in deck.slides], result.timings)
+    assert srt_starts(srts[1]) != [c.start for cues in old for c in cues]  # not the spread
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Plants, e.g. ferns, grow. Then what?", ["Plants, e.g. ferns, grow.", "Then what?"]),
+        ("Dr. Ng met J. S. Bach. He left.", ["Dr. Ng met J. S. Bach.", "He left."]),
+        (
+            "See Fig. 3 in U.S. law. I said no. So did I.",
+            ["See Fig. 3 in U.S. law.", "I said no.", "So did I."],
+        ),
+        ("光合作用。 很好！", ["光合作用。", "很好！"]),
+    ],
+)
+def test_sentences_are_not_cut_after_abbreviations_and_initials(text, sentences):
+    """A cut is a pause in the voice (each sentence is spoken apart), so "Dr. Ng" stays one."""
+    from render.captions import split_sentences
+
+    assert split_sentences(text) == sentences
+
+
+@pytest.mark.parametrize(
+    ("args", "read"),
+    [
+        (["render", "a.md", "--captions", "words"], ["render", "a.md", "--caption-style", "words"]),
+        (["render", "a.md", "--captions"], ["render", "a.md", "--captions"]),
+        (
+            ["render", "a.md", "--captions", "-o", "x.mp4"],
+            ["render", "a.md", "--captions", "-o", "x.mp4"],
+        ),
+        (["render", "--captions", "Lines", "a.md"], ["render", "--caption-style", "lines", "a.md"]),
+        (["chat", "--captions", "words"], ["chat", "--captions", "words"]),  # render only
+    ],
+)
+def test_captions_words_on_the_command_line_is_read_as_a_caption_style(args, read):
+    from bot.cli.argv import caption_style_args
+
+    assert caption_style_args(args) == read
