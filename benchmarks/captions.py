@@ -6,8 +6,10 @@ starts after a quarter second of quiet (a sentence, or a slide, beginning; tests
 ``sound_onsets``) is an onset. For each onset, the error is the distance to the nearest cue
 start in the SRT: deckcast's cues (each sentence's onset, known from speaking it alone)
 against the baseline of the old timing, cues spread over each slide's narration by character
-count, on the same render. Also: the narration stage (cold cache) spoken a sentence at a time
-against one espeak-ng take per slide, finished the same way, the cost of knowing the onsets.
+count, on the same render. Also: the narration work spoken a sentence at a time against one
+espeak-ng take per slide, finished the same way (the cost of knowing the onsets); and the
+word-by-word style's render of the example as a 9:16 1080p short against lines captions, with
+pictures and narration already cached (what the captions themselves cost).
 
 Run: python -m benchmarks.captions [--runs 3]
 """
@@ -122,6 +124,26 @@ def narration_seconds(outline: str, work: Path, runs: int) -> tuple[float, float
     return statistics.median(per_sentence), statistics.median(per_slide)
 
 
+def style_seconds(outline: str, work: Path) -> dict[str, float]:
+    """Seconds to render ``outline`` as a 9:16 1080p short in each caption style, pictures
+    and narration from the cache (a render without captions fills it first)."""
+    from deck import parse_outline
+    from render import AssetCache, EspeakBackend, ProceduralBackend, Renderer, RenderOptions
+
+    deck = parse_outline(outline.replace("aspect: 16:9", "aspect: 9:16"))
+    seconds: dict[str, float] = {}
+    cache = AssetCache(work / "styles")
+    with Renderer(ProceduralBackend(), {"espeak": EspeakBackend()}, cache) as renderer:
+        for style in ("none", "lines", "words"):
+            options = RenderOptions(
+                resolution=1080, voice="espeak:en", captions=style, storyboard=False
+            )
+            started = time.perf_counter()
+            asyncio.run(renderer.render(deck, work / f"short-{style}.mp4", options))
+            seconds[style] = time.perf_counter() - started
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -137,6 +159,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="deckcast-bench-") as tmp:
         work = Path(tmp)
         print("|cue start - sentence onset| in the final MP4, ms (max / median over onsets)")
+        print("  (for each onset heard after 0.25 s of quiet, the nearest cue start in the SRT)")
         for name, outline in (("photosynthesis", example), ("uneven", UNEVEN)):
             got = measure(name, outline, work)
             new, old = got["new"], got["old"]
@@ -150,6 +173,12 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"narration stage, photosynthesis, cold (median of {args.runs}): a sentence at a "
             f"time {sentence:.2f} s, a take per slide {slide:.2f} s ({sentence / slide:.2f}x)"
+        )
+        styles = style_seconds(example, work)
+        print(
+            "9:16 1080p short, pictures and narration cached: no captions "
+            f"{styles['none']:.2f} s, lines {styles['lines']:.2f} s, words (12 fps) "
+            f"{styles['words']:.2f} s ({styles['words'] / styles['lines']:.1f}x lines)"
         )
 
 
