@@ -275,3 +275,37 @@ def test_captions_words_on_the_command_line_is_read_as_a_caption_style(args, rea
     from bot.cli.argv import caption_style_args
 
     assert caption_style_args(args) == read
+
+
+def _burst(seconds: float, level: float, rate: int = 24_000, quiet: float = 0.2) -> np.ndarray:
+    """A voiced-like tone ``seconds`` long at peak ``level``, with ``quiet`` of silence around."""
+    t = np.arange(round(seconds * rate)) / rate
+    tone = level * np.sin(2 * np.pi * 180 * t) * np.minimum(1, np.minimum(t, t[::-1]) / 0.01)
+    pad = np.zeros(round(quiet * rate))
+    return np.concatenate([pad, tone, pad])
+
+
+def test_sentences_joined_are_levelled_once_with_known_onsets():
+    from render.loudness import integrated_loudness
+    from render.voice.finish import (
+        SENTENCE_GAP,
+        TARGET_LUFS,
+        TRIM_KEEP_SECONDS,
+        finish_samples,
+        join_sentences,
+    )
+
+    rate = 24_000
+    quiet, loud = _burst(0.4, 0.05), _burst(1.2, 0.5)  # two voices' levels: one slide level
+    joined, spans = join_sentences([quiet, None, loud], rate)
+    assert abs(integrated_loudness(joined, rate) - TARGET_LUFS) < 0.5
+    (a0, b0), (a1, b1), (a2, b2) = spans
+    assert abs((b2 - a2) - 1.2 * rate) < 0.005 * rate
+    keep = round(TRIM_KEEP_SECONDS * rate)
+    assert abs(a0 - keep) < 0.005 * rate and abs((b0 - a0) - 0.4 * rate) < 0.005 * rate
+    assert a1 == b1  # nothing said: an empty span
+    assert abs((a2 - b0) - (SENTENCE_GAP * rate + 2 * keep)) < 0.005 * rate
+    assert np.abs(joined[b0:a2]).max() < 10 ** (-50 / 20)  # quiet between (the trim threshold)
+    assert np.abs(joined[a2 : a2 + 240]).max() > 0.05
+    # One sentence sounds exactly as a single take did before (its cache key changed only).
+    assert np.array_equal(join_sentences([loud], rate)[0], finish_samples(loud, rate))
