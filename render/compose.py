@@ -411,12 +411,38 @@ def add_caption(
 ) -> ComposedFrame:
     """Burn one caption cue into the caption band at the bottom of ``frame``; with
     ``highlight``, that word of it (:func:`~render.captions.cue_words`) in
-    :data:`CAPTION_HIGHLIGHT`, the rest as usual, so that only the colour moves from word to
-    word."""
+    :data:`CAPTION_HIGHLIGHT` (see :func:`caption_words`)."""
+    if highlight is None:
+        return _captions(frame, text, spec, fonts, keep_underlay=keep_underlay, words=False)[0]
+    drawn = _captions(frame, text, spec, fonts, keep_underlay=keep_underlay, words=True)
+    return drawn[highlight] if 0 <= highlight < len(drawn) else drawn[0]
+
+
+def caption_words(
+    frame: Image.Image, text: str, spec: FrameSpec, fonts: FontSet
+) -> list[ComposedFrame]:
+    """The cue ``text`` burned into ``frame`` once per word of it (:func:`~render.captions.
+    cue_words`), that word in :data:`CAPTION_HIGHLIGHT` and the rest as usual: laid out and
+    drawn once in each colour, then each word's box of the highlighted drawing pasted over the
+    plain one, so only the colour moves from word to word (and a cue costs two drawings)."""
+    return _captions(frame, text, spec, fonts, keep_underlay=False, words=True)
+
+
+def _captions(
+    frame: Image.Image,
+    text: str,
+    spec: FrameSpec,
+    fonts: FontSet,
+    *,
+    keep_underlay: bool,
+    words: bool,
+) -> list[ComposedFrame]:
+    """The plain caption, or (``words``) one frame per cue word with that word highlighted
+    (at least one frame: the plain caption when no word could be placed)."""
     canvas = frame.copy()
     band = caption_band(spec)
     # The scrim is dark enough for the darker of the colours drawn on it (AA for both).
-    shown = CAPTION_TEXT if highlight is None else CAPTION_HIGHLIGHT
+    shown = CAPTION_HIGHLIGHT if words else CAPTION_TEXT
     _draw_panel(canvas, band, shown, CAPTION_SCRIM, radius=0, minimum=0.6)
     underlay = canvas.copy() if keep_underlay else None
     pad_x = round(spec.short_side * 0.06)
@@ -435,14 +461,20 @@ def add_caption(
     )
     top = box[1] + (box[3] - box[1] - fitted.height) // 2
     centred = (box[0], top, box[2], top + fitted.height)
-    plain = canvas.copy() if highlight is not None else None
+    lit = canvas.copy() if words else None
     bounds, lines = _draw_lines(canvas, fitted, centred, CAPTION_TEXT, align="center")
-    word = _word_box(fitted, lines, text, highlight) if highlight is not None else None
-    if plain is not None and word is not None:  # the same lines in the highlight colour
-        _draw_lines(plain, fitted, centred, CAPTION_HIGHLIGHT, align="center")
-        canvas.paste(plain.crop(word), word[:2])
     block = TextBlock("caption", centred, bounds, CAPTION_TEXT, text, fitted.size, fitted, lines)
-    return ComposedFrame(canvas, [block], underlay, missing)
+    if lit is None:
+        return [ComposedFrame(canvas, [block], underlay, missing)]
+    _draw_lines(lit, fitted, centred, CAPTION_HIGHLIGHT, align="center")
+    drawn: list[ComposedFrame] = []
+    for n in range(len(cue_words(text))):
+        image = canvas.copy()
+        word = _word_box(fitted, lines, text, n)
+        if word is not None:
+            image.paste(lit.crop(word), word[:2])
+        drawn.append(ComposedFrame(image, [block], underlay, missing))
+    return drawn or [ComposedFrame(canvas, [block], underlay, missing)]
 
 
 def _word_box(fitted: SetText, lines: tuple[PlacedLine, ...], text: str, index: int) -> Box | None:

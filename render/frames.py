@@ -19,7 +19,8 @@ from PIL import Image
 from deck import Layout, Slide, ThemeSpec
 
 from .cache import asset_key, vars_of
-from .compose import ComposedFrame, add_caption, compose_slide
+from .captions import cue_words
+from .compose import ComposedFrame, add_caption, caption_words, compose_slide
 from .elements import slide_errors
 from .fonts import font_set
 from .frame import FrameSpec
@@ -120,6 +121,29 @@ class DeckFrames(RenderStage):
 
             path = await self._store("caption", caption, draw)
         return path, caption
+
+    async def captioned_words(self, frame: Path, key: str, text: str) -> list[tuple[Path, str]]:
+        """``frame`` with the caption ``text`` burned in once per word of it, that word
+        highlighted (as :meth:`captioned` with each ``word``, but the cue is laid out once)."""
+        spec = self.plan.spec
+        keys = [caption_key(key, text, spec, n) for n in range(len(cue_words(text)))]
+        found = [self.cache.lookup("caption", k, "png") for k in keys]
+        if all(path is not None for path in found):
+            return [(path, k) for path, k in zip(found, keys, strict=True) if path is not None]
+
+        def draw() -> tuple[list[Path], set[str]]:
+            with Image.open(frame) as base:
+                drawn = caption_words(base.convert("RGB"), text, spec, self.fonts)
+            paths = []
+            for k, composed in zip(keys, drawn, strict=False):
+                meta = {"missing": sorted(composed.missing_glyphs), "shortened": []}
+                self.cache.write_meta("caption", k, meta)
+                paths.append(self.cache.store_image("caption", k, composed.image))
+            return paths, set().union(*(c.missing_glyphs for c in drawn))
+
+        paths, missing = await self.r.run_cpu(draw)
+        self.missing_glyphs |= missing
+        return list(zip(paths, keys, strict=True))
 
     async def _gather(
         self, frames: list[asyncio.Task[tuple[Path, str]]], storyboard: Path | None

@@ -95,10 +95,19 @@ class DeckSegments(RenderStage):
         bounds = [max(0, min(frames, round((at - start) * fps))) for _c, _n, at in shows]
         bounds = [0, *bounds[1:], frames]
         stills: list[Keyed] = []
+        lit: dict[str, list[tuple[Path, str]]] = {}  # a cue's words, drawn together
         for (cue, word, _at), begin, end in zip(shows, bounds, bounds[1:], strict=False):
-            if end > begin:
-                path, key = await self.frames.captioned(frame_path, frame_key, cue.text, word)
-                stills.append((Still(path, end - begin), key))
+            if end <= begin:
+                continue
+            if word is None:
+                path, key = await self.frames.captioned(frame_path, frame_key, cue.text)
+            else:
+                if cue.text not in lit:
+                    lit[cue.text] = await self.frames.captioned_words(
+                        frame_path, frame_key, cue.text
+                    )
+                path, key = lit[cue.text][word]
+            stills.append((Still(path, end - begin), key))
         return stills
 
     async def _encode(self, chunk: list[Missing]) -> dict[int, tuple[Path, bool]]:
