@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
             )
         sentence, slide = narration_seconds(example, work, args.runs)
         print(
-            f"narration stage, photosynthesis, cold (median of {args.runs}): a sentence at a "
+            f"narration work, photosynthesis, cold (median of {args.runs}): a sentence at a "
             f"time {sentence:.2f} s, a take per slide {slide:.2f} s ({sentence / slide:.2f}x)"
         )
         styles = style_seconds(example, work)
