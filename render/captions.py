@@ -124,25 +124,27 @@ def slide_cues(
 def sentence_cues(sentences: list[str], spans: list[Span], start: float, end: float) -> list[Cue]:
     """One slide's cues from its sentences and their spans (seconds from ``start``): a cue
     starts at its sentence's onset and is shown until the next one starts (the last until
-    ``end``). A sentence nothing was spoken for (emoji only) is shown with its neighbour."""
-    groups: list[tuple[str, float, float]] = []
-    pending = ""
+    ``end``). A sentence nothing was spoken for (emoji only) is shown in its neighbour's cue,
+    so it moves no onset."""
+    groups: list[tuple[list[str], float, float]] = []  # a spoken sentence's cues, its span
+    pending: list[str] = []  # unspoken sentences before the first spoken one
     for text, (onset, until) in zip(sentences, spans, strict=True):
-        if until <= onset:
-            if groups:
-                last, a, b = groups[-1]
-                groups[-1] = (f"{last} {text}", a, b)
-            else:
-                pending = f"{pending} {text}".strip()
-            continue
-        groups.append((f"{pending} {text}".strip(), onset, until))
-        pending = ""
+        if until > onset:
+            groups.append((split_cues(text) or [text], onset, until))
+            if pending:
+                groups[-1][0][0] = " ".join([*pending, groups[-1][0][0]])
+                pending = []
+        elif groups:
+            groups[-1][0][-1] = f"{groups[-1][0][-1]} {text}"
+        else:
+            pending.append(text)
     if not groups:
-        return time_cues(split_cues(pending), start, end - start) if pending else []
+        texts = split_cues(" ".join(pending))
+        return time_cues(texts, start, end - start) if texts else []
     timed = [
         cue
-        for text, onset, until in groups
-        for cue in time_cues(split_cues(text), start + onset, until - onset)
+        for texts, onset, until in groups
+        for cue in time_cues(texts, start + onset, until - onset)
     ]
     ends = [cue.start for cue in timed[1:]] + [max(end, timed[-1].end)]
     return [Cue(c.start, e, c.text, c.end) for c, e in zip(timed, ends, strict=True)]

@@ -105,11 +105,13 @@ def slide_timings(plan: RenderPlan, narrations: list[float]) -> tuple[list[Slide
 
 def speech_sentences(narration: str, language: str) -> list[str]:
     """What the voice says for each sentence of ``narration`` (the sentences the captions
-    show, each prepared for speech; one that says nothing, emoji only say, is "")."""
-    return [
+    show, each prepared for speech; one with nothing to say, emoji only say, is "")."""
+    spoken = [
         prepare_for_speech(sentence, language)
         for sentence in split_sentences(display_text(narration))
     ]
+    # Punctuation alone (what is left of "🎉.") would be read out as "dot" by some voices.
+    return [text if any(ch.isalnum() for ch in text) else "" for text in spoken]
 
 
 def spread_spans(parts: list[str], seconds: float) -> list[Span]:

@@ -309,3 +309,13 @@ def test_sentences_joined_are_levelled_once_with_known_onsets():
     assert np.abs(joined[a2 : a2 + 240]).max() > 0.05
     # One sentence sounds exactly as a single take did before (its cache key changed only).
     assert np.array_equal(join_sentences([loud], rate)[0], finish_samples(loud, rate))
+
+
+def test_a_sentence_with_nothing_to_say_rides_in_its_neighbours_cue_and_moves_no_onset():
+    from render.narration import speech_sentences
+
+    narration = "🎉. Hello there, Dr. Ng! 🚀🚀"
+    assert speech_sentences(narration, "en") == ["", "Hello there, Doctor Ng!", ""]
+    spans = [(0.5, 0.5), (0.5, 2.0), (2.0, 2.0)]  # as join_sentences reports them
+    cues = slide_cues([narration], [SlideTiming(10.0, 3.0, 2.0)], [spans])[0]
+    assert cues == [Cue(10.5, 12.0, "🎉. Hello there, Dr. Ng! 🚀🚀", 12.0)]
