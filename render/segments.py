@@ -51,8 +51,9 @@ class DeckSegments(RenderStage):
     async def encode(self, counts: list[int], cues: list[list[Cue]]) -> list[tuple[Path, bool]]:
         """Every slide's segment (``counts[i]`` frames long) and whether it came from the cache."""
         plan = self.plan
+        starts = [sum(counts[:i]) / plan.fps for i in range(plan.slides)]  # as the video has it
         stills = await asyncio.gather(
-            *(self._stills(i, counts[i], cues[i]) for i in range(plan.slides))
+            *(self._stills(i, counts[i], cues[i], starts[i]) for i in range(plan.slides))
         )
         results: dict[int, tuple[Path, bool]] = {}
         missing: list[Missing] = []
@@ -81,9 +82,10 @@ class DeckSegments(RenderStage):
             await join(segments, audio, tmp, title=self.plan.deck.title, workdir=workdir)
         self.progress.step(Stage.JOIN, message="video ready")
 
-    async def _stills(self, i: int, frames: int, cues: list[Cue]) -> list[Keyed]:
-        """Slide ``i``'s stills: its frame, or one captioned copy per cue (per word) for its
-        time."""
+    async def _stills(self, i: int, frames: int, cues: list[Cue], start: float) -> list[Keyed]:
+        """Slide ``i`` (from ``start`` seconds, ``frames`` long)'s stills: its frame, or one
+        captioned copy per cue (per word) from the frame its cue (word) starts on; the first
+        is shown from the slide's start."""
         frame_path, frame_key = await self.frames.get(i)
         mode = self.plan.options.caption_mode
         if mode is CaptionMode.NONE or not cues:
@@ -91,7 +93,7 @@ class DeckSegments(RenderStage):
         shows: list[tuple[Cue, int | None, float]] = [(cue, None, cue.start) for cue in cues]
         if mode is CaptionMode.WORDS:
             shows = [(cue, n, at) for cue in cues for n, at in enumerate(word_starts(cue))] or shows
-        start, fps = cues[0].start, self.plan.fps
+        fps = self.plan.fps
         bounds = [max(0, min(frames, round((at - start) * fps))) for _c, _n, at in shows]
         bounds = [0, *bounds[1:], frames]
         stills: list[Keyed] = []
