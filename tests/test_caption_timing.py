@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -174,6 +175,23 @@ def test_words_mode_moves_the_highlight_at_a_higher_frame_rate_and_keeps_the_srt
     assert np.abs(early - later).max() > 100  # the highlight moved from word to word
     lit = frame_at(plain, begin + 0.1 * (end - begin)).astype(int)[band]
     assert np.abs(early - lit).max() > 100  # and it is a highlight: lines mode has none
+    # Each burned cue appears on the very frame its SRT start falls on (counted from 0).
+    changes = band_changes(plain, top=round(640 * 0.88) + 2)
+    assert {round(t * 12) for t in srt_starts(srt)[1:]} <= changes, changes
+
+
+def band_changes(video: Path, *, top: int) -> set[int]:
+    """Indices of the frames whose caption band (rows from ``top``) differs from the frame
+    before: where a cue (or a slide) changes."""
+    from render.ffmpeg import ffmpeg_exe
+
+    width, height = probe(video).video_size or (0, 0)
+    command = [ffmpeg_exe(), "-v", "error", "-i", str(video)]
+    command += ["-f", "rawvideo", "-pix_fmt", "gray", "-"]
+    raw = subprocess.run(command, capture_output=True, check=True).stdout
+    frames = np.frombuffer(raw, dtype=np.uint8).reshape(-1, height, width)[:, top:].astype(int)
+    moved = np.abs(np.diff(frames, axis=0)).max(axis=(1, 2)) > 60
+    return {int(n) + 1 for n in np.flatnonzero(moved)}
 
 
 async def _lines_short(deck, work: Path) -> tuple[Path, str]:
