@@ -6,8 +6,9 @@ writes a WAV file is a voice (the ``render.VoiceBackend`` protocol): a call to y
 server, a local TTS model, recorded takes. This one hums: each word of the narration becomes a
 short tone whose pitch comes from the word, so it needs no model and no network. With
 ``needs_finishing = True`` the renderer trims the take's silences, levels it to the loudness of
-every other voice and resamples it, so a backend may write any sample rate at any level.
-Run it from the repository root::
+every other voice and resamples it, so a backend may write any sample rate at any level. It is
+asked for one sentence at a time (the slide is then finished as one take), so the captions know
+when each sentence starts. Run it from the repository root::
 
     python examples/custom_voice.py [OUT.mp4]
 
@@ -93,7 +94,7 @@ async def render(out: Path, cache_dir: Path) -> Outcome:
     print(f"rendered {out}: {result.slides} slides, {result.duration:.1f} s, voice {result.voice}")
     words = sum(len(text.split()) for text in voice.spoken)
     lengths = ", ".join(f"{timing.narration:.1f}" for timing in result.timings)
-    print(f"the humming voice said {len(voice.spoken)} narrations ({words} words); ", end="")
+    print(f"the humming voice said {len(voice.spoken)} sentences ({words} words); ", end="")
     print(f"each slide's narration lasts {lengths} s")
     return Outcome(result, voice)
 

@@ -22,7 +22,7 @@ from .frame import FrameSpec, Resolution
 from .images.base import ImageBackend, ImageRequest, PartialBatchError
 from .images.illustrated import IllustratedBackend
 from .images.procedural import ProceduralBackend
-from .options import RenderOptions, RenderResult, SlideTiming, Transition
+from .options import CaptionMode, RenderOptions, RenderResult, SlideTiming, Transition
 from .pipeline import Renderer, check_output
 from .progress import ProgressCallback, ProgressEvent, Stage
 from .voice.base import VoiceBackend, VoiceChoice
@@ -33,6 +33,7 @@ from .voice.silent import SilentBackend
 __all__ = [
     "AssetCache",
     "CacheView",
+    "CaptionMode",
     "ElementError",
     "EncodeError",
     "EspeakBackend",

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageOps
 
 from deck import Layout, Slide, ThemeSpec
 
+from .captions import cue_words
 from .contrast import AA_NORMAL_TEXT, hex_to_rgb, scrim_opacity
 from .elements import ElementDrawing, draw_element, element_regions
 from .fonts import FontSet
@@ -28,6 +29,9 @@ from .voice.languages import parse_language
 RGB = tuple[int, int, int]
 CAPTION_TEXT: RGB = (255, 255, 255)
 CAPTION_SCRIM: RGB = (0, 0, 0)
+# The word being spoken in the word-by-word style: amber (13.9:1 on black; the scrim under a
+# highlighted cue is made dark enough for it to reach AA, as white text does).
+CAPTION_HIGHLIGHT: RGB = (255, 204, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,12 +401,49 @@ def _lay_panel(canvas: Image.Image, r: Regions, text: RGB, surface: RGB) -> Pane
 
 
 def add_caption(
-    frame: Image.Image, text: str, spec: FrameSpec, fonts: FontSet, *, keep_underlay: bool = False
+    frame: Image.Image,
+    text: str,
+    spec: FrameSpec,
+    fonts: FontSet,
+    *,
+    keep_underlay: bool = False,
+    highlight: int | None = None,
 ) -> ComposedFrame:
-    """Burn one caption cue into the caption band at the bottom of ``frame``."""
+    """Burn one caption cue into the caption band at the bottom of ``frame``; with
+    ``highlight``, that word of it (:func:`~render.captions.cue_words`) in
+    :data:`CAPTION_HIGHLIGHT` (see :func:`caption_words`)."""
+    if highlight is None:
+        return _captions(frame, text, spec, fonts, keep_underlay=keep_underlay, words=False)[0]
+    drawn = _captions(frame, text, spec, fonts, keep_underlay=keep_underlay, words=True)
+    return drawn[highlight] if 0 <= highlight < len(drawn) else drawn[0]
+
+
+def caption_words(
+    frame: Image.Image, text: str, spec: FrameSpec, fonts: FontSet
+) -> list[ComposedFrame]:
+    """The cue ``text`` burned into ``frame`` once per word of it (:func:`~render.captions.
+    cue_words`), that word in :data:`CAPTION_HIGHLIGHT` and the rest as usual: laid out and
+    drawn once in each colour, then each word's box of the highlighted drawing pasted over the
+    plain one, so only the colour moves from word to word (and a cue costs two drawings)."""
+    return _captions(frame, text, spec, fonts, keep_underlay=False, words=True)
+
+
+def _captions(
+    frame: Image.Image,
+    text: str,
+    spec: FrameSpec,
+    fonts: FontSet,
+    *,
+    keep_underlay: bool,
+    words: bool,
+) -> list[ComposedFrame]:
+    """The plain caption, or (``words``) one frame per cue word with that word highlighted
+    (at least one frame: the plain caption when no word could be placed)."""
     canvas = frame.copy()
     band = caption_band(spec)
-    _draw_panel(canvas, band, CAPTION_TEXT, CAPTION_SCRIM, radius=0, minimum=0.6)
+    # The scrim is dark enough for the darker of the colours drawn on it (AA for both).
+    shown = CAPTION_HIGHLIGHT if words else CAPTION_TEXT
+    _draw_panel(canvas, band, shown, CAPTION_SCRIM, radius=0, minimum=0.6)
     underlay = canvas.copy() if keep_underlay else None
     pad_x = round(spec.short_side * 0.06)
     pad_y = round((band[3] - band[1]) * 0.12)
@@ -420,9 +461,51 @@ def add_caption(
     )
     top = box[1] + (box[3] - box[1] - fitted.height) // 2
     centred = (box[0], top, box[2], top + fitted.height)
+    lit = canvas.copy() if words else None
     bounds, lines = _draw_lines(canvas, fitted, centred, CAPTION_TEXT, align="center")
     block = TextBlock("caption", centred, bounds, CAPTION_TEXT, text, fitted.size, fitted, lines)
-    return ComposedFrame(canvas, [block], underlay, missing)
+    if lit is None:
+        return [ComposedFrame(canvas, [block], underlay, missing)]
+    _draw_lines(lit, fitted, centred, CAPTION_HIGHLIGHT, align="center")
+    drawn: list[ComposedFrame] = []
+    for n in range(len(cue_words(text))):
+        image = canvas.copy()
+        word = _word_box(fitted, lines, text, n)
+        if word is not None:
+            image.paste(lit.crop(word), word[:2])
+        drawn.append(ComposedFrame(image, [block], underlay, missing))
+    return drawn or [ComposedFrame(canvas, [block], underlay, missing)]
+
+
+def _word_box(fitted: SetText, lines: tuple[PlacedLine, ...], text: str, index: int) -> Box | None:
+    """Where word ``index`` of ``text`` is drawn among ``lines`` (``None`` when it was cut off).
+    Words are found in order along the lines; in a right-to-left line, measured from its right
+    edge."""
+    words = cue_words(text)
+    if fitted.typeset is None or not 0 <= index < len(words):
+        return None
+    n = 0
+    for line in lines:
+        cursor = 0
+        while n < len(words):
+            at = line.text.find(words[n], cursor)
+            if at < 0:
+                break
+            if n == index:
+                before = fitted.typeset.width(line.text[:at])
+                width = fitted.typeset.width(words[n])
+                x = line.x + (line.width - before - width if line.rtl else before)
+                top = line.baseline - fitted.ascent
+                pad = max(1, fitted.size // 10)  # the glyphs' overhang past their advance
+                return (
+                    math.floor(x) - pad,
+                    top - pad,
+                    math.ceil(x + width) + pad,
+                    top + fitted.line_height + pad,
+                )
+            cursor = at + len(words[n])
+            n += 1
+    return None
 
 
 def _draw_lines(

@@ -19,11 +19,12 @@ from PIL import Image
 from deck import Layout, Slide, ThemeSpec
 
 from .cache import asset_key, vars_of
-from .compose import ComposedFrame, add_caption, compose_slide
+from .captions import cue_words
+from .compose import ComposedFrame, add_caption, caption_words, compose_slide
 from .elements import slide_errors
 from .fonts import font_set
 from .frame import FrameSpec
-from .options import RenderOptions
+from .options import CaptionMode, RenderOptions
 from .pictures import DeckPictures
 from .progress import Stage
 from .stage import RenderRun, RenderStage
@@ -31,6 +32,7 @@ from .storyboard import write_storyboard
 
 COMPOSE_VERSION = 2  # 2: fonts per character, right-to-left, dense layouts
 ELEMENTS_VERSION = 1  # how charts, code and equations are drawn (bump when that changes)
+WORDS_VERSION = 1  # how the word-by-word caption highlight is drawn
 
 
 def frame_key(
@@ -59,15 +61,16 @@ def frame_key(
         theme=theme.name,
         palette=vars_of(theme.palette),  # the colours, not only their names
         size=list(spec.size),
-        captions=options.captions,
+        captions=options.caption_mode is not CaptionMode.NONE,
         language=language,
         font=options.extra_font,
     )
 
 
-def caption_key(frame_key: str, text: str, spec: FrameSpec) -> str:
-    """The cache key of a frame with one caption cue burned in."""
-    return asset_key(step="caption", frame=frame_key, text=text, size=list(spec.size))
+def caption_key(frame_key: str, text: str, spec: FrameSpec, word: int | None = None) -> str:
+    """The cache key of a frame with one caption cue burned in (its ``word`` highlighted)."""
+    extra: dict[str, object] = {} if word is None else {"word": word, "words": WORDS_VERSION}
+    return asset_key(**extra, step="caption", frame=frame_key, text=text, size=list(spec.size))
 
 
 class DeckFrames(RenderStage):
@@ -102,19 +105,45 @@ class DeckFrames(RenderStage):
         extra = [task for task in (self._all, self._storyboard) if task is not None]
         return [*self._tasks.values(), *extra]
 
-    async def captioned(self, frame: Path, key: str, text: str) -> tuple[Path, str]:
-        """``frame`` (stored under ``key``) with the caption ``text`` burned in."""
+    async def captioned(
+        self, frame: Path, key: str, text: str, word: int | None = None
+    ) -> tuple[Path, str]:
+        """``frame`` (stored under ``key``) with the caption ``text`` burned in, its ``word``-th
+        word (:func:`~render.captions.cue_words`) highlighted when one is given."""
         spec = self.plan.spec
-        caption = caption_key(key, text, spec)
+        caption = caption_key(key, text, spec, word)
         path = self.cache.lookup("caption", caption, "png")
         if path is None:
 
             def draw() -> ComposedFrame:
                 with Image.open(frame) as base:
-                    return add_caption(base.convert("RGB"), text, spec, self.fonts)
+                    return add_caption(base.convert("RGB"), text, spec, self.fonts, highlight=word)
 
             path = await self._store("caption", caption, draw)
         return path, caption
+
+    async def captioned_words(self, frame: Path, key: str, text: str) -> list[tuple[Path, str]]:
+        """``frame`` with the caption ``text`` burned in once per word of it, that word
+        highlighted (as :meth:`captioned` with each ``word``, but the cue is laid out once)."""
+        spec = self.plan.spec
+        keys = [caption_key(key, text, spec, n) for n in range(len(cue_words(text)))]
+        found = [self.cache.lookup("caption", k, "png") for k in keys]
+        if all(path is not None for path in found):
+            return [(path, k) for path, k in zip(found, keys, strict=True) if path is not None]
+
+        def draw() -> tuple[list[Path], set[str]]:
+            with Image.open(frame) as base:
+                drawn = caption_words(base.convert("RGB"), text, spec, self.fonts)
+            paths = []
+            for k, composed in zip(keys, drawn, strict=False):
+                meta = {"missing": sorted(composed.missing_glyphs), "shortened": []}
+                self.cache.write_meta("caption", k, meta)
+                paths.append(self.cache.store_image("caption", k, composed.image))
+            return paths, set().union(*(c.missing_glyphs for c in drawn))
+
+        paths, missing = await self.r.run_cpu(draw)
+        self.missing_glyphs |= missing
+        return list(zip(paths, keys, strict=True))
 
     async def _gather(
         self, frames: list[asyncio.Task[tuple[Path, str]]], storyboard: Path | None
@@ -146,7 +175,7 @@ class DeckFrames(RenderStage):
                     plan.theme,
                     plan.spec,
                     self.fonts,
-                    captions=plan.options.captions,
+                    captions=plan.options.caption_mode is not CaptionMode.NONE,
                 )
 
         path = await self._store("frame", key, compose, slide=i)

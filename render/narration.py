@@ -1,7 +1,13 @@
 """A render's narration: which voice speaks, each slide's finished audio, and the track.
 
 The voice is checked before any work starts (an unknown or unusable voice stops the render
-at once). Each slide's narration is cached by its speech text and the voice; a slide that a
+at once). A slide is spoken a sentence at a time (the sentences its captions show, each
+prepared for speech) and finished as one take (:func:`~render.voice.finish.finish_sentences`:
+levelled once, per slide), so each sentence's onset is known exactly and a caption cue starts
+with it; those spans are stored beside the WAV in the cache, so a slide from the cache still
+knows them. A voice whose audio needs no finishing (silence) speaks the slide in one take,
+its sentences spread over it by length (there is nothing to align to). Each slide's
+narration is cached by its sentences' speech text and the voice; a slide that a
 remote voice fails to speak (after its retries) is read by espeak-ng instead, with a note,
 while a voice that cannot work at all (``VoiceSetupError``) stops the render. The narration's
 lengths decide how long each slide is shown; the video's one audio track is every slide's
@@ -20,16 +26,17 @@ from deck import Deck
 
 from .audio import SAMPLE_RATE, build_timeline, wav_duration
 from .cache import asset_key
+from .captions import Span, split_sentences
 from .encode import encode_audio
 from .errors import EncodeError, VoiceError, VoiceSetupError, short_reason
 from .options import RenderOptions, SlideTiming
 from .progress import Stage
-from .speech import prepare_for_speech
+from .speech import display_text, prepare_for_speech
 from .stage import RenderRun, RenderStage
 from .voice.auto import pick_voice
 from .voice.base import DeckVoice, LanguageNote, VoiceBackend, VoiceChoice
 from .voice.espeak import INSTALL_HINT as ESPEAK_HINT
-from .voice.finish import FINISH_VERSION, finish_narration
+from .voice.finish import FINISH_VERSION, SENTENCE_GAP, finish_sentences
 
 if TYPE_CHECKING:
     from .plan import RenderPlan
@@ -96,6 +103,30 @@ def slide_timings(plan: RenderPlan, narrations: list[float]) -> tuple[list[Slide
     return timings, frames
 
 
+def speech_sentences(narration: str, language: str) -> list[str]:
+    """What the voice says for each sentence of ``narration`` (the sentences the captions
+    show, each prepared for speech; one with nothing to say, emoji only say, is "")."""
+    spoken = [
+        prepare_for_speech(sentence, language)
+        for sentence in split_sentences(display_text(narration))
+    ]
+    # Punctuation alone (what is left of "🎉.") would be read out as "dot" by some voices.
+    return [text if any(ch.isalnum() for ch in text) else "" for text in spoken]
+
+
+def spread_spans(parts: list[str], seconds: float) -> list[Span]:
+    """Spans for ``parts`` shared out over ``seconds`` by length (a take with no onsets)."""
+    weights = [len(p) for p in parts]
+    total = sum(weights) or 1
+    spans: list[Span] = []
+    at = 0.0
+    for weight in weights:
+        end = at + seconds * weight / total
+        spans.append((round(at, 4), round(end, 4)))
+        at = end
+    return spans
+
+
 def track_key(narrations: list[Spoken], samples: list[int], bitrate: str) -> str:
     """The cache key of the audio track: every slide's narration and slot length."""
     return asset_key(
@@ -108,6 +139,7 @@ class DeckNarration(RenderStage):
         super().__init__(run)
         self.deck = self.plan.deck
         self._tasks: list[asyncio.Future[Any]] = []
+        self.spans: dict[int, list[Span]] = {}  # slide: each sentence's (onset, end) in its WAV
 
     def start(
         self, backend: VoiceBackend, voice: str | None, workdir: Path
@@ -117,7 +149,7 @@ class DeckNarration(RenderStage):
             asyncio.ensure_future(
                 self.slide(
                     i,
-                    prepare_for_speech(slide.narration, self.deck.language),
+                    speech_sentences(slide.narration, self.deck.language),
                     backend,
                     voice,
                     workdir,
@@ -139,10 +171,15 @@ class DeckNarration(RenderStage):
     def tasks(self) -> list[asyncio.Future[Any]]:
         return list(self._tasks)
 
+    def sentence_spans(self) -> list[list[Span] | None]:
+        """Each slide's sentence spans (once its narration is there), for the captions."""
+        return [self.spans.get(i) for i in range(len(self.deck.slides))]
+
     async def slide(
-        self, i: int, text: str, backend: VoiceBackend, voice: str | None, workdir: Path
+        self, i: int, text: list[str], backend: VoiceBackend, voice: str | None, workdir: Path
     ) -> Spoken:
-        """Slide ``i``'s finished narration (path, seconds, cache key)."""
+        """Slide ``i``'s finished narration (path, seconds, cache key) from its sentences'
+        speech ``text``."""
         try:
             return await self._speak(i, text, backend, voice, workdir)
         except VoiceSetupError:
@@ -167,33 +204,49 @@ class DeckNarration(RenderStage):
         return None
 
     async def _speak(
-        self, i: int, text: str, backend: VoiceBackend, voice: str | None, workdir: Path
+        self, i: int, text: list[str], backend: VoiceBackend, voice: str | None, workdir: Path
     ) -> Spoken:
         key = asset_key(
             step="narration",
             text=text,
             voice=backend.cache_id(voice, self.deck.language),
             finish=FINISH_VERSION,
+            gap=SENTENCE_GAP,
         )
         cached = self.cache.lookup("narration", key, "wav")
-        if cached is not None:
-            meta = self.cache.read_meta("narration", key)
-            duration = float(meta["duration"]) if meta else wav_duration(cached)
+        meta = self.cache.read_meta("narration", key) if cached is not None else None
+        if cached is not None and meta and "sentences" in meta:
+            self.spans[i] = [(float(a), float(b)) for a, b in meta["sentences"]]
             self.progress.step(Stage.VOICE, i + 1, message="narration from cache")
-            return cached, duration, key
+            return cached, float(meta["duration"]), key
+        said = {n: workdir / f"voice-{i}-{n}.{backend.name}.raw" for n, t in enumerate(text) if t}
         raw = workdir / f"voice-{i}.{backend.name}.raw"
-        async with self.r.voice_slots(backend):
-            await backend.synthesize(text, voice=voice, language=self.deck.language, out=raw)
+        if backend.needs_finishing and said:  # each sentence apart, then finished together
+            await asyncio.gather(*(self._say(backend, text[n], voice, p) for n, p in said.items()))
+        else:  # one take: silence, or nothing to say
+            await self._say(backend, " ".join(text).strip(), voice, raw)
         async with self.r.process_slots():
             with self.cache.writing("narration", key, "wav") as tmp:
-                if backend.needs_finishing:
-                    await finish_narration(raw, tmp)
-                else:  # already final (silence: trimming and levelling would erase it)
+                if not backend.needs_finishing:  # already final: trimming would erase silence
                     os.replace(raw, tmp)
+                    spans = spread_spans(text, wav_duration(tmp))
+                elif said:
+                    raws = [said.get(n) for n in range(len(text))]
+                    spans = await finish_sentences(raws, tmp)
+                else:
+                    await finish_sentences([raw], tmp)
+                    spans = [(0.0, 0.0)] * len(text)
                 duration = wav_duration(tmp)
-        self.cache.write_meta("narration", key, {"duration": duration})
+        self.spans[i] = spans
+        self.cache.write_meta(
+            "narration", key, {"duration": duration, "sentences": [list(s) for s in spans]}
+        )
         self.progress.step(Stage.VOICE, i + 1, message="narration spoken")
         return self.cache.path("narration", key, "wav"), duration, key
+
+    async def _say(self, backend: VoiceBackend, text: str, voice: str | None, out: Path) -> None:
+        async with self.r.voice_slots(backend):
+            await backend.synthesize(text, voice=voice, language=self.deck.language, out=out)
 
     async def _track(self, narrations: list[Spoken], frames: list[int], workdir: Path) -> Path:
         settings = self.plan.settings

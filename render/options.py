@@ -14,12 +14,31 @@ class Transition(StrEnum):
     CROSSFADE = "crossfade"
 
 
+class CaptionMode(StrEnum):
+    """Burned-in captions: none, a cue at a time (``lines``), or the cue with the word being
+    spoken highlighted (``words``, the short-form 9:16 style). ``True``/``False`` (the old
+    on/off option, still what chat and ``--captions/--no-captions`` give) mean lines/none."""
+
+    NONE = "none"
+    LINES = "lines"
+    WORDS = "words"
+
+    @classmethod
+    def of(cls, value: CaptionMode | bool | str | None) -> CaptionMode:
+        """``value`` as a mode; a string that names none raises ``ValueError``."""
+        if value is None or isinstance(value, bool):
+            return cls.LINES if value else cls.NONE
+        return cls(str(value).strip().lower())
+
+
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
     """How to render (not what: that is the deck)."""
 
     resolution: Resolution | str | int = Resolution.P1080
-    captions: bool = False  # burn captions into the picture (SRT/VTT sidecars are always written)
+    # Burn captions into the picture: a CaptionMode, or True (lines) / False (none). The SRT and
+    # VTT sidecars are written either way and are the same in every mode.
+    captions: CaptionMode | bool | str = False
     subtitles: bool = True
     transition: Transition | str = Transition.NONE
     crossfade_seconds: float = 0.5
@@ -37,6 +56,11 @@ class RenderOptions:
     extra_font: str | None = None
     music: Path | None = None  # background music under the narration (see render.music)
     music_level_db: float = 0.0  # relative to the usual bed level: negative is quieter
+    words_fps: int = 12  # words mode: a word lasts about 0.3 s, several frames at 12 fps
+
+    @property
+    def caption_mode(self) -> CaptionMode:
+        return CaptionMode.of(self.captions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,7 +139,11 @@ class Renderer:
                     narrations = await asyncio.gather(*spoken)
                     seconds["narration"] = time.perf_counter() - started
                     timings, counts = slide_timings(plan, [d for _p, d, _k in narrations])
-                    cues = slide_cues([slide.narration for slide in deck.slides], timings)
+                    cues = slide_cues(
+                        [slide.narration for slide in deck.slides],
+                        timings,
+                        narration.sentence_spans(),
+                    )
 
                     # 4. The audio track beside the segments, then the join.
                     track = narration.track(narrations, counts, workdir)

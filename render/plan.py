@@ -20,7 +20,7 @@ from .frames import frame_key
 from .images.base import ImageBackend, ImageRequest
 from .language import with_language
 from .layout import auto_layout, image_size, text_area
-from .options import RenderOptions, Transition
+from .options import CaptionMode, RenderOptions, Transition
 from .pictures import blank_key, image_key
 
 
@@ -47,6 +47,14 @@ class RenderPlan:
         """The plan, or a :class:`RenderError` naming the option that cannot work."""
         crossfade = Transition(options.transition) is Transition.CROSSFADE
         fps = options.fps  # cross-fades get their own frame rate, only where they are
+        try:
+            captions = options.caption_mode
+        except ValueError:
+            raise RenderError(
+                f"captions '{options.captions}' is not a caption style: none, lines or words"
+            ) from None
+        if captions is CaptionMode.WORDS:  # a word lasts less than a frame at 2 fps
+            fps = max(fps, options.words_fps)
         if SAMPLE_RATE % fps:
             raise RenderError(
                 f"fps {fps} must divide {SAMPLE_RATE} (try 1, 2, 4, 5, 8, 12, 24 or 25)"

@@ -1,10 +1,11 @@
 """A render's segments: each slide as a short H.264 clip of stills, then one stream-copy join.
 
-A slide's stills are its frame, or with burned-in captions one captioned copy per cue, each
-held for its share of the slide's frames. A segment is keyed by its stills, their lengths and
-the encoder settings. With cross-fades, each slide change gets a segment of its own: the
-last ``fade_frames`` of the slide, encoded at the full cross-fade frame rate, blending into
-the next slide's first still (keyed by both stills); the rest of every slide stays at the low
+A slide's stills are its frame, or with burned-in captions one captioned copy per cue (in the
+words style, per word of each cue, that word highlighted), each held from when its cue (word)
+starts until the next one does. A segment is keyed by its stills, their lengths and the
+encoder settings. With cross-fades, each slide change gets a segment of its own: the last
+``fade_frames`` of the slide, encoded at the full cross-fade frame rate, blending into the
+next slide's first still (keyed by both stills); the rest of every slide stays at the low
 frame rate, so a fade costs its half second of frames and no more. An edit re-encodes the
 slide and the two fades that touch it. Segments that miss the cache are encoded a few per
 ffmpeg process (fewer process starts, still enough processes for the cores). The video is the
@@ -19,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import asset_key, vars_of
-from .captions import Cue
+from .captions import Cue, word_starts
 from .encode import EncodeSettings, SegmentJob, Still, encode_segments, join
 from .frame import FrameSpec
 from .frames import DeckFrames
+from .options import CaptionMode
 from .output import replacing
 from .progress import Stage
 from .stage import RenderRun, RenderStage
@@ -79,8 +81,9 @@ class DeckSegments(RenderStage):
     async def encode(self, counts: list[int], cues: list[list[Cue]]) -> list[SlideSegments]:
         """Every slide's segments (the slide ``counts[i]`` frames long, its fade included)."""
         plan = self.plan
+        starts = [sum(counts[:i]) / plan.fps for i in range(plan.slides)]  # as the video has it
         stills = await asyncio.gather(
-            *(self._stills(i, counts[i], cues[i]) for i in range(plan.slides))
+            *(self._stills(i, counts[i], cues[i], starts[i]) for i in range(plan.slides))
         )
         found: dict[tuple[str, int], Path] = {}
         slides: list[_Missing] = []
@@ -134,19 +137,34 @@ class DeckSegments(RenderStage):
             await join(segments, audio, tmp, title=self.plan.deck.title, workdir=workdir)
         self.progress.step(Stage.JOIN, message="video ready")
 
-    async def _stills(self, i: int, frames: int, cues: list[Cue]) -> list[Keyed]:
-        """Slide ``i``'s stills: its frame, or one captioned copy per cue for the cue's time."""
+    async def _stills(self, i: int, frames: int, cues: list[Cue], start: float) -> list[Keyed]:
+        """Slide ``i`` (from ``start`` seconds, ``frames`` long)'s stills: its frame, or one
+        captioned copy per cue (per word) from the frame its cue (word) starts on; the first
+        is shown from the slide's start."""
         frame_path, frame_key = await self.frames.get(i)
-        if not self.plan.options.captions or not cues:
+        mode = self.plan.options.caption_mode
+        if mode is CaptionMode.NONE or not cues:
             return [(Still(frame_path, frames), frame_key)]
-        start, fps = cues[0].start, self.plan.fps
-        bounds = [max(0, min(frames, round((cue.start - start) * fps))) for cue in cues]
+        shows: list[tuple[Cue, int | None, float]] = [(cue, None, cue.start) for cue in cues]
+        if mode is CaptionMode.WORDS:
+            shows = [(cue, n, at) for cue in cues for n, at in enumerate(word_starts(cue))] or shows
+        fps = self.plan.fps
+        bounds = [max(0, min(frames, round((at - start) * fps))) for _c, _n, at in shows]
         bounds = [0, *bounds[1:], frames]
         stills: list[Keyed] = []
-        for cue, begin, end in zip(cues, bounds, bounds[1:], strict=False):
-            if end > begin:
+        lit: dict[str, list[tuple[Path, str]]] = {}  # a cue's words, drawn together
+        for (cue, word, _at), begin, end in zip(shows, bounds, bounds[1:], strict=False):
+            if end <= begin:
+                continue
+            if word is None:
                 path, key = await self.frames.captioned(frame_path, frame_key, cue.text)
-                stills.append((Still(path, end - begin), key))
+            else:
+                if cue.text not in lit:
+                    lit[cue.text] = await self.frames.captioned_words(
+                        frame_path, frame_key, cue.text
+                    )
+                path, key = lit[cue.text][word]
+            stills.append((Still(path, end - begin), key))
         return stills
 
     async def _encode(

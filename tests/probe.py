@@ -115,6 +115,23 @@ def decode_audio(path: Path, sample_rate: int = 24_000) -> NDArray[np.float32]:
     return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
 
 
+def sound_onsets(
+    samples: NDArray[np.floating],
+    rate: int = 24_000,
+    *,
+    threshold_db: float = -45.0,
+    gap: float = 0.25,
+) -> list[float]:
+    """Seconds at which sound starts after at least ``gap`` seconds below ``threshold_db``
+    dBFS (the file's start counts as quiet): where each spoken sentence, and each slide,
+    begins. A pause inside a sentence (espeak-ng holds about 0.15 s at a comma) is shorter."""
+    loud = np.flatnonzero(np.abs(samples) > 10 ** (threshold_db / 20))
+    if loud.size == 0:
+        return []
+    starts = [loud[0], *loud[1:][np.diff(loud) > gap * rate]]
+    return [int(n) / rate for n in starts]
+
+
 def _decode(path: Path, *args: str) -> bytes:
     """What ffmpeg writes to stdout decoding ``path`` with the output options ``args``."""
     command = [ffmpeg_exe(), "-v", "error", "-i", str(path), *args, "-"]

@@ -81,10 +81,10 @@ def test_a_custom_voice_is_what_the_video_says(tmp_path, capsys):
 
     printed = capsys.readouterr().out.splitlines()
     assert printed[0].startswith(f"rendered {out}: 6 slides, ") and printed[0].endswith("hum")
-    assert printed[1].startswith("the humming voice said 6 narrations (")
+    assert printed[1].startswith("the humming voice said 11 sentences (")  # asked per sentence
     assert_playable(out)
     result, voice = outcome.result, outcome.voice
-    assert result.voice == "hum" and len(voice.spoken) == 6
+    assert result.voice == "hum" and len(voice.spoken) == 11
 
     # Every slide's narration is the voice's hum: its first word's tone starts with the slide,
     # and nearly all the sound lies at the voice's pitches.

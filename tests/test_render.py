@@ -24,6 +24,7 @@ from render import (
     VoiceError,
 )
 from render.audio import SAMPLE_RATE
+from render.narration import speech_sentences
 from render.voice.espeak import EspeakBackend
 from tests.probe import decode_audio, decodes_cleanly, frame_at, frame_times, probe
 
@@ -85,29 +86,31 @@ def test_cache_skips_all_work_and_a_one_slide_edit_redoes_only_that_slide(
     espeak = voices["espeak"]
     first = run(renderer.render(example_deck, tmp_path / "a.mp4", SMALL))
     n = len(example_deck.slides)
-    assert (images.calls, espeak.calls, first.slides_from_cache) == (n, n, 0)
+    # The voice is asked once per sentence (render.narration), so a cue starts when it does.
+    said = sum(len(speech_sentences(s.narration, "en")) for s in example_deck.slides)
+    assert said > n and (images.calls, espeak.calls, first.slides_from_cache) == (n, said, 0)
 
     again = run(renderer.render(example_deck, tmp_path / "b.mp4", SMALL))
-    assert (images.calls, espeak.calls, again.slides_from_cache) == (n, n, n)  # no new work
+    assert (images.calls, espeak.calls, again.slides_from_cache) == (n, said, n)  # no new work
 
     renderer.cache.reset_stats()
     edited = apply(example_deck, [EditSlide(slide=3, bullets=["Water, air and light"])])
     result = run(renderer.render(edited, tmp_path / "c.mp4", SMALL))
-    assert (images.calls, espeak.calls) == (n, n)  # no picture, no voice for a bullet edit
+    assert (images.calls, espeak.calls) == (n, said)  # no picture, no voice for a bullet edit
     assert renderer.cache.misses["frame"] == 1 and renderer.cache.misses["segment"] == 1
     assert result.slides_from_cache == n - 1
 
     spoken = apply(example_deck, [EditSlide(slide=2, narration="A new sentence to say.")])
     run(renderer.render(spoken, tmp_path / "d.mp4", SMALL))
-    assert (images.calls, espeak.calls) == (n, n + 1)
+    assert (images.calls, espeak.calls) == (n, said + 1)
 
     redrawn = apply(example_deck, [NewImage(slide=4)])
     run(renderer.render(redrawn, tmp_path / "e.mp4", SMALL))
-    assert (images.calls, espeak.calls) == (n + 1, n + 1)
+    assert (images.calls, espeak.calls) == (n + 1, said + 1)
 
     restyled = apply(example_deck, [SetTheme(style="watercolor")])
     run(renderer.render(restyled, tmp_path / "f.mp4", SMALL))
-    assert (images.calls, espeak.calls) == (2 * n + 1, n + 1)  # every picture, no voice
+    assert (images.calls, espeak.calls) == (2 * n + 1, said + 1)  # every picture, no voice
     assert "watercolor" in images.prompts[-1]
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
+
+from .argv import caption_style_args
 
 # name -> (module of bot.cli holding ``register(app)``, the line ``deckcast --help`` shows)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -144,7 +147,7 @@ def _root(
 
 def main() -> None:
     try:
-        app()
+        app(caption_style_args(sys.argv[1:]))
     except KeyboardInterrupt:
         from .console import console
 

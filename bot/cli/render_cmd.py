@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from deck import Aspect, Deck, DeckEdit, SetDeck, SetTheme, apply, parse_outline
-from render import RenderOptions, Resolution, Transition, check_output
+from render import CaptionMode, RenderOptions, Resolution, Transition, check_output
 from render.export import check_targets, export_deck
 from render.music import check_music
 
@@ -93,7 +93,20 @@ ImagesOpt = Annotated[
     ),
 ]
 CaptionsOpt = Annotated[
-    bool, typer.Option("--captions/--no-captions", help="Burn captions into the video.")
+    bool,
+    typer.Option(
+        "--captions/--no-captions",
+        help="Burn captions into the video, a line at a time ('--captions words': the word "
+        "being spoken highlighted, the short-form 9:16 style).",
+    ),
+]
+CaptionStyleOpt = Annotated[
+    CaptionMode | None,
+    typer.Option(
+        "--caption-style",
+        help="none, lines or words (12 fps; what '--captions words' means). The SRT/VTT "
+        "files beside the video are the same in every style.",
+    ),
 ]
 TransitionOpt = Annotated[Transition, typer.Option("--transition", help="Between slides.")]
 PptxFlag = Annotated[
@@ -154,6 +167,7 @@ def register(app: typer.Typer) -> None:
         voice: VoiceOpt = None,
         images: ImagesOpt = None,
         captions: CaptionsOpt = False,
+        caption_style: CaptionStyleOpt = None,
         transition: TransitionOpt = Transition.NONE,
         fps: FpsOpt = None,
         music: MusicOpt = None,
@@ -178,7 +192,7 @@ def register(app: typer.Typer) -> None:
         exports = check_targets(pptx=pptx_path, pdf=pdf_path)
         options = RenderOptions(
             resolution=resolution or settings.resolution,
-            captions=captions,
+            captions=caption_style or CaptionMode.of(captions),
             transition=transition,
             fps=fps or settings.fps,
             voice=voice,

@@ -6,6 +6,11 @@ numpy: the level is set to :data:`TARGET_LUFS` integrated loudness (BS.1770, see
 :data:`CEILING_DBTP`, so nothing clips and every slide is as loud as the next whichever voice
 spoke it; silence is trimmed at both ends so slide timing is tight; the result is written as
 16-bit PCM WAV.
+
+A slide spoken a sentence at a time (:func:`finish_sentences`) is finished as one take: each
+sentence trimmed, the sentences joined with :data:`SENTENCE_GAP` of silence between them, and
+the whole levelled once, so the slide is as loud as a single take would be and every
+sentence's onset is known to the sample.
 """
 
 from __future__ import annotations
@@ -21,19 +26,89 @@ from ..audio import SAMPLE_RATE, write_wav
 from ..ffmpeg import run_ffmpeg
 from ..loudness import integrated_loudness, peak_envelope, true_peak
 
-FINISH_VERSION = 2  # part of every narration's cache key: bump when the sound changes
+FINISH_VERSION = 3  # part of every narration's cache key: bump when the sound changes
 TARGET_LUFS = -16.0  # speech, as podcast and streaming platforms deliver it
 CEILING_DBTP = -1.5  # under the -1 dBTP that lossy encoders need as headroom, with margin
 MAX_GAIN_DB = 40.0  # never lift a near-silent take into loud noise
 TRIM_THRESHOLD_DB = -50.0  # after levelling: quieter than this at the ends is silence
 TRIM_KEEP_SECONDS = 0.04  # of silence kept at each end, so no attack or tail is clipped
 LIMITER_SECONDS = 0.03  # the limiter's look-ahead and release: smooth at syllable scale
+# Between sentences spoken apart, besides the TRIM_KEEP_SECONDS kept on either side: about the
+# pause espeak-ng makes at a full stop (0.29 s), so a slide keeps its pace.
+SENTENCE_GAP = 0.22
 
 Samples = NDArray[np.float64]
 
 
 async def finish_narration(raw: Path, out: Path) -> None:
     """Write ``raw`` (any format ffmpeg reads) to ``out`` as levelled, trimmed 24 kHz mono WAV."""
+    finished = await asyncio.to_thread(finish_samples, await decode_take(raw), SAMPLE_RATE)
+    await asyncio.to_thread(write_wav, out, to_int16(finished))
+
+
+async def finish_sentences(raws: list[Path | None], out: Path) -> list[tuple[float, float]]:
+    """Write the sentences ``raws`` (one take each; ``None``: nothing to say) to ``out`` as one
+    finished slide, and return each sentence's (onset, end) in it, in seconds. A sentence
+    with nothing to say, or nothing audible, gets an empty span where it would be."""
+    decoded = iter(await decode_takes([raw for raw in raws if raw is not None]))
+    takes = [None if raw is None else next(decoded) for raw in raws]
+    finished, spans = await asyncio.to_thread(join_sentences, takes, SAMPLE_RATE)
+    await asyncio.to_thread(write_wav, out, to_int16(finished))
+    return [(start / SAMPLE_RATE, end / SAMPLE_RATE) for start, end in spans]
+
+
+def join_sentences(
+    takes: list[NDArray[np.floating] | None], rate: int
+) -> tuple[Samples, list[tuple[int, int]]]:
+    """The sentences' takes finished as one (see the module's docstring) and each one's
+    (first, last + 1) audible sample in it. The trim threshold is set by the loudness of all
+    takes together, as :func:`finish_samples` sets it for one."""
+    heard = [np.asarray(t, dtype=np.float64) for t in takes if t is not None]
+    loudness = integrated_loudness(np.concatenate(heard), rate) if heard else -math.inf
+    gain = min(TARGET_LUFS - loudness, MAX_GAIN_DB) if math.isfinite(loudness) else 0.0
+    threshold = 10 ** ((TRIM_THRESHOLD_DB - gain) / 20)
+    gap = np.zeros(round(SENTENCE_GAP * rate))
+    pieces: list[Samples] = []
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for take in takes:
+        x = np.zeros(0) if take is None else np.asarray(take, dtype=np.float64)
+        trimmed = trim_silence(x, rate, TRIM_THRESHOLD_DB - gain)
+        loud = np.flatnonzero(np.abs(trimmed) > threshold)
+        if loud.size == 0:
+            spans.append((at, at))
+            continue
+        if pieces:
+            pieces.append(gap)
+            at += gap.size
+        spans.append((at + int(loud[0]), at + int(loud[-1]) + 1))
+        pieces.append(trimmed)
+        at += trimmed.size
+    joined = np.concatenate(pieces) if pieces else np.zeros(0)
+    # An empty span before the first sound sits where that sound starts.
+    first = next((s for s, e in spans if e > s), 0)
+    spans = [(s, e) if e > s else (max(s, first), max(s, first)) for s, e in spans]
+    return normalise_loudness(joined, rate), spans
+
+
+async def decode_takes(raws: list[Path]) -> list[NDArray[np.float64]]:
+    """Several takes decoded by one ffmpeg process (one start per slide, not per sentence),
+    each to a float file beside its take."""
+    if len(raws) == 1:
+        return [await decode_take(raws[0])]
+    inputs: list[str] = []
+    outputs: list[str] = []
+    pcm = [raw.with_name(raw.name + ".f32") for raw in raws]
+    for n, (raw, out) in enumerate(zip(raws, pcm, strict=True)):
+        inputs += ["-i", str(raw)]
+        outputs += ["-map", f"{n}:a:0", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le"]
+        outputs.append(str(out))
+    await run_ffmpeg(["-v", "error", *inputs, *outputs], what="decoding narration audio")
+    return [np.fromfile(out, dtype="<f4").astype(np.float64) for out in pcm]
+
+
+async def decode_take(raw: Path) -> NDArray[np.float64]:
+    """A voice's take (any format ffmpeg reads) as 24 kHz mono samples."""
     pcm = await run_ffmpeg(
         [
             "-v",
@@ -52,9 +127,7 @@ async def finish_narration(raw: Path, out: Path) -> None:
         ],
         what="decoding narration audio",
     )
-    samples = np.frombuffer(pcm, dtype="<f4").astype(np.float64)
-    finished = await asyncio.to_thread(finish_samples, samples, SAMPLE_RATE)
-    await asyncio.to_thread(write_wav, out, to_int16(finished))
+    return np.frombuffer(pcm, dtype="<f4").astype(np.float64)
 
 
 def finish_samples(samples: NDArray[np.floating], rate: int) -> Samples:
