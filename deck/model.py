@@ -60,6 +60,19 @@ class Layout(StrEnum):
     FULL_IMAGE = "full_image"
 
 
+class Motion(StrEnum):
+    """How a video's pictures move under its still text (the text never moves).
+
+    ``gentle`` (the default) slowly zooms or pans the pictures that fill the frame (title and
+    full-picture slides); ``kenburns`` moves every slide's picture, further; ``none`` shows
+    stills, as deckcast did before pictures moved.
+    """
+
+    NONE = "none"
+    GENTLE = "gentle"
+    KENBURNS = "kenburns"
+
+
 def default_seed(image_prompt: str) -> int:
     """The seed a slide gets when none was given: stable for the same picture prompt."""
     digest = hashlib.sha256(image_prompt.encode("utf-8")).digest()
@@ -159,6 +172,7 @@ class Deck(_Model):
     theme: Theme = Field(default_factory=Theme)
     aspect: Aspect = Aspect.WIDE
     voice: Text | None = Field(default=None, max_length=80)
+    motion: Motion = Motion.GENTLE
     slides: list[Slide] = Field(min_length=1, max_length=MAX_SLIDES)
 
     @field_validator("voice")
@@ -209,6 +223,7 @@ _FIELD_NAMES = {
     "name": "name",
     "aspect": "aspect",
     "voice": "voice",
+    "motion": "motion",
     "slides": "slides",
     "element": "",
     "chart": "chart",

@@ -4,8 +4,8 @@ The format::
 
     ---
     title: How plants eat sunlight      (optional front matter: title, language, theme,
-    theme: light                          style, aspect, voice)
-    ---
+    theme: light                          style, aspect, voice, motion: none | gentle |
+    ---                                   kenburns)
 
     # How plants eat sunlight            a '#' heading is a title slide
     - A five minute tour                 list items are bullets (a title slide's subtitle)
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DeckValidationError, OutlineError
-from .model import Deck, Layout, article, build_deck, default_seed, spoken_text
+from .model import Deck, Layout, Motion, article, build_deck, default_seed, spoken_text
 from .outline_blocks import (
     element_markdown,
     read_chart,
@@ -48,6 +48,7 @@ _FRONT_KEYS = {
     "style": "style",
     "aspect": "aspect",
     "voice": "voice",
+    "motion": "motion",
 }
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
@@ -127,6 +128,8 @@ def to_markdown(deck: Deck) -> str:
     out.append(f"aspect: {deck.aspect.value}")
     if deck.voice:
         out.append(f"voice: {deck.voice}")
+    if deck.motion is not Motion.GENTLE:  # the default is not written: older outlines stay
+        out.append(f"motion: {deck.motion.value}")
     out.append("---")
     for slide in deck.slides:
         out.append("")
@@ -165,7 +168,9 @@ def _read_front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
         field_name = _FRONT_KEYS[key]
         value = value.strip()
         front[field_name] = (
-            value if field_name in ("language", "aspect", "theme", "voice") else _inline(value)
+            value
+            if field_name in ("language", "aspect", "theme", "voice", "motion")
+            else _inline(value)
         )
     raise OutlineError("the front matter opened with '---' is never closed", line=first + 1)
 

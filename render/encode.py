@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .audio import SAMPLE_RATE
 from .ffmpeg import run_ffmpeg
+from .motion import MotionClip
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,10 @@ class EncodeSettings:
     # a long look-ahead. (A field, so changing it changes the cache key.)
     x264_params: str = "rc-lookahead=2"
     threads: int = 1
+    tune: str = "stillimage"  # "film" where the picture moves (see render.motion)
+    # One track timescale for every segment, whatever its frame rate (a still slide's 2 fps,
+    # a moving one's 24): the concat demuxer copies timestamps, so they must share one clock.
+    timescale: int = 24_000
 
     def video_args(self) -> list[str]:
         args = [
@@ -38,7 +43,7 @@ class EncodeSettings:
             "-preset",
             self.preset,
             "-tune",
-            "stillimage",
+            self.tune,
             "-crf",
             str(self.crf),
             "-pix_fmt",
@@ -52,7 +57,7 @@ class EncodeSettings:
             "-r",
             str(self.fps),
             "-video_track_timescale",
-            str(self.fps * 1000),
+            str(self.timescale),
             "-threads",
             str(self.threads),
             "-x264-params",
@@ -74,11 +79,13 @@ class Still:
 @dataclass(frozen=True, slots=True)
 class SegmentJob:
     """One slide's segment: ``stills`` one after another, optionally cross-fading (over its
-    last ``fade_to.frames`` frames) into the next slide's first picture."""
+    last ``fade_to.frames`` frames) into the next slide's first picture; or, with ``motion``,
+    its picture moving under its text instead of stills."""
 
     stills: list[Still]
     out: Path
     fade_to: Still | None = None
+    motion: MotionClip | None = None
 
 
 async def encode_segments(jobs: list[SegmentJob], settings: EncodeSettings) -> None:
@@ -96,7 +103,12 @@ async def encode_segments(jobs: list[SegmentJob], settings: EncodeSettings) -> N
             chains.append(f"[{index}:v]{_hold(still.frames, settings.fps)}[j{n}s{len(labels)}]")
             labels.append(f"[j{n}s{len(labels)}]")
             index += 1
-        frames = sum(s.frames for s in job.stills)
+        if job.motion is not None:
+            inputs += job.motion.inputs(settings.fps)
+            chains.append(job.motion.graph(index, settings.fps, f"j{n}s0"))
+            labels.append(f"[j{n}s0]")
+            index += 2
+        frames = sum(s.frames for s in job.stills) + (job.motion.frames if job.motion else 0)
         joined = labels[0]
         if len(labels) > 1:
             chains.append(

@@ -35,6 +35,8 @@ class RenderOptions:
     default_voice: str = "auto"  # Kokoro when it can speak the deck, else espeak-ng
     storyboard: bool = True
     extra_font: str | None = None
+    motion: str | None = None  # none | gentle | kenburns; None: the deck's (see deck.Motion)
+    motion_fps: int = 24  # the frame rate of a slide whose picture moves
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ render and an export of the same deck ask for the very same pictures (and find t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from deck import Deck, Layout, Slide, ThemeSpec, theme_spec
 
@@ -20,6 +20,7 @@ from .frames import frame_key
 from .images.base import ImageBackend, ImageRequest
 from .language import with_language
 from .layout import auto_layout, image_size, text_area
+from .motion import Move, deck_motion, motion_fps, slide_moves
 from .options import RenderOptions, Transition
 from .pictures import image_key
 
@@ -38,6 +39,8 @@ class RenderPlan:
     layouts: tuple[Layout, ...]
     requests: tuple[ImageRequest, ...]
     image_keys: tuple[str, ...]  # each slide's picture, as the backend would make it
+    moves: tuple[Move | None, ...] = ()  # each slide's picture motion (None: a still)
+    motion_settings: EncodeSettings | None = None  # how a moving slide is encoded
 
     @classmethod
     def of(cls, deck: Deck, options: RenderOptions, images: ImageBackend) -> RenderPlan:
@@ -49,6 +52,12 @@ class RenderPlan:
                 f"fps {fps} must divide {SAMPLE_RATE} (try 1, 2, 4, 5, 8, 12, 24 or 25)"
             )
         deck = with_language(deck)  # a deck marked English whose text is not: its language
+        try:
+            motion = deck_motion(deck, options.motion)
+        except ValueError:
+            raise RenderError(
+                f"unknown motion '{options.motion}'; choose none, gentle or kenburns"
+            ) from None
         check_deck(deck.slides)  # an equation that does not parse fails here, at once
         spec = FrameSpec.of(deck.aspect, options.resolution)
         theme = theme_spec(deck.theme.name)
@@ -66,6 +75,17 @@ class RenderPlan:
             )
             for slide, layout in zip(deck.slides, layouts, strict=True)
         )
+        settings = EncodeSettings(
+            fps,
+            options.crf,
+            audio_bitrate=options.audio_bitrate,
+            max_bitrate=options.max_video_bitrate,
+        )
+        moving_fps = motion_fps(fps, options.motion_fps)
+        if settings.timescale % moving_fps:
+            raise RenderError(
+                f"motion fps {moving_fps} must divide {settings.timescale} (try 24 or 25)"
+            )
         return cls(
             deck=deck,
             options=options,
@@ -73,15 +93,12 @@ class RenderPlan:
             theme=theme,
             crossfade=crossfade,
             fps=fps,
-            settings=EncodeSettings(
-                fps,
-                options.crf,
-                audio_bitrate=options.audio_bitrate,
-                max_bitrate=options.max_video_bitrate,
-            ),
+            settings=settings,
             layouts=layouts,
             requests=requests,
             image_keys=tuple(image_key(request, images) for request in requests),
+            moves=slide_moves(deck, layouts, motion, captions=options.captions),
+            motion_settings=replace(settings, fps=moving_fps, tune="film"),
         )
 
     @property

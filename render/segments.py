@@ -2,8 +2,9 @@
 
 A slide's stills are its frame, or with burned-in captions one captioned copy per cue, each
 held for its share of the slide's frames. A segment is keyed by its stills, their lengths,
-the encoder settings and the picture it cross-fades into; the segments that miss the cache
-are encoded a few per ffmpeg process (fewer process starts, still enough processes for the
+the encoder settings and the picture it cross-fades into (a moving slide's, by its two
+layers and its move instead of stills); the segments that miss the cache are encoded a few
+per ffmpeg process (fewer process starts, still enough processes for the
 cores). The video is the segments joined without re-encoding, plus the narration track.
 """
 
@@ -17,7 +18,8 @@ from .cache import asset_key, vars_of
 from .captions import Cue
 from .encode import EncodeSettings, SegmentJob, Still, encode_segments, join
 from .frame import FrameSpec
-from .frames import DeckFrames
+from .frames import DeckFrames, layer_key
+from .motion import MotionClip, Move
 from .output import replacing
 from .progress import Stage
 from .stage import RenderRun, RenderStage
@@ -25,14 +27,21 @@ from .stage import RenderRun, RenderStage
 SEGMENTS_PER_PROCESS = 3  # one ffmpeg start per few slides; enough processes to fill the cores
 
 Keyed = tuple[Still, str]  # a still and the cache key of its picture
-Missing = tuple[int, str, list[Still], Still | None]  # slide, key, stills, fade target
+Missing = tuple[int, str, list[Still], Still | None, MotionClip | None]
 
 
 def segment_key(
-    stills: list[Keyed], fade: Keyed | None, settings: EncodeSettings, spec: FrameSpec
+    stills: list[Keyed],
+    fade: Keyed | None,
+    settings: EncodeSettings,
+    spec: FrameSpec,
+    motion: dict[str, object] | None = None,
 ) -> str:
-    """The cache key of a slide's segment: what it shows, for how long, and how it is encoded."""
+    """The cache key of a slide's segment: what it shows, for how long, and how it is encoded
+    (and, for a moving picture, its layers' keys and its move)."""
+    extra = {"motion": motion} if motion is not None else {}
     return asset_key(
+        **extra,
         step="segment",
         stills=[[k, s.frames] for s, k in stills],
         fade=[fade[1], fade[0].frames] if fade else None,
@@ -54,21 +63,48 @@ class DeckSegments(RenderStage):
         )
         results: dict[int, tuple[Path, bool]] = {}
         missing: list[Missing] = []
+        moving: list[tuple[int, str, Still | None, Move, int]] = []
         fade_frames = max(1, round(plan.options.crossfade_seconds * plan.fps))
         for i in range(plan.slides):
             fade: Keyed | None = None
+            move, settings, slow = plan.moves[i] if plan.moves else None, plan.settings, 1
+            if move is not None and plan.motion_settings is not None:
+                settings = plan.motion_settings
+                slow = settings.fps // plan.fps  # frames of a moving slide per still frame
             if plan.crossfade and i + 1 < plan.slides:
                 first, first_key = stills[i + 1][0]
-                fade = (Still(first.path, fade_frames), first_key)
-            key = segment_key(stills[i], fade, plan.settings, plan.spec)
+                fade = (Still(first.path, fade_frames * slow), first_key)
+            motion: dict[str, object] | None = None
+            if move is not None:
+                frame_key = stills[i][0][1]
+                motion = {
+                    "layers": [layer_key(frame_key, "picture"), layer_key(frame_key, "text")],
+                    "move": move.key(),
+                    "frames": counts[i] * slow,
+                }
+            key = segment_key(stills[i] if move is None else [], fade, settings, plan.spec, motion)
             cached = self.cache.lookup("segment", key, "mp4")
             if cached is not None:
                 results[i] = (cached, True)
                 self.progress.step(Stage.ENCODE, i + 1, slide_done=True, message="slide from cache")
+                continue
+            if move is None:
+                missing.append(
+                    (i, key, [s for s, _k in stills[i]], fade[0] if fade else None, None)
+                )
             else:
-                missing.append((i, key, [s for s, _k in stills[i]], fade[0] if fade else None))
+                moving.append((i, key, fade[0] if fade else None, move, counts[i] * slow))
+        layers = await asyncio.gather(*(self.frames.layers(m[0]) for m in moving))
+        clips: list[Missing] = [
+            (i, key, [], fade, MotionClip(picture, text, box, plan.spec.size, move, frames))
+            for (i, key, fade, move, frames), (picture, text, box) in zip(
+                moving, layers, strict=True
+            )
+        ]
         size = SEGMENTS_PER_PROCESS
-        chunks = [missing[k : k + size] for k in range(0, len(missing), size)]
+        chunks = [
+            group[k : k + size] for group in (missing, clips) for k in range(0, len(group), size)
+        ]
         for done in await asyncio.gather(*map(self._encode, chunks)):
             results.update(done)
         return [results[i] for i in range(plan.slides)]
@@ -100,13 +136,19 @@ class DeckSegments(RenderStage):
             with contextlib.ExitStack() as stack:
                 jobs = [
                     SegmentJob(
-                        stills, stack.enter_context(self.cache.writing("segment", key, "mp4")), fade
+                        stills,
+                        stack.enter_context(self.cache.writing("segment", key, "mp4")),
+                        fade,
+                        clip,
                     )
-                    for _i, key, stills, fade in chunk
+                    for _i, key, stills, fade, clip in chunk
                 ]
-                await encode_segments(jobs, self.plan.settings)
+                moving = chunk[0][4] is not None and self.plan.motion_settings is not None
+                settings = self.plan.motion_settings if moving else self.plan.settings
+                assert settings is not None
+                await encode_segments(jobs, settings)
         done: dict[int, tuple[Path, bool]] = {}
-        for i, key, _stills, _fade in chunk:
+        for i, key, _stills, _fade, _clip in chunk:
             done[i] = (self.cache.path("segment", key, "mp4"), False)
             self.progress.step(Stage.ENCODE, i + 1, slide_done=True, message="slide encoded")
         return done
