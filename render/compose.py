@@ -415,7 +415,7 @@ def compose_layers(
     alpha = np.clip(255.0 - (on_white - on_black).mean(axis=2), 0.0, 255.0)
     colour = np.where(alpha[..., None] > 0, on_black * 255.0 / np.maximum(alpha, 1.0)[..., None], 0)
     rgba = np.dstack([np.clip(colour, 0, 255), alpha]).round().astype(np.uint8)
-    layer = Image.fromarray(rgba, "RGBA")
+    layer = Image.fromarray(rgba)
     return SlideLayers(frame, fit_picture(picture, box_size(box)), box, layer)
 
 
