@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from agent.commands import parse_command
 from deck import (
     Layout,
     Motion,
@@ -290,3 +291,28 @@ def test_changing_motion_re_encodes_only_the_slides_it_changes(dots, tmp_path):
     dots.cache.reset_stats()
     result = run(dots.render(redrawn, tmp_path / "d.mp4", SMALL))
     assert dots.cache.misses["segment"] == 0 and result.slides_from_cache == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "motion"),
+    [
+        ("add motion", Motion.GENTLE),
+        ("please add some movement", Motion.GENTLE),
+        ("no motion", Motion.NONE),
+        ("turn off the zooms", Motion.NONE),
+        ("still pictures", Motion.NONE),
+        ("add Ken Burns", Motion.KENBURNS),
+        ("use stronger motion", Motion.KENBURNS),
+        ("motion: none", Motion.NONE),
+    ],
+)
+def test_motion_in_chat(text, motion):
+    deck = parse_outline("## One\n")
+    assert parse_command(text, deck) == [SetDeck(motion=motion)]
+    assert parse_command(f"theme dark and {text}", deck)[1:] == [SetDeck(motion=motion)]
+
+
+def test_sentences_about_motion_are_not_commands():
+    deck = parse_outline("## One\n")
+    assert parse_command("add a slide about motion", deck) is None
+    assert parse_command("remove the motion from slide 3", deck) is None

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from deck import Aspect, Deck, DeckEdit, SetDeck, SetTheme, apply, parse_outline
+from deck import Aspect, Deck, DeckEdit, Motion, SetDeck, SetTheme, apply, parse_outline
 from render import RenderOptions, Resolution, Transition, check_output
 from render.export import check_targets, export_deck
 
@@ -101,6 +101,15 @@ PptxFlag = Annotated[
 PdfFlag = Annotated[
     bool, typer.Option("--pdf", help="Also write the deck as PDF, beside the video.")
 ]
+MotionOpt = Annotated[
+    Motion | None,
+    typer.Option(
+        "--motion",
+        help="Pictures under the still text: gentle (slow zooms on title and full-picture "
+        "slides), kenburns (every picture, further, with pans) or none [default: the "
+        "outline's 'motion:', else gentle].",
+    ),
+]
 FpsOpt = Annotated[
     int | None,
     typer.Option("--fps", min=1, max=60, help="Frame rate without crossfades [default: 2]."),
@@ -123,6 +132,7 @@ def register(app: typer.Typer) -> None:
         captions: CaptionsOpt = False,
         transition: TransitionOpt = Transition.NONE,
         fps: FpsOpt = None,
+        motion: MotionOpt = None,
         pptx: PptxFlag = False,
         pdf: PdfFlag = False,
     ) -> None:
@@ -146,6 +156,7 @@ def register(app: typer.Typer) -> None:
             captions=captions,
             transition=transition,
             fps=fps or settings.fps,
+            motion=motion.value if motion else None,
             voice=voice,
             default_voice=settings.voice,
             extra_font=settings.font,
