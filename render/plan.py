@@ -39,8 +39,8 @@ class RenderPlan:
     layouts: tuple[Layout, ...]
     requests: tuple[ImageRequest, ...]
     image_keys: tuple[str, ...]  # each slide's picture, as the backend would make it
-    moves: tuple[Move | None, ...] = ()  # each slide's picture motion (None: a still)
-    motion_settings: EncodeSettings | None = None  # how a moving slide is encoded
+    moves: tuple[Move | None, ...]  # each slide's picture motion (None: a still)
+    motion_settings: EncodeSettings  # how a moving slide is encoded
 
     @classmethod
     def of(cls, deck: Deck, options: RenderOptions, images: ImageBackend) -> RenderPlan:
@@ -104,6 +104,13 @@ class RenderPlan:
     @property
     def slides(self) -> int:
         return len(self.deck.slides)
+
+    def encoding(self, i: int) -> tuple[EncodeSettings, int]:
+        """How slide ``i``'s segment is encoded, and its frames per frame of a still slide
+        (a moving slide runs at a multiple of the still frame rate, for the same length)."""
+        if self.moves[i] is None:
+            return self.settings, 1
+        return self.motion_settings, self.motion_settings.fps // self.fps
 
     def frame_key(self, i: int, image_key: str | None = None) -> str:
         """Slide ``i``'s frame key: composed on its planned picture, or on the one stored

@@ -50,6 +50,13 @@ def segment_key(
     )
 
 
+def motion_key(frame_key: str, move: Move, frames: int) -> dict[str, object]:
+    """What a moving slide's segment shows besides its length and encoding: its two layers
+    (keyed by the frame they split) and its move."""
+    layers = [layer_key(frame_key, "picture"), layer_key(frame_key, "text")]
+    return {"layers": layers, "move": move.key(), "frames": frames}
+
+
 class DeckSegments(RenderStage):
     def __init__(self, run: RenderRun, frames: DeckFrames) -> None:
         super().__init__(run)
@@ -67,21 +74,12 @@ class DeckSegments(RenderStage):
         fade_frames = max(1, round(plan.options.crossfade_seconds * plan.fps))
         for i in range(plan.slides):
             fade: Keyed | None = None
-            move, settings, slow = plan.moves[i] if plan.moves else None, plan.settings, 1
-            if move is not None and plan.motion_settings is not None:
-                settings = plan.motion_settings
-                slow = settings.fps // plan.fps  # frames of a moving slide per still frame
+            move = plan.moves[i]
+            settings, scale = plan.encoding(i)
             if plan.crossfade and i + 1 < plan.slides:
                 first, first_key = stills[i + 1][0]
-                fade = (Still(first.path, fade_frames * slow), first_key)
-            motion: dict[str, object] | None = None
-            if move is not None:
-                frame_key = stills[i][0][1]
-                motion = {
-                    "layers": [layer_key(frame_key, "picture"), layer_key(frame_key, "text")],
-                    "move": move.key(),
-                    "frames": counts[i] * slow,
-                }
+                fade = (Still(first.path, fade_frames * scale), first_key)
+            motion = motion_key(stills[i][0][1], move, counts[i] * scale) if move else None
             key = segment_key(stills[i] if move is None else [], fade, settings, plan.spec, motion)
             cached = self.cache.lookup("segment", key, "mp4")
             if cached is not None:
@@ -93,7 +91,7 @@ class DeckSegments(RenderStage):
                     (i, key, [s for s, _k in stills[i]], fade[0] if fade else None, None)
                 )
             else:
-                moving.append((i, key, fade[0] if fade else None, move, counts[i] * slow))
+                moving.append((i, key, fade[0] if fade else None, move, counts[i] * scale))
         layers = await asyncio.gather(*(self.frames.layers(m[0]) for m in moving))
         clips: list[Missing] = [
             (i, key, [], fade, MotionClip(picture, text, box, plan.spec.size, move, frames))
@@ -143,9 +141,7 @@ class DeckSegments(RenderStage):
                     )
                     for _i, key, stills, fade, clip in chunk
                 ]
-                moving = chunk[0][4] is not None and self.plan.motion_settings is not None
-                settings = self.plan.motion_settings if moving else self.plan.settings
-                assert settings is not None
+                settings, _scale = self.plan.encoding(chunk[0][0])  # (a chunk moves, or not)
                 await encode_segments(jobs, settings)
         done: dict[int, tuple[Path, bool]] = {}
         for i, key, _stills, _fade, _clip in chunk:
