@@ -138,8 +138,10 @@ async def encode_segments(jobs: list[SegmentJob], settings: EncodeSettings) -> N
             "mp4",
             str(job.out),
         ]
+    moving = any(job.motion is not None for job in jobs)  # perspective runs sliced: on threads
+    threads = ["-filter_complex_threads", str(settings.threads)] if moving else []
     await run_ffmpeg(
-        ["-v", "error", *inputs, "-filter_complex", ";".join(graphs), *outputs],
+        ["-v", "error", *inputs, *threads, "-filter_complex", ";".join(graphs), *outputs],
         what="encoding slides",
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import replace
 from pathlib import Path
 
 from .cache import asset_key, vars_of
@@ -103,7 +104,10 @@ class DeckSegments(RenderStage):
         chunks = [
             group[k : k + size] for group in (missing, clips) for k in range(0, len(group), size)
         ]
-        for done in await asyncio.gather(*map(self._encode, chunks)):
+        # Moving slides cost real encoding: when fewer processes than cores are needed (a
+        # one-slide edit), each gets the spare cores (x264 and perspective threads).
+        spare = max(1, self.r.workers // max(1, len(chunks)))
+        for done in await asyncio.gather(*(self._encode(c, spare) for c in chunks)):
             results.update(done)
         return [results[i] for i in range(plan.slides)]
 
@@ -128,8 +132,10 @@ class DeckSegments(RenderStage):
                 stills.append((Still(path, end - begin), key))
         return stills
 
-    async def _encode(self, chunk: list[Missing]) -> dict[int, tuple[Path, bool]]:
-        """Encode a few slides' segments in one ffmpeg process."""
+    async def _encode(self, chunk: list[Missing], threads: int) -> dict[int, tuple[Path, bool]]:
+        """Encode a few slides' segments in one ffmpeg process (moving ones with ``threads``:
+        the bytes may differ from a one-thread encode, never what they show, so the key
+        keeps the plan's one thread)."""
         async with self.r.process_slots():
             with contextlib.ExitStack() as stack:
                 jobs = [
@@ -142,6 +148,8 @@ class DeckSegments(RenderStage):
                     for _i, key, stills, fade, clip in chunk
                 ]
                 settings, _scale = self.plan.encoding(chunk[0][0])  # (a chunk moves, or not)
+                if chunk[0][4] is not None:
+                    settings = replace(settings, threads=threads)
                 await encode_segments(jobs, settings)
         done: dict[int, tuple[Path, bool]] = {}
         for i, key, _stills, _fade, _clip in chunk:
