@@ -43,6 +43,7 @@ def make_deck(slides: int) -> Any:
     return build_deck(
         {
             "title": "Benchmark deck",
+            "motion": "none",  # stills, as the baselines are (benchmarks.motion measures motion)
             "slides": [
                 {
                     "title": f"Step {n}: what happens here",

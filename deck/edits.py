@@ -27,6 +27,7 @@ from .model import (
     Aspect,
     Deck,
     Layout,
+    Motion,
     Slide,
     Text,
     build_deck,
@@ -146,13 +147,14 @@ class SetTheme(_Edit):
 
 
 class SetDeck(_Edit):
-    """Change deck-wide settings: title, language, voice, frame shape."""
+    """Change deck-wide settings: title, language, voice, frame shape, picture motion."""
 
     op: Literal["set_deck"] = "set_deck"
     title: Text | None = None
     language: Text | None = None
     voice: Text | None = None
     aspect: Aspect | None = None
+    motion: Motion | None = None
 
     def describe(self) -> str:
         changed = [

@@ -60,6 +60,19 @@ class Layout(StrEnum):
     FULL_IMAGE = "full_image"
 
 
+class Motion(StrEnum):
+    """How a video's pictures move under its still text (the text never moves).
+
+    ``gentle`` (the default) slowly zooms or pans the pictures that fill the frame (title and
+    full-picture slides); ``kenburns`` moves every slide's picture, further; ``none`` shows
+    stills, as deckcast did before pictures moved.
+    """
+
+    NONE = "none"
+    GENTLE = "gentle"
+    KENBURNS = "kenburns"
+
+
 def default_seed(image_prompt: str) -> int:
     """The seed a slide gets when none was given: stable for the same picture prompt."""
     digest = hashlib.sha256(image_prompt.encode("utf-8")).digest()
@@ -162,6 +175,7 @@ class Deck(_Model):
     # Background music, as the outline names it (a path relative to the outline). Only the
     # command line resolves and reads it; a deck that arrives by chat never opens a server path.
     music: Text | None = Field(default=None, max_length=500)
+    motion: Motion = Motion.GENTLE
     slides: list[Slide] = Field(min_length=1, max_length=MAX_SLIDES)
 
     @field_validator("voice", "music")
@@ -213,6 +227,7 @@ _FIELD_NAMES = {
     "aspect": "aspect",
     "voice": "voice",
     "music": "music",
+    "motion": "motion",
     "slides": "slides",
     "element": "",
     "chart": "chart",

@@ -4,8 +4,8 @@ The format::
 
     ---
     title: How plants eat sunlight      (optional front matter: title, language, theme,
-    theme: light                          style, aspect, voice, music)
-    ---
+    theme: light                          style, aspect, voice, music, motion: none |
+    ---                                   gentle | kenburns)
 
     # How plants eat sunlight            a '#' heading is a title slide
     - A five minute tour                 list items are bullets (a title slide's subtitle)
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DeckValidationError, OutlineError
-from .model import Deck, Layout, article, build_deck, default_seed, spoken_text
+from .model import Deck, Layout, Motion, article, build_deck, default_seed, spoken_text
 from .outline_blocks import (
     element_markdown,
     read_chart,
@@ -49,8 +49,9 @@ _FRONT_KEYS = {
     "aspect": "aspect",
     "voice": "voice",
     "music": "music",
+    "motion": "motion",
 }
-_VERBATIM_FRONT = ("language", "aspect", "theme", "voice", "music")  # names, not Markdown
+_VERBATIM_FRONT = ("language", "aspect", "theme", "voice", "music", "motion")  # names, not Markdown
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
@@ -131,6 +132,8 @@ def to_markdown(deck: Deck) -> str:
         out.append(f"voice: {deck.voice}")
     if deck.music:
         out.append(f"music: {deck.music}")
+    if deck.motion is not Motion.GENTLE:  # the default is not written: older outlines stay
+        out.append(f"motion: {deck.motion.value}")
     out.append("---")
     for slide in deck.slides:
         out.append("")

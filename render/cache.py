@@ -39,6 +39,7 @@ KINDS = {
     "image": "pictures",
     "frame": "frames",
     "caption": "captioned frames",
+    "layer": "motion layers",
     "narration": "narration",
     "track": "audio tracks",
     "segment": "segments",

@@ -110,10 +110,12 @@ def compose_slide(
     captions: bool = False,
     keep_underlay: bool = False,
     floor: float | None = None,
+    panel_opacity: float | None = None,
 ) -> ComposedFrame:
     """Draw ``slide`` with ``picture`` in ``layout`` on a ``spec``-sized frame. ``floor``
     (a fraction of the short side) lets text shrink below the legible minimum before it is
-    shortened: the exports pass one so that they keep every word."""
+    shortened: the exports pass one so that they keep every word. ``panel_opacity`` fixes the
+    text panel's opacity instead of measuring the picture (see :func:`compose_layers`)."""
     if slide.element is not None:
         return _compose_element(
             slide, layout, picture, theme, spec, fonts, captions, keep_underlay, floor
@@ -129,7 +131,7 @@ def compose_slide(
     panel: Panel | None = None
     rule: Box | None = None
     if r.panel is not None:
-        panel = _lay_panel(canvas, r, text, hex_to_rgb(palette.surface))
+        panel = _lay_panel(canvas, r, text, hex_to_rgb(palette.surface), panel_opacity)
     elif layout is Layout.IMAGE_BULLETS:
         rule = rule_box(r, rtl=rtl)  # over the title's start: on the right, right to left
         ImageDraw.Draw(canvas).rectangle(rule, fill=accent)
@@ -367,6 +369,60 @@ def _compose_element(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SlideLayers:
+    """A slide split for motion: the ``picture`` (cover-fitted to ``box``) that may move, and
+    the still ``text`` layer over it (RGBA, frame-sized: panel, title, bullets, and the plain
+    background around a picture that does not fill the frame). ``text`` laid over ``picture``
+    placed at ``box`` is ``frame`` (to rounding)."""
+
+    frame: ComposedFrame
+    picture: Image.Image
+    box: Box
+    text: Image.Image
+
+
+def compose_layers(
+    slide: Slide,
+    layout: Layout,
+    picture: Image.Image,
+    theme: ThemeSpec,
+    spec: FrameSpec,
+    fonts: FontSet,
+    *,
+    captions: bool = False,
+) -> SlideLayers:
+    """``slide`` as a picture layer and a transparent text layer (for slides without an
+    element). The text is drawn over a black and over a white picture, with the panel as
+    opaque as on the real picture; the two tell each pixel's coverage and colour, so
+    antialiased edges and the panel's translucency come out exactly as PIL drew them."""
+    frame = compose_slide(slide, layout, picture, theme, spec, fonts, captions=captions)
+    box = frame.picture_box or (0, 0, *spec.size)
+    opacity = frame.panel.opacity if frame.panel is not None else None
+    on_black, on_white = (
+        np.asarray(
+            compose_slide(
+                slide,
+                layout,
+                Image.new("RGB", box_size(box), shade),
+                theme,
+                spec,
+                fonts,
+                captions=captions,
+                panel_opacity=opacity,
+            ).image,
+            dtype=np.float32,
+        )
+        for shade in ((0, 0, 0), (255, 255, 255))
+    )
+    # Over black a pixel is a*c; over white a*c + (1 - a)*255.
+    alpha = np.clip(255.0 - (on_white - on_black).mean(axis=2), 0.0, 255.0)
+    colour = np.where(alpha[..., None] > 0, on_black * 255.0 / np.maximum(alpha, 1.0)[..., None], 0)
+    rgba = np.dstack([np.clip(colour, 0, 255), alpha]).round().astype(np.uint8)
+    layer = Image.fromarray(rgba)
+    return SlideLayers(frame, fit_picture(picture, box_size(box)), box, layer)
+
+
 def soft_background(picture: Image.Image, text: RGB, background: RGB) -> Image.Image:
     """``picture`` faded towards ``background`` until ``text`` reads on every pixel of it
     (AA contrast with a margin), and never less than 80% of the way: a soft backdrop."""
@@ -392,11 +448,13 @@ def _below(body: Box, title: Box, gap: int) -> Box:
     return (body[0], min(body[1], title[3] + gap), body[2], body[3])
 
 
-def _lay_panel(canvas: Image.Image, r: Regions, text: RGB, surface: RGB) -> Panel:
+def _lay_panel(
+    canvas: Image.Image, r: Regions, text: RGB, surface: RGB, opacity: float | None = None
+) -> Panel:
     """The layout's text panel over the picture, opaque enough for the text on it."""
     assert r.panel is not None
     radius = r.margin // 3
-    opacity = _draw_panel(canvas, r.panel, text, surface, radius=radius)
+    opacity = _draw_panel(canvas, r.panel, text, surface, radius=radius, alpha=opacity)
     return Panel(r.panel, surface, opacity, radius)
 
 
@@ -576,21 +634,20 @@ def _grow(a: Box | None, b: Box | None) -> Box | None:
 
 
 def _draw_panel(
-    canvas: Image.Image, box: Box, text: RGB, panel: RGB, *, radius: int, minimum: float = 0.55
+    canvas: Image.Image,
+    box: Box,
+    text: RGB,
+    panel: RGB,
+    *,
+    radius: int,
+    minimum: float = 0.55,
+    alpha: float | None = None,
 ) -> float:
-    """Lay a ``panel``-coloured scrim over ``box``, just opaque enough for AA contrast; return
-    the opacity used."""
+    """Lay a ``panel``-coloured scrim over ``box``, just opaque enough for AA contrast (or
+    ``alpha`` opaque); return the opacity used."""
     region = canvas.crop(box)
-    pixels = np.asarray(
-        region.resize((max(1, region.width // 4), max(1, region.height // 4)), Image.Resampling.BOX)
-    )
-    # The reduced copy averages pixels; check the full-resolution extremes as well.
-    full = np.asarray(region)
-    extremes = np.stack([full.reshape(-1, 3).min(axis=0), full.reshape(-1, 3).max(axis=0)])
-    sample = np.concatenate(
-        [pixels.reshape(-1, 3), full.reshape(-1, 3)[:: max(1, full.size // 60000)], extremes]
-    )
-    alpha = scrim_opacity(text, panel, sample, target=AA_NORMAL_TEXT + 0.3, minimum=minimum)
+    if alpha is None:
+        alpha = _panel_opacity(region, text, panel, minimum)
     overlay = Image.new("RGB", region.size, panel)
     blended = Image.blend(region, overlay, alpha)
     mask = Image.new("L", region.size, 0)
@@ -600,6 +657,20 @@ def _draw_panel(
     region.paste(blended, (0, 0), mask)
     canvas.paste(region, box[:2])
     return alpha
+
+
+def _panel_opacity(region: Image.Image, text: RGB, panel: RGB, minimum: float) -> float:
+    """The least opacity of a ``panel`` scrim over ``region`` that gives ``text`` AA contrast."""
+    pixels = np.asarray(
+        region.resize((max(1, region.width // 4), max(1, region.height // 4)), Image.Resampling.BOX)
+    )
+    # The reduced copy averages pixels; check the full-resolution extremes as well.
+    full = np.asarray(region)
+    extremes = np.stack([full.reshape(-1, 3).min(axis=0), full.reshape(-1, 3).max(axis=0)])
+    sample = np.concatenate(
+        [pixels.reshape(-1, 3), full.reshape(-1, 3)[:: max(1, full.size // 60000)], extremes]
+    )
+    return scrim_opacity(text, panel, sample, target=AA_NORMAL_TEXT + 0.3, minimum=minimum)
 
 
 def rule_box(r: Regions, *, rtl: bool = False) -> Box:

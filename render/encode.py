@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .audio import SAMPLE_RATE
 from .ffmpeg import run_ffmpeg
+from .motion import MotionClip
 
 # A cross-fade frame is on screen for 1/24 s: x264 analyses it briefly (a third less CPU than
 # the slides' settings). Nothing here changes the stream headers (CABAC, 8x8 transform,
@@ -36,9 +37,10 @@ class EncodeSettings:
     # a long look-ahead. (A field, so changing it changes the cache key.)
     x264_params: str = "rc-lookahead=2"
     threads: int = 1
-    # One MP4 time scale for every segment, whatever its frame rate (every frame rate a plan
-    # allows divides it): segments at 2 fps and cross-fade windows at 24 fps join by stream copy.
-    timescale: int = 24000
+    tune: str = "stillimage"  # "film" where the picture moves (see render.motion)
+    # One track timescale for every segment, whatever its frame rate (a still slide's 2 fps,
+    # a moving one's 24): the concat demuxer copies timestamps, so they must share one clock.
+    timescale: int = 24_000
 
     def video_args(self) -> list[str]:
         args = [
@@ -47,7 +49,7 @@ class EncodeSettings:
             "-preset",
             self.preset,
             "-tune",
-            "stillimage",
+            self.tune,
             "-crf",
             str(self.crf),
             "-pix_fmt",
@@ -83,11 +85,13 @@ class Still:
 @dataclass(frozen=True, slots=True)
 class SegmentJob:
     """One slide's segment: ``stills`` one after another, optionally cross-fading (over its
-    last ``fade_to.frames`` frames) into the next slide's first picture."""
+    last ``fade_to.frames`` frames) into the next slide's first picture; or, with ``motion``,
+    its picture moving under its text instead of stills."""
 
     stills: list[Still]
     out: Path
     fade_to: Still | None = None
+    motion: MotionClip | None = None
 
 
 async def encode_segments(jobs: list[SegmentJob], settings: EncodeSettings) -> None:
@@ -105,7 +109,12 @@ async def encode_segments(jobs: list[SegmentJob], settings: EncodeSettings) -> N
             chains.append(f"[{index}:v]{_hold(still.frames, settings.fps)}[j{n}s{len(labels)}]")
             labels.append(f"[j{n}s{len(labels)}]")
             index += 1
-        frames = sum(s.frames for s in job.stills)
+        if job.motion is not None:
+            inputs += job.motion.inputs(settings.fps)
+            chains.append(job.motion.graph(index, settings.fps, f"j{n}s0"))
+            labels.append(f"[j{n}s0]")
+            index += 2
+        frames = sum(s.frames for s in job.stills) + (job.motion.frames if job.motion else 0)
         joined = labels[0]
         if len(labels) > 1:
             chains.append(
@@ -135,8 +144,10 @@ async def encode_segments(jobs: list[SegmentJob], settings: EncodeSettings) -> N
             "mp4",
             str(job.out),
         ]
+    moving = any(job.motion is not None for job in jobs)  # perspective runs sliced: on threads
+    threads = ["-filter_complex_threads", str(settings.threads)] if moving else []
     await run_ffmpeg(
-        ["-v", "error", *inputs, "-filter_complex", ";".join(graphs), *outputs],
+        ["-v", "error", *inputs, *threads, "-filter_complex", ";".join(graphs), *outputs],
         what="encoding slides",
     )
 

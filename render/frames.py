@@ -3,7 +3,9 @@
 A frame is keyed by its picture's key and everything drawn on it, so a bullet edit recomposes
 one frame and makes no picture, and a frame found in the cache never asks for its picture.
 A burned-in caption is a copy of the frame with one cue drawn in the caption band, keyed by
-the frame and the cue. Once every frame is there, the storyboard sheet is made from them.
+the frame and the cue. A slide whose picture moves also gets the frame as two layers (the
+picture, and the text over it), keyed by the frame. Once every frame is there, the
+storyboard sheet is made from them.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from deck import Layout, Slide, ThemeSpec
 
 from .cache import asset_key, vars_of
 from .captions import cue_words
-from .compose import ComposedFrame, add_caption, caption_words, compose_slide
+from .compose import ComposedFrame, add_caption, caption_words, compose_layers, compose_slide
 from .elements import slide_errors
 from .fonts import font_set
 from .frame import FrameSpec
+from .layout import Box
 from .options import CaptionMode, RenderOptions
 from .pictures import DeckPictures
 from .progress import Stage
@@ -65,6 +68,11 @@ def frame_key(
         language=language,
         font=options.extra_font,
     )
+
+
+def layer_key(frame_key: str, layer: str) -> str:
+    """The cache key of one layer (``picture`` or ``text``) of a frame split for motion."""
+    return asset_key(step="layer", frame=frame_key, layer=layer)
 
 
 def caption_key(frame_key: str, text: str, spec: FrameSpec, word: int | None = None) -> str:
@@ -144,6 +152,38 @@ class DeckFrames(RenderStage):
         paths, missing = await self.r.run_cpu(draw)
         self.missing_glyphs |= missing
         return list(zip(paths, keys, strict=True))
+
+    async def layers(self, i: int) -> tuple[Path, Path, Box]:
+        """Slide ``i``'s picture layer and text layer (for motion) and the picture's box."""
+        _frame, key = await self.get(i)
+        picture_key, text_key = layer_key(key, "picture"), layer_key(key, "text")
+        picture = self.cache.lookup("layer", picture_key, "png")
+        text = self.cache.lookup("layer", text_key, "png")
+        meta = self.cache.read_meta("layer", text_key)
+        if picture is not None and text is not None and meta is not None:
+            return picture, text, tuple(meta["box"])  # type: ignore[return-value]
+        picture_path, _image_key = await self.pictures.get(i)
+        plan = self.plan
+
+        def split() -> tuple[Path, Path, Box]:
+            with Image.open(picture_path) as still, slide_errors(i):
+                layers = compose_layers(
+                    plan.deck.slides[i],
+                    plan.layouts[i],
+                    still,
+                    plan.theme,
+                    plan.spec,
+                    self.fonts,
+                    captions=plan.options.caption_mode is not CaptionMode.NONE,
+                )
+            self.cache.write_meta("layer", text_key, {"box": list(layers.box)})
+            return (
+                self.cache.store_image("layer", picture_key, layers.picture),
+                self.cache.store_image("layer", text_key, layers.text),
+                layers.box,
+            )
+
+        return await self.r.run_cpu(split)
 
     async def _gather(
         self, frames: list[asyncio.Task[tuple[Path, str]]], storyboard: Path | None

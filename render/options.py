@@ -62,6 +62,9 @@ class RenderOptions:
     def caption_mode(self) -> CaptionMode:
         return CaptionMode.of(self.captions)
 
+    motion: str | None = None  # none | gentle | kenburns; None: the deck's (see deck.Motion)
+    motion_fps: int = 24  # the frame rate of a slide whose picture moves
+
 
 @dataclass(frozen=True, slots=True)
 class SlideTiming:

@@ -20,6 +20,7 @@ from .frames import frame_key
 from .images.base import ImageBackend, ImageRequest
 from .language import with_language
 from .layout import auto_layout, image_size, text_area
+from .motion import Move, deck_motion, motion_fps, slide_moves
 from .options import CaptionMode, RenderOptions, Transition
 from .pictures import blank_key, image_key
 
@@ -41,6 +42,8 @@ class RenderPlan:
     # Whether each slide shows its picture: a chart, code or equation beside bullets covers
     # the picture's place, so none is made for it (a full-frame element keeps it, faded).
     pictured: tuple[bool, ...]
+    moves: tuple[Move | None, ...]  # each slide's picture motion (None: a still)
+    motion_settings: EncodeSettings  # how a moving slide is encoded
 
     @classmethod
     def of(cls, deck: Deck, options: RenderOptions, images: ImageBackend) -> RenderPlan:
@@ -60,6 +63,12 @@ class RenderPlan:
                 f"fps {fps} must divide {SAMPLE_RATE} (try 1, 2, 4, 5, 8, 12, 24 or 25)"
             )
         deck = with_language(deck)  # a deck marked English whose text is not: its language
+        try:
+            motion = deck_motion(deck, options.motion)
+        except ValueError:
+            raise RenderError(
+                f"unknown motion '{options.motion}'; choose none, gentle or kenburns"
+            ) from None
         check_deck(deck.slides)  # an equation that does not parse fails here, at once
         spec = FrameSpec.of(deck.aspect, options.resolution)
         theme = theme_spec(deck.theme.name)
@@ -81,6 +90,17 @@ class RenderPlan:
             slide.element is None or element_layout(layout, bool(slide.bullets))
             for slide, layout in zip(deck.slides, layouts, strict=True)
         )
+        settings = EncodeSettings(
+            fps,
+            options.crf,
+            audio_bitrate=options.audio_bitrate,
+            max_bitrate=options.max_video_bitrate,
+        )
+        moving_fps = motion_fps(fps, options.motion_fps)
+        if settings.timescale % moving_fps:
+            raise RenderError(
+                f"motion fps {moving_fps} must divide {settings.timescale} (try 24 or 25)"
+            )
         return cls(
             deck=deck,
             options=options,
@@ -88,12 +108,7 @@ class RenderPlan:
             theme=theme,
             crossfade=crossfade,
             fps=fps,
-            settings=EncodeSettings(
-                fps,
-                options.crf,
-                audio_bitrate=options.audio_bitrate,
-                max_bitrate=options.max_video_bitrate,
-            ),
+            settings=settings,
             layouts=layouts,
             requests=requests,
             image_keys=tuple(
@@ -101,6 +116,8 @@ class RenderPlan:
                 for request, shown in zip(requests, pictured, strict=True)
             ),
             pictured=pictured,
+            moves=slide_moves(deck, layouts, motion, captions=captions is not CaptionMode.NONE),
+            motion_settings=replace(settings, fps=moving_fps, tune="film"),
         )
 
     @property
@@ -124,6 +141,13 @@ class RenderPlan:
         return replace(
             self.settings, fps=fade_fps, x264_params=f"{self.settings.x264_params}:{FADE_X264}"
         )
+
+    def encoding(self, i: int) -> tuple[EncodeSettings, int]:
+        """How slide ``i``'s segment is encoded, and its frames per frame of a still slide
+        (a moving slide runs at a multiple of the still frame rate, for the same length)."""
+        if self.moves[i] is None:
+            return self.settings, 1
+        return self.motion_settings, self.motion_settings.fps // self.fps
 
     def frame_key(self, i: int, image_key: str | None = None) -> str:
         """Slide ``i``'s frame key: composed on its planned picture, or on the one stored

@@ -7,7 +7,9 @@ encoder settings. With cross-fades, each slide change gets a segment of its own:
 ``fade_frames`` of the slide, encoded at the full cross-fade frame rate, blending into the
 next slide's first still (keyed by both stills); the rest of every slide stays at the low
 frame rate, so a fade costs its half second of frames and no more. An edit re-encodes the
-slide and the two fades that touch it. Segments that miss the cache are encoded a few per
+slide and the two fades that touch it. A slide whose picture moves is one 24 fps segment
+keyed by its two layers and its move (its fade, at that rate already, is inside it). Segments
+that miss the cache are encoded a few per
 ffmpeg process (fewer process starts, still enough processes for the cores). The video is the
 segments joined without re-encoding, plus the narration track.
 """
@@ -16,14 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import asset_key, vars_of
 from .captions import Cue, word_starts
 from .encode import EncodeSettings, SegmentJob, Still, encode_segments, join
 from .frame import FrameSpec
-from .frames import DeckFrames
+from .frames import DeckFrames, layer_key
+from .motion import MotionClip, Move
 from .options import CaptionMode
 from .output import replacing
 from .progress import Stage
@@ -35,9 +38,17 @@ FADES_PER_PROCESS = 8  # a fade is a few frames: many fit in one process
 Keyed = tuple[Still, str]  # a still and the cache key of its picture
 
 
-def segment_key(stills: list[Keyed], settings: EncodeSettings, spec: FrameSpec) -> str:
-    """The cache key of a slide's segment: what it shows, for how long, and how it is encoded."""
+def segment_key(
+    stills: list[Keyed],
+    settings: EncodeSettings,
+    spec: FrameSpec,
+    motion: dict[str, object] | None = None,
+) -> str:
+    """The cache key of a slide's segment: what it shows, for how long, and how it is encoded
+    (and, for a moving picture, its layers' keys, its move and the fade inside it)."""
+    extra = {"motion": motion} if motion is not None else {}
     return asset_key(
+        **extra,
         step="segment",
         stills=[[k, s.frames] for s, k in stills],
         settings=vars_of(settings),
@@ -55,6 +66,13 @@ def fade_key(frames: int, last: str, first: str, settings: EncodeSettings, spec:
         settings=vars_of(settings),
         size=list(spec.size),
     )
+
+
+def motion_key(frame_key: str, move: Move, frames: int) -> dict[str, object]:
+    """What a moving slide's segment shows besides its length and encoding: its two layers
+    (keyed by the frame they split) and its move."""
+    layers = [layer_key(frame_key, "picture"), layer_key(frame_key, "text")]
+    return {"layers": layers, "move": move.key(), "frames": frames}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +106,23 @@ class DeckSegments(RenderStage):
         found: dict[tuple[str, int], Path] = {}
         slides: list[_Missing] = []
         fades: list[_Missing] = []
+        moving: list[tuple[int, str, Move, int, Still | None]] = []
         for i in range(plan.slides):
             fade = min(plan.fade_frames, counts[i] - 1) if i + 1 < plan.slides else 0
+            move = plan.moves[i]
+            if move is not None:  # its fade is made inside it, at its frame rate already
+                settings, scale = plan.encoding(i)
+                to = Still(stills[i + 1][0][0].path, fade * scale) if fade else None
+                shown = motion_key(stills[i][0][1], move, counts[i] * scale)
+                shown["fade"] = [stills[i + 1][0][1], fade * scale] if fade else None
+                key = segment_key([], settings, plan.spec, shown)
+                cached = self.cache.lookup("segment", key, "mp4")
+                if cached is None:
+                    moving.append((i, key, move, counts[i] * scale, to))
+                    continue
+                found["segment", i] = cached
+                self.progress.step(Stage.ENCODE, i + 1, slide_done=True, message="slide from cache")
+                continue
             body = _trimmed(stills[i], fade)
             key = segment_key(body, plan.settings, plan.spec)
             cached = self.cache.lookup("segment", key, "mp4")
@@ -101,13 +134,33 @@ class DeckSegments(RenderStage):
             if fade:
                 missing = self._fade(i, fade, stills[i][-1], stills[i + 1][0], found)
                 fades += [missing] if missing else []
+        layers = await asyncio.gather(*(self.frames.layers(m[0]) for m in moving))
+        clips = [
+            _Missing(
+                i,
+                key,
+                SegmentJob(
+                    [], Path(), to, MotionClip(picture, text, box, plan.spec.size, move, frames)
+                ),
+            )
+            for (i, key, move, frames, to), (picture, text, box) in zip(moving, layers, strict=True)
+        ]
         chunks = [
             *_chunks(slides, SEGMENTS_PER_PROCESS, "segment", plan.settings),
+            *_chunks(clips, SEGMENTS_PER_PROCESS, "segment", plan.motion_settings),
             *_chunks(fades, FADES_PER_PROCESS, "fade", plan.fade_settings),
+        ]
+        # Moving slides cost real encoding: when fewer processes than cores are needed (a
+        # one-slide edit), each gets the spare cores (x264 and perspective threads; the bytes
+        # may differ from a one-thread encode, never what they show, so the key keeps one).
+        spare = max(1, self.r.workers // max(1, len(chunks)))
+        chunks = [
+            (step, chunk, replace(settings, threads=spare) if chunk[0].job.motion else settings)
+            for step, chunk, settings in chunks
         ]
         for done in await asyncio.gather(*(self._encode(*chunk) for chunk in chunks)):
             found.update(done)
-        encoded = {m.slide for m in (*slides, *fades)}
+        encoded = {m.slide for m in (*slides, *clips, *fades)}
         return [
             SlideSegments(
                 [found[step, i] for step in ("segment", "fade") if (step, i) in found],
@@ -174,11 +227,7 @@ class DeckSegments(RenderStage):
         async with self.r.process_slots():
             with contextlib.ExitStack() as stack:
                 jobs = [
-                    SegmentJob(
-                        m.job.stills,
-                        stack.enter_context(self.cache.writing(step, m.key, "mp4")),
-                        m.job.fade_to,
-                    )
+                    replace(m.job, out=stack.enter_context(self.cache.writing(step, m.key, "mp4")))
                     for m in chunk
                 ]
                 await encode_segments(jobs, settings)

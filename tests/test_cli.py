@@ -36,6 +36,7 @@ def test_help_lists_every_command_and_option(tmp_path):
         "--images",
         "--captions",
         "--transition",
+        "--motion",
     ):
         assert option in sub.stdout
 
@@ -113,6 +114,11 @@ def test_default_output_goes_to_out_folder(tmp_path):
         ),
         ("## a\n", ["--images", "magic"], "error: unknown picture backend 'magic'"),
         ("## a\n", ["--voice", "robot"], "error: unknown voice 'robot'"),
+        (
+            "---\nmotion: wobbly\n---\n## a\n",
+            [],
+            "error: deck motion: must be one of 'none', 'gentle' or 'kenburns', not 'wobbly'",
+        ),
     ],
 )
 def test_bad_input_gives_one_clear_line_and_no_output(tmp_path, outline, args, message):

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from deck import Motion
 from render import Resolution, Transition
 from render.music import check_music
 
@@ -17,7 +18,7 @@ from ..services import Services
 from ..settings import Settings
 from ..terminal import chat
 from .console import friendly_errors
-from .render_cmd import read_outline
+from .render_cmd import MotionOpt, read_outline
 
 ResumeOpt = Annotated[
     str | None, typer.Option("--resume", help="Continue the conversation with this id.")
@@ -55,6 +56,7 @@ def register(app: typer.Typer) -> None:
         resolution: ResolutionOpt = None,
         captions: CaptionsOpt = False,
         transition: TransitionOpt = Transition.NONE,
+        motion: MotionOpt = None,
         out_dir: OutDirOpt = None,
         music: MusicOpt = None,
     ) -> None:
@@ -75,6 +77,7 @@ def register(app: typer.Typer) -> None:
             "resolution": resolution,
             "captions": captions,
             "transition": transition,
+            "motion": motion.value if isinstance(motion, Motion) else None,
         }
         raise typer.Exit(
             asyncio.run(_run(settings, resume, text, render, out_dir or settings.out_dir, audio))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from deck import Aspect, Deck, DeckEdit, SetDeck, SetTheme, apply, parse_outline
+from deck import Aspect, Deck, DeckEdit, Motion, SetDeck, SetTheme, apply, parse_outline
 from render import CaptionMode, RenderOptions, Resolution, Transition, check_output
 from render.export import check_targets, export_deck
 from render.music import check_music
@@ -132,6 +132,15 @@ MusicLevelOpt = Annotated[
         help="The music's level in dB against the usual bed (negative is quieter).",
     ),
 ]
+MotionOpt = Annotated[
+    Motion | None,
+    typer.Option(
+        "--motion",
+        help="Pictures under the still text: gentle (slow zooms on title and full-picture "
+        "slides), kenburns (every picture, further, with pans) or none [default: the "
+        "outline's 'motion:', else gentle].",
+    ),
+]
 FpsOpt = Annotated[
     int | None,
     typer.Option(
@@ -172,6 +181,7 @@ def register(app: typer.Typer) -> None:
         fps: FpsOpt = None,
         music: MusicOpt = None,
         music_level: MusicLevelOpt = 0.0,
+        motion: MotionOpt = None,
         pptx: PptxFlag = False,
         pdf: PdfFlag = False,
     ) -> None:
@@ -195,6 +205,7 @@ def register(app: typer.Typer) -> None:
             captions=caption_style or CaptionMode.of(captions),
             transition=transition,
             fps=fps or settings.fps,
+            motion=motion.value if motion else None,
             voice=voice,
             default_voice=settings.voice,
             extra_font=settings.font,

@@ -126,6 +126,8 @@ def _deck_changes(a: Deck, b: Deck) -> list[str]:
         changes.append(f"Theme: {_theme(a)} → {_theme(b)}")
     if a.aspect != b.aspect:
         changes.append(f"Frame: {a.aspect.value} → {b.aspect.value}")
+    if a.motion != b.motion:
+        changes.append(f"Motion: {a.motion.value} → {b.motion.value}")
     if a.voice != b.voice:
         changes.append(f"Voice: {a.voice or 'default'} → {b.voice or 'default'}")
     if a.language != b.language:

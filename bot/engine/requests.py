@@ -12,7 +12,7 @@ from deck import unfold_outline
 from ..errors import UserInputError
 
 MAX_MESSAGE = 20_000
-RENDER_OPTION_KEYS = ("resolution", "captions", "transition", "voice", "fps")
+RENDER_OPTION_KEYS = ("resolution", "captions", "transition", "voice", "fps", "motion")
 
 
 @dataclass(frozen=True)
