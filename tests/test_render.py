@@ -134,7 +134,11 @@ def test_burned_captions_change_the_bottom_band_only(renderer, example_deck, tmp
 
 def test_crossfade_blends_between_slides(renderer, example_deck, tmp_path):
     options = RenderOptions(
-        resolution=360, voice="silent", transition="crossfade", crossfade_seconds=0.5
+        resolution=360,
+        voice="silent",
+        transition="crossfade",
+        crossfade_seconds=0.5,
+        motion="none",  # stills: the fades are the only frames at 24 fps
     )
     result = run(renderer.render(example_deck, tmp_path / "fade.mp4", options))
     info = probe(result.video)
@@ -158,10 +162,29 @@ def test_crossfade_blends_between_slides(renderer, example_deck, tmp_path):
     assert ok, complaints
 
 
+def test_a_moving_slide_fades_inside_its_own_segment(renderer, example_deck, tmp_path):
+    """With motion, the title slide moves at 24 fps and blends into the next slide within its
+    segment (no jump back to the still picture); the still slides get fade segments."""
+    options = RenderOptions(resolution=360, voice="silent", transition="crossfade")
+    result = run(renderer.render(example_deck, tmp_path / "moving.mp4", options))
+    info = probe(result.video)
+    assert abs(info.duration - result.duration) <= 0.1
+    boundary = result.timings[1].start
+    times = frame_times(result.video)
+    moving = [t for t in times if t < boundary]
+    assert len(moving) == round(boundary * 24)  # the whole first slide at 24 fps
+    after = np.asarray(Image.open(result.frames[1]).convert("RGB")).astype(int)
+    last = frame_at(result.video, boundary - 1 / 48).astype(int)
+    first = frame_at(result.video, boundary - 0.5 + 1 / 48).astype(int)
+    assert np.abs(last - after).mean() < np.abs(first - after).mean()  # blending into it
+    ok, complaints = decodes_cleanly(result.video)
+    assert ok, complaints
+
+
 def test_a_one_slide_edit_with_crossfades_encodes_that_slide_and_its_two_fades(
     renderer, cache, example_deck, tmp_path
 ):
-    options = RenderOptions(resolution=360, voice="silent", transition="crossfade")
+    options = RenderOptions(resolution=360, voice="silent", transition="crossfade", motion="none")
 
     def encoded() -> dict[str, set[Path]]:
         return {kind: set((cache.root / kind).rglob("*.mp4")) for kind in ("segment", "fade")}
