@@ -182,6 +182,7 @@ class DiscordSink:
                         ready.deck.aspect,
                         ready.version,
                         review=ready.review,
+                        motion=ready.deck.motion,
                     ),
                 )
             except discord.HTTPException as exc:

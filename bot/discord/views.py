@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
-from deck import Aspect
+from deck import Aspect, Motion
 
 from ..engine import ACTIONS, Action, rendering_actions, result_actions, script_actions
 
@@ -87,11 +87,19 @@ def _view(
 
 
 def result_view(
-    conversation_id: str, owner: str, aspect: Aspect, version: int, *, review: bool = False
+    conversation_id: str,
+    owner: str,
+    aspect: Aspect,
+    version: int,
+    *,
+    review: bool = False,
+    motion: Motion = Motion.GENTLE,
 ) -> discord.ui.View:
     """Under a finished video: the engine's result buttons (Revise, New pictures, Undo, the
-    other frame shape, Export; Approve, on a second row, when the deck is reviewed)."""
-    return _view(result_actions(aspect, version, review=review), conversation_id, owner, version)
+    other frame shape, Export; on a second row the motion switch and, when the deck is
+    reviewed, Approve)."""
+    actions = result_actions(aspect, version, review=review, motion=motion)
+    return _view(actions, conversation_id, owner, version)
 
 
 def script_view(conversation_id: str, owner: str) -> discord.ui.View:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from deck import Aspect
+from deck import Aspect, Motion
 
 if TYPE_CHECKING:
     from .conversation import ConversationEngine
@@ -38,6 +38,8 @@ class Action(StrEnum):
     RENDER = "render"
     START = "start"  # the script is approved for pictures: render it
     APPROVE = "approve"
+    STILL = "still"  # the pictures stop moving (motion: none)
+    MOTION = "motion"  # the pictures move gently again (motion: gentle)
 
 
 class Who(StrEnum):
@@ -111,16 +113,33 @@ ACTIONS: dict[Action, ActionSpec] = {
     Action.APPROVE: ActionSpec(
         "Approve", "✅", "secondary", Who.REVIEWER, lambda e, c, m, s: e.approve(c, m, s)
     ),
+    Action.STILL: ActionSpec(
+        "Still pictures",
+        "🖼️",
+        "secondary",
+        Who.REVIEWER,
+        lambda e, c, m, s: e.set_motion(c, Motion.NONE, m, s),
+    ),
+    Action.MOTION: ActionSpec(
+        "Add motion",
+        "🎞️",
+        "secondary",
+        Who.REVIEWER,
+        lambda e, c, m, s: e.set_motion(c, Motion.GENTLE, m, s),
+    ),
 }
 
 
-def result_actions(aspect: Aspect, version: int, *, review: bool = False) -> list[Action]:
-    """The buttons under a finished video (five at most, one row on every platform; a
-    reviewed deck adds Approve, on a second row)."""
+def result_actions(
+    aspect: Aspect, version: int, *, review: bool = False, motion: Motion = Motion.GENTLE
+) -> list[Action]:
+    """The buttons under a finished video: five at most on the first row, then the motion
+    switch (still pictures, or motion back) and, for a reviewed deck, Approve."""
     shape = Action.WIDE if aspect is Aspect.TALL else Action.VERTICAL
     undo = [Action.UNDO] if version > 1 else []
+    moving = Action.MOTION if motion is Motion.NONE else Action.STILL
     approve = [Action.APPROVE] if review else []
-    return [Action.REVISE, Action.PICTURES, *undo, shape, Action.EXPORT, *approve]
+    return [Action.REVISE, Action.PICTURES, *undo, shape, Action.EXPORT, moving, *approve]
 
 
 def rendering_actions() -> list[Action]:

@@ -23,6 +23,7 @@ from deck import (
     Deck,
     DeckEdit,
     DeckError,
+    Motion,
     NewImage,
     SetDeck,
     apply,
@@ -458,6 +459,15 @@ class ConversationEngine:
     ) -> None:
         await self.apply_edits(
             conversation_id, [SetDeck(aspect=aspect)], msg, sink, summary=f"frame {aspect.value}"
+        )
+
+    async def set_motion(
+        self, conversation_id: str, motion: Motion, msg: Incoming, sink: ReplySink
+    ) -> None:
+        """The motion switch under a video: only the slides whose picture moves (or moved)
+        are encoded again."""
+        await self.apply_edits(
+            conversation_id, [SetDeck(motion=motion)], msg, sink, summary=f"motion {motion.value}"
         )
 
     async def _new_version(

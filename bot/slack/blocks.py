@@ -33,6 +33,8 @@ RENDER = "deckcast_render"
 CHANGE = "deckcast_change"
 START = "deckcast_start"
 APPROVE = "deckcast_approve"
+STILL = "deckcast_still"
+MOTION = "deckcast_motion"
 ACTION_ID: dict[Action, str] = {
     Action.REVISE: REVISE,
     Action.PICTURES: NEW_PICTURES,
@@ -46,6 +48,8 @@ ACTION_ID: dict[Action, str] = {
     Action.CHANGE: CHANGE,
     Action.START: START,
     Action.APPROVE: APPROVE,
+    Action.STILL: STILL,
+    Action.MOTION: MOTION,
 }
 ACTION_IDS = tuple(dict.fromkeys(ACTION_ID.values()))
 ASPECT_OF = {Action.VERTICAL: Aspect.TALL.value, Action.WIDE: Aspect.WIDE.value}
@@ -194,7 +198,7 @@ def result_blocks(ready: VideoReady) -> tuple[str, list[Block]]:
     for warning in ready.warnings[:3]:
         text += f"\n:information_source: {escape(clip(warning, 300))}"
     card = buttons(
-        result_actions(deck.aspect, ready.version, review=ready.review),
+        result_actions(deck.aspect, ready.version, review=ready.review, motion=deck.motion),
         ready.conversation_id,
         ready.version,
     )

@@ -14,7 +14,7 @@ import pytest
 from pptx import Presentation
 
 from bot.store import JobState
-from deck import Aspect, parse_outline
+from deck import Aspect, Motion, parse_outline
 from tests.discord.harness import (
     OUTLINE,
     TEST_CONFIG,
@@ -93,6 +93,7 @@ async def test_create_from_an_outline(tmp_path, caplog):
             "pictures",
             "vertical",
             "export",
+            "still",  # the title slide's picture moves (motion: gentle)
         }
 
         # A thread on the video, linked to the conversation in the store.
@@ -220,6 +221,27 @@ async def test_buttons(tmp_path):
         deck, _ = await h.engine.current(conversation_id)
         assert deck.theme.name == "dark" and deck.aspect is Aspect.TALL
         assert v4["attachments"][0]["filename"].endswith("-v4.mp4")
+
+
+async def test_the_motion_switch_under_a_video(tmp_path):
+    """Still pictures: a new version whose pictures stand still; only the slide whose
+    picture moved is encoded again, and its card offers motion back."""
+    async with running_bot(tmp_path) as h:
+        fake = h.fake
+        await h.create_from_outline()
+        video = await h.video_message()
+        thread = await h.thread()
+        await fake.click(fake.alice, video, button(video, "still"))
+        still = await h.video_message(thread["id"], version=2, newer_than=video["id"])
+        assert "(2 from cache)" in still["content"]  # the title slide alone moved
+        assert any(i.startswith("deckcast:motion:") for i in button_ids(still))
+        conversation_id, _ = await h.store.linked("discord", f"thread:{thread['id']}")
+        deck, _ = await h.engine.current(conversation_id)
+        assert deck.motion is Motion.NONE and h.images.calls == 3  # no picture made again
+
+        await fake.click(fake.bob, still, button(still, "motion"))  # a stranger: refused
+        await asyncio.sleep(0.3)
+        assert (await h.engine.current(conversation_id))[0].motion is Motion.NONE
 
 
 async def test_cancel_while_rendering_and_while_queued(tmp_path):

@@ -40,6 +40,8 @@ async def test_buttons_change_the_video(world):
     ]
     assert "Widescreen 16:9" in labels  # the card of a vertical video offers the way back
 
+    assert blocks.STILL in second and blocks.MOTION not in second  # pictures move: gentle
+
     # New pictures: every slide's picture changes (new seeds), the text stays.
     await deliver.action(blocks.NEW_PICTURES, second[blocks.NEW_PICTURES], user="U1")
     await world.video_upload(3)
@@ -237,3 +239,17 @@ async def test_cancel_in_the_progress_message_stops_the_render(tmp_path, voices,
             await world.engine.wait_idle()
             assert [j.state.value for j in await world.jobs()] == ["cancelled"]
             assert not [u for u in slack.completed_uploads() if u.filename.endswith(".mp4")]
+
+
+async def test_the_motion_switch_makes_the_pictures_still(world):
+    root_ts = await start_deck(world)
+    buttons = card_buttons(world, root_ts, 1)
+    await world.deliver.action(blocks.STILL, buttons[blocks.STILL], user="U1")
+    await world.video_upload(2)
+    conversation_id = buttons[blocks.STILL].split("|")[0]
+    deck = (await world.store.version(conversation_id, 2)).deck
+    assert deck.motion.value == "none"
+    await world.slack.wait_for(
+        lambda: len([m for m in world.thread("C1", root_ts) if _actions(m)]) == 2
+    )
+    assert blocks.MOTION in card_buttons(world, root_ts, 2)  # and back
