@@ -25,22 +25,18 @@ DISCORD_HELP = f"""\
 **deckcast** turns a request into a narrated explainer video, then changes it as you talk.
 
 **Start:** `/deck create request: how photosynthesis works` — or attach a Markdown outline \
-(`outline:` a .md file with `## Slide title`, `- bullets`, `> narration`). Options: `slides`, \
-`theme`, `style` (e.g. watercolor), `aspect` (16:9, 9:16, 1:1), `voice` (espeak:en, silent), \
-`language` (en, es, de…).
-One message shows the progress; the storyboard comes as soon as the frames exist, then the \
-video, with buttons: **Revise**, **New pictures**, **Undo**, **Vertical 9:16**, and **Cancel** \
-while it renders.
+(`outline:` a .md file: `## Slide title`, `- bullets`, `> narration`). Options: `slides`, \
+`theme`, `style` (e.g. watercolor), `aspect`, `voice`, `language` (en, es, de…).
+The progress, the storyboard, then the video with buttons: **Revise**, **New pictures**, \
+**Undo**, **Vertical 9:16**, **Still pictures**; **Cancel** while it renders.
 
-**Change it:** a thread opens on your video. Everything you write there is a revision \
-(others can talk there too: only your messages count, and your reviewers'), or use \
-`/deck revise` in the thread. \
-`/deck script` sends the current script as a .md file; `/deck export` the deck as an \
-editable PowerPoint file and a PDF; `/deck history` lists every version (who changed what).
+**Change it:** in the thread on your video, everything you write is a revision (only your \
+messages and your reviewers' count), or `/deck revise`. `/deck script` sends the script as \
+.md; `/deck export` as PowerPoint and PDF; `/deck history` lists every version.
 
 **Review:** `/deck create … review: True` posts the script first: no picture until \
-**Render** (admins: `/deck settings review: True` makes that the rule for every new deck \
-here). `/deck share user: @someone` lets them revise too; ✅ on a video approves it.
+**Render** (admins: `/deck settings review: True` for every new deck here). \
+`/deck share user: @someone` lets them revise too; ✅ on a video approves it.
 {HELP_TEXT}"""
 
 

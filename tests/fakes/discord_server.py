@@ -740,6 +740,22 @@ class FakeDiscord(LoopServer):
 
     def _route(self, call: Call) -> tuple[int, Any]:
         p, m = call.path, call.method
+        too_long = _over_content_limit(call.json)
+        if too_long is not None:  # as Discord answers a message over 2000 characters
+            return 400, {
+                "message": "Invalid Form Body",
+                "code": 50035,
+                "errors": {
+                    "content": {
+                        "_errors": [
+                            {
+                                "code": "BASE_TYPE_MAX_LENGTH",
+                                "message": f"Must be 2000 or fewer in length ({too_long}).",
+                            }
+                        ]
+                    }
+                },
+            }
         routes: list[tuple[str, str, Callable[..., tuple[int, Any]]]] = [
             ("GET", r"/users/@me", lambda _call: (200, self.bot_user)),
             ("GET", r"/oauth2/applications/@me", self._application),
@@ -1083,3 +1099,13 @@ def _json(body: Any, *, status: int = 200, headers: dict[str, str] | None = None
         status=status,
         headers={"Content-Type": "application/json", **(headers or {})},
     )
+
+
+def _over_content_limit(body: Any) -> int | None:
+    """The length of a message's ``content`` over Discord's 2000 characters (a message, an
+    edit, a webhook or an interaction's answer), or None."""
+    if not isinstance(body, dict):
+        return None
+    data = body.get("data") if isinstance(body.get("data"), dict) else body
+    content = data.get("content")
+    return len(content) if isinstance(content, str) and len(content) > 2000 else None
