@@ -75,7 +75,7 @@ async def test_slash_command_makes_a_video_in_the_thread(world):
     card = next(m for m in thread if _actions(m))
     ids = {e["action_id"] for e in _actions(card)}
     # The engine's result buttons, the same on every platform (no undo on version 1).
-    assert ids == {blocks.REVISE, blocks.NEW_PICTURES, blocks.ASPECT, blocks.EXPORT}
+    assert ids == {blocks.REVISE, blocks.NEW_PICTURES, blocks.ASPECT, blocks.EXPORT, blocks.STILL}
     await world.engine.wait_idle()  # delivery is part of the job: done once the card is up
     jobs = await world.jobs()
     assert [j.state for j in jobs] == [JobState.DONE]
