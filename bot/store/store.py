@@ -278,23 +278,13 @@ class Store:
 
     async def add_reviewer(self, conversation_id: str, user: str, *, added_by: str) -> bool:
         """Let ``user`` revise the conversation; False when they already could."""
-
-        def write(conn: Connection) -> bool:
-            try:
-                with conn.begin_nested():
-                    conn.execute(
-                        reviewers.insert().values(
-                            conversation_id=conversation_id,
-                            person=user,
-                            added_by=added_by,
-                            added_at=time.time(),
-                        )
-                    )
-            except IntegrityError:
-                return False
-            return True
-
-        return await self._run(write)
+        return await self._insert_once(
+            reviewers,
+            conversation_id=conversation_id,
+            person=user,
+            added_by=added_by,
+            added_at=time.time(),
+        )
 
     async def reviewers(self, conversation_id: str) -> list[str]:
         """Who the owner let revise, in the order they were added."""
@@ -312,18 +302,21 @@ class Store:
     async def approve(self, conversation_id: str, version: int, user: str) -> bool:
         """Record that ``user`` approved ``version``; False when they already had (a repeated
         delivery of the same reaction or click counts once)."""
+        return await self._insert_once(
+            approvals,
+            conversation_id=conversation_id,
+            version=version,
+            person=user,
+            approved_at=time.time(),
+        )
+
+    async def _insert_once(self, table: sa.Table, **values: Any) -> bool:
+        """Insert a row keyed by its primary key; False when it was already there."""
 
         def write(conn: Connection) -> bool:
             try:
                 with conn.begin_nested():
-                    conn.execute(
-                        approvals.insert().values(
-                            conversation_id=conversation_id,
-                            version=version,
-                            person=user,
-                            approved_at=time.time(),
-                        )
-                    )
+                    conn.execute(table.insert().values(**values))
             except IntegrityError:
                 return False
             return True
