@@ -46,7 +46,14 @@ _ASKING_WORDS = (
     r"make|create|give|generate|write|use|using|build|prepare|do|try|want|need|in|with|of|"
     r"about|around|approximately|exactly|just|only|max|maximum|minimum|at|least|most|up|to|"
     r"please|plan|fais|faire|crée|créer|avec|en|haz|crea|con|em|com|faça|mach|erstelle|mit|"
-    r"mache|maak|fai|crea|ungefähr|environ|unos|cerca|circa|sur|über|sobre|on|for"
+    r"mache|maak|fai|crea|ungefähr|environ|unos|cerca|circa|sur|über|sobre|on|for|"
+    # imperatives that open a request ("Crie 5 slides", "Сделай 5 слайдов"), not names
+    r"show|explain|teach|prepare|draft|produce|design|put|"
+    r"fais-moi|génère|prépare|donne|donne-moi|écris|dame|genera|prepara|escribe|"
+    r"crie|cria|faz|gere|prepare|monte|dê|escreva|erstell|gib|schreib|schreibe|"
+    r"bereite|dammi|scrivi|fammi|creare|geef|schrijf|"
+    r"сделай|сделайте|создай|создайте|подготовь|подготовьте|напиши|напишите|дай|дайте|"
+    r"покажи|объясни"
 )
 _ALONE = r"(?<![\w.,\-/#:+])"  # not part of "COVID-19", "v2", "#3", "2.5"
 _NUMBER = (
@@ -115,8 +122,20 @@ def asked_slides(text: str, language: str | None = None) -> SlideCount | None:
     elif base in (*TEXT2NUM_LANGUAGES, "ru", "hi", "ar"):
         languages = ("en", base)
     else:  # not sure which: number words of every language (only those before a noun count)
-        languages = (*TEXT2NUM_LANGUAGES, "ru", "hi", "ar")
-    digits = with_digits(text, languages)
+        languages = _EVERY_LANGUAGE
+    count = _counted(with_digits(text, languages))
+    if count is None and languages != _EVERY_LANGUAGE:
+        # A short request may be detected as the wrong language ("Dieci slide sul
+        # Rinascimento" reads as English): number words of every language, still only those
+        # right before the word for slides.
+        count = _counted(with_digits(text, _EVERY_LANGUAGE))
+    return count
+
+
+_EVERY_LANGUAGE = (*TEXT2NUM_LANGUAGES, "ru", "hi", "ar")
+
+
+def _counted(digits: str) -> SlideCount | None:
     for pattern in _EAST_ASIAN:
         match = pattern.search(digits)
         if match:

@@ -59,6 +59,17 @@ COUNTS = [
     ("١٢ شريحة", 12),
     ("5장의 슬라이드로 설명해 줘", 5),
     ("６枚のスライド", 6),  # full-width digit
+    # a request that opens with its verb, in the languages the voices speak
+    ("Crie cinco slides sobre a fotossíntese", 5),
+    ("Crie 5 slides sobre a fotossíntese", 5),
+    ("Сделай пять слайдов о фотосинтезе", 5),
+    ("Создай 7 слайдов о вулканах", 7),
+    ("Prepara 6 diapositive sul Rinascimento", 6),
+    ("Génère 4 diapositives sur la Lune", 4),
+    ("Explain photosynthesis, Show 5 slides", 5),
+    # a short request detected as another language still has its number words read
+    ("Dieci slide sul Rinascimento", 10),
+    ("Dieci slide sul Rinascimento per la scuola media", 10),
     # ranges
     ("5-7 slides on volcanoes", (5, 7)),
     ("five or six slides", (5, 6)),
