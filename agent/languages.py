@@ -56,7 +56,8 @@ _STOPWORDS = {
     "explica crianças funcionam funciona porque não são ao forma simples a",
     "it": "il lo gli le i un una e è per su come perché che in con del della dei delle spiega "
     "spiegare bambini diapositive funzionano funziona questo sono al alla nel nella modo "
-    "semplice",
+    "semplice sul sulla sullo sui sulle dal dalla ai agli negli crea prepara fammi scuola "
+    "storia",
     "nl": "de het een en van voor hoe waarom wat is zijn met over op leg uit kinderen dia's "
     "werken werkt niet dat die deze naar om bij",
 }

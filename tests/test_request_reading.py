@@ -257,6 +257,7 @@ LANGUAGES = [
     ("it", "spiega come funzionano i vaccini in 5 diapositive"),
     ("it", "i vulcani per bambini"),
     ("it", "perché il cielo è blu?"),
+    ("it", "prepara sei diapositive sulla storia di Roma per la scuola"),
     ("nl", "leg uit hoe vaccins werken in 5 dia's"),
     ("nl", "waarom is de lucht blauw?"),
     ("ja", "ワクチンの仕組みを5枚のスライドで説明して"),
