@@ -13,6 +13,10 @@ wrong when it is not:
 - **not valid JSON**: prose without an object, or an object with a syntax error.
 - **empty**.
 
+A reasoning model's thinking (``<think>…</think>``, or only the closing tag where the chat
+template opened it) is not the answer, whatever it holds: a draft of the object in it is passed
+over. An answer that is one JSON string holding the object (encoded twice) is decoded once.
+
 Only the syntax is judged here; whether the object fits the schema is the caller's business.
 """
 
@@ -54,6 +58,10 @@ _FENCE = re.compile(r"```[ \t]*(?:json5?|JSON|javascript|js)?[ \t]*\n?(.*?)(?:``
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _WRAPPER_KEYS = ("arguments", "parameters", "input", "args", "json", "output", "answer", "result")
 MAX_OBJECTS = 8  # objects tried in one answer (an example before the real one, say)
+_REASONING_TAGS = r"think|thinking|reasoning|thought"
+_REASONING = re.compile(rf"<({_REASONING_TAGS})>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_REASONING_OPEN = re.compile(rf"^\s*<(?:{_REASONING_TAGS})>", re.IGNORECASE)
+_REASONING_CLOSE = re.compile(rf"</(?:{_REASONING_TAGS})\s*>", re.IGNORECASE)
 
 
 def read_answer(
@@ -69,6 +77,14 @@ def read_answer(
     text = (text or "").lstrip("\ufeff").strip()
     if not text:
         return Answer(Verdict.EMPTY, problem="the answer was empty")
+    if _REASONING_OPEN.match(text) and not _REASONING_CLOSE.search(text):
+        return Answer(
+            Verdict.CUT_OFF, problem="the answer ended inside the model's reasoning (<think>)"
+        )
+    text = _without_reasoning(text)
+    if not text:
+        return Answer(Verdict.EMPTY, problem="the answer held only the model's reasoning")
+    text = _decoded_once(text)
     first_problem: Answer | None = None
     found: list[Any] = []
     for candidate in _candidates(text):
@@ -93,6 +109,23 @@ def read_answer(
         problem="the answer is not valid JSON (no JSON object in it); answer with the JSON "
         "object only",
     )
+
+
+def _without_reasoning(text: str) -> str:
+    text = _REASONING.sub("", text)
+    closes = list(_REASONING_CLOSE.finditer(text))  # the template opened it: only its end shows
+    return text[closes[-1].end() :].strip() if closes else text
+
+
+def _decoded_once(text: str) -> str:
+    """The object inside ``"{\\"title\\": …}"`` (an answer encoded as a JSON string)."""
+    if not (text.startswith('"') and text.endswith('"')):
+        return text
+    try:
+        inner = json.loads(text)
+    except json.JSONDecodeError:
+        return text
+    return inner.strip() if isinstance(inner, str) and inner.strip().startswith("{") else text
 
 
 def _candidates(text: str) -> Iterator[Any]:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import openai
+import pydantic
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
@@ -217,6 +218,10 @@ class StructuredChat:
                 )
             except openai.LengthFinishReasonError:
                 return _Reply("", read_answer("", finish_reason="length"), {})
+            except pydantic.ValidationError:  # LangChain could not even build the message:
+                # tool-call arguments that decode to a string, not an object (sent twice encoded)
+                problem = "the tool call's arguments are not a JSON object"
+                return _Reply("", Answer(Verdict.NOT_JSON, problem=problem), {})
             except openai.ContentFilterFinishReasonError:
                 raise InvalidModelAnswer(
                     "the model's content filter stopped the answer; put the request differently"

@@ -62,6 +62,8 @@ def server(request):
 async def test_end_to_end(server, entry, example_deck):
     server.reset()
     expect = entry["expect"]
+    if entry.get("content_only") and server.method_name == "function_calling":
+        expect = "not_json"  # as tool-call arguments LangChain cannot take it: asked again
     tries = {"accepted": 1, "cut_off": 2}.get(expect, 3)
     server.script(*[reply(entry)] * tries)
     chat = StructuredChat(chat_model(server), backoff=0.01)
@@ -90,7 +92,7 @@ async def test_end_to_end(server, entry, example_deck):
         assert "was cut off before the JSON object was complete" in retry[-1]["content"]
         assert all(m["role"] != "assistant" for m in retry)  # the half answer is not sent back
     elif expect == "not_json":
-        assert "not valid JSON" in message
+        assert "not valid JSON" in message or "not a JSON object" in message
     else:
         assert "empty" in message or "did not call the tool" in message
 
@@ -111,3 +113,10 @@ async def test_json_mode_never_turns_a_cut_off_deck_into_a_shorter_one(example_d
         server.script(Reply.text(cut), text)
         deck = await Planner(chat_model(server), backoff=0.01).plan("vaccines")
         assert len(deck.slides) == 6
+
+
+def test_a_draft_inside_the_reasoning_is_not_the_answer():
+    entry = next(entry for entry in CORPUS if entry["name"] == "plan-think-with-draft")
+    answer = read_answer(entry["text"], expected=KEYS["plan"])
+    assert answer.ok and answer.data["title"] == "How vaccines work"
+    assert len(answer.data["slides"]) == 6
