@@ -23,6 +23,7 @@ from pydantic import (
 
 from .elements import Element
 from .errors import DeckValidationError
+from .language_names import language_code
 from .text import as_sentence, clean_text
 from .themes import DEFAULT_THEME, THEMES
 
@@ -168,7 +169,9 @@ class Deck(_Model):
     """A whole video: its slides, their order, the theme, the frame shape and the voice."""
 
     title: Text = Field(min_length=1, max_length=MAX_DECK_TITLE)
-    language: Text = Field(default="en", pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+    language: Annotated[Text, BeforeValidator(language_code)] = Field(
+        default="en", pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"
+    )
     theme: Theme = Field(default_factory=Theme)
     aspect: Aspect = Aspect.WIDE
     voice: Text | None = Field(default=None, max_length=80)
