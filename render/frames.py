@@ -33,7 +33,7 @@ from .progress import Stage
 from .stage import RenderRun, RenderStage
 from .storyboard import write_storyboard
 
-COMPOSE_VERSION = 2  # 2: fonts per character, right-to-left, dense layouts
+COMPOSE_VERSION = 3  # 2: fonts per character, right-to-left, dense layouts; 3: emoji spacing
 ELEMENTS_VERSION = 1  # how charts, code and equations are drawn (bump when that changes)
 WORDS_VERSION = 1  # how the word-by-word caption highlight is drawn
 

@@ -65,7 +65,7 @@ class Typeset:
         faces: list[FontFace] = []
         for ch in text:
             script = script_of(ch)
-            if faces and (script == INHERITED or (script == COMMON and faces[-1].has(ch))):
+            if faces and (script == INHERITED or (script == COMMON and _continues(faces[-1], ch))):
                 texts[-1] += ch
                 continue
             face = self.fonts.face_for(ch, bold=self.bold)
@@ -173,6 +173,15 @@ class Typeset:
         if bbox is None:
             return (left, top, left, top)
         return (left + bbox[0], top + bbox[1], left + bbox[2], top + bbox[3])
+
+
+def _continues(face: FontFace, ch: str) -> bool:
+    """Whether a common character (space, digit, punctuation, emoji) stays in the run of
+    ``face``. Never a space, digit or ASCII sign after an emoji: Noto Color Emoji has them (for
+    keycaps) at the width of an emoji, so "☀️ gives" would open a gap an emoji wide."""
+    if face.bitmap and (ch.isspace() or ch.isascii()):
+        return False
+    return face.has(ch)
 
 
 # -- direction -----------------------------------------------------------------------------------

@@ -382,3 +382,20 @@ def test_caption_cues_show_the_narration_as_written(tmp_path):
     assert "Gas, Share, N₂, 78%" in srt
     assert "https://example.com/air-facts:" in srt  # no space inserted into the URL
     assert "salt &amp; pepper." in vtt and "salt & pepper." in srt
+
+
+def test_a_space_after_an_emoji_is_a_space_of_the_text():
+    """Noto Color Emoji maps the space at an emoji's width: "Sunlight ☀️ gives" drew a gap an
+    emoji wide after the sun when the space joined the emoji's run."""
+    from render.typeset import Typeset
+
+    setter = Typeset(font_set("en"), 40)
+    for line in ("Sunlight ☀️ gives energy", "water 💧 → 12 apples 🍎 3", "flags 🇫🇷 🇯🇵, 👍🏽 ok"):
+        runs = setter.font_runs(line)
+        for text, face in runs:
+            if face.bitmap:
+                assert not any(ch.isspace() or ch.isascii() for ch in text), (text, runs)
+        space = setter.width(" ")
+        assert setter.width(line.replace(" ", "  ")) - setter.width(line) == pytest.approx(
+            space * line.count(" "), rel=0.01
+        )
