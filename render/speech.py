@@ -230,6 +230,7 @@ def prepare_for_speech(text: str, language: str = "en") -> str:
     text = display_text(text)
     text = _URL.sub(lambda m: _say_host(m.group(1)), text)
     text = _EMAIL.sub(lambda m: f"{m.group(1)} at {_say_host(m.group(2))}", text)
+    text = _without_signs_between_emoji(text)
     text = _ARROW.sub(lambda m: _say_arrow(m.group(0), english), text)
     text = "".join(ch for ch in text if not _is_pictograph(ch))
     text = text.translate(_SUBSCRIPTS)
@@ -239,6 +240,23 @@ def prepare_for_speech(text: str, language: str = "en") -> str:
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
     return re.sub(r"\s+", " ", text).strip(" ,")
+
+
+_SIGNS_BETWEEN_EMOJI = re.compile(
+    r"\x00+(?:\s*(?:[+=&×\u2190-\u21ff\u27f0-\u27ff]|->|=>)\s*\x00+)+"
+)
+
+
+def _without_signs_between_emoji(text: str) -> str:
+    """ "☀️ + 💧 → 🍎" is a picture of a sum, not one to read: the signs between emoji go with
+    them (a voice said "plus to"); "CO₂ + H₂O → C₆H₁₂O₆ 🌿" keeps its signs."""
+    marked = "".join("\x00" if _is_pictograph(ch) else ch for ch in text)  # same length
+    pieces: list[str] = []
+    last = 0
+    for match in _SIGNS_BETWEEN_EMOJI.finditer(marked):
+        pieces += [text[last : match.start()], " "]
+        last = match.end()
+    return "".join(pieces) + text[last:]
 
 
 def _say_arrow(arrow: str, english: bool) -> str:

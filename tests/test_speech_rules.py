@@ -25,6 +25,12 @@ from render.speech import prepare_for_speech
             "10 to the power of 6 cells, 10 squared and 2 to the power of minus 3",
         ),
         ("CO₂ + H₂O → C₆H₁₂O₆", "CO2 plus H2O to C6H12O6"),
+        # signs between emoji are part of the picture, not words to say
+        ("Plants ☀️ + 💧 → 🍎.", "Plants."),
+        ("🌞+💧=🌱 growth", "growth"),
+        ("Family 👨‍👩‍👧 + 🐶 = ❤️", "Family"),
+        ("CO₂ + H₂O → C₆H₁₂O₆ 🌿", "CO2 plus H2O to C6H12O6"),
+        ("Paris → London ✈️", "Paris to London"),
         (
             "$5M raised, $1 each, €2.5bn, £3",
             "5 million dollars raised, 1 dollar each, 2.5 billion euros, 3 pounds",
@@ -48,3 +54,6 @@ def test_every_language_loses_markup_and_gets_plain_digits():
     assert prepare_for_speech("**CO₂** <i>und</i> H₂O", "de") == "CO2 und H2O"
     # Words stay in the deck's language: English rules are not applied to it.
     assert prepare_for_speech("5 kg & 1/2", "fr") == "5 kilogrammes & 1/2"
+    assert prepare_for_speech("Plantes ☀️ + 💧 → 🍎, et 2 + 2 = 4.", "fr") == (
+        "Plantes, et 2 + 2 = 4."
+    )
