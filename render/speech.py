@@ -149,11 +149,29 @@ _MAGNITUDES = {
     "tn": "trillion",
     "trillion": "trillion",
 }
-_CURRENCIES = {"$": ("dollar", "dollars"), "€": ("euro", "euros"), "£": ("pound", "pounds")}
+_CURRENCIES = {
+    "$": ("dollar", "dollars"), "US$": ("US dollar", "US dollars"),
+    "A$": ("Australian dollar", "Australian dollars"),
+    "C$": ("Canadian dollar", "Canadian dollars"), "€": ("euro", "euros"),
+    "£": ("pound", "pounds"), "¥": ("yen", "yen"), "₹": ("rupee", "rupees"),
+    "₽": ("ruble", "rubles"), "₩": ("won", "won"), "R$": ("real", "reais"),
+    "zł": ("zloty", "zlotys"), "元": ("yuan", "yuan"), "円": ("yen", "yen"),
+    "₺": ("lira", "lira"), "₪": ("shekel", "shekels"), "₦": ("naira", "naira"),
+}  # fmt: skip
+_SYMBOL_FIRST = ("US$", "A$", "C$", "R$", "$", "€", "£", "¥", "₹", "₽", "₩", "₺", "₪", "₦")
+_EN_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _AMOUNT = re.compile(
-    r"([$€£])\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?("
+    r"(?<![A-Za-z])("
+    + "|".join(re.escape(symbol) for symbol in _SYMBOL_FIRST)
+    + rf")\s?({_EN_NUMBER})(?:\s?("
     + "|".join(sorted(_MAGNITUDES, key=len, reverse=True))
     + r")\b)?"
+)
+# "50 zł", "100 元", "5 €": the symbol after the number.
+_AMOUNT_AFTER = re.compile(
+    rf"(?<![\d.,])({_EN_NUMBER})\s?("
+    + "|".join(re.escape(symbol) for symbol in _CURRENCIES if symbol not in _SYMBOL_FIRST[:4])
+    + r")(?!\w)"
 )
 _FRACTION_WORDS = {
     2: ("half", "halves"),
@@ -278,6 +296,9 @@ def _english(text: str) -> str:
     for pattern_text, words in _EN_ABBREVIATIONS.items():
         text = re.sub(pattern_text, words, text)
     text = _AMOUNT.sub(_say_amount, text)
+    text = _AMOUNT_AFTER.sub(
+        lambda m: _say_amount_words(m.group(1), _CURRENCIES[m.group(2)], None), text
+    )
     text = _UNIT_PATTERN.sub(_say_unit, text)
     text = re.sub(r"([A-Za-z)])\s*²", r"\1 squared", text)  # x², after m² became a unit
     text = re.sub(r"([A-Za-z)])\s*³", r"\1 cubed", text)
@@ -299,11 +320,15 @@ def _say_unit(m: re.Match[str]) -> str:
 
 
 def _say_amount(m: re.Match[str]) -> str:
-    singular, plural = _CURRENCIES[m.group(1)]
-    magnitude = _MAGNITUDES.get(m.group(3) or "")
+    return _say_amount_words(m.group(2), _CURRENCIES[m.group(1)], m.group(3))
+
+
+def _say_amount_words(number: str, names: tuple[str, str], magnitude_word: str | None) -> str:
+    singular, plural = names
+    magnitude = _MAGNITUDES.get(magnitude_word or "")
     if magnitude:
-        return f"{m.group(2)} {magnitude} {plural}"
-    return f"{m.group(2)} {singular if _is_one(m.group(2)) else plural}"
+        return f"{number} {magnitude} {plural}"
+    return f"{number} {singular if _is_one(number) else plural}"
 
 
 def _say_fraction(m: re.Match[str]) -> str:

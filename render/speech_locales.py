@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-Pair = tuple[str, str]  # singular, plural
+Pair = tuple[str, ...]  # singular, plural; or one, few, many (Russian, Polish)
 
 
 def _words(text: str) -> list[str]:
@@ -94,9 +94,23 @@ CURRENCIES: dict[str, dict[str, Pair]] = {
            "¥": ("Yen", "Yen")},
     "nl": {"$": ("dollar", "dollar"), "€": ("euro", "euro"), "£": ("pond", "pond"),
            "¥": ("yen", "yen")},
-    "ru": {"$": ("долларов", "долларов"), "€": ("евро", "евро"), "£": ("фунтов", "фунтов"),
-           "¥": ("иен", "иен")},
+    # Russian and Polish: (one, few, many) - 1 рубль, 2 рубля, 5 рублей (see _slavic_form)
+    "ru": {"$": ("доллар", "доллара", "долларов"), "€": ("евро", "евро", "евро"),
+           "£": ("фунт", "фунта", "фунтов"), "¥": ("иена", "иены", "иен"),
+           "₽": ("рубль", "рубля", "рублей"), "руб.": ("рубль", "рубля", "рублей")},
+    "pl": {"$": ("dolar", "dolary", "dolarów"), "€": ("euro", "euro", "euro"),
+           "£": ("funt", "funty", "funtów"), "zł": ("złoty", "złote", "złotych")},
 }  # fmt: skip
+# Local currencies, said in every language that has words for money above (R$ before $).
+CURRENCIES["pt"] |= {"R$": ("real", "reais")}
+CURRENCIES["es"] |= {"R$": ("real", "reales")}
+CURRENCIES["fr"] |= {"R$": ("réal", "réaux"), "CHF": ("franc suisse", "francs suisses")}
+CURRENCIES["de"] |= {"CHF": ("Franken", "Franken")}
+CURRENCIES["it"] |= {"CHF": ("franco svizzero", "franchi svizzeri")}
+_SYMBOLS = "|".join(
+    re.escape(symbol)
+    for symbol in sorted({s for table in CURRENCIES.values() for s in table}, key=len, reverse=True)
+)
 
 UNITS: dict[str, dict[str, Pair]] = {
     "fr": {"km/h": ("kilomètre par heure", "kilomètres par heure"), "km": ("kilomètre",
@@ -124,6 +138,28 @@ UNITS: dict[str, dict[str, Pair]] = {
            "Millimeter"), "m": ("Meter", "Meter"), "kg": ("Kilogramm", "Kilogramm"),
            "g": ("Gramm", "Gramm"), "l": ("Liter", "Liter"), "h": ("Stunde", "Stunden"),
            "min": ("Minute", "Minuten"), "s": ("Sekunde", "Sekunden")},
+    "nl": {"km/h": ("kilometer per uur", "kilometer per uur"), "km": ("kilometer",
+           "kilometer"), "cm": ("centimeter", "centimeter"), "mm": ("millimeter",
+           "millimeter"), "m": ("meter", "meter"), "kg": ("kilogram", "kilogram"),
+           "g": ("gram", "gram"), "l": ("liter", "liter"), "h": ("uur", "uur"),
+           "min": ("minuut", "minuten"), "s": ("seconde", "seconden")},
+    "ru": {"км/ч": ("километр в час", "километра в час", "километров в час"),
+           "км": ("километр", "километра", "километров"),
+           "см": ("сантиметр", "сантиметра", "сантиметров"),
+           "мм": ("миллиметр", "миллиметра", "миллиметров"),
+           "м": ("метр", "метра", "метров"), "кг": ("килограмм", "килограмма", "килограммов"),
+           "г": ("грамм", "грамма", "граммов"), "л": ("литр", "литра", "литров"),
+           "ч": ("час", "часа", "часов"), "мин": ("минута", "минуты", "минут"),
+           "с": ("секунда", "секунды", "секунд"),
+           "km": ("километр", "километра", "километров"),
+           "kg": ("килограмм", "килограмма", "килограммов")},
+    "pl": {"km/h": ("kilometr na godzinę", "kilometry na godzinę", "kilometrów na godzinę"),
+           "km": ("kilometr", "kilometry", "kilometrów"),
+           "cm": ("centymetr", "centymetry", "centymetrów"),
+           "mm": ("milimetr", "milimetry", "milimetrów"), "m": ("metr", "metry", "metrów"),
+           "kg": ("kilogram", "kilogramy", "kilogramów"), "g": ("gram", "gramy", "gramów"),
+           "l": ("litr", "litry", "litrów"), "h": ("godzina", "godziny", "godzin"),
+           "min": ("minuta", "minuty", "minut"), "s": ("sekunda", "sekundy", "sekund")},
 }  # fmt: skip
 
 PERCENT = {"fr": "pour cent", "es": "por ciento", "it": "per cento", "pt": "por cento",
@@ -135,8 +171,24 @@ CELSIUS = {"fr": "Celsius", "es": "Celsius", "it": "Celsius", "pt": "Celsius", "
 
 ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d-])")
 _NUMBER = r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?"
-_AMOUNT_BEFORE = re.compile(rf"([$€£¥])\s?({_NUMBER})")
-_AMOUNT_AFTER = re.compile(rf"({_NUMBER})\s?([$€£¥])")
+_AMOUNT_BEFORE = re.compile(rf"(?<![A-Za-z])({_SYMBOLS})\s?({_NUMBER})")
+_AMOUNT_AFTER = re.compile(rf"({_NUMBER})\s?({_SYMBOLS})(?![\w$])")
+
+
+def counted(number: str, forms: Pair, language: str = "") -> str:
+    """The noun's form for ``number``: singular or plural; for Russian and Polish (three
+    forms) one, few or many by the last digits (1 рубль, 2 рубля, 5 рублей, 21 рубль; in
+    Polish only 1 is "one": 1 złoty, 22 złote, 21 złotych)."""
+    if len(forms) == 2:
+        return forms[0] if number in ("1", "1,0") else forms[1]
+    if re.search(r"[.,]\d+$", number):  # 2,5 рубля: a fraction takes "few"
+        return forms[1]
+    value = int(re.sub(r"\D", "", number) or 0)
+    if value == 1 or (language != "pl" and value % 10 == 1 and value % 100 != 11):
+        return forms[0]
+    if 2 <= value % 10 <= 4 and not 12 <= value % 100 <= 14:
+        return forms[1]
+    return forms[2]
 
 
 def say_date(m: re.Match[str], language: str) -> str:
@@ -156,8 +208,7 @@ def localise(text: str, language: str) -> str:
     if money:
 
         def amount(number: str, symbol: str) -> str:
-            singular, plural = money[symbol]
-            return f"{number} {singular if number in ('1', '1,0') else plural}"
+            return f"{number} {counted(number, money[symbol], language)}"
 
         text = _AMOUNT_BEFORE.sub(lambda m: amount(m.group(2), m.group(1)), text)
         text = _AMOUNT_AFTER.sub(lambda m: amount(m.group(1), m.group(2)), text)
@@ -169,7 +220,7 @@ def localise(text: str, language: str) -> str:
             + r")(?![\w/])"
         )
         text = pattern.sub(
-            lambda m: f"{m.group(1)} {units[m.group(2)][0 if m.group(1) == '1' else 1]}", text
+            lambda m: f"{m.group(1)} {counted(m.group(1), units[m.group(2)], language)}", text
         )
     if language in DEGREES:
         text = re.sub(r"(\d)\s*°\s*C\b", rf"\1 {DEGREES[language]} {CELSIUS[language]}", text)

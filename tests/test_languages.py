@@ -224,6 +224,11 @@ def test_espeak_reads_each_span_with_a_voice_of_its_language(tmp_path, monkeypat
         ("Sun ☀️ → sugar 🍬 ⇒ energy", "Sun to sugar so energy"),
         ("Family 👨‍👩‍👧 and 👍🏽 and 1️⃣ and 🇫🇷", "Family and and 1 and"),
         ("| Gas | Share |\n|---|---|\n| O₂ | 21% |", "Gas, Share, O2, 21 percent"),
+        (
+            "R$ 1,200, ₹500, ₽300, ¥1,000, 50 zł, 100 元, US$5, 1 €",
+            "1,200 reais, 500 rupees, 300 rubles, 1,000 yen, 50 zlotys, 100 yuan, 5 US dollars, "
+            "1 euro",
+        ),
     ],
 )
 def test_english_speech_text(text, spoken):
@@ -243,6 +248,17 @@ def test_english_speech_text(text, spoken):
         ("es", "El 2026-01-05 son 2 h y 50 %", "El 5 de enero de 2026 son 2 horas y 50 por ciento"),
         ("ru", "2026-03-08 — 20 %", "8 марта 2026 года — 20 процентов"),
         ("zh", "2026-11-24 发布 🚀", "2026年11月24日 发布"),
+        # local currencies, and Russian/Polish plural forms by the number's last digits
+        (
+            "ru",
+            "1 ₽, 2 ₽, 5 ₽, 11 ₽, 21 ₽, 22 ₽",
+            "1 рубль, 2 рубля, 5 рублей, 11 рублей, 21 рубль, 22 рубля",
+        ),
+        ("ru", "3 кг за 15 $, 5 км", "3 килограмма за 15 долларов, 5 километров"),
+        ("pl", "1 zł, 22 zł, 21 zł, 5 km", "1 złoty, 22 złote, 21 złotych, 5 kilometrów"),
+        ("pt", "Custa R$ 1.200", "Custa 1.200 reais"),
+        ("nl", "Kost € 12 voor 5 km", "Kost 12 euro voor 5 kilometer"),
+        ("fr", "Ça coûte 20 CHF ou 5 $", "Ça coûte 20 francs suisses ou 5 dollars"),
     ],
 )
 def test_speech_text_in_the_decks_language(language, text, spoken):
