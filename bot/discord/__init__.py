@@ -7,6 +7,7 @@ revisions in a thread.
     commands.py  the /deck command group (create, revise, script, help)
     views.py     buttons (persistent, restart-proof) and the revision modal
     actions.py   what each command, button, modal and thread message does
+    listener.py  the parts every listener shares (engine, config, links, destinations)
     sink.py      the engine's replies as Discord messages (one status message per request)
     card.py      the status message's text (progress bar, queue position, errors)
     outbox.py    interaction token while it lives, then the bot's channel APIs; edits

@@ -18,12 +18,10 @@ import discord
 from agent import PlanOptions
 from deck import DeckError
 
-from ..engine import ACTIONS, Action, ConversationEngine, Incoming, may_act, split_fenced
+from ..engine import ACTIONS, Action, Incoming, may_act, split_fenced
 from ..errors import BotError, NotAllowed
-from .config import DiscordConfig
-from .dedup import Deliveries
-from .destinations import Destinations
-from .links import Links, ThreadLink
+from .links import ThreadLink
+from .listener import Listener
 from .outbox import Edit, InteractionOutbox
 from .sink import ON_MY_SIDE, DiscordSink
 from .translate import check_outline, incoming, is_admin, not_yours, read_outline
@@ -63,21 +61,8 @@ class NoteSink:
     async def close(self) -> None: ...
 
 
-class DeckActions:
-    def __init__(
-        self,
-        engine: ConversationEngine,
-        config: DiscordConfig,
-        *,
-        links: Links,
-        destinations: Destinations,
-        deliveries: Deliveries,
-    ) -> None:
-        self.engine = engine
-        self.config = config
-        self.links = links
-        self.destinations = destinations
-        self.deliveries = deliveries
+class DeckActions(Listener):
+    """The /deck commands, the buttons and the revision form."""
 
     # -- /deck create ------------------------------------------------------------------------
 

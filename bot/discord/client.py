@@ -52,23 +52,11 @@ class DeckcastBot(discord.Client):
         self.tree = app_commands.CommandTree(self)
         self.tree.error(self._command_error)
         self.links = Links(engine.links)
-        deliveries = Deliveries(engine.links)
         self.destinations = Destinations(self, config, links=self.links)
-        self.actions = DeckActions(
-            engine,
-            config,
-            links=self.links,
-            destinations=self.destinations,
-            deliveries=deliveries,
-        )
-        self.thread_messages = ThreadMessages(
-            engine,
-            config,
-            links=self.links,
-            destinations=self.destinations,
-            deliveries=deliveries,
-        )
-        self.reactions = Reactions(engine, config, links=self.links, destinations=self.destinations)
+        parts = (engine, config, self.links, self.destinations, Deliveries(engine.links))
+        self.actions = DeckActions(*parts)
+        self.thread_messages = ThreadMessages(*parts)
+        self.reactions = Reactions(*parts)
 
     async def setup_hook(self) -> None:
         self.tree.add_command(DeckCommands(self.actions))

@@ -12,11 +12,10 @@ import logging
 
 import discord
 
-from ..engine import Action, ConversationEngine
+from ..engine import Action
 from ..errors import BotError
-from .config import DiscordConfig
-from .destinations import Destinations, upload_limit_of
-from .links import Links
+from .destinations import upload_limit_of
+from .listener import Listener
 from .outbox import ChannelOutbox
 from .translate import incoming, is_admin
 
@@ -25,19 +24,8 @@ log = logging.getLogger(__name__)
 APPROVING = frozenset({"✅", "☑️", "✔️"})
 
 
-class Reactions:
-    def __init__(
-        self,
-        engine: ConversationEngine,
-        config: DiscordConfig,
-        *,
-        links: Links,
-        destinations: Destinations,
-    ) -> None:
-        self.engine = engine
-        self.config = config
-        self.links = links
-        self.destinations = destinations
+class Reactions(Listener):
+    """Reactions on the messages of the bot's decks."""
 
     async def added(self, payload: discord.RawReactionActionEvent) -> None:
         member = payload.member

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import discord
 
-from ..engine import ConversationEngine, split_fenced
+from ..engine import split_fenced
 from ..errors import UserInputError
-from .config import DiscordConfig
-from .dedup import Deliveries
-from .destinations import Destinations, upload_limit_of
-from .links import Links
+from .destinations import upload_limit_of
+from .listener import Listener
 from .outbox import ChannelOutbox
 from .translate import (
     OUTLINE_SUFFIXES,
@@ -24,21 +22,8 @@ from .translate import (
 )
 
 
-class ThreadMessages:
-    def __init__(
-        self,
-        engine: ConversationEngine,
-        config: DiscordConfig,
-        *,
-        links: Links,
-        destinations: Destinations,
-        deliveries: Deliveries,
-    ) -> None:
-        self.engine = engine
-        self.config = config
-        self.links = links
-        self.destinations = destinations
-        self.deliveries = deliveries
+class ThreadMessages(Listener):
+    """Messages in the threads of the bot's decks."""
 
     async def handle(self, message: discord.Message) -> None:
         channel = message.channel

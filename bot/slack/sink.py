@@ -118,12 +118,10 @@ class SlackSink:
         )
         try:
             data = await asyncio.to_thread(path.read_bytes)
-            await self.web.upload(
-                self.thread.channel,
+            await self._upload(
                 data,
                 filename=f"storyboard-v{version}.png",
                 title=f"{deck.title} — storyboard (version {version})",
-                thread_ts=self.thread.thread_ts,
             )
         except SlackCallFailed as exc:  # the video upload will say it again if it matters
             log.warning("storyboard not shared in %s: %s", self.thread.channel, exc.problem.fix)
@@ -146,12 +144,10 @@ class SlackSink:
             )
             return
         try:
-            await self.web.upload(
-                self.thread.channel,
+            await self._upload(
                 data,
                 filename=f"{_slug(ready.deck.title)}-v{ready.version}.mp4",
                 title=f"{ready.deck.title} (version {ready.version})",
-                thread_ts=self.thread.thread_ts,
                 comment=f"<@{self.thread.owner}> here is version {ready.version}.",
             )
         except SlackCallFailed as exc:
@@ -181,12 +177,10 @@ class SlackSink:
             await self._post(text)
             return
         try:
-            await self.web.upload(
-                self.thread.channel,
+            await self._upload(
                 markdown.encode("utf-8"),
                 filename=f"{_slug(deck.title)}-v{version}.md",
                 title=f"{deck.title} — script (version {version})",
-                thread_ts=self.thread.thread_ts,
                 comment=f"The script of version {version}.",
             )
         except SlackCallFailed as exc:
@@ -197,12 +191,10 @@ class SlackSink:
         try:
             for path, kind in ((ready.pptx, "PowerPoint"), (ready.pdf, "PDF")):
                 data = await asyncio.to_thread(path.read_bytes)
-                await self.web.upload(
-                    self.thread.channel,
+                await self._upload(
                     data,
                     filename=f"{stem}{path.suffix}",
                     title=f"{ready.deck.title} — {kind} (version {ready.version})",
-                    thread_ts=self.thread.thread_ts,
                     comment=f"Version {ready.version} as {kind}." if kind == "PowerPoint" else None,
                 )
         except SlackCallFailed as exc:
@@ -278,6 +270,19 @@ class SlackSink:
     async def close(self) -> None:
         for message in self._status.values():
             await message.close()
+
+    async def _upload(
+        self, data: bytes, *, filename: str, title: str, comment: str | None = None
+    ) -> None:
+        """Share a file in this thread."""
+        await self.web.upload(
+            self.thread.channel,
+            data,
+            filename=filename,
+            title=title,
+            thread_ts=self.thread.thread_ts,
+            comment=comment,
+        )
 
     async def _post(
         self,

@@ -19,6 +19,19 @@ from .records import ConversationRecord, JobRecord, JobState, VersionRecord
 
 metadata = sa.MetaData()
 
+
+def _conversation_id(*, primary_key: bool) -> sa.Column[str]:
+    """The column that ties a row to its conversation (deleted with it): never empty, and part
+    of the row's key where ``primary_key``."""
+    return sa.Column(
+        "conversation_id",
+        sa.String(32),
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+        primary_key=primary_key,
+        nullable=False,
+    )
+
+
 conversations = sa.Table(
     "conversations",
     metadata,
@@ -40,12 +53,7 @@ conversations = sa.Table(
 versions = sa.Table(
     "versions",
     metadata,
-    sa.Column(
-        "conversation_id",
-        sa.String(32),
-        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _conversation_id(primary_key=True),
     sa.Column("number", sa.Integer, primary_key=True),
     sa.Column("deck", sa.Text, nullable=False),
     sa.Column("note", sa.Text, nullable=False, server_default=""),
@@ -59,12 +67,7 @@ messages = sa.Table(
     "messages",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "conversation_id",
-        sa.String(32),
-        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _conversation_id(primary_key=False),
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
@@ -74,12 +77,7 @@ jobs = sa.Table(
     "jobs",
     metadata,
     sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column(
-        "conversation_id",
-        sa.String(32),
-        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _conversation_id(primary_key=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("owner", sa.String(128), nullable=False),
     sa.Column("workspace", sa.String(128), nullable=False, server_default=""),
@@ -99,12 +97,7 @@ links = sa.Table(
     metadata,
     sa.Column("platform", sa.String(32), primary_key=True),
     sa.Column("key", sa.String(256), primary_key=True),
-    sa.Column(
-        "conversation_id",
-        sa.String(32),
-        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _conversation_id(primary_key=False),
     sa.Column("data", sa.Text, nullable=False, server_default="{}"),
 )
 seen_events = sa.Table(
@@ -118,12 +111,7 @@ seen_events = sa.Table(
 reviewers = sa.Table(
     "reviewers",
     metadata,
-    sa.Column(
-        "conversation_id",
-        sa.String(32),
-        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _conversation_id(primary_key=True),
     sa.Column("person", sa.String(128), primary_key=True),
     sa.Column("added_by", sa.String(128), nullable=False, server_default=""),
     sa.Column("added_at", sa.Float, nullable=False),
@@ -131,12 +119,7 @@ reviewers = sa.Table(
 approvals = sa.Table(
     "approvals",
     metadata,
-    sa.Column(
-        "conversation_id",
-        sa.String(32),
-        sa.ForeignKey("conversations.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _conversation_id(primary_key=True),
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("person", sa.String(128), primary_key=True),
     sa.Column("approved_at", sa.Float, nullable=False),
