@@ -337,30 +337,34 @@ _MOVING = r"(?:motion|movement|moving pictures|animation|zooms?|pans?)"
 _TURN_ON = r"(?:add|with|use|turn on|enable|bring back|i want)"
 
 
-@_rule(
-    rf"(?:no|without|stop|remove|turn off|switch off|disable)\s+(?:the\s+|any\s+)?{_MOVING}"
-    rf"|(?:turn|switch)\s+(?:the\s+)?{_MOVING}\s+off|{_MOVING}\s+off"
-    r"|still pictures|stills only|keep the pictures still|motion\s*(?::|=|to)\s*none"
-)
-def _no_motion(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
-    return [SetDeck(motion=Motion.NONE)]
+# The phrasings of each motion, tried in this order ("no motion" before "motion").
+_MOTION_PHRASES: dict[Motion, str] = {
+    Motion.NONE: (
+        rf"(?:no|without|stop|remove|turn off|switch off|disable)\s+(?:the\s+|any\s+)?{_MOVING}"
+        rf"|(?:turn|switch)\s+(?:the\s+)?{_MOVING}\s+off|{_MOVING}\s+off"
+        r"|still pictures|stills only|keep the pictures still|motion\s*(?::|=|to)\s*none"
+    ),
+    Motion.KENBURNS: (
+        rf"(?:{_TURN_ON}\s+)?(?:the\s+|a\s+)?ken ?burns(?:\s+(?:motion|effect|style))?"
+        rf"|{_TURN_ON}\s+(?:more|strong(?:er)?|bigger)\s+{_MOVING}|more {_MOVING}"
+        r"|motion\s*(?::|=|to)\s*kenburns"
+    ),
+    Motion.GENTLE: (
+        rf"{_TURN_ON}\s+(?:some\s+|the\s+|a\s+)?(?:gentle\s+|little\s+|bit of\s+)?{_MOVING}"
+        r"|(?:gentle|subtle) motion|motion\s*(?::|=|to)\s*gentle"
+    ),
+}
 
 
-@_rule(
-    rf"(?:{_TURN_ON}\s+)?(?:the\s+|a\s+)?ken ?burns(?:\s+(?:motion|effect|style))?"
-    rf"|{_TURN_ON}\s+(?:more|strong(?:er)?|bigger)\s+{_MOVING}|more {_MOVING}"
-    r"|motion\s*(?::|=|to)\s*kenburns"
-)
-def _strong_motion(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
-    return [SetDeck(motion=Motion.KENBURNS)]
+def _set_motion(motion: Motion) -> _Handler:
+    def handler(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
+        return [SetDeck(motion=motion)]
+
+    return handler
 
 
-@_rule(
-    rf"{_TURN_ON}\s+(?:some\s+|the\s+|a\s+)?(?:gentle\s+|little\s+|bit of\s+)?{_MOVING}"
-    r"|(?:gentle|subtle) motion|motion\s*(?::|=|to)\s*gentle"
-)
-def _gentle_motion(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
-    return [SetDeck(motion=Motion.GENTLE)]
+for _motion, _phrases in _MOTION_PHRASES.items():
+    _rule(_phrases)(_set_motion(_motion))
 
 
 _SPOKEN = r"(?:voice|narration|narrator|audio|sound|speech|voice-?over)"

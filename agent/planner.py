@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
@@ -39,7 +38,7 @@ from deck import (
 )
 from deck.themes import DEFAULT_THEME
 
-from .chat_model import IN_WORDS, SetupHints
+from .chat_model import SetupHints
 from .commands import parse_command
 from .counts import SlideCount, asked_slides
 from .errors import BadAnswer, ModelNotConfigured, RequestRejected
@@ -53,7 +52,7 @@ from .intake import (
 from .languages import detect_language, language_name, named_language, same_language
 from .pictures import fit_prompt
 from .schemas import DeckDraft, describe_draft_error, strict_schema
-from .structured import OutputSpec, StatusCallback, StructuredChat, notify, structured
+from .structured import ModelAgent, OutputSpec, StatusCallback, notify
 from .wording import element_rules, speakable, writing_rules
 
 log = logging.getLogger(__name__)
@@ -100,21 +99,8 @@ class PlanOptions:
         return edits
 
 
-class Planner:
+class Planner(ModelAgent):
     """Turns a request into a deck: outlines directly, free text through the chat model."""
-
-    def __init__(
-        self,
-        model: BaseChatModel | StructuredChat | None,
-        *,
-        attempts: int = 3,
-        backoff: float = 1.0,
-        hints: SetupHints = IN_WORDS,
-    ) -> None:
-        """``hints`` name the settings that set a model up, for the messages that say what to
-        change (a given :class:`StructuredChat` keeps its own)."""
-        self.chat = structured(model, attempts=attempts, backoff=backoff, hints=hints)
-        self.hints = hints
 
     async def plan(
         self,

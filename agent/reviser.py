@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
@@ -49,7 +48,7 @@ from deck import (
     theme_names,
 )
 
-from .chat_model import IN_WORDS, SetupHints
+from .chat_model import SetupHints
 from .commands import parse_command
 from .deck_view import deck_view, history_view
 from .errors import BadAnswer, InvalidModelAnswer, ModelNotConfigured, RequestRejected
@@ -64,7 +63,7 @@ from .schemas import (
     strict_schema,
     without_elements,
 )
-from .structured import OutputSpec, StatusCallback, StructuredChat, structured
+from .structured import ModelAgent, OutputSpec, StatusCallback
 from .wording import asks_for_element, element_rules, speakable, writing_rules
 
 log = logging.getLogger(__name__)
@@ -92,21 +91,8 @@ class Revision:
     summary: str
 
 
-class Reviser:
+class Reviser(ModelAgent):
     """Turns an instruction about a deck into edits (see the module docstring)."""
-
-    def __init__(
-        self,
-        model: BaseChatModel | StructuredChat | None,
-        *,
-        attempts: int = 3,
-        backoff: float = 1.0,
-        hints: SetupHints = IN_WORDS,
-    ) -> None:
-        """``hints`` name the settings that set a model up, for the messages that say what to
-        change (a given :class:`StructuredChat` keeps its own)."""
-        self.chat = structured(model, attempts=attempts, backoff=backoff, hints=hints)
-        self.hints = hints
 
     async def revise(
         self,

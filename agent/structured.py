@@ -107,6 +107,24 @@ def structured(
     return StructuredChat(model, attempts=attempts, backoff=backoff, hints=hints)
 
 
+class ModelAgent:
+    """What the planner and the reviser share: the chat model they ask, as a
+    :class:`StructuredChat` (None without a model), and the settings that set one up."""
+
+    def __init__(
+        self,
+        model: BaseChatModel | StructuredChat | None,
+        *,
+        attempts: int = 3,
+        backoff: float = 1.0,
+        hints: SetupHints = IN_WORDS,
+    ) -> None:
+        """``hints`` name the settings that set a model up, for the messages that say what to
+        change (a given :class:`StructuredChat` keeps its own)."""
+        self.chat = structured(model, attempts=attempts, backoff=backoff, hints=hints)
+        self.hints = hints
+
+
 class StructuredChat:
     """A chat model that returns validated structured answers (see the module docstring)."""
 
