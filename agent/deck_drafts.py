@@ -10,7 +10,7 @@ made from them are in :mod:`agent.schemas`; the revision's edits in :mod:`agent.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -48,12 +48,31 @@ from deck.model import (
     MAX_STYLE,
 )
 
+from .draft_names import ASPECT_ALIASES, LAYOUT_ALIASES, THEME_ALIASES, lenient_name
+
 ELEMENT_FIELDS = ("chart", "code", "equation", "diagram")
-ThemeName = Literal[tuple(THEMES)]  # type: ignore[valid-type]
-LayoutName = Literal[tuple(item.value for item in Layout)]  # type: ignore[valid-type]
-AspectName = Literal[tuple(item.value for item in Aspect)]  # type: ignore[valid-type]
-ChartTypeName = Literal[tuple(item.value for item in ChartType)]  # type: ignore[valid-type]
-DiagramTypeName = Literal[tuple(item.value for item in DiagramType)]  # type: ignore[valid-type]
+# Enums as the schema lists them; answers that write them loosely ("Dark", "16x9", "Bar
+# Chart") are read as the name they mean (agent/draft_names.py).
+ThemeName = Annotated[
+    Literal[tuple(THEMES)],  # type: ignore[valid-type]
+    lenient_name(THEMES, THEME_ALIASES),
+]
+LayoutName = Annotated[
+    Literal[tuple(item.value for item in Layout)],  # type: ignore[valid-type]
+    lenient_name((item.value for item in Layout), LAYOUT_ALIASES),
+]
+AspectName = Annotated[
+    Literal[tuple(item.value for item in Aspect)],  # type: ignore[valid-type]
+    lenient_name((item.value for item in Aspect), ASPECT_ALIASES),
+]
+ChartTypeName = Annotated[
+    Literal[tuple(item.value for item in ChartType)],  # type: ignore[valid-type]
+    lenient_name(item.value for item in ChartType),
+]
+DiagramTypeName = Annotated[
+    Literal[tuple(item.value for item in DiagramType)],  # type: ignore[valid-type]
+    lenient_name(item.value for item in DiagramType),
+]
 
 
 class Draft(BaseModel):

@@ -82,6 +82,41 @@ def test_lenient_parse_of_missing_nullable_fields():
     assert deck.theme.name == "light" and deck.aspect is Aspect.WIDE and deck.language == "en"
 
 
+@pytest.mark.parametrize(
+    ("field", "written", "meant"),
+    [
+        ("theme", "Dark", "dark"),
+        ("theme", "dark mode", "dark"),
+        ("theme", "Ocean Theme", "ocean"),
+        ("theme", "blackboard", "chalkboard"),
+        ("aspect", "16x9", "16:9"),
+        ("aspect", "Portrait", "9:16"),
+        ("aspect", "square", "1:1"),
+        ("layout", "Full Image", "full_image"),
+        ("layout", "image-bullets", "image_bullets"),
+    ],
+)
+def test_names_written_loosely_are_read_as_meant(field, written, meant):
+    """JSON mode and small models do not keep to the schema's enums: the case or a suffix of a
+    name is no reason to send a whole deck back."""
+    slide = {"title": "A", "narration": "n", "image_prompt": "p"}
+    data = {"title": "T", "slides": [slide]}
+    if field == "layout":
+        slide["layout"] = written
+    else:
+        data[field] = written
+    draft = DeckDraft.model_validate(data)
+    value = draft.slides[0].layout if field == "layout" else getattr(draft, field)
+    assert value == meant
+    build_deck(draft.to_deck_data())
+
+
+@pytest.mark.parametrize(("field", "written"), [("theme", "ocean blue"), ("aspect", "4:3")])
+def test_names_that_mean_none_of_the_choices_are_still_refused(field, written):
+    with pytest.raises(ValidationError, match=field):
+        DeckDraft.model_validate({"title": "T", "slides": [{"title": "A"}], field: written})
+
+
 def test_edit_round_trip():
     new = NewSlide(title="New", bullets=["b"], narration="Said.", image_prompt="a pic")
     edits = [
