@@ -108,6 +108,7 @@ class FakeSlack(LoopServer):
         self.responses: list[dict[str, Any]] = []  # what was POSTed to response_url
         self.socket_acks: dict[str, dict[str, Any]] = {}
         self.files_readable = True  # False: the token lacks files:read
+        self._slow_uploads: list[tuple[str, float]] = []  # (file name suffix, seconds)
         self._failures: dict[str, list[Failure]] = {}
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -160,6 +161,11 @@ class FakeSlack(LoopServer):
         self._failures.setdefault(method, []).append(
             Failure(error, times, status, retry_after, needed, channel)
         )
+
+    def slow_upload(self, suffix: str, seconds: float) -> None:
+        """Hold the next upload of a file whose name ends in ``suffix`` for ``seconds`` before
+        it is taken (a slow link: the bot can be stopped while its video is on the way)."""
+        self._slow_uploads.append((suffix, seconds))
 
     def host_file(self, name: str, content: str | bytes, *, filetype: str = "markdown") -> dict:
         """A file someone shared; returns the file object Slack puts in the message event."""
@@ -400,6 +406,12 @@ class FakeSlack(LoopServer):
             if failure is not None:
                 call.status, call.error = 500, failure.error
                 return web.Response(status=500, text=failure.error)
+            for slow in self._slow_uploads:
+                if upload.filename.endswith(slow[0]):
+                    self._slow_uploads.remove(slow)
+                    await self._notify()  # the upload has begun: tests may act now
+                    await asyncio.sleep(slow[1])
+                    break
             upload.data = data
             return web.Response(text=f"OK - {len(data)}")
         finally:

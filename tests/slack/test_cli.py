@@ -242,3 +242,89 @@ async def test_a_sigterm_pauses_the_render_and_the_next_start_delivers_it(tmp_pa
             second.send_signal(signal.SIGINT)
             await asyncio.wait_for(second.wait(), 60)
         assert states() == ["done"]
+
+
+@pytest.mark.slow
+async def test_a_kill_during_the_video_upload_delivers_it_once_after_a_restart(tmp_path):
+    """The render is done and the video is on its way (a slow upload) when the process is
+    SIGKILLed: the job is not done until the video is in the thread, so the next start
+    delivers it, once, and the status message ends in its real state."""
+    import sqlite3
+
+    database = tmp_path / "data" / "deckcast.db"
+    log = tmp_path / "slack.log"
+
+    def states() -> list[str]:
+        with sqlite3.connect(database) as conn:
+            return [r[0] for r in conn.execute("SELECT state FROM jobs")]
+
+    async with FakeSlack() as slack:
+        port = free_port()
+        env = clean_env(
+            tmp_path,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            DECKCAST_SLACK_API_URL=slack.api_url,
+            DECKCAST_SLACK_HOST="127.0.0.1",
+            DECKCAST_VOICE="espeak",
+        )
+
+        async def start() -> asyncio.subprocess.Process:
+            before = log.stat().st_size if log.exists() else 0
+            with log.open("ab") as stderr:  # a file, not a pipe nobody reads
+                process = await asyncio.create_subprocess_exec(
+                    *deckcast_command(), "slack", "--port", str(port),
+                    env=env, cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
+                )  # fmt: skip
+            for _ in range(600):
+                if b"on Slack" in log.read_bytes()[before:]:
+                    return process
+                await asyncio.sleep(0.1)
+            raise AssertionError(log.read_text(errors="replace"))
+
+        slack.slow_upload(".mp4", 20)
+        first = await start()
+        second = None
+        try:
+            deliver = SlackDelivery(
+                f"http://127.0.0.1:{port}/slack/events", on_message=slack.person_wrote
+            )
+            await deliver.command(f"```\n{OUTLINE}```", user="U1", channel="C1")
+            root = (await slack.wait_for(lambda: slack.calls_of("chat.postMessage")))[0]
+            root_ts = root.result["ts"]
+            await slack.wait_for(
+                lambda: (
+                    [c for c in slack.calls_of("upload") if c.args["bytes"] > 0]
+                    and any(u.filename.endswith(".mp4") for u in slack.uploads.values())
+                ),
+                within=180,
+            )
+            first.send_signal(signal.SIGKILL)
+            await first.wait()
+            assert states() == ["running"], log.read_text(errors="replace")  # not delivered
+
+            second = await start()
+
+            def videos() -> list:
+                return [
+                    u
+                    for u in slack.completed_uploads()
+                    if u.filename.endswith(".mp4") and u.thread_ts == root_ts
+                ]
+
+            await slack.wait_for(videos, within=180)
+            for _ in range(500):
+                if states() == ["done"]:
+                    break
+                await asyncio.sleep(0.02)
+            assert states() == ["done"], log.read_text(errors="replace")
+            await asyncio.sleep(1)  # time for a second, wrong delivery to show itself
+            assert len(videos()) == 1
+            status = slack.messages[("C1", root_ts)].text
+            assert "is ready (finished after a restart)" in status, status
+            assert "Traceback" not in log.read_text(errors="replace")
+        finally:
+            for process in (first, second):
+                if process is not None and process.returncode is None:
+                    process.send_signal(signal.SIGINT)
+                    await asyncio.wait_for(process.wait(), 60)
