@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 from pydantic import BeforeValidator
 
+from .numbers import EN_CARDINALS, EN_ORDINALS
+
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _SUFFIXES = (" theme", " mode", " layout", " style", " format", " aspect ratio", " aspect")
 
@@ -31,6 +33,26 @@ LAYOUT_ALIASES = {
 THEME_ALIASES = {"night": "dark", "black": "dark", "white": "light", "default": "light",
                  "blackboard": "chalkboard", "chalk": "chalkboard", "blue": "ocean",
                  "sea": "ocean", "orange": "sunset"}  # fmt: skip
+
+
+_SLIDE_NUMBER = re.compile(
+    r"^\s*(?:(?:slide|diapositiva|diapositive|folie|no\.?|number|#)\s*)*(\d{1,3})(?:st|nd|rd|th)?"
+    r"\s*$",
+    re.IGNORECASE,
+)
+
+
+def slide_number(value: object) -> object:
+    """``"slide 3"``, ``"#3"``, ``"3rd"``, ``"three"``, ``"third"`` -> 3 (a slide number as
+    small models write it); anything else as written, for the schema to judge."""
+    if not isinstance(value, str):
+        return value
+    match = _SLIDE_NUMBER.match(value)
+    if match:
+        return int(match.group(1))
+    words = re.sub(r"^\s*(?:the\s+)?(?:slide\s+)?", "", value.strip().lower())
+    words = words.removesuffix(" slide").strip()
+    return EN_CARDINALS.get(words) or EN_ORDINALS.get(words) or value
 
 
 def lenient_name(names: Iterable[str], aliases: Mapping[str, str] | None = None) -> BeforeValidator:

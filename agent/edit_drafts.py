@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError
 
 from deck import (
     MAX_SLIDES,
@@ -27,8 +27,13 @@ from deck import (
 from deck.model import MAX_BULLETS
 
 from .deck_drafts import AspectName, Draft, LayoutName, SlideDraft, ThemeName
+from .draft_names import slide_number
 
-SlideNo = Annotated[int, Field(description="slide number as the deck stands (1 = first)")]
+SlideNo = Annotated[
+    int,
+    BeforeValidator(slide_number),
+    Field(description="slide number as the deck stands (1 = first)"),
+]
 
 
 class EditSlideDraft(Draft):

@@ -117,6 +117,14 @@ def test_names_that_mean_none_of_the_choices_are_still_refused(field, written):
         DeckDraft.model_validate({"title": "T", "slides": [{"title": "A"}], field: written})
 
 
+@pytest.mark.parametrize("written", [3, "3", "slide 3", "Slide 3", "#3", "3rd", "three", "third"])
+def test_slide_numbers_written_as_words_are_numbers(written):
+    draft = RevisionDraft.model_validate(
+        {"summary": "s", "edits": [{"op": "delete_slide", "slide": written}]}
+    )
+    assert draft.edits[0].slide == 3
+
+
 def test_edit_round_trip():
     new = NewSlide(title="New", bullets=["b"], narration="Said.", image_prompt="a pic")
     edits = [
