@@ -62,6 +62,7 @@ def examine(settings: Settings) -> list[Finding]:
         torch(settings),
         *models(settings),
         speech(settings),
+        kokoro(settings),
         language_model(settings),
         *chat_platforms(settings),
         cache(settings),
@@ -225,6 +226,37 @@ def speech(settings: Settings) -> Finding:
         Status.MISSING,
         f"DECKCAST_VOICE={settings.voice} without a key or speech server",
         "set DECKCAST_OPENAI_API_KEY, or DECKCAST_TTS_BASE_URL (a local Kokoro/Piper server)",
+    )
+
+
+def kokoro(settings: Settings) -> Finding:
+    """The natural offline voice: its model and voices on disk, and the languages they give
+    ``auto`` (which takes espeak-ng for a language no Kokoro voice here speaks)."""
+    from render.errors import VoiceSetupError
+    from render.voice.kokoro import READERS, voice_reader
+
+    from .backends import build_kokoro
+
+    backend = build_kokoro(settings)
+    problem = backend.problem()
+    if problem is not None:
+        asked = settings.voice.split(":")[0] == "kokoro" or settings.kokoro_model
+        return Finding(
+            "kokoro voice",
+            Status.MISSING if asked else Status.INFO,
+            f"not here: {problem}",
+            "deckcast voices pull kokoro (a natural offline voice; espeak-ng speaks until then)",
+        )
+    try:
+        names = backend.voices()
+    except VoiceSetupError as exc:
+        return Finding("kokoro voice", Status.MISSING, f"broken: {exc}", backend.setup_hint())
+    languages = sorted({READERS[r] for name in names if (r := voice_reader(name))})
+    return Finding(
+        "kokoro voice",
+        Status.OK,
+        f"{len(names)} voices ({', '.join(languages) or 'no known language'}); "
+        f"{backend.files().model.describe()}",
     )
 
 

@@ -54,6 +54,23 @@ def test_doctor_passes_here_and_names_each_thing_it_checked(tmp_path):
         assert any(line.split()[1:2] == name.split()[:1] for line in done.stdout.splitlines()), name
     assert "everything this setup needs is here" in done.stdout
     assert "Latin, Greek, Cyrillic: NotoSans-Regular.ttf" in done.stdout
+    # The natural offline voice: the PyPI model parts and Japanese voices are installed here.
+    (kokoro,) = [line for line in done.stdout.splitlines() if "kokoro voice" in line]
+    assert kokoro.startswith("ok") and "Japanese" in kokoro, kokoro
+
+
+def test_doctor_says_when_the_kokoro_voice_asked_for_is_not_there(tmp_path):
+    done = deckcast(
+        "doctor",
+        cwd=tmp_path,
+        DECKCAST_VOICE="kokoro",
+        DECKCAST_KOKORO_MODEL=str(tmp_path / "nowhere.onnx"),
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    i = next(i for i, line in enumerate(lines) if "kokoro voice" in line)
+    assert lines[i].startswith("MISSING") and "nowhere.onnx" in lines[i]
+    assert "deckcast voices pull kokoro" in lines[i + 1]
 
 
 def test_doctor_fails_with_the_fix_for_what_the_setup_needs(tmp_path):
