@@ -212,7 +212,7 @@ async def _lines_short(deck, work: Path) -> tuple[Path, str]:
 def test_the_highlighted_word_alone_is_amber_and_legible_on_any_picture(picture_color):
     from PIL import Image
 
-    from render.compose import CAPTION_HIGHLIGHT, add_caption
+    from render.caption_band import CAPTION_HIGHLIGHT, add_caption
     from render.contrast import AA_NORMAL_TEXT, contrast_ratio
     from render.fonts import font_set
     from render.frame import FrameSpec
