@@ -27,6 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.probe, from a checkout
 
+# Sentences of very different lengths: a spread by characters misplaces the short ones (also
+# the deck of tests/test_caption_timing.py, which imports it and ``srt_starts`` from here).
 UNEVEN = """---
 aspect: 16:9
 ---
@@ -49,6 +51,7 @@ Why? Because every leaf is a small and very busy factory.
 
 
 def srt_starts(srt: str) -> list[float]:
+    """The start of every cue in ``srt``, in seconds."""
     stamps = re.findall(r"(\d\d):(\d\d):(\d\d),(\d{3}) -->", srt)
     return [int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000 for h, m, s, ms in stamps]
 

@@ -21,11 +21,13 @@ from PIL import Image
 from deck import Layout, Slide, ThemeSpec
 
 from .cache import asset_key, vars_of
+from .caption_band import add_caption, caption_words
 from .captions import cue_words
-from .compose import ComposedFrame, add_caption, caption_words, compose_layers, compose_slide
+from .compose import ComposedFrame, compose_slide
 from .elements import slide_errors
 from .fonts import font_set
 from .frame import FrameSpec
+from .layers import compose_layers
 from .layout import Box
 from .options import CaptionMode, RenderOptions
 from .pictures import DeckPictures

@@ -23,6 +23,15 @@ def boxes_overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def grow(a: Box | None, b: Box | None) -> Box | None:
+    """The smallest box holding ``a`` and ``b`` (either may be ``None``: nothing)."""
+    if b is None:
+        return a
+    if a is None:
+        return b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
 @dataclass(frozen=True, slots=True)
 class Regions:
     """The boxes of one layout on one frame size."""

@@ -9,13 +9,13 @@ character count) is measured against the same onsets, so the test shows what it 
 from __future__ import annotations
 
 import asyncio
-import re
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from benchmarks.captions import UNEVEN, srt_starts
 from deck import parse_outline
 from render import Renderer, RenderOptions
 from render.captions import Cue, cue_words, slide_cues, time_cues, word_starts
@@ -25,32 +25,6 @@ from .conftest import needs_espeak
 from .probe import decode_audio, frame_at, probe, sound_onsets
 
 TOLERANCE = 0.050  # seconds: a cue may start this far from its sentence's onset
-
-# Sentences of very different lengths: a spread by characters misplaces the short ones.
-UNEVEN = """---
-aspect: 16:9
----
-
-# Timing
-
-## Light
-
-- Leaves catch light
-
-> Yes. Plants turn sunlight, water and carbon dioxide into sugar and oxygen, all day long.
-Why? Because every leaf is a small and very busy factory.
-
-## Water
-
-- Roots drink
-
-> Roots drink water from the soil, slowly, through tiny hairs. Then stems carry it up. Done.
-"""
-
-
-def srt_starts(srt: str) -> list[float]:
-    stamps = re.findall(r"(\d\d):(\d\d):(\d\d),(\d{3}) -->", srt)
-    return [int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000 for h, m, s, ms in stamps]
 
 
 def nearest_errors(starts: list[float], onsets: list[float]) -> list[float]:
@@ -212,7 +186,7 @@ async def _lines_short(deck, work: Path) -> tuple[Path, str]:
 def test_the_highlighted_word_alone_is_amber_and_legible_on_any_picture(picture_color):
     from PIL import Image
 
-    from render.compose import CAPTION_HIGHLIGHT, add_caption
+    from render.caption_band import CAPTION_HIGHLIGHT, add_caption
     from render.contrast import AA_NORMAL_TEXT, contrast_ratio
     from render.fonts import font_set
     from render.frame import FrameSpec

@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 from deck import THEMES, Layout, Slide
-from render.compose import add_caption, compose_slide
+from render.caption_band import add_caption
+from render.compose import compose_slide
 from render.contrast import AA_NORMAL_TEXT, contrast_ratio, hex_to_rgb, min_contrast
 from render.fonts import find_cjk_font, font_set
 from render.frame import FrameSpec

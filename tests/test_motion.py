@@ -32,12 +32,13 @@ from deck import (
 )
 from deck.errors import DeckValidationError
 from render import AssetCache, ProceduralBackend, Renderer, RenderOptions, SilentBackend
-from render.compose import compose_layers, compose_slide
+from render.compose import compose_slide
 from render.errors import RenderError
 from render.ffmpeg import ffmpeg_exe
 from render.fonts import font_set
 from render.frame import FrameSpec
 from render.images.base import ImageRequest
+from render.layers import compose_layers
 from render.layout import auto_layout
 from render.motion import FULL_BLEED, Move, motion_fps, perspective, slide_moves
 from render.plan import RenderPlan

@@ -87,11 +87,3 @@ class ElementDrawing:
     grid: tuple[tuple[int, ...], tuple[int, ...]] | None = None  # a table's column and row edges
     missing: set[str] = field(default_factory=set)
     shortened: bool = False
-
-
-def grow(a: Box | None, b: Box | None) -> Box | None:
-    if b is None:
-        return a
-    if a is None:
-        return b
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))

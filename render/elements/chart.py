@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
@@ -19,13 +20,24 @@ from deck import Chart, ChartType, Palette
 
 from ..contrast import ensure_contrast, hex_to_rgb, mix
 from ..fonts import FontSet
-from ..layout import Box
-from .base import RGB, Bar, ElementDrawing, grow
+from ..layout import Box, grow
+from .base import RGB, Bar, ElementDrawing
 from .labels import Writer
 
 MAX_LABEL = 0.036  # label text, as a fraction of the frame's short side
 MIN_LABEL = 0.03  # the body text's legible minimum (compose.MIN_BODY)
 GRAPHIC_CONTRAST = 3.0  # WCAG 1.4.11: bars, lines and slices against the backdrop
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """What a chart is drawn in: its series' colours, the labels' colour, the theme (for its
+    muted grid colour) and the backdrop under the chart."""
+
+    colors: tuple[RGB, ...]
+    text: RGB
+    palette: Palette
+    backdrop: RGB
 
 
 @functools.cache
@@ -87,9 +99,10 @@ def draw_chart(
     size = round(MAX_LABEL * short_side)
     minimum = math.ceil(MIN_LABEL * short_side)
     draw = _pie if chart.type is ChartType.PIE else _axes
+    style = _Style(colors, text, palette, backdrop)
     backup = canvas.crop(box)  # what a try that does not fit is wiped back to
     while True:
-        drawing, fits = draw(canvas, chart, box, colors, text, palette, fonts, size, backdrop)
+        drawing, fits = draw(Writer(canvas, fonts, size), chart, box, style)
         if fits or size <= minimum:
             return drawing
         canvas.paste(backup, box[:2])
@@ -119,20 +132,10 @@ def _legend(
     return y + writer.line_height, boxes
 
 
-def _axes(
-    canvas: Image.Image,
-    chart: Chart,
-    box: Box,
-    colors: tuple[RGB, ...],
-    text: RGB,
-    palette: Palette,
-    fonts: FontSet,
-    size: int,
-    backdrop: RGB,
-) -> tuple[ElementDrawing, bool]:
+def _axes(writer: Writer, chart: Chart, box: Box, style: _Style) -> tuple[ElementDrawing, bool]:
     """Bar, stacked bar and line charts: a value axis on round ticks, labels under it."""
-    writer = Writer(canvas, fonts, size)
-    draw = ImageDraw.Draw(canvas)
+    colors, text, backdrop, size = style.colors, style.text, style.backdrop, writer.size
+    draw = ImageDraw.Draw(writer.canvas)
     gap = round(size * 0.5)
     x0, y0, x1, y1 = box
     top = y0
@@ -182,7 +185,7 @@ def _axes(
     def y_of(value: float) -> int:
         return round(plot_y1 - (value - lo) * scale)
 
-    grid = mix(hex_to_rgb(palette.muted), backdrop, 0.7)
+    grid = mix(hex_to_rgb(style.palette.muted), backdrop, 0.7)
     for value, label in zip(ticks, tick_text, strict=True):
         y = y_of(value)
         draw.line((plot_x0, y, plot_x1, y), fill=grid, width=max(1, size // 16))
@@ -207,24 +210,10 @@ def _axes(
         writer.draw_centred((plot_x0 + plot_x1) / 2, bottom, title, text)
 
     bounds: Box | None = (plot_x0, plot_y0, plot_x1, plot_y1 + thick)
-    for label in writer.labels:
-        bounds = grow(bounds, label.bounds)
     for bar in bars:
         bounds = grow(bounds, bar.box)
-    drawing = ElementDrawing(
-        "chart",
-        box,
-        bounds or box,
-        backdrop,
-        labels=writer.labels,
-        bars=bars,
-        plot=(plot_x0, plot_y0, plot_x1, plot_y1),
-        colors=colors,
-        size=size,
-        missing=set(writer.missing),
-        shortened=writer.shortened,
-    )
-    return drawing, fits
+    plot = (plot_x0, plot_y0, plot_x1, plot_y1)
+    return _drawing(writer, box, style, bars, plot, bounds), fits
 
 
 def _bars(
@@ -289,20 +278,10 @@ def _lines(
     return bars
 
 
-def _pie(
-    canvas: Image.Image,
-    chart: Chart,
-    box: Box,
-    colors: tuple[RGB, ...],
-    text: RGB,
-    palette: Palette,
-    fonts: FontSet,
-    size: int,
-    backdrop: RGB,
-) -> tuple[ElementDrawing, bool]:
+def _pie(writer: Writer, chart: Chart, box: Box, style: _Style) -> tuple[ElementDrawing, bool]:
     """A pie from 12 o'clock clockwise, a legend of labels and shares beside (or under) it."""
-    writer = Writer(canvas, fonts, size)
-    draw = ImageDraw.Draw(canvas)
+    colors, text, size = style.colors, style.text, writer.size
+    draw = ImageDraw.Draw(writer.canvas)
     x0, y0, x1, y1 = box
     gap = round(size * 0.8)
     values = chart.series[0].values
@@ -351,20 +330,26 @@ def _pie(
         writer.draw(lx + swatch + size // 3, y, shown, text)
         y += writer.line_height
     fits = fits and not writer.shortened and y <= y1
-    bounds: Box | None = (disc[0], disc[1], disc[2] + 1, disc[3] + 1)
+    bounds = (disc[0], disc[1], disc[2] + 1, disc[3] + 1)
+    return _drawing(writer, box, style, bars, disc, bounds), fits
+
+
+def _drawing(
+    writer: Writer, box: Box, style: _Style, bars: list[Bar], plot: Box, bounds: Box | None
+) -> ElementDrawing:
+    """The chart as drawn: its marks, its plot area, and ``bounds`` grown over its labels."""
     for label in writer.labels:
         bounds = grow(bounds, label.bounds)
-    drawing = ElementDrawing(
+    return ElementDrawing(
         "chart",
         box,
         bounds or box,
-        backdrop,
+        style.backdrop,
         labels=writer.labels,
         bars=bars,
-        plot=disc,
-        colors=colors,
-        size=size,
+        plot=plot,
+        colors=style.colors,
+        size=writer.size,
         missing=set(writer.missing),
         shortened=writer.shortened,
     )
-    return drawing, fits

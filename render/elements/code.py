@@ -24,9 +24,9 @@ from deck import Code, Palette
 from ..contrast import AA_NORMAL_TEXT, ensure_contrast, hex_to_rgb, luminance
 from ..errors import ElementError
 from ..fonts import FONT_DIR, FontRef, FontSet
-from ..layout import Box
+from ..layout import Box, grow
 from ..typeset import Typeset
-from .base import RGB, CodeRun, ElementDrawing, Label, grow
+from .base import RGB, CodeRun, ElementDrawing, Label
 
 MONO_REGULAR = FONT_DIR / "DejaVuSansMono.ttf"
 MONO_BOLD = FONT_DIR / "DejaVuSansMono-Bold.ttf"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
@@ -23,13 +24,32 @@ from deck import Diagram, DiagramType, Palette
 
 from ..contrast import ensure_contrast, hex_to_rgb, mix
 from ..fonts import FontSet
-from ..layout import Box
-from .base import RGB, ElementDrawing, Node, grow
+from ..layout import Box, grow
+from .base import RGB, ElementDrawing, Node
 from .labels import Writer
 
 MAX_TEXT = 0.05
 MIN_TEXT = 0.03  # the body text's legible minimum (compose.MIN_BODY)
 MAX_LINES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """What a diagram is drawn with: the canvas, the fonts, the text sizes to try (largest
+    first) and the colours: the backdrop, the text, the boxes' fill and outline (``accent``)
+    and the table's rules (``muted``)."""
+
+    canvas: Image.Image
+    fonts: FontSet
+    sizes: list[int]
+    backdrop: RGB
+    text: RGB
+    fill: RGB
+    accent: RGB
+    muted: RGB
+
+    def writer(self, size: int, *, bold: bool = False) -> Writer:
+        return Writer(self.canvas, self.fonts, size, bold=bold)
 
 
 def draw_diagram(
@@ -48,11 +68,13 @@ def draw_diagram(
     minimum = math.ceil(MIN_TEXT * short_side)
     while sizes[-1] > minimum:
         sizes.append(max(minimum, int(sizes[-1] * 0.92)))
+    muted = hex_to_rgb(palette.muted)
+    style = _Style(canvas, fonts, sizes, backdrop, text, fill, accent, muted)
     if diagram.type is DiagramType.TABLE:
-        return _table(canvas, diagram, box, palette, fonts, sizes, backdrop, text, fill, accent)
+        return _table(style, diagram, box)
     if diagram.type is DiagramType.CYCLE:
-        return _cycle(canvas, diagram, box, fonts, sizes, backdrop, text, fill, accent)
-    return _steps(canvas, diagram, box, fonts, sizes, backdrop, text, fill, accent)
+        return _cycle(style, diagram, box)
+    return _steps(style, diagram, box)
 
 
 def _fits(writer: Writer, text: str, width: int, height: int) -> bool:
@@ -120,23 +142,13 @@ def _node(
     return Node(box, text, fill, outline)
 
 
-def _steps(
-    canvas: Image.Image,
-    diagram: Diagram,
-    box: Box,
-    fonts: FontSet,
-    sizes: list[int],
-    backdrop: RGB,
-    text: RGB,
-    fill: RGB,
-    accent: RGB,
-) -> ElementDrawing:
+def _steps(s: _Style, diagram: Diagram, box: Box) -> ElementDrawing:
     x0, y0, x1, y1 = box
     width, height = x1 - x0, y1 - y0
     count = len(diagram.items)
     best: tuple[int, int, int, int] | None = None  # size, columns, box w, box h
-    for size in sizes:
-        probe = Writer(canvas, fonts, size)
+    for size in s.sizes:
+        probe = s.writer(size)
         gap = round(size * 1.8)
         for columns in range(count, 0, -1):
             rows = math.ceil(count / columns)
@@ -152,15 +164,15 @@ def _steps(
             break
     shortened = best is None
     if best is None:  # at the smallest size, one column: text is cut with "…"
-        size = sizes[-1]
+        size = s.sizes[-1]
         gap = round(size * 1.8)
         rows = count
         best = (size, 1, width, max(1, (height - (rows - 1) * gap) // rows))
     size, columns, bw, bh = best
     gap = round(size * 1.8)
     rows = math.ceil(count / columns)
-    writer = Writer(canvas, fonts, size)
-    draw = ImageDraw.Draw(canvas)
+    writer = s.writer(size)
+    draw = ImageDraw.Draw(s.canvas)
     used_w = columns * bw + (columns - 1) * gap
     used_h = rows * bh + (rows - 1) * gap
     left, top = x0 + (width - used_w) // 2, y0 + (height - used_h) // 2
@@ -172,7 +184,7 @@ def _steps(
         bx, by = left + col * (bw + gap), top + row * (bh + gap)
         boxes.append((bx, by, bx + bw, by + bh))
     nodes = [
-        _node(draw, writer, b, item, (text, fill, accent))
+        _node(draw, writer, b, item, (s.text, s.fill, s.accent))
         for b, item in zip(boxes, diagram.items, strict=True)
     ]
     arrows: list[tuple[tuple[int, int], ...]] = []
@@ -186,30 +198,20 @@ def _steps(
         else:
             x = (a[0] + a[2]) // 2
             start, end = (x, a[3] + margin), (x, b[1] - margin)
-        _arrow(draw, [start, end], accent, size)
+        _arrow(draw, [start, end], s.accent, size)
         arrows.append((start, end))
-    return _drawing(diagram, box, backdrop, writer, nodes, arrows, shortened)
+    return _drawing(diagram, box, s.backdrop, writer, nodes, arrows, shortened)
 
 
-def _cycle(
-    canvas: Image.Image,
-    diagram: Diagram,
-    box: Box,
-    fonts: FontSet,
-    sizes: list[int],
-    backdrop: RGB,
-    text: RGB,
-    fill: RGB,
-    accent: RGB,
-) -> ElementDrawing:
+def _cycle(s: _Style, diagram: Diagram, box: Box) -> ElementDrawing:
     x0, y0, x1, y1 = box
     width, height = x1 - x0, y1 - y0
     count = len(diagram.items)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     angles = [-math.pi / 2 + 2 * math.pi * n / count for n in range(count)]
     chosen: tuple[int, int, int, list[Box]] | None = None
-    for size in sizes:
-        probe = Writer(canvas, fonts, size)
+    for size in s.sizes:
+        probe = s.writer(size)
         pad = size // 3 + max(2, size // 10)
         for share in (0.34, 0.3, 0.26, 0.22, 0.18):
             bw = round(width * share)
@@ -224,12 +226,12 @@ def _cycle(
             break
     shortened = chosen is None
     if chosen is None:
-        size = sizes[-1]
+        size = s.sizes[-1]
         bw, bh = round(width * 0.22), round(size * 3.2)
         chosen = (size, bw, bh, _ring(cx, cy, width, height, bw, bh, angles))
     size, bw, bh, boxes = chosen
-    writer = Writer(canvas, fonts, size)
-    draw = ImageDraw.Draw(canvas)
+    writer = s.writer(size)
+    draw = ImageDraw.Draw(s.canvas)
     rx, ry = (width - bw) / 2, (height - bh) / 2
     margin = max(4, size // 4)
     arrows: list[tuple[tuple[int, int], ...]] = []
@@ -243,13 +245,13 @@ def _cycle(
             if not _inside(point, a, margin) and not _inside(point, b, margin):
                 points.append(point)
         if len(points) >= 2:
-            _arrow(draw, points, accent, size)
+            _arrow(draw, points, s.accent, size)
             arrows.append(tuple(points))
     nodes = [
-        _node(draw, writer, b, item, (text, fill, accent))
+        _node(draw, writer, b, item, (s.text, s.fill, s.accent))
         for b, item in zip(boxes, diagram.items, strict=True)
     ]
-    return _drawing(diagram, box, backdrop, writer, nodes, arrows, shortened)
+    return _drawing(diagram, box, s.backdrop, writer, nodes, arrows, shortened)
 
 
 def _ring(
@@ -280,25 +282,14 @@ def _inside(point: tuple[int, int], box: Box, margin: int) -> bool:
     return box[0] - margin <= x <= box[2] + margin and box[1] - margin <= y <= box[3] + margin
 
 
-def _table(
-    canvas: Image.Image,
-    diagram: Diagram,
-    box: Box,
-    palette: Palette,
-    fonts: FontSet,
-    sizes: list[int],
-    backdrop: RGB,
-    text: RGB,
-    fill: RGB,
-    accent: RGB,
-) -> ElementDrawing:
+def _table(s: _Style, diagram: Diagram, box: Box) -> ElementDrawing:
     x0, y0, x1, y1 = box
     width, height = x1 - x0, y1 - y0
     columns, rows = len(diagram.header), len(diagram.rows) + 1
     cell_w = width // columns
     chosen: int | None = None
-    for size in sizes:
-        bold, plain = Writer(canvas, fonts, size, bold=True), Writer(canvas, fonts, size)
+    for size in s.sizes:
+        bold, plain = s.writer(size, bold=True), s.writer(size)
         pad = size // 3
         row_h = min(height // rows, round(size * 3.8))
         cells = [(bold, cell) for cell in diagram.header]
@@ -307,39 +298,41 @@ def _table(
             chosen = size
             break
     shortened = chosen is None
-    chosen = sizes[-1] if chosen is None else chosen
+    chosen = s.sizes[-1] if chosen is None else chosen
     size = chosen
     row_h = min(height // rows, round(size * 3.8))
     used_h = row_h * rows
     top = y0 + (height - used_h) // 2
     xs = tuple(x0 + n * cell_w for n in range(columns + 1))
     ys = tuple(top + n * row_h for n in range(rows + 1))
-    draw = ImageDraw.Draw(canvas)
-    labels_bold = Writer(canvas, fonts, size, bold=True)
-    labels = Writer(canvas, fonts, size)
+    draw = ImageDraw.Draw(s.canvas)
+    labels_bold = s.writer(size, bold=True)
+    labels = s.writer(size)
     nodes: list[Node] = []
-    rule = mix(hex_to_rgb(palette.muted), backdrop, 0.6)
+    rule = mix(s.muted, s.backdrop, 0.6)
     for r in range(rows):
-        colour = fill if r == 0 or r % 2 == 0 else backdrop
+        colour = s.fill if r == 0 or r % 2 == 0 else s.backdrop
         draw.rectangle((xs[0], ys[r], xs[-1] - 1, ys[r + 1] - 1), fill=colour)
         cells = diagram.header if r == 0 else diagram.rows[r - 1]
         writer = labels_bold if r == 0 else labels
         writer.backdrop = colour
         for c, cell in enumerate(cells):
             cell_box = (xs[c], ys[r], xs[c + 1], ys[r + 1])
-            _write_in(writer, cell, cell_box, text, centre=False)
+            _write_in(writer, cell, cell_box, s.text, centre=False)
             nodes.append(Node(cell_box, cell, colour, rule))
         writer.backdrop = None
     line = max(1, size // 14)
     for y in ys[1:-1]:
         draw.line((xs[0], y, xs[-1] - 1, y), fill=rule, width=line)
     thick = max(2, size // 8)
-    draw.line((xs[0], ys[1] - thick // 2, xs[-1] - 1, ys[1] - thick // 2), fill=accent, width=thick)
-    merged = Writer(canvas, fonts, size)
+    draw.line(
+        (xs[0], ys[1] - thick // 2, xs[-1] - 1, ys[1] - thick // 2), fill=s.accent, width=thick
+    )
+    merged = s.writer(size)
     merged.labels = labels_bold.labels + labels.labels
     merged.shortened = labels_bold.shortened or labels.shortened or shortened
     merged.missing.update(labels_bold.missing | labels.missing)
-    drawing = _drawing(diagram, box, backdrop, merged, nodes, [], merged.shortened)
+    drawing = _drawing(diagram, box, s.backdrop, merged, nodes, [], merged.shortened)
     drawing.grid = (xs, ys)
     drawing.bounds = (xs[0], ys[0], xs[-1], ys[-1])
     return drawing
