@@ -107,3 +107,42 @@ def test_killing_a_child_that_has_just_exited_still_raises_the_cancel():
 
     with pytest.raises(asyncio.CancelledError):
         asyncio.run(communicate(JustExited()))  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_command_line_render_and_says_what_is_kept(tmp_path):
+    """Ctrl+C in the terminal: the render stops (no ffmpeg or espeak-ng left running, no video
+    or half-written file), says so in one line (it used to end with a bare newline) and exits
+    130; the next run takes the finished slides from the cache."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    example = Path(__file__).parent.parent / "examples" / "photosynthesis.md"
+    script = Path(sys.executable).parent / "deckcast"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DECKCAST_", "OPENAI_"))}
+    env |= {"DECKCAST_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1", "COLUMNS": "120"}
+    out = tmp_path / "talk.mp4"
+    render = subprocess.Popen(
+        [*command, "render", str(example), "-o", str(out), "--voice", "espeak"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    segments = tmp_path / "cache" / "segment"
+    until = time.monotonic() + 120
+    while time.monotonic() < until and not (segments.exists() and any(segments.rglob("*"))):
+        time.sleep(0.05)  # encoding has begun: ffmpeg children are at work
+    render.send_signal(signal.SIGINT)
+    _, stderr = render.communicate(timeout=60)
+    assert render.returncode == 130, stderr
+    assert "stopped: no video written" in stderr and "Traceback" not in stderr, stderr
+    assert not out.exists() and not list(tmp_path.glob("*.part"))
+    children = subprocess.run(
+        ["pgrep", "-f", str(tmp_path / "cache")], capture_output=True, text=True
+    ).stdout.split()
+    assert children == []  # no child of the render goes on encoding for nobody

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from deck import Aspect, Deck, DeckEdit, Motion, SetDeck, SetTheme, apply, parse_outline
-from render import CaptionMode, RenderOptions, Resolution, Transition, check_output
+from render import (
+    CaptionMode,
+    RenderOptions,
+    RenderResult,
+    Resolution,
+    Transition,
+    check_output,
+)
 from render.export import check_targets, export_deck
 from render.music import check_music
 
@@ -162,6 +170,19 @@ def music_file(outline: Path, deck: Deck, music: Path | None) -> Path | None:
     return None
 
 
+def stoppable(render: Coroutine[Any, Any, RenderResult]) -> RenderResult:
+    """Run ``render``; Ctrl+C stops it (its children killed, no half-written video) and says
+    that the slides finished so far are kept, instead of ending with a bare newline."""
+    try:
+        return asyncio.run(render)
+    except KeyboardInterrupt:
+        console.print(
+            "[yellow]stopped:[/] no video written; the slides finished so far are cached, "
+            "so the same command goes on from there"
+        )
+        raise typer.Exit(130) from None
+
+
 def register(app: typer.Typer) -> None:
     @app.command("render")
     @friendly_errors
@@ -216,7 +237,7 @@ def register(app: typer.Typer) -> None:
             asyncio.run(check_music(options.music))
         with build_renderer(settings, images=images) as renderer:
             with RenderProgress(deck.title) as bar:
-                result = asyncio.run(renderer.render(deck, target, options, bar))
+                result = stoppable(renderer.render(deck, target, options, bar))
             print_summary(result)
             if exports:  # after the video, so every picture comes from the cache
                 with console.status("exporting the deck"):
