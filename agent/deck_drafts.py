@@ -49,6 +49,7 @@ from deck.model import (
 )
 
 from .draft_names import ASPECT_ALIASES, LAYOUT_ALIASES, THEME_ALIASES, lenient_name
+from .draft_text import AS_LINES, AS_TEXT
 
 ELEMENT_FIELDS = ("chart", "code", "equation", "diagram")
 # Enums as the schema lists them; answers that write them loosely ("Dark", "16x9", "Bar
@@ -135,19 +136,21 @@ class DiagramDraft(Draft):
 class SlideDraft(Draft):
     """One slide as the model writes it."""
 
-    title: str = Field(description=f"short slide title, at most {MAX_SLIDE_TITLE} characters")
-    bullets: list[str] = Field(
+    title: Annotated[str, AS_TEXT] = Field(
+        description=f"short slide title, at most {MAX_SLIDE_TITLE} characters"
+    )
+    bullets: Annotated[list[str], AS_LINES] = Field(
         default_factory=list,
         max_length=MAX_BULLETS,
         description=f"0 to {MAX_BULLETS} short bullet points shown on the slide, "
         f"each at most {MAX_BULLET} characters, no Markdown",
     )
-    narration: str = Field(
+    narration: Annotated[str, AS_TEXT] = Field(
         description="what the narrator says over this slide, written to be spoken aloud: "
         f"plain sentences, no Markdown, numbers and symbols in words; at most {MAX_NARRATION} "
         "characters"
     )
-    image_prompt: str = Field(
+    image_prompt: Annotated[str, AS_TEXT] = Field(
         description="a picture for a text-to-image model: subject, setting, composition; "
         f"never any text, letters, labels or numbers in the picture; at most {MAX_IMAGE_PROMPT} "
         "characters"
@@ -218,7 +221,9 @@ class SlideDraft(Draft):
 class DeckDraft(Draft):
     """A whole planned deck as the model writes it."""
 
-    title: str = Field(description=f"title of the video, at most {MAX_DECK_TITLE} characters")
+    title: Annotated[str, AS_TEXT] = Field(
+        description=f"title of the video, at most {MAX_DECK_TITLE} characters"
+    )
     language: str = Field(
         default="en", description="language code of every text in the deck, e.g. en, es, pt-BR"
     )

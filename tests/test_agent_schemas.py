@@ -117,6 +117,29 @@ def test_names_that_mean_none_of_the_choices_are_still_refused(field, written):
         DeckDraft.model_validate({"title": "T", "slides": [{"title": "A"}], field: written})
 
 
+@pytest.mark.parametrize(
+    ("field", "written", "meant"),
+    [
+        ("bullets", "- Roots\n- Leaves\n- Flowers", ["Roots", "Leaves", "Flowers"]),
+        ("bullets", "1. Roots\n2) Leaves", ["Roots", "Leaves"]),
+        ("bullets", "• Roots • Leaves", ["Roots", "Leaves"]),
+        ("bullets", [{"text": "Roots"}, {"bullet": "Leaves"}], ["Roots", "Leaves"]),
+        ("bullets", None, []),
+        (
+            "narration",
+            ["Plants eat light.", "They make sugar."],
+            "Plants eat light. They make sugar.",
+        ),
+        ("image_prompt", None, ""),
+        ("title", 1969, "1969"),
+    ],
+)
+def test_text_in_the_shapes_small_models_write_is_read_as_meant(field, written, meant):
+    slide = {"title": "A", "narration": "n", "image_prompt": "p", field: written}
+    draft = DeckDraft.model_validate({"title": "T", "slides": [slide]})
+    assert getattr(draft.slides[0], field) == meant
+
+
 @pytest.mark.parametrize("written", [3, "3", "slide 3", "Slide 3", "#3", "3rd", "three", "third"])
 def test_slide_numbers_written_as_words_are_numbers(written):
     draft = RevisionDraft.model_validate(
