@@ -9,6 +9,7 @@ back: the text they hold is what was meant. Anything else is left for the schema
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from pydantic import BeforeValidator
 
@@ -52,5 +53,12 @@ def lines(value: object) -> object:
     return value
 
 
+def _keeping_none(read: Callable[[object], object]) -> Callable[[object], object]:
+    return lambda value: None if value is None else read(value)
+
+
 AS_TEXT = BeforeValidator(text)
 AS_LINES = BeforeValidator(lines)
+# In an edit, null means "keep it": only the other shapes are read.
+AS_TEXT_OR_KEEP = BeforeValidator(_keeping_none(text))
+AS_LINES_OR_KEEP = BeforeValidator(_keeping_none(lines))

@@ -28,6 +28,7 @@ from deck.model import MAX_BULLETS
 
 from .deck_drafts import AspectName, Draft, LayoutName, SlideDraft, ThemeName
 from .draft_names import slide_number
+from .draft_text import AS_LINES_OR_KEEP, AS_TEXT_OR_KEEP
 
 SlideNo = Annotated[
     int,
@@ -39,12 +40,16 @@ SlideNo = Annotated[
 class EditSlideDraft(Draft):
     op: Literal["edit_slide"]
     slide: SlideNo
-    title: str | None = Field(default=None, description="new title, or null to keep it")
-    bullets: list[str] | None = Field(
+    title: Annotated[str | None, AS_TEXT_OR_KEEP] = Field(
+        default=None, description="new title, or null to keep it"
+    )
+    bullets: Annotated[list[str] | None, AS_LINES_OR_KEEP] = Field(
         default=None, max_length=MAX_BULLETS, description="new bullets, or null to keep them"
     )
-    narration: str | None = Field(default=None, description="new narration, or null to keep it")
-    image_prompt: str | None = Field(
+    narration: Annotated[str | None, AS_TEXT_OR_KEEP] = Field(
+        default=None, description="new narration, or null to keep it"
+    )
+    image_prompt: Annotated[str | None, AS_TEXT_OR_KEEP] = Field(
         default=None, description="new picture prompt, or null to keep it"
     )
     layout: LayoutName | None = Field(  # type: ignore[valid-type]

@@ -184,3 +184,14 @@ def test_draft_errors_name_a_json_path():
     lines = describe_draft_error(caught.value)
     assert "edits[0].slide: Field required" in lines
     assert any(line.startswith("edits[1]: unknown op; use one of: edit_slide") for line in lines)
+
+
+def test_an_edit_keeps_null_and_reads_bullets_written_as_one_list():
+    draft = RevisionDraft.model_validate(
+        {
+            "summary": "s",
+            "edits": [{"op": "edit_slide", "slide": 2, "bullets": "- a\n- b", "narration": None}],
+        }
+    )
+    edit = draft.edits[0]
+    assert edit.bullets == ["a", "b"] and edit.narration is None and edit.title is None
