@@ -71,7 +71,8 @@ _REF = (
 _REF_RE = re.compile(
     r"^(?:the\s+)?(?:slide\s*)?(?:number\s+|no\.?\s*)?#?(?P<n>.+?)(?:\s+(?:slides?|ones?))?$"
 )
-_REFS = rf"(?:slides?\s+)?{_REF}(?:\s*(?:,|&|and)\s*{_REF})*"
+_RANGE = r"\s*(?:-|–|—|to|through|thru|until)\s*"  # "slides 2-4", "2 to 4"
+_REFS = rf"(?:slides?\s+)?{_REF}(?:{_RANGE}{_REF})?(?:\s*(?:,|&|and)\s*{_REF}(?:{_RANGE}{_REF})?)*"
 
 _Handler = Callable[[re.Match[str], Deck], list[DeckEdit] | None]
 _RULES: list[tuple[re.Pattern[str], _Handler]] = []
@@ -163,10 +164,12 @@ def slide_numbers(refs: str, deck: Deck) -> list[int] | None:
     refs = re.sub(r"^slides\s+", "", refs.strip(), flags=re.IGNORECASE)
     numbers = []
     for ref in re.split(r"\s*(?:,|&|\band\b)\s*", refs):
-        number = slide_number(ref, deck)
-        if number is None:
+        ends = [slide_number(end, deck) for end in re.split(_RANGE, ref, maxsplit=1)]
+        if any(end is None for end in ends):
             return None
-        numbers.append(number)
+        first, last = ends[0], ends[-1]
+        assert first is not None and last is not None
+        numbers += range(min(first, last), max(first, last) + 1)
     return numbers
 
 
@@ -190,6 +193,19 @@ def _swap(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
     if a is None or b is None:
         return None
     return [SwapSlides(a=a, b=b)]
+
+
+@_rule(
+    rf"(?:move|bring|push|shift)\s+(?P<ref>{_REF})\s+(?:(?P<up>up|earlier|forward|ahead)|"
+    r"(?P<down>down|later))(?:\s+(?:one|1|a slide|one slide|by one|a place))?"
+)
+def _nudge(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
+    """ "move slide 4 up": one place earlier; "down": one place later."""
+    slide = slide_number(match["ref"], deck)
+    if slide is None:
+        return None
+    after = slide - 2 if match["up"] else slide + 1
+    return [MoveSlide(slide=slide, after=max(0, min(after, len(deck.slides))))]
 
 
 @_rule(
