@@ -109,8 +109,9 @@ class Chart(_Element):
             raise ValueError("a stacked bar chart's values must be positive or zero")
         return self
 
-    def spoken(self) -> str:
-        """A sentence that says what the chart shows (for narration written by default)."""
+    def spoken(self, language: str = "en") -> str:
+        """A sentence that says what the chart shows (for narration written by default; in
+        English whatever ``language``)."""
         kind = {"bar": "bar chart", "stacked_bar": "stacked bar chart"}.get(
             self.type.value, f"{self.type.value} chart"
         )
@@ -171,7 +172,7 @@ class Code(_Element):
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
-    def spoken(self) -> str:
+    def spoken(self, language: str = "en") -> str:
         return ""
 
 
@@ -193,9 +194,10 @@ class Equation(_Element):
             raise ValueError("is empty")
         return value
 
-    def spoken(self) -> str:
-        """The equation read aloud ("E equals m c squared")."""
-        return latex_words(self.latex)
+    def spoken(self, language: str = "en") -> str:
+        """The equation read aloud in ``language`` ("E equals m c squared", "E égale m c au
+        carré"; English words for a language :mod:`deck.math_words` has none for)."""
+        return latex_words(self.latex, language)
 
 
 class DiagramType(StrEnum):
@@ -242,7 +244,7 @@ class Diagram(_Element):
             raise ValueError(f"{self.type.value} need at least 2 items, not {len(self.items)}")
         return self
 
-    def spoken(self) -> str:
+    def spoken(self, language: str = "en") -> str:
         return ""
 
 
