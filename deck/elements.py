@@ -24,6 +24,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .math_words import latex_words
+from .math_words_vocabulary import vocabulary
 from .text import clean_text
 
 MAX_CHART_LABELS = 12
@@ -110,15 +111,13 @@ class Chart(_Element):
         return self
 
     def spoken(self, language: str = "en") -> str:
-        """A sentence that says what the chart shows (for narration written by default; in
-        English whatever ``language``)."""
-        kind = {"bar": "bar chart", "stacked_bar": "stacked bar chart"}.get(
-            self.type.value, f"{self.type.value} chart"
-        )
+        """A sentence that says what the chart shows, in ``language`` (for narration written
+        by default): "A bar chart of Cases by Year."; English for a language without words."""
+        said = vocabulary(language)
         names = [series.name for series in self.series if series.name]
-        what = f" of {', '.join(names)}" if names else ""
-        by = f" by {self.x_title}" if self.x_title else ""
-        return f"A {kind}{what}{by}."
+        what = said.of.format(", ".join(names)) if names else ""
+        by = said.by.format(self.x_title) if self.x_title else ""
+        return f"{said.charts[self.type.value]}{what}{by}."
 
 
 class Code(_Element):

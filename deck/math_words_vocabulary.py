@@ -1,4 +1,5 @@
-"""The words each language reads math with, for :mod:`deck.math_words`.
+"""The words each language reads math with, for :mod:`deck.math_words` (and the sentence that
+says what a chart shows).
 
 One :class:`Vocabulary` per language the voices speak and a teacher's reading is simple to
 write down (English, French, Spanish, German, Italian, Portuguese, Dutch); any other language
@@ -23,7 +24,8 @@ BIG_OPERATORS = ("sum", "prod", "int", "lim")
 class Vocabulary:
     """How one language says each sign. ``greek`` holds the letters whose name differs from
     the English one; ``words`` the LaTeX commands (``cdot``, ``le``, ``sum``), ``symbols``
-    the single signs (``=``, ``+``); the ``{}`` in the phrases is where the argument goes."""
+    the single signs (``=``, ``+``); the ``{}`` in the phrases is where the argument goes.
+    ``charts``, ``of`` and ``by`` say what a chart shows ("A bar chart of Cases by Year")."""
 
     language: str
     words: dict[str, str]
@@ -36,6 +38,9 @@ class Vocabulary:
     upper: str  # a sum's upper limit: "to {}"
     over: str
     root: str
+    charts: dict[str, str]  # "A bar chart", per chart type
+    of: str  # " of {}": the series a chart shows
+    by: str  # " by {}": its category axis
     greek: dict[str, str] = field(default_factory=dict)
 
     def letter(self, name: str) -> str:
@@ -55,6 +60,13 @@ class Vocabulary:
 
 ENGLISH = Vocabulary(
     language="en",
+    charts={
+        "bar": "A bar chart",
+        "stacked_bar": "A stacked bar chart",
+        "line": "A line chart",
+        "pie": "A pie chart",
+    },
+    of=" of {}", by=" by {}",
     words={
         "cdot": "times", "times": "times", "div": "divided by", "pm": "plus or minus",
         "le": "is at most", "leq": "is at most", "ge": "is at least", "geq": "is at least",
@@ -77,6 +89,13 @@ ENGLISH = Vocabulary(
 
 FRENCH = Vocabulary(
     language="fr",
+    charts={
+        "bar": "Un diagramme en barres",
+        "stacked_bar": "Un diagramme en barres empilées",
+        "line": "Un graphique en courbes",
+        "pie": "Un diagramme circulaire",
+    },
+    of=" de {}", by=" par {}",
     words={
         "cdot": "fois", "times": "fois", "div": "divisé par", "pm": "plus ou moins",
         "le": "inférieur ou égal à", "leq": "inférieur ou égal à",
@@ -104,6 +123,13 @@ FRENCH = Vocabulary(
 
 SPANISH = Vocabulary(
     language="es",
+    charts={
+        "bar": "Un gráfico de barras",
+        "stacked_bar": "Un gráfico de barras apiladas",
+        "line": "Un gráfico de líneas",
+        "pie": "Un gráfico circular",
+    },
+    of=" de {}", by=" por {}",
     words={
         "cdot": "por", "times": "por", "div": "dividido entre", "pm": "más o menos",
         "le": "menor o igual que", "leq": "menor o igual que", "ge": "mayor o igual que",
@@ -131,6 +157,13 @@ SPANISH = Vocabulary(
 
 GERMAN = Vocabulary(
     language="de",
+    charts={
+        "bar": "Ein Balkendiagramm",
+        "stacked_bar": "Ein gestapeltes Balkendiagramm",
+        "line": "Ein Liniendiagramm",
+        "pie": "Ein Kreisdiagramm",
+    },
+    of=" von {}", by=" nach {}",
     words={
         "cdot": "mal", "times": "mal", "div": "geteilt durch", "pm": "plus minus",
         "le": "kleiner gleich", "leq": "kleiner gleich", "ge": "größer gleich",
@@ -156,6 +189,13 @@ GERMAN = Vocabulary(
 
 ITALIAN = Vocabulary(
     language="it",
+    charts={
+        "bar": "Un grafico a barre",
+        "stacked_bar": "Un grafico a barre in pila",
+        "line": "Un grafico a linee",
+        "pie": "Un grafico a torta",
+    },
+    of=" di {}", by=" per {}",
     words={
         "cdot": "per", "times": "per", "div": "diviso", "pm": "più o meno",
         "le": "minore o uguale a", "leq": "minore o uguale a", "ge": "maggiore o uguale a",
@@ -179,6 +219,13 @@ ITALIAN = Vocabulary(
 
 PORTUGUESE = Vocabulary(
     language="pt",
+    charts={
+        "bar": "Um gráfico de barras",
+        "stacked_bar": "Um gráfico de barras empilhadas",
+        "line": "Um gráfico de linhas",
+        "pie": "Um gráfico de pizza",
+    },
+    of=" de {}", by=" por {}",
     words={
         "cdot": "vezes", "times": "vezes", "div": "dividido por", "pm": "mais ou menos",
         "le": "menor ou igual a", "leq": "menor ou igual a", "ge": "maior ou igual a",
@@ -207,6 +254,13 @@ PORTUGUESE = Vocabulary(
 
 DUTCH = Vocabulary(
     language="nl",
+    charts={
+        "bar": "Een staafdiagram",
+        "stacked_bar": "Een gestapeld staafdiagram",
+        "line": "Een lijndiagram",
+        "pie": "Een cirkeldiagram",
+    },
+    of=" van {}", by=" per {}",
     words={
         "cdot": "keer", "times": "keer", "div": "gedeeld door", "pm": "plus of min",
         "le": "kleiner dan of gelijk aan", "leq": "kleiner dan of gelijk aan",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from deck.elements import Chart, ChartType, Series
 from deck.math_words import latex_words
 from deck.math_words_vocabulary import VOCABULARIES, vocabulary
 from deck.model import build_deck
@@ -126,3 +127,39 @@ def test_the_outline_of_a_french_deck_round_trips_without_writing_the_default_na
     text = to_markdown(deck)
     assert "> " not in text  # the French reading is the default, not written out
     assert parse_outline(text) == deck
+
+
+CHART_SENTENCES = {
+    "en": "A stacked bar chart of North, South by Year.",
+    "fr": "Un diagramme en barres empilées de North, South par Year.",
+    "es": "Un gráfico de barras apiladas de North, South por Year.",
+    "de": "Ein gestapeltes Balkendiagramm von North, South nach Year.",
+    "it": "Un grafico a barre in pila di North, South per Year.",
+    "pt": "Um gráfico de barras empilhadas de North, South por Year.",
+    "nl": "Een gestapeld staafdiagram van North, South per Year.",
+    "ja": "A stacked bar chart of North, South by Year.",  # English: no words of its own
+}
+
+
+@pytest.mark.parametrize(("language", "sentence"), CHART_SENTENCES.items())
+def test_a_chart_is_described_in_the_decks_language(language: str, sentence: str):
+    chart = Chart(
+        type="stacked_bar",
+        labels=["2023", "2024"],
+        series=[Series(name="North", values=[1, 2]), Series(name="South", values=[3, 4])],
+        x_title="Year",
+    )
+    assert chart.spoken(language) == sentence
+
+
+def test_every_chart_type_has_words_in_every_language():
+    for words in VOCABULARIES.values():
+        assert set(words.charts) == {kind.value for kind in ChartType}
+
+
+def test_a_decks_chart_slide_says_what_it_shows_in_its_language():
+    chart = {"kind": "chart", "labels": ["a", "b"], "series": [{"name": "Cas", "values": [1, 2]}]}
+    deck = build_deck(
+        {"title": "T", "language": "fr", "slides": [{"title": "Données", "element": chart}]}
+    )
+    assert deck.slides[0].narration == "Données. Un diagramme en barres de Cas."
