@@ -22,7 +22,7 @@ from render.compose import ComposedFrame, compose_slide
 from render.contrast import hex_to_rgb
 from render.elements.chart import series_colors
 from render.export import export_deck
-from render.fonts import font_set
+from render.fonts import EMOJI_FAMILY, family_font, font_set
 from render.layout import auto_layout
 from tests.test_export import rasterize, text_positions, words
 
@@ -315,3 +315,27 @@ def test_the_pages_look_like_the_video(exported: Exported, aspect: str, theme: s
 def test_the_colours_on_the_page_are_the_themes(exported: Exported):
     text = hex_to_rgb(exported.theme.palette.text)
     assert text in exported.fills(BAR)  # the zero line, in the theme's text colour
+
+
+@pytest.mark.skipif(
+    family_font(EMOJI_FAMILY, bold=False) is None,
+    reason="Noto Color Emoji is not installed (make system)",
+)
+def test_an_emoji_in_a_title_or_a_charts_label_is_placed_as_its_colour_picture(tmp_path: Path):
+    deck = parse_outline(
+        "# Plants 🌱 grow\n\n## Cases 🌱\n```chart\ntype: bar\n| Year | Cases |\n"
+        "| 2021 🌱 | 80 |\n| 2022 | 45 |\n```\n"
+    )
+    target = tmp_path / "emoji.pdf"
+    with Renderer(ProceduralBackend(), {"silent": SilentBackend()}, AssetCache(tmp_path)) as r:
+        asyncio.run(export_deck(r, deck, pdf=target, options=OPTIONS))
+    reader = PdfReader(target)
+
+    def pictures(page) -> int:  # the same emoji's picture is one image, placed twice
+        operations = ContentStream(page.get_contents(), reader).operations
+        return sum(operator == b"Do" for _operands, operator in operations)
+
+    title, chart = reader.pages
+    assert pictures(title) == 2  # the frame under the text and the title's emoji
+    assert pictures(chart) == 3  # ... and the chart label's
+    assert "2021" in chart.extract_text() and "Cases" in chart.extract_text()

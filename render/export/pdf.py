@@ -8,7 +8,9 @@ can be selected, searched and copied. Each line is written run by run, every run
 the frame drew it with, shaped by HarfBuzz (uharfbuzz, fpdf2's text shaping) in its direction,
 so Arabic and Hebrew join and read right to left, and Devanagari and Thai marks sit where they
 belong; emoji are placed as the frame's colour pictures. The bullet dots are drawn as vector
-circles, and every slide's title is a bookmark in the document outline.
+circles, and every slide's title is a bookmark in the document outline. A chart, diagram or
+code listing is drawn as shapes and text too (:mod:`render.export.pdf_elements`): the page's
+picture leaves its place on the card empty. An equation stays in the picture.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ..compose import TextBlock
 from ..contrast import hex_to_rgb
 from ..text import SetText
 from .pdf_elements import draw_element
-from .pdf_text import PdfFonts, write_run
+from .pdf_text import PdfFonts, write_bitmap, write_run
 from .slides import DRAWN_IN_PDF, ExportPlan
 
 # Page sizes in points: the same 13.333 x 7.5 in (turned for 9:16, 7.5 in square) as the
@@ -96,17 +98,7 @@ def _write_block(
             x, baseline = (line.x + run.x) * points, line.baseline * points
             if not run.text.strip():
                 continue
-            if run.face.bitmap and setting.typeset is not None:
-                tile, rise = setting.typeset.bitmap_tile(run)
-                buffer = io.BytesIO()
-                tile.save(buffer, format="PNG")
-                pdf.image(
-                    buffer,
-                    x=x,
-                    y=baseline - rise * points,
-                    w=tile.width * points,
-                    h=tile.height * points,
-                    alt_text=run.text,
-                )
+            if run.face.bitmap:
+                write_bitmap(pdf, run, (x, baseline), setting.size, points)
                 continue
             write_run(pdf, fonts, run, (x, baseline), size, run.width * points)

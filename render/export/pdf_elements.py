@@ -24,7 +24,7 @@ from ..elements import ElementDrawing, Label
 from ..elements.code import mono_fonts
 from ..fonts import FontSet
 from ..typeset import RAQM, Run, Typeset
-from .pdf_text import PdfFonts, write_run
+from .pdf_text import PdfFonts, write_bitmap, write_run
 
 RGB = tuple[int, int, int]
 Point = tuple[float, float]
@@ -122,10 +122,11 @@ class _Page:
         p = self.points
         self.pdf.set_text_color(*label.color)
         for run in runs:
-            if run.face.bitmap or not run.text.strip():
-                continue  # a colour emoji in an element's label is left to the frame's look
             at = ((x + run.x) * p, baseline * p)
-            write_run(self.pdf, self.text, run, at, label.size * p, run.width * p)
+            if run.face.bitmap:
+                write_bitmap(self.pdf, run, at, label.size, p)
+            elif run.text.strip():
+                write_run(self.pdf, self.text, run, at, label.size * p, run.width * p)
         return x, baseline
 
     def metrics(self, size: int, *, bold: bool = False) -> tuple[int, int]:

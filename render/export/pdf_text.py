@@ -9,7 +9,10 @@ read back from the PDF exactly as written.
 
 from __future__ import annotations
 
+import io
+
 from fpdf import FPDF
+from PIL import Image, ImageDraw
 
 from ..scripts import script_of
 from ..typeset import Run
@@ -45,6 +48,28 @@ def write_run(
     # A cell puts the baseline 0.5 h + 0.3 size below its top.
     pdf.set_xy(x, baseline - 0.8 * size)
     pdf.cell(w=max(width, 0.01) * 1.05, h=size, text=run.text)
+
+
+def write_bitmap(pdf: FPDF, run: Run, at: tuple[float, float], size: int, points: float) -> None:
+    """A colour-bitmap run (emoji) as the frame drew it: its font's one size scaled to
+    ``size`` pixels, left edge and baseline ``at`` (in points), as a picture with its text as
+    alt text."""
+    font = run.face.get(size)
+    scale = run.face.scale(size)
+    ascent, descent = font.getmetrics()
+    tile = Image.new("RGBA", (max(1, round(font.getlength(run.text))), ascent + descent))
+    ImageDraw.Draw(tile).text((0, ascent), run.text, font=font, anchor="ls", embedded_color=True)
+    buffer = io.BytesIO()
+    tile.save(buffer, format="PNG")
+    x, baseline = at
+    pdf.image(
+        buffer,
+        x=x,
+        y=baseline - ascent * scale * points,
+        w=tile.width * scale * points,
+        h=tile.height * scale * points,
+        alt_text=run.text,
+    )
 
 
 # Scripts whose letters change shape or order with their neighbours: HarfBuzz sets them.
