@@ -24,6 +24,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .math_words import latex_words
+from .math_words_vocabulary import vocabulary
 from .text import clean_text
 
 MAX_CHART_LABELS = 12
@@ -109,15 +110,14 @@ class Chart(_Element):
             raise ValueError("a stacked bar chart's values must be positive or zero")
         return self
 
-    def spoken(self) -> str:
-        """A sentence that says what the chart shows (for narration written by default)."""
-        kind = {"bar": "bar chart", "stacked_bar": "stacked bar chart"}.get(
-            self.type.value, f"{self.type.value} chart"
-        )
+    def spoken(self, language: str = "en") -> str:
+        """A sentence that says what the chart shows, in ``language`` (for narration written
+        by default): "A bar chart of Cases by Year."; English for a language without words."""
+        said = vocabulary(language)
         names = [series.name for series in self.series if series.name]
-        what = f" of {', '.join(names)}" if names else ""
-        by = f" by {self.x_title}" if self.x_title else ""
-        return f"A {kind}{what}{by}."
+        what = said.of.format(", ".join(names)) if names else ""
+        by = said.by.format(self.x_title) if self.x_title else ""
+        return f"{said.charts[self.type.value]}{what}{by}."
 
 
 class Code(_Element):
@@ -171,7 +171,7 @@ class Code(_Element):
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
-    def spoken(self) -> str:
+    def spoken(self, language: str = "en") -> str:
         return ""
 
 
@@ -193,9 +193,10 @@ class Equation(_Element):
             raise ValueError("is empty")
         return value
 
-    def spoken(self) -> str:
-        """The equation read aloud ("E equals m c squared")."""
-        return latex_words(self.latex)
+    def spoken(self, language: str = "en") -> str:
+        """The equation read aloud in ``language`` ("E equals m c squared", "E égale m c au
+        carré"; English words for a language :mod:`deck.math_words` has none for)."""
+        return latex_words(self.latex, language)
 
 
 class DiagramType(StrEnum):
@@ -242,7 +243,7 @@ class Diagram(_Element):
             raise ValueError(f"{self.type.value} need at least 2 items, not {len(self.items)}")
         return self
 
-    def spoken(self) -> str:
+    def spoken(self, language: str = "en") -> str:
         return ""
 
 

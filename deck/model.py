@@ -80,11 +80,13 @@ def default_seed(image_prompt: str) -> int:
     return int.from_bytes(digest[:4], "big") & MAX_SEED
 
 
-def spoken_text(title: str, bullets: list[str], element: Element | None = None) -> str:
+def spoken_text(
+    title: str, bullets: list[str], element: Element | None = None, language: str = "en"
+) -> str:
     """The narration a slide gets when it has none: its title and bullets, as sentences, and
-    what its element shows in words (a chart's kind, an equation read aloud)."""
+    what its element shows in words (a chart's kind, an equation read aloud in ``language``)."""
     parts = [title, *bullets]
-    said = element.spoken() if element is not None else ""
+    said = element.spoken(language) if element is not None else ""
     if said:
         parts.append(said)
     return " ".join(as_sentence(part) for part in parts)[:MAX_NARRATION].strip()
@@ -186,8 +188,28 @@ class Deck(_Model):
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
 
+    @model_validator(mode="after")
+    def _spoken_in_language(self) -> Self:
+        # A slide is built before it knows its deck, so a narration it filled in by default
+        # reads its equation in English; in a deck of another language that default is read
+        # again in the deck's language. A narration someone wrote stays as written.
+        slides = [_default_spoken_in(slide, self.language) for slide in self.slides]
+        if any(new is not old for new, old in zip(slides, self.slides, strict=True)):
+            object.__setattr__(self, "slides", slides)
+        return self
+
     def slide_hashes(self) -> list[str]:
         return [slide.content_hash() for slide in self.slides]
+
+
+def _default_spoken_in(slide: Slide, language: str) -> Slide:
+    if slide.element is None:
+        return slide
+    english = spoken_text(slide.title, slide.bullets, slide.element)
+    if slide.narration != english:
+        return slide
+    said = spoken_text(slide.title, slide.bullets, slide.element, language)
+    return slide if said == english else slide.model_copy(update={"narration": said})
 
 
 def build_deck(data: dict[str, Any]) -> Deck:

@@ -148,7 +148,7 @@ def to_markdown(deck: Deck) -> str:
         out.extend(f"- {_escape(bullet)}" for bullet in slide.bullets)
         if slide.element is not None:
             out.extend(element_markdown(slide.element))
-        if slide.narration != spoken_text(slide.title, slide.bullets, slide.element):
+        if slide.narration != spoken_text(slide.title, slide.bullets, slide.element, deck.language):
             out.append(f"> {_escape(slide.narration)}")
     return "\n".join(out) + "\n"
 

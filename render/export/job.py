@@ -150,7 +150,8 @@ async def _plan(
     missing: set[str] = set()
     for _slide, lost in prepared:
         missing |= lost
-    return ExportPlan(deck, spec, theme, tuple(s for s, _l in prepared), frozenset(missing))
+    slides = tuple(s for s, _l in prepared)
+    return ExportPlan(deck, spec, theme, slides, frozenset(missing), fonts)
 
 
 def _write(write: Writer, plan: ExportPlan, target: Path) -> int:

@@ -8,7 +8,9 @@ can be selected, searched and copied. Each line is written run by run, every run
 the frame drew it with, shaped by HarfBuzz (uharfbuzz, fpdf2's text shaping) in its direction,
 so Arabic and Hebrew join and read right to left, and Devanagari and Thai marks sit where they
 belong; emoji are placed as the frame's colour pictures. The bullet dots are drawn as vector
-circles, and every slide's title is a bookmark in the document outline.
+circles, and every slide's title is a bookmark in the document outline. A chart, diagram or
+code listing is drawn as shapes and text too (:mod:`render.export.pdf_elements`): the page's
+picture leaves its place on the card empty. An equation stays in the picture.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from deck import Aspect
 
 from ..compose import TextBlock
 from ..contrast import hex_to_rgb
-from ..scripts import script_of
 from ..text import SetText
-from .slides import ExportPlan
+from .pdf_elements import draw_element
+from .pdf_text import PdfFonts, write_bitmap, write_run
+from .slides import DRAWN_IN_PDF, ExportPlan
 
 # Page sizes in points: the same 13.333 x 7.5 in (turned for 9:16, 7.5 in square) as the
 # PowerPoint export, so both print alike.
@@ -48,7 +51,7 @@ def write_pdf(plan: ExportPlan, target: Path) -> None:
     pdf.set_subject(f"{len(plan.slides)} slides, theme {plan.theme.name}")
     pdf.c_margin = 0
 
-    families: dict[tuple[str, int], str] = {}
+    fonts = PdfFonts(pdf)
     accent = hex_to_rgb(plan.theme.palette.accent)
     for item in plan.slides:
         pdf.add_page()
@@ -62,6 +65,11 @@ def write_pdf(plan: ExportPlan, target: Path) -> None:
                 h=height,
                 alt_text=item.slide.image_prompt,
             )
+        if item.element is not None and item.element.kind in DRAWN_IN_PDF:
+            assert item.slide.element is not None and plan.fonts is not None
+            draw_element(
+                pdf, item.slide.element, item.element, plan.theme.palette, points, plan.fonts, fonts
+            )
         for block in item.blocks:
             if block.setting is None:
                 continue
@@ -71,7 +79,7 @@ def write_pdf(plan: ExportPlan, target: Path) -> None:
                     pdf.ellipse(
                         x0 * points, y0 * points, (x1 - x0) * points, (y1 - y0) * points, "F"
                     )
-            _write_block(pdf, block, block.setting, points, families)
+            _write_block(pdf, block, block.setting, points, fonts)
     pdf.output(str(target))
 
 
@@ -80,7 +88,7 @@ def _write_block(
     block: TextBlock,
     setting: SetText,
     points: float,
-    families: dict[tuple[str, int], str],
+    fonts: PdfFonts,
 ) -> None:
     """Every run of every line of ``block`` at the place the frame drew it."""
     pdf.set_text_color(*block.color)
@@ -90,45 +98,7 @@ def _write_block(
             x, baseline = (line.x + run.x) * points, line.baseline * points
             if not run.text.strip():
                 continue
-            if run.face.bitmap and setting.typeset is not None:
-                tile, rise = setting.typeset.bitmap_tile(run)
-                buffer = io.BytesIO()
-                tile.save(buffer, format="PNG")
-                pdf.image(
-                    buffer,
-                    x=x,
-                    y=baseline - rise * points,
-                    w=tile.width * points,
-                    h=tile.height * points,
-                    alt_text=run.text,
-                )
+            if run.face.bitmap:
+                write_bitmap(pdf, run, (x, baseline), setting.size, points)
                 continue
-            key = (str(run.face.path), int(run.face.index))
-            if key not in families:
-                families[key] = f"face{len(families)}"
-                pdf.add_font(families[key], fname=key[0], collection_font_number=key[1])
-            pdf.set_font(families[key], size=size)
-            if not _needs_shaping(run.text, rtl=run.rtl):
-                pdf.set_text_shaping(False)
-                pdf.text(x, baseline, run.text)
-                continue
-            pdf.set_text_shaping(True, direction="rtl" if run.rtl else "ltr")
-            # A cell puts the baseline 0.5 h + 0.3 size below its top.
-            pdf.set_xy(x, baseline - 0.8 * size)
-            pdf.cell(w=max(run.width * points, 0.01) * 1.05, h=size, text=run.text)
-
-
-# Scripts whose letters change shape or order with their neighbours: HarfBuzz sets them.
-_COMPLEX = frozenset(
-    {
-        "Arabic", "Hebrew", "Syriac", "Thaana", "Devanagari", "Bengali", "Gurmukhi",
-        "Gujarati", "Oriya", "Tamil", "Telugu", "Kannada", "Malayalam", "Sinhala", "Thai",
-        "Lao", "Tibetan", "Myanmar", "Khmer", "Mongolian",
-    }
-)  # fmt: skip
-
-
-def _needs_shaping(text: str, *, rtl: bool) -> bool:
-    """Right-to-left and complex-script runs are shaped; Latin, Greek, Cyrillic and CJK are
-    written as they are (their text then reads back from the PDF exactly as written)."""
-    return rtl or any(script_of(ch) in _COMPLEX for ch in text)
+            write_run(pdf, fonts, run, (x, baseline), size, run.width * points)

@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from deck import Deck, Layout, Slide, ThemeSpec, theme_spec
 
@@ -29,6 +29,9 @@ JPEG_QUALITY = 90
 # Text that the video had to shorten may shrink this far in the exports (a fraction of the
 # short side: readable when zoomed or printed), so that they keep every word.
 EXPORT_FLOOR = 0.012
+# Elements the PDF draws itself, as shapes and text (render.export.pdf_elements): its page
+# picture leaves their place on the card empty. An equation stays in the picture.
+DRAWN_IN_PDF = frozenset({"chart", "diagram", "code"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,7 @@ class ExportPlan:
     theme: ThemeSpec
     slides: tuple[ExportSlide, ...]
     missing_glyphs: frozenset[str]
+    fonts: FontSet | None = None  # the fonts the frames were set in (the PDF sets elements)
 
 
 def plan_context(
@@ -102,11 +106,9 @@ def prepare_slide(
         encoded = EncodedImage(picture_path.read_bytes(), source.size, "image/png")
     elif picture:
         encoded = encode_image(source, quality)
-    page = (
-        encode_image(composed.underlay, quality)
-        if underlay and composed.underlay is not None
-        else None
-    )
+    page = None
+    if underlay and composed.underlay is not None:
+        page = encode_image(_without_element(composed.underlay, composed.element), quality)
     part = ExportSlide(
         number=index + 1,
         slide=slide,
@@ -121,6 +123,16 @@ def prepare_slide(
         card=composed.card,
     )
     return part, composed.missing_glyphs
+
+
+def _without_element(frame: Image.Image, drawing: ElementDrawing | None) -> Image.Image:
+    """``frame`` with the place of an element the PDF draws itself wiped to its card."""
+    if drawing is None or drawing.kind not in DRAWN_IN_PDF:
+        return frame
+    wiped = frame.copy()
+    x0, y0, x1, y1 = drawing.box
+    ImageDraw.Draw(wiped).rectangle((x0, y0, x1 - 1, y1 - 1), fill=drawing.backdrop)
+    return wiped
 
 
 def encode_image(image: Image.Image, quality: int | None) -> EncodedImage:
