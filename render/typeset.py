@@ -157,14 +157,8 @@ class Typeset:
         self, canvas: Image.Image, at: tuple[float, float], run: Run
     ) -> tuple[float, float, float, float]:
         """A colour-bitmap run (emoji) drawn at its font's one size, scaled to ``self.size``."""
-        font = self.font(run.face)
         scale = run.face.scale(self.size)
-        ascent, descent = font.getmetrics()
-        width = max(1, round(font.getlength(run.text)))
-        tile = Image.new("RGBA", (width, ascent + descent), (0, 0, 0, 0))
-        ImageDraw.Draw(tile).text(
-            (0, ascent), run.text, font=font, anchor="ls", embedded_color=True
-        )
+        tile, ascent = bitmap_tile(run, self.font(run.face))
         size = (max(1, round(tile.width * scale)), max(1, round(tile.height * scale)))
         tile = tile.resize(size, Image.Resampling.LANCZOS)
         left, top = round(at[0]), round(at[1] - ascent * scale)
@@ -173,6 +167,16 @@ class Typeset:
         if bbox is None:
             return (left, top, left, top)
         return (left + bbox[0], top + bbox[1], left + bbox[2], top + bbox[3])
+
+
+def bitmap_tile(run: Run, font: ImageFont.FreeTypeFont) -> tuple[Image.Image, int]:
+    """A colour-bitmap run (emoji) drawn at its font's one size, and the tile's ascent: what
+    the frame scales into place, and what the PDF places as a picture."""
+    ascent, descent = font.getmetrics()
+    width = max(1, round(font.getlength(run.text)))
+    tile = Image.new("RGBA", (width, ascent + descent), (0, 0, 0, 0))
+    ImageDraw.Draw(tile).text((0, ascent), run.text, font=font, anchor="ls", embedded_color=True)
+    return tile, ascent
 
 
 def _continues(face: FontFace, ch: str) -> bool:

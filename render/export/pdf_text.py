@@ -12,10 +12,9 @@ from __future__ import annotations
 import io
 
 from fpdf import FPDF
-from PIL import Image, ImageDraw
 
 from ..scripts import script_of
-from ..typeset import Run
+from ..typeset import Run, bitmap_tile
 
 
 class PdfFonts:
@@ -54,11 +53,8 @@ def write_bitmap(pdf: FPDF, run: Run, at: tuple[float, float], size: int, points
     """A colour-bitmap run (emoji) as the frame drew it: its font's one size scaled to
     ``size`` pixels, left edge and baseline ``at`` (in points), as a picture with its text as
     alt text."""
-    font = run.face.get(size)
     scale = run.face.scale(size)
-    ascent, descent = font.getmetrics()
-    tile = Image.new("RGBA", (max(1, round(font.getlength(run.text))), ascent + descent))
-    ImageDraw.Draw(tile).text((0, ascent), run.text, font=font, anchor="ls", embedded_color=True)
+    tile, ascent = bitmap_tile(run, run.face.get(size))
     buffer = io.BytesIO()
     tile.save(buffer, format="PNG")
     x, baseline = at
