@@ -73,6 +73,50 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def job_states(tmp_path: Path) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "data" / "deckcast.db") as conn:
+        return [r[0] for r in conn.execute("SELECT state FROM jobs")]
+
+
+def bot_env(tmp_path: Path, slack: FakeSlack, **extra: str) -> dict[str, str]:
+    """A ``deckcast slack`` in HTTP mode against the fake Slack, speaking with espeak-ng."""
+    return clean_env(
+        tmp_path,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        DECKCAST_SLACK_API_URL=slack.api_url,
+        DECKCAST_SLACK_HOST="127.0.0.1",
+        DECKCAST_VOICE="espeak",
+        **extra,
+    )
+
+
+async def start_bot(tmp_path: Path, env: dict[str, str], port: int) -> asyncio.subprocess.Process:
+    """Start the bot and wait until it serves; its stderr goes to ``slack.log`` (a file, not
+    a pipe nobody reads: a full pipe stalls the bot)."""
+    log = tmp_path / "slack.log"
+    before = log.stat().st_size if log.exists() else 0
+    with log.open("ab") as stderr:
+        process = await asyncio.create_subprocess_exec(
+            *deckcast_command(), "slack", "--port", str(port),
+            env=env, cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
+        )  # fmt: skip
+    for _ in range(600):
+        if b"on Slack" in log.read_bytes()[before:]:
+            return process
+        if process.returncode is not None:
+            break
+        await asyncio.sleep(0.1)
+    raise AssertionError(bot_log(tmp_path))
+
+
+def bot_log(tmp_path: Path) -> str:
+    log = tmp_path / "slack.log"
+    return log.read_text(errors="replace") if log.exists() else ""
+
+
 async def first_line_with(stream, text: bytes) -> bytes:
     while line := await stream.readline():
         if text in line:
@@ -175,39 +219,12 @@ async def test_start_up_failures_are_one_line_and_exit_1(tmp_path):
 
 @pytest.mark.slow
 async def test_a_sigterm_pauses_the_render_and_the_next_start_delivers_it(tmp_path):
-    import sqlite3
-
-    database = tmp_path / "data" / "deckcast.db"
-
-    def states() -> list[str]:
-        with sqlite3.connect(database) as conn:
-            return [r[0] for r in conn.execute("SELECT state FROM jobs")]
-
     async with FakeSlack() as slack:
         port = free_port()
-        env = clean_env(
-            tmp_path,
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            DECKCAST_SLACK_API_URL=slack.api_url,
-            DECKCAST_SLACK_HOST="127.0.0.1",
-            DECKCAST_VOICE="espeak",
-            DECKCAST_RESOLUTION="1080p",
-        )
+        env = bot_env(tmp_path, slack, DECKCAST_RESOLUTION="1080p")
 
         async def start() -> asyncio.subprocess.Process:
-            process = await asyncio.create_subprocess_exec(
-                *deckcast_command(),
-                "slack",
-                "--port",
-                str(port),
-                env=env,
-                cwd=tmp_path,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.PIPE,
-            )
-            await asyncio.wait_for(first_line_with(process.stderr, b"on Slack"), 60)
-            return process
+            return await start_bot(tmp_path, env, port)
 
         first = await start()
         deliver = SlackDelivery(
@@ -222,7 +239,7 @@ async def test_a_sigterm_pauses_the_render_and_the_next_start_delivers_it(tmp_pa
         await asyncio.wait_for(first.wait(), 60)
         assert first.returncode == 0  # a graceful stop
         assert "paused" in slack.messages[("C1", root)].text
-        assert states() == ["running"]  # left to resume, never cancelled
+        assert job_states(tmp_path) == ["running"]  # left to resume, never cancelled
 
         second = await start()
         try:
@@ -235,13 +252,13 @@ async def test_a_sigterm_pauses_the_render_and_the_next_start_delivers_it(tmp_pa
                 within=30,
             )
             for _ in range(500):  # done once the delivery (the card after the video) is over
-                if states() == ["done"]:
+                if job_states(tmp_path) == ["done"]:
                     break
                 await asyncio.sleep(0.02)
         finally:
             second.send_signal(signal.SIGINT)
             await asyncio.wait_for(second.wait(), 60)
-        assert states() == ["done"]
+        assert job_states(tmp_path) == ["done"]
 
 
 @pytest.mark.slow
@@ -249,38 +266,12 @@ async def test_a_kill_during_the_video_upload_delivers_it_once_after_a_restart(t
     """The render is done and the video is on its way (a slow upload) when the process is
     SIGKILLed: the job is not done until the video is in the thread, so the next start
     delivers it, once, and the status message ends in its real state."""
-    import sqlite3
-
-    database = tmp_path / "data" / "deckcast.db"
-    log = tmp_path / "slack.log"
-
-    def states() -> list[str]:
-        with sqlite3.connect(database) as conn:
-            return [r[0] for r in conn.execute("SELECT state FROM jobs")]
-
     async with FakeSlack() as slack:
         port = free_port()
-        env = clean_env(
-            tmp_path,
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            DECKCAST_SLACK_API_URL=slack.api_url,
-            DECKCAST_SLACK_HOST="127.0.0.1",
-            DECKCAST_VOICE="espeak",
-        )
+        env = bot_env(tmp_path, slack)
 
         async def start() -> asyncio.subprocess.Process:
-            before = log.stat().st_size if log.exists() else 0
-            with log.open("ab") as stderr:  # a file, not a pipe nobody reads
-                process = await asyncio.create_subprocess_exec(
-                    *deckcast_command(), "slack", "--port", str(port),
-                    env=env, cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
-                )  # fmt: skip
-            for _ in range(600):
-                if b"on Slack" in log.read_bytes()[before:]:
-                    return process
-                await asyncio.sleep(0.1)
-            raise AssertionError(log.read_text(errors="replace"))
+            return await start_bot(tmp_path, env, port)
 
         slack.slow_upload(".mp4", 20)
         first = await start()
@@ -301,7 +292,7 @@ async def test_a_kill_during_the_video_upload_delivers_it_once_after_a_restart(t
             )
             first.send_signal(signal.SIGKILL)
             await first.wait()
-            assert states() == ["running"], log.read_text(errors="replace")  # not delivered
+            assert job_states(tmp_path) == ["running"], bot_log(tmp_path)  # not delivered
 
             second = await start()
 
@@ -314,15 +305,15 @@ async def test_a_kill_during_the_video_upload_delivers_it_once_after_a_restart(t
 
             await slack.wait_for(videos, within=180)
             for _ in range(500):
-                if states() == ["done"]:
+                if job_states(tmp_path) == ["done"]:
                     break
                 await asyncio.sleep(0.02)
-            assert states() == ["done"], log.read_text(errors="replace")
+            assert job_states(tmp_path) == ["done"], bot_log(tmp_path)
             await asyncio.sleep(1)  # time for a second, wrong delivery to show itself
             assert len(videos()) == 1
             status = slack.messages[("C1", root_ts)].text
             assert "is ready (finished after a restart)" in status, status
-            assert "Traceback" not in log.read_text(errors="replace")
+            assert "Traceback" not in bot_log(tmp_path)
         finally:
             for process in (first, second):
                 if process is not None and process.returncode is None:
