@@ -202,6 +202,7 @@ DRAWN_IN = {
     "sunflower": "yellow",
     "droplet": "blue",
     "water-wave": "blue",
+    "glass-of-milk": "white",
 }
 # Words that never identify a subject on their own, in English names ("man in tuxedo").
 FUNCTION = set(
@@ -210,3 +211,50 @@ FUNCTION = set(
         "without showing"
     )
 )
+# Nationality and language words ("French", "española"): a quality of the thing, never the
+# thing ("the French revolution" is no plate of fries); and colour forms the endings below do
+# not make ("blanche"). Base forms; the build adds the endings. The colour words themselves come
+# from CLDR (the names of the coloured squares and circles).
+QUALITY_WORDS = {
+    "en": """american british english french german italian spanish portuguese dutch chinese
+        japanese korean indian russian greek mexican brazilian canadian australian african
+        european asian arab arabic egyptian turkish swiss swedish norwegian danish finnish
+        polish irish scottish welsh austrian belgian""",
+    "fr": """français francais anglais allemand italien espagnol portugais néerlandais hollandais
+        chinois japonais coréen indien russe grec grecque américain britannique mexicain
+        brésilien canadien australien africain européen asiatique arabe égyptien turc turque
+        suisse suédois norvégien danois finlandais polonais irlandais écossais autrichien belge
+        blanche blanches violette violettes""",
+    "es": """francés inglés alemán italiano español portugués holandés neerlandés chino japonés
+        coreano indio ruso griego americano británico mexicano brasileño canadiense australiano
+        africano europeo asiático árabe egipcio turco suizo sueco noruego danés finlandés polaco
+        irlandés escocés austriaco belga estadounidense""",
+    "it": """francese inglese tedesco tedeschi italiano spagnolo portoghese olandese cinese
+        giapponese coreano indiano russo greco greci americano britannico messicano brasiliano
+        canadese australiano africano europeo asiatico arabo egiziano turco svizzero svedese
+        norvegese danese finlandese polacco irlandese scozzese austriaco belga""",
+    "pt": """francês inglês alemão alemã alemães italiano espanhol português portuguesa holandês
+        chinês japonês coreano indiano russo grego americano britânico mexicano brasileiro
+        canadense australiano africano europeu europeia asiático árabe egípcio turco suíço sueco
+        norueguês dinamarquês finlandês polonês irlandês escocês austríaco belga""",
+    "de": """französisch englisch deutsch italienisch spanisch portugiesisch niederländisch
+        holländisch chinesisch japanisch koreanisch indisch russisch griechisch amerikanisch
+        britisch mexikanisch brasilianisch kanadisch australisch afrikanisch europäisch
+        asiatisch arabisch ägyptisch türkisch schweizer schweizerisch schwedisch norwegisch
+        dänisch finnisch polnisch irisch schottisch österreichisch belgisch""",
+    "nl": """frans engels duits italiaans spaans portugees portugese nederlands hollands chinees
+        chinese japans koreaans indiaas indiase russisch grieks griekse amerikaans brits
+        mexicaans braziliaans canadees canadese australisch afrikaans europees europese
+        aziatisch arabisch egyptisch turks zwitsers zweeds noors deens fins pools iers schots
+        oostenrijks belgisch""",
+}
+# Endings that inflect an adjective: the build adds each to each quality word ("vert" ->
+# "verte", "grün" -> "grüner"); in es, it and pt also in place of its last vowel ("rojo" -> "roja").
+INFLECTIONS = {
+    "fr": ("e", "s", "es", "ne", "nes"),
+    "es": ("a", "o", "s", "as", "os", "es"),
+    "pt": ("a", "o", "s", "as", "os", "es"),
+    "it": ("a", "o", "i", "e"),
+    "de": ("e", "er", "en", "es", "em"),
+    "nl": ("e",),
+}

@@ -16,6 +16,9 @@ language, each illustration's head words, other name words and keywords) and the
 files. Matching rules live in ``render/images/matching.py``; this script only selects and
 cleans: skin-tone and gendered duplicates, faces, flags of states, keycaps and other signs are
 left out, and keywords that name a feeling or a quality rather than a thing are dropped.
+Colour and nationality words are listed per language as qualities (with the English colour a
+colour word names), not as any illustration's words; Chinese and Japanese keep one-character
+names ("猫") and the one-character keywords a name is built on.
 """
 
 from __future__ import annotations
@@ -37,9 +40,11 @@ from art_curation import (  # scripts/ is on the path when this runs as a script
     DROP,
     FUNCTION,
     GENERIC_KEYWORDS,
+    INFLECTIONS,
     LEFT_OUT,
     OCCASION_WORDS,
     PEOPLE,
+    QUALITY_WORDS,
     SIGN_WORDS,
     SKIN_TONES,
     SYMBOLS,
@@ -86,6 +91,7 @@ LANGUAGES = {
     "zh-hant": "zh-Hant",
 }
 
+UNSPACED = ("zh", "zh-hant", "ja")
 COLOUR_SIGNS = "🟥🟧🟨🟩🟦🟪🟫⬛⬜🔴🟠🟡🟢🔵🟣🟤⚫⚪"
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 
@@ -120,12 +126,22 @@ def main() -> int:
         "terms": {},
         "stopwords": {},
         "occasions": {},
+        "qualities": {},
     }
+    english_heads: list[list[str]] = []
+    english_colours: dict[str, str] = {}
     for code, locale in LANGUAGES.items():
         annotations = _annotations(cldr, derived, locale)
         rows = [_lookup(annotations, by_name[name]) for name in chosen]
         stop = set() if code == "en" else set(stopwords.get(code.split("-")[0], []))
-        index["terms"][code] = _terms(code, chosen, rows, annotations, stop)  # type: ignore[index]
+        if code == "en":
+            english_colours = _sign_colours(code, annotations)
+        qualities = _qualities(code, annotations, english_colours)
+        terms = _terms(code, chosen, rows, annotations, stop | set(qualities), english_heads)
+        index["terms"][code] = terms  # type: ignore[index]
+        index["qualities"][code] = qualities  # type: ignore[index]
+        if code == "en":
+            english_heads = [row.split("|")[0].split() for row in terms]
         index["stopwords"][code] = sorted(stop or FUNCTION)  # type: ignore[index]
         if code == "en":
             for name, row in zip(chosen, rows, strict=True):
@@ -189,8 +205,13 @@ def _terms(
     rows: list[dict[str, list[str]] | None],
     annotations: dict[str, dict],
     stopwords: set[str],
+    english_heads: list[list[str]],
 ) -> list[str]:
-    """One ``"head|name|keywords"`` string per illustration (words space-separated)."""
+    """One ``"head|name|keywords"`` string per illustration (words space-separated).
+
+    ``english_heads`` (empty when building English itself) are the English head words: where
+    English names no head (a person golfing), another language's name words are no head either
+    ("jugando" in "persona jugando al golf" is an action, not the thing drawn)."""
     english = language == "en"
     colours = _colour_words(annotations)
     names = [_words(row["tts"][0]) if row else [] for row in rows]
@@ -206,8 +227,10 @@ def _terms(
     general = GENERIC_KEYWORDS if english else {w for w, n in spread.items() if n > 10}
     heads: list[list[str]] = []
     rest: list[list[str]] = []
-    for icon, words in zip(names_in_set, names, strict=True):
+    for at, (icon, words) in enumerate(zip(names_in_set, names, strict=True)):
         head, other = _split_name(words, language)
+        if english_heads and not english_heads[at]:
+            head, other = [], head + other
         if icon.endswith("-face") or "-with-face" in icon:
             # "sun with face", "cat face": a cartoon of the thing; the plain one is drawn for
             # its name, this one only when named in full
@@ -228,6 +251,7 @@ def _terms(
             for w in keys
             if w not in shown and w not in general and _keep(w, drop | unwanted, language)
         }
+        kept = {w for w in kept if len(w) > 1 or _root_of(w, names[len(out)])}
         if icon.endswith("-face") or "-with-face" in icon:
             kept = set()  # drawn only when named in full: "sun with face"
         if english:
@@ -240,6 +264,68 @@ def _terms(
 
 def _keep(word: str, drop: set[str], language: str) -> bool:
     return word not in drop and word.rstrip("s") not in drop and _meaningful(word, language)
+
+
+def _root_of(character: str, name: list[str]) -> bool:
+    """Whether a one-character keyword is what the name is built on ("树" of "落叶树", "火" of
+    "火焰"), or the name's written form where the name is in kana ("猫" of "ネコ"). Other
+    single characters are verbs and qualities ("打", "上"), too loose to name a thing."""
+    return character in "".join(name) or _kana_of(character, name)
+
+
+def _kana_of(character: str, name: list[str]) -> bool:
+    """Whether ``character`` is a kanji given for a name written in kana only ("猫", "ネコ")."""
+    text = "".join(name)
+    kana = bool(text) and all("\u3040" <= c <= "\u30ff" for c in text)
+    return kana and len(character) == 1 and "\u4e00" <= character <= "\u9fff"
+
+
+def _qualities(
+    language: str, annotations: dict[str, dict], english: dict[str, str]
+) -> dict[str, str]:
+    """Words of ``language`` that say what something is like, not what it is, each in its
+    inflected forms ("verte", "grüner", "française"): its colour words, each with the English
+    colour it names ("grün" -> "green", so "ein grüner Apfel" is the green one), and the
+    nationality words curated for it (with ""). They name no illustration alone.
+    ``english``: each coloured sign's English colour."""
+    base = {word: "" for word in QUALITY_WORDS.get(language, "").split()}
+    for sign, colour in _sign_colours(language, annotations).items():
+        base[colour] = english.get(sign, colour)
+    if language not in UNSPACED:  # "blau" of "blauer Kreis"
+        for word, colour in list(base.items()):
+            for e in INFLECTIONS.get(language, ()) if language in ("de", "nl") else ():
+                if word.endswith(e) and len(word) - len(e) >= 3 and colour:
+                    base.setdefault(word[: -len(e)], colour)
+    forms: dict[str, str] = {}
+    endings = INFLECTIONS.get(language, ())
+    for word, colour in base.items():
+        for form in (word, *(word + e for e in endings if e[0] != "n" or word[-1] == "n")):
+            forms.setdefault(form, colour)
+        if language in ("es", "it", "pt") and word[-1:] in ("o", "a", "e"):
+            for e in endings:
+                forms.setdefault(word[:-1] + e, colour)
+        if language in UNSPACED:
+            forms.setdefault(word + "色", colour)
+    return {w: c for w, c in sorted(forms.items()) if _meaningful(w, language)}
+
+
+def _sign_colours(language: str, annotations: dict[str, dict]) -> dict[str, str]:
+    """The colour word of each coloured square's and circle's name ("blauer" of "blauer Kreis");
+    in Chinese and Japanese, where names have no spaces, the part before "色", "い" or "の"
+    ("红" of "红色方块", "赤" of "赤い丸")."""
+    colours = _colour_words(annotations)
+    out: dict[str, str] = {}
+    for sign in COLOUR_SIGNS:
+        name = annotations.get(sign, {}).get("tts", [""])[0]
+        if language in UNSPACED:
+            colour = re.split("[色いの]", name)[0]
+            if colour and colour != name:
+                out[sign] = colour
+            continue
+        said = [w for w in _words(name) if w in colours]
+        if len(said) == 1:  # not "großes weißes Quadrat": which word is the colour?
+            out[sign] = said[0]
+    return out
 
 
 def _split_name(words: list[str], language: str) -> tuple[list[str], list[str]]:
@@ -266,10 +352,11 @@ def _split_name(words: list[str], language: str) -> tuple[list[str], list[str]]:
 
 
 def _meaningful(word: str, language: str) -> bool:
+    """Long enough to name something: one character can in Chinese and Japanese ("猫")."""
     if word.isdigit():
         return False
-    if language in ("zh", "zh-hant", "ja"):
-        return len(word) >= 2
+    if language in UNSPACED:
+        return len(word) >= 1
     return len(word) >= 3
 
 

@@ -83,8 +83,84 @@ def test_the_prompt_list_is_long_enough_and_mixed():
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_drawn_subjects_are_nouns_of_the_prompt_and_nothing_else_is_drawn(seed):
     hits, concrete, false = _judge(seed)
+    print(f"seed {seed}: hit rate {hits}/{concrete} = {hits / concrete:.3f}")
     assert hits / concrete >= 0.8, f"hit rate {hits}/{concrete}"
     assert false == []
+
+
+TREES = ("deciduous-tree", "evergreen-tree", "palm-tree")
+
+
+@pytest.mark.parametrize(
+    ("language", "prompt", "main"),
+    [
+        # Chinese and Japanese name many things with one character
+        ("zh", "一只猫在睡觉", "cat"),
+        ("zh", "一只狗在公园里跑", "dog"),
+        ("zh", "鱼在水里游", "fish"),
+        ("zh", "一匹马在草原上", "horse"),
+        ("zh", "一棵树", TREES),
+        ("zh", "火在燃烧", "fire"),
+        ("zh-hant", "一隻貓在睡覺", "cat"),
+        ("ja", "猫が寝ている", "cat"),
+        ("ja", "魚が泳いでいる", "fish"),
+        ("ja", "鳥が空を飛ぶ", "bird"),
+        ("ja", "火が燃える", "fire"),
+        ("ja", "木の下で", TREES),
+        ("ja", "馬に乗る", "horse"),
+        # ... but not inside a longer word, named or not
+        ("zh", "一只熊猫在吃竹子", "panda"),
+        ("zh", "猫头鹰在夜里", "owl"),
+        ("zh", "火山喷发", "volcano"),
+        ("zh", "火箭发射", "rocket"),
+        ("ja", "火山の噴火", "volcano"),
+        ("ja", "人口の増加", None),
+        ("zh", "人口增长", None),
+        # colours and nationalities are qualities; a whole name still matches
+        ("en", "the French revolution, crowds storming the Bastille", None),
+        ("en", "Chinese New Year celebrations in the street", None),
+        ("nl", "de Franse revolutie", None),
+        ("en", "a plate of french fries", "french-fries"),
+        ("en", "a green apple on a table", "green-apple"),
+        ("de", "ein grüner Apfel", "green-apple"),
+        ("es", "una manzana verde", "green-apple"),
+        ("en", "orange juice", ("cup-with-straw", "beverage-box")),
+        # the way the prompt says
+        ("en", "a stock market chart going up", "chart-increasing"),
+        ("en", "a stock market chart going down", "chart-decreasing"),
+        ("en", "sales falling sharply, a chart", "chart-decreasing"),
+        ("en", "population growth over time", "chart-increasing"),
+        ("zh", "股市图表下跌", "chart-decreasing"),
+    ],
+)
+def test_the_main_subject_is_the_one_the_prompt_names(language, prompt, main):
+    for seed in (1, 2, 3):
+        subjects = choose_subjects(prompt, seed, language=language)
+        picked = subjects.main.name if subjects.main else None
+        expected = main if isinstance(main, tuple) else (main,)
+        assert picked in expected, f"{prompt}: {describe(subjects)}"
+
+
+@pytest.mark.parametrize(
+    ("language", "prompt", "allowed"),
+    [
+        ("fr", "une feuille verte au soleil", {"herb", "sun"}),  # not a green apple
+        ("es", "un perro jugando en el parque", {"dog", "national-park"}),  # not golf
+        ("fr", "des enfants jouant au ballon", {"child", "soccer-ball"}),  # not handball
+        ("de", "ein schwarzer Hund", {"dog"}),  # not a black cat
+        ("en", "a glass of water", {"droplet", "clinking-glasses", "tumbler-glass"}),  # no milk
+    ],
+)
+def test_quality_and_action_words_draw_nothing_alone(language, prompt, allowed):
+    for seed in (1, 2, 3):
+        subjects = choose_subjects(prompt, seed, language=language)
+        assert {p.name for p in subjects.all} <= allowed, f"{prompt}: {describe(subjects)}"
+
+
+def test_a_chart_with_no_way_named_is_not_the_falling_one():
+    for seed in range(1, 7):
+        subjects = choose_subjects("a stock market chart", seed)
+        assert subjects.main is not None and subjects.main.name != "chart-decreasing"
 
 
 def test_the_decks_style_and_style_words_are_not_subjects():

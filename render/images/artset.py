@@ -51,6 +51,8 @@ class ArtSet:
     raw_terms: dict[str, list[str]]
     stopwords: dict[str, frozenset[str]]
     occasions: dict[int, frozenset[str]]  # festivals and customs an illustration belongs to
+    # per language: colour and nationality words, each with the English colour it names ("")
+    qualities: dict[str, dict[str, str]]
     _terms: dict[str, Terms] = field(default_factory=dict)
     _bodies: dict[str, str] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -102,4 +104,5 @@ def art_set() -> ArtSet:
             data["names"].index(name): frozenset(words.split())
             for name, words in data["occasions"].items()
         },
+        qualities=data["qualities"],
     )

@@ -6,16 +6,20 @@ language (English when the deck's language has none, or nothing matched in it). 
 an illustration's head word ("apple" in "red apple") names it more strongly than a keyword, and
 a keyword more strongly than another word of its name ("water" in "water pistol"); earlier
 words of the prompt weigh more, as planners put the subject first. Style words ("watercolour",
-"close-up") and the deck's style are not read. When the prompt names nothing the title is read;
-when neither does, there is no subject and the picture is abstract: a wrong subject is worse
-than none.
+"close-up") and the deck's style are not read. Colour and nationality words ("green",
+"française") name nothing alone, though a colour tints the choice for the word beside it and a
+whole name with one still matches ("french fries"); a way said ("going up") picks the
+illustration that shows it. Chinese and Japanese, written without spaces, are matched by
+substring, but not inside a longer matched word ("猫" in "熊猫" is a panda). When the prompt
+names nothing the title is read; when neither does, there is no subject and the picture is
+abstract: a wrong subject is worse than none.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -71,6 +75,26 @@ ENGLISH_MARKERS = frozenset(_wordlist("the a an of with and in on at under over 
 COLOURS = frozenset(
     _wordlist("red orange yellow green blue purple brown black white pink grey gray golden")
 )
+
+# Words of a prompt that say which way something goes ("a chart going up", "sales falling"),
+# and the name words of the illustrations that show a way (chart increasing, decreasing).
+RISING = frozenset(
+    _wordlist("""
+    up upward upwards rise rises rising risen grow grows growing growth increase increases
+    increasing increased gain gains gaining higher climb climbs climbing soar soars soaring
+    boom booming surge surges surging improve improves improving improvement recovery
+    """)
+)
+FALLING = frozenset(
+    _wordlist("""
+    down downward downwards fall falls falling fell decline declines declining decrease
+    decreases decreasing decreased drop drops dropping dropped crash crashes crashing crashed
+    lower loss losses shrink shrinks shrinking slump slumps plunge plunges plunging collapse
+    collapsing recession downturn
+    """)
+)
+SHOWS_RISING = frozenset(_wordlist("increasing rising upward upwards growing"))
+SHOWS_FALLING = frozenset(_wordlist("decreasing falling downward downwards shrinking"))
 
 IRREGULAR = {
     "mice": "mouse",
@@ -158,6 +182,7 @@ class _Match:
     word: str
     rank: int  # position of the word among the prompt's content words
     modifier: bool = False  # the word is followed by another matched noun ("tree frog")
+    tone: frozenset[str] | None = None  # colours said next to the word (None: the prompt's)
 
 
 def _choose(text: str, seed: int, language: str, art: ArtSet) -> Subjects:
@@ -192,11 +217,16 @@ def _score(
 ) -> tuple[dict[int, list[float]], dict[int, str]]:
     """Each matched illustration's [score, strongest weight], and the word that named it."""
     folded = set(WORD.findall(_fold(text)))
-    tone = folded & COLOURS
+    prompt_tone = _tone(_fold(text), language, art)
     stems = {stem(w, language) for w in folded}
     scored: dict[int, list[float]] = {}
     words: dict[int, str] = {}
+    tones: dict[int, set[str]] = {}
+    named_by: dict[int, set[str]] = {}
     for m in matches:
+        named_by.setdefault(m.icon, set()).add(m.word)
+        # "a green leaf in the sun": green tints the leaf, not the sun
+        tones.setdefault(m.icon, set()).update(prompt_tone if m.tone is None else m.tone)
         score = m.weight / (1.0 + 0.18 * m.rank) * (0.8 if m.modifier else 1.0)
         entry = scored.setdefault(m.icon, [0.0, 0.0])
         if entry[0]:  # a second word naming the same illustration: "sun behind cloud"
@@ -209,12 +239,15 @@ def _score(
     english = art.terms("en")
     assert english is not None
     for icon, entry in scored.items():
+        tone = tones[icon]
         name_colours = art.colours[icon]
         shown = name_colours or art.drawn_in.get(icon, frozenset())
         if shown and tone:  # "a green leaf": the green ones, not the brown fallen one
             entry[0] *= 1.15 if shown & tone else 0.6
         if icon in art.occasions and not art.occasions[icon] & folded:
             entry[0] *= 0.7  # the Christmas tree only for Christmas
+        entry[0] *= _direction_factor(icon, folded, len(named_by[icon]), art)
+        entry[0] *= _contents_factor(art.names[icon], _fold(text), stems)
         # "police car" for "car": each name word not asked for costs a little, unless the word
         # matched was a curated synonym (soccer ball for "football"). Other languages' names
         # cannot be compared with the English ones: every extra word costs there.
@@ -224,6 +257,33 @@ def _score(
             unasked += name_colours - tone  # "red heart" for "heart"
             entry[0] *= 0.85 ** min(2, len(unasked))
     return scored, words
+
+
+def _contents_factor(name: str, folded: str, stems: set[str]) -> float:
+    """A "glass of milk" for "a glass of orange juice": the prompt says what the glass holds,
+    and it is not milk. Only "X of Y" illustrations; the other side unasked costs as a name
+    word does, said otherwise more."""
+    if "-of-" not in name:
+        return 1.0
+    holder, contents = name.split("-of-", 1)
+    if stem(contents.split("-")[-1], "en") in stems:
+        return 1.0
+    says = re.search(rf"\b{re.escape(holder.split('-')[-1])}e?s? of \w+", folded)
+    return 0.6 if says else 0.85
+
+
+def _direction_factor(icon: int, folded: set[str], words: int, art: ArtSet) -> float:
+    """ "A chart going up": the increasing one, not the decreasing one; the way the prompt says
+    (in English words, or in a second word naming the illustration: "图表下跌"), and where it
+    says none, not the falling one ("a stock market chart" is no crash)."""
+    shown = set(art.names[icon].split("-"))
+    way = (1 if shown & SHOWS_RISING else 0) - (1 if shown & SHOWS_FALLING else 0)
+    if not way:
+        return 1.0
+    said = (1 if folded & RISING else 0) - (1 if folded & FALLING else 0)
+    if said:
+        return 1.15 if said == way else 0.6
+    return 0.9 if way < 0 and words < 2 else 1.0
 
 
 def _looks_english(text: str) -> bool:
@@ -237,14 +297,9 @@ def _matches(text: str, language: str, art: ArtSet) -> list[_Match]:
         return []
     found: list[_Match] = []
     if language in UNSPACED:
-        folded = _fold(text)
-        for icon, words in _lexicon(language, art).items():
-            for weight, word in words:
-                at = folded.find(word)
-                if at >= 0:
-                    found.append(_Match(icon, weight, word, at // 3))
-        return found
+        return _substring_matches(_fold(text), language, art)
     tokens = _tokens(text, language, art)
+    colours, near = _near_colours(WORD.findall(_fold(text)), language, art)
     consumed: set[int] = set()
     if language == "en":  # an illustration's whole name, in order: "fountain pen", "ice cube"
         stems = [t[1] for t in tokens]
@@ -253,7 +308,9 @@ def _matches(text: str, language: str, art: ArtSet) -> list[_Match]:
                 if stems[at : at + len(phrase)] == list(phrase) and not consumed & set(
                     range(at, at + len(phrase))
                 ):
-                    found.append(_Match(icon, HEAD + 1.0, head, tokens[at][2]))
+                    span = range(at, at + len(phrase))
+                    tone = frozenset().union(*(near[i] | colours[i] for i in span))
+                    found.append(_Match(icon, HEAD + 1.0, head, tokens[at][2], tone=tone))
                     consumed.update(range(at, at + len(phrase)))
     lexicon = _reverse_lexicon(language, art)
     seen: set[str] = set()
@@ -264,14 +321,69 @@ def _matches(text: str, language: str, art: ArtSet) -> list[_Match]:
         after = tokens[at + 1] if at + 1 < len(tokens) else None
         modifier = (
             bool(after and after[0] and at + 1 not in consumed and after[1] in lexicon)
-            and language == "en"
-        )
+            or _holds(tokens, at, lexicon)
+        ) and language == "en"
         hits = lexicon.get(word, ())
         if not hits and language in COMPOUNDING and len(word) >= 7:
             hits, word = _compound(word, language, art)
         for icon, weight in hits:
-            found.append(_Match(icon, weight, word, rank, modifier))
+            found.append(_Match(icon, weight, word, rank, modifier, near[at]))
     return found
+
+
+def _holds(tokens: list[tuple[bool, str, int]], at: int, lexicon: Mapping[str, object]) -> bool:
+    """Whether the word at ``at`` holds a named thing: "a glass of water" (the water is the
+    subject), read as a modifier is ("tree frog")."""
+    if at + 1 >= len(tokens) or tokens[at + 1][1] != "of":
+        return False
+    for content, word, _ in tokens[at + 2 :]:
+        if content:
+            return word in lexicon
+    return False
+
+
+def _substring_matches(folded: str, language: str, art: ArtSet) -> list[_Match]:
+    """Matches in text written without spaces: each word of the lexicon where it occurs, but
+    not inside a longer matched word ("猫" in "熊猫" is a panda, "火" in "火山" a volcano)."""
+    spans: dict[tuple[int, int], list[tuple[int, float, str]]] = {}
+    for icon, words in _lexicon(language, art).items():
+        for weight, word in words:
+            at = folded.find(word)
+            while at >= 0:
+                spans.setdefault((at, at + len(word)), []).append((icon, weight, word))
+                at = folded.find(word, at + 1)
+    kept = [
+        (start, end)
+        for start, end in sorted(spans)
+        if not any(s <= start and end <= e and e - s > end - start for s, e in spans)
+    ]
+    singles = {  # single characters that are an illustration's name ("马", not "条")
+        start
+        for start, end in kept
+        if end - start == 1 and any(weight >= HEAD for _, weight, _ in spans[(start, end)])
+    }
+    found: list[_Match] = []
+    seen: set[tuple[int, str]] = set()
+    for start, end in kept:
+        if end - start == 1 and _in_a_word(folded, start, singles, language):
+            continue
+        for icon, weight, word in spans[(start, end)]:
+            if (icon, word) not in seen:
+                seen.add((icon, word))
+                found.append(_Match(icon, weight, word, start // 3))
+    return found
+
+
+def _in_a_word(folded: str, at: int, singles: set[int], language: str) -> bool:
+    """Whether the single character at ``at`` is likely a part of a longer word that names
+    nothing: beside another single character that is a name ("人口", population, is no person
+    and no mouth), or in Japanese, where kana set words apart, beside any other kanji."""
+    if at - 1 in singles or at + 1 in singles:
+        return True
+    if language != "ja":
+        return False
+    around = folded[max(0, at - 1) : at] + folded[at + 1 : at + 2]
+    return any("\u4e00" <= c <= "\u9fff" for c in around)
 
 
 def _compound(word: str, language: str, art: ArtSet) -> tuple[tuple[tuple[int, float], ...], str]:
@@ -290,6 +402,7 @@ def _compound(word: str, language: str, art: ArtSet) -> tuple[tuple[tuple[int, f
 def _tokens(text: str, language: str, art: ArtSet) -> list[tuple[bool, str, int]]:
     """Every word of ``text``: (is it a content word, its stem, its rank among content words)."""
     stop = art.stopwords.get(language, frozenset())
+    qualities = _qualities(language, art)
     out: list[tuple[bool, str, int]] = []
     rank = 0
     raw = WORD.findall(_fold(text))
@@ -298,6 +411,7 @@ def _tokens(text: str, language: str, art: ArtSet) -> list[tuple[bool, str, int]
             len(word) < 3
             or word.isdigit()
             or word in stop
+            or word in qualities  # "French", "verte": what it is like, not what it is
             or (language == "en" and word in STYLE_WORDS)
             or (word in NOT_A_THING and i + 1 < len(raw) and raw[i + 1] in NOT_A_THING[word])
             or (language == "en" and _verb_form(word, raw[i - 1] if i else ""))
@@ -390,6 +504,42 @@ def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     folded = "".join(c for c in decomposed if not unicodedata.combining(c))
     return folded.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("ł", "l")
+
+
+@cache
+def _qualities(language: str, art: ArtSet) -> dict[str, str]:
+    """The folded colour and nationality words of ``language`` (they name no illustration),
+    each with the English colour it names, or ""."""
+    return {_fold(w): colour for w, colour in art.qualities.get(language, {}).items()}
+
+
+def _near_colours(
+    raw: list[str], language: str, art: ArtSet
+) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """For each word of a prompt: the English colour it says (if any), and the colours said
+    right beside it, through a run of colour words ("a dark green leaf", "une feuille verte")."""
+    qualities = _qualities(language, art)
+    said = [frozenset({w} & COLOURS) | frozenset({qualities.get(w, "")} - {""}) for w in raw]
+    near: list[frozenset[str]] = []
+    for i in range(len(raw)):
+        found: set[str] = set()
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(raw) and said[j]:
+                found |= said[j]
+                j += step
+        near.append(frozenset(found))
+    return said, near
+
+
+def _tone(folded: str, language: str, art: ArtSet) -> set[str]:
+    """The English colours ``folded`` asks for, in its language's words or in English."""
+    qualities = _qualities(language, art)
+    if language in UNSPACED:
+        said = {colour for word, colour in qualities.items() if word in folded}
+    else:
+        said = {qualities.get(w, "") for w in WORD.findall(folded)}
+    return (said - {""}) | (set(WORD.findall(folded)) & COLOURS)
 
 
 @cache
