@@ -99,6 +99,10 @@ TREES = ("deciduous-tree", "evergreen-tree", "palm-tree")
         ("zh", "一只狗在公园里跑", "dog"),
         ("zh", "鱼在水里游", "fish"),
         ("zh", "一匹马在草原上", "horse"),
+        # ... and common words hold them without meaning them: 马上 "at once", 马虎 "careless"
+        ("zh", "大家马上就到", None),
+        ("zh", "小明马虎了", None),
+        ("zh", "马路上的汽车", "automobile"),
         ("zh", "一棵树", TREES),
         ("zh", "火在燃烧", "fire"),
         ("zh-hant", "一隻貓在睡覺", "cat"),

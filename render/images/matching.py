@@ -342,10 +342,22 @@ def _holds(tokens: list[tuple[bool, str, int]], at: int, lexicon: Mapping[str, o
     return False
 
 
+# Common words, in languages written without spaces, that hold an illustration's one-character
+# name and mean something else: 马上 "at once" is no horse, 马路 "road", 马虎 "careless".
+WORDS_NAMING_NOTHING = {
+    "zh": ("马上", "马路", "马虎", "马克", "马达", "猫腻", "火热", "火爆", "牛逼", "人工"),
+}
+
+
 def _substring_matches(folded: str, language: str, art: ArtSet) -> list[_Match]:
     """Matches in text written without spaces: each word of the lexicon where it occurs, but
     not inside a longer matched word ("猫" in "熊猫" is a panda, "火" in "火山" a volcano)."""
     spans: dict[tuple[int, int], list[tuple[int, float, str]]] = {}
+    for word in WORDS_NAMING_NOTHING.get(language, ()):  # they hide the names inside them
+        at = folded.find(word)
+        while at >= 0:
+            spans.setdefault((at, at + len(word)), [])
+            at = folded.find(word, at + 1)
     for icon, words in _lexicon(language, art).items():
         for weight, word in words:
             at = folded.find(word)
