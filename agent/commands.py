@@ -1,6 +1,7 @@
 """Structural revisions understood without a model: "delete slide 4", "swap 2 and 3", "theme dark".
 
-:func:`parse_command` recognises a small, fixed grammar of English commands and turns them into
+:func:`parse_command` recognises a small, fixed grammar of English commands (deleting, swapping and
+new pictures also in French, Spanish, German, Italian and Portuguese) and turns them into
 deck edits. Anything it does not recognise in full returns ``None`` and goes to the model, so a
 sentence that merely *starts* like a command ("delete the jargon from slide 3") is never
 misread. Several commands can be joined with ``;``, ``,``, ``and`` or ``then`` ("theme dark and
@@ -61,18 +62,36 @@ _SPLIT = re.compile(
 )
 
 # One slide reference: "slide 3", "#3", "3", "the 3rd slide", "the fifteenth one", "the last
-# slide", "slide twenty-one".
+# slide", "slide twenty-one"; with digits also in French, Spanish, German, Italian and
+# Portuguese ("la diapositive 3", "Folie 2", "o slide 4", "la 2e diapo").
 _NUMBER_WORDS = english_number_pattern()
+_ARTICLE = r"(?:the|la|le|les|el|los|las|die|der|den|o|os|as|il|lo|gli)"
+_SLIDE = r"(?:slides?|diapositives?|diapositivas?|diapos?|folien?|l[áa]minas?)(?![^\W\d_])"
+_NUMBERED = r"(?:number\s+|no\.?\s*|n[°º]\s*|num[ée]ro\s+|n[úu]mero\s+|nummer\s+)"
+_SUFFIX = r"(?:st|nd|rd|th|e|[èe]me|[ºª°]|\.)"
 _REF = (
-    r"(?:the\s+)?(?:slide\s*)?(?:number\s+|no\.?\s*)?#?"
-    r"(?:\d{1,3}(?:st|nd|rd|th)?|" + _NUMBER_WORDS + r"|last|final)"
-    r"(?:\s+(?:slides?|ones?))?"
+    rf"(?:{_ARTICLE}\s+)?(?:{_SLIDE}\s*)?{_NUMBERED}?#?"
+    rf"(?:\d{{1,3}}{_SUFFIX}?|" + _NUMBER_WORDS + r"|last|final)"
+    rf"(?:\s+(?:{_SLIDE}|ones?))?"
 )
 _REF_RE = re.compile(
-    r"^(?:the\s+)?(?:slide\s*)?(?:number\s+|no\.?\s*)?#?(?P<n>.+?)(?:\s+(?:slides?|ones?))?$"
+    rf"^(?:{_ARTICLE}\s+)?(?:{_SLIDE}\s*)?{_NUMBERED}?#?(?P<n>.+?)(?:\s+(?:{_SLIDE}|ones?))?$"
 )
 _RANGE = r"\s*(?:-|–|—|to|through|thru|until)\s*"  # "slides 2-4", "2 to 4"
-_REFS = rf"(?:slides?\s+)?{_REF}(?:{_RANGE}{_REF})?(?:\s*(?:,|&|and)\s*{_REF}(?:{_RANGE}{_REF})?)*"
+_AND = r"(?:,|&|and|et|y|und|e)"
+_REFS = rf"(?:{_SLIDE}\s+)?{_REF}(?:{_RANGE}{_REF})?(?:\s*{_AND}\s*{_REF}(?:{_RANGE}{_REF})?)*"
+_DIGIT_SUFFIX = re.compile(rf"^(\d{{1,3}}){_SUFFIX}$")
+# The same commands in French, Spanish, German, Italian and Portuguese (imperative and
+# infinitive, as people type them).
+_DELETE_WORDS = (
+    r"supprime[rz]?|enl[èe]ve[rz]?|retire[rz]?|efface[rz]?|borra[r]?|elimina[r]?|quita[r]?|"
+    r"l[öo]sche|l[öo]schen|entferne|entfernen|cancella|rimuovi|togli|apaga[r]?|apague|"
+    r"exclua|exclui[r]?|remova"
+)
+_SWAP_WORDS = (
+    r"[ée]change[rz]?|inverse[rz]?|permute[rz]?|intercambia[r]?|tausche|vertausche|tauschen|"
+    r"scambia|inverti|troca[r]?|troque|inverta"
+)
 
 _Handler = Callable[[re.Match[str], Deck], list[DeckEdit] | None]
 _RULES: list[tuple[re.Pattern[str], _Handler]] = []
@@ -151,6 +170,8 @@ def slide_number(ref: str, deck: Deck) -> int | None:
     word = match.group("n")
     if word in ("last", "final"):
         return len(deck.slides)
+    if suffixed := _DIGIT_SUFFIX.match(word):  # "2e", "3ème", "4º", "5.": the digits say it
+        word = suffixed.group(1)
     number = cardinal(word)
     if number is None:
         number = ordinal(word)
@@ -161,9 +182,9 @@ def slide_number(ref: str, deck: Deck) -> int | None:
 
 def slide_numbers(refs: str, deck: Deck) -> list[int] | None:
     """Numbers of a list of references ("slides 2, 3 and 5"), or None if any is not one."""
-    refs = re.sub(r"^slides\s+", "", refs.strip(), flags=re.IGNORECASE)
+    refs = re.sub(rf"^{_SLIDE}\s+(?=\S)", "", refs.strip(), flags=re.IGNORECASE)
     numbers = []
-    for ref in re.split(r"\s*(?:,|&|\band\b)\s*", refs):
+    for ref in re.split(r"\s*(?:,|&|\b(?:and|et|y|und|e)\b)\s*", refs):
         ends = [slide_number(end, deck) for end in re.split(_RANGE, ref, maxsplit=1)]
         if any(end is None for end in ends):
             return None
@@ -174,8 +195,8 @@ def slide_numbers(refs: str, deck: Deck) -> list[int] | None:
 
 
 @_rule(
-    rf"(?:delete|remove|drop|cut|get rid of|kill|lose|ditch|scrap|trash|erase|take out)\s+"
-    rf"(?P<refs>{_REFS})"
+    rf"(?:delete|remove|drop|cut|get rid of|kill|lose|ditch|scrap|trash|erase|take out|"
+    rf"{_DELETE_WORDS})\s+(?P<refs>{_REFS})"
 )
 def _delete(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
     numbers = slide_numbers(match["refs"], deck)
@@ -185,8 +206,9 @@ def _delete(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
 
 
 @_rule(
-    rf"(?:swap|switch|exchange|flip|trade|interchange)\s+(?:slides\s+)?(?:the\s+places\s+of\s+)?"
-    rf"(?P<a>{_REF})\s+(?:and|with|&|for)\s+(?P<b>{_REF})"
+    rf"(?:swap|switch|exchange|flip|trade|interchange|{_SWAP_WORDS})\s+"
+    rf"(?:{_ARTICLE}\s+)?(?:{_SLIDE}\s+)?(?:the\s+places\s+of\s+)?"
+    rf"(?P<a>{_REF})\s+(?:and|with|&|for|et|avec|y|con|und|mit|e|com)\s+(?P<b>{_REF})"
 )
 def _swap(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
     a, b = slide_number(match["a"], deck), slide_number(match["b"], deck)
@@ -311,12 +333,22 @@ def _style_of(match: re.Match[str], deck: Deck) -> list[DeckEdit] | None:
 
 
 _PICTURE = r"(?:picture|image|illustration|art|artwork|photo|drawing)"
+# "une nouvelle image pour la diapositive 2", "otra imagen para la diapositiva 2", "ein neues
+# Bild für Folie 2", "una nuova immagine per la slide 2", "uma nova imagem para o slide 2"
+_NEW_PICTURE_WORDS = (
+    r"(?:(?:une\s+)?(?:nouvelle|autre)\s+image\s+(?:pour|sur|de)"
+    r"|(?:una\s+)?(?:nueva|otra)\s+imagen\s+(?:para|en|de)"
+    r"|(?:ein\s+)?(?:neues|anderes)\s+bild\s+(?:für|auf|zu)"
+    r"|(?:una\s+)?(?:nuova|altra)\s+immagine\s+(?:per|su|di)"
+    r"|(?:uma\s+)?(?:nova|outra)\s+imagem\s+(?:para|no|na|em|de))"
+)
 
 
 @_rule(
     rf"(?:(?:a|an)\s+)?(?:new|different|another|fresh|other)\s+{_PICTURE}s?\s+"
     rf"(?:for|on|of|in)\s+(?P<refs>{_REFS})"
 )
+@_rule(rf"{_NEW_PICTURE_WORDS}\s+(?P<refs>{_REFS})")
 @_rule(
     rf"(?:regenerate|redraw|re-?roll|redo)\s+(?:the\s+)?{_PICTURE}s?\s+(?:for|on|of|in)\s+(?P<refs>{_REFS})"
 )
