@@ -48,10 +48,10 @@ COMMANDS: dict[Intent, Run] = {
     Intent.COMMENT: lambda e, c, cmd, m, s: e.revisions.revise(
         c, m, s, slide=cmd.numbers[0], comment=cmd
     ),
-    Intent.UNDO: lambda e, c, cmd, m, s: e.undo(c.id, m, s, _checked=c),
-    Intent.REDO: lambda e, c, cmd, m, s: e.redo(c.id, m, s, _checked=c),
+    Intent.UNDO: lambda e, c, cmd, m, s: e.versions.step(c, s, back=True),
+    Intent.REDO: lambda e, c, cmd, m, s: e.versions.step(c, s, back=False),
     Intent.SCRIPT: lambda e, c, cmd, m, s: e.script(c.id, s),
-    Intent.CANCEL: lambda e, c, cmd, m, s: e.cancel(c.id, m, s, _checked=c),
+    Intent.CANCEL: lambda e, c, cmd, m, s: e.renders.cancel(c.id, s, by=m.user),
     Intent.HELP: lambda e, c, cmd, m, s: s.say(HELP_TEXT),
     Intent.STATUS: _status,
     Intent.RENDER: lambda e, c, cmd, m, s: e.renders.render_now(c, s),

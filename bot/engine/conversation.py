@@ -263,7 +263,9 @@ class ConversationEngine:
         async with self._locks.hold(conversation_id):
             try:
                 await self.gate.for_change(conversation_id, msg)
-                await self.revisions.edit(conversation_id, edits, msg, sink, summary=summary)
+                await self.revisions.edit(
+                    conversation_id, edits, sink, author=msg.user, summary=summary
+                )
             except (DeckError, BotError) as exc:
                 await sink.failed(str(exc))
 
@@ -292,40 +294,18 @@ class ConversationEngine:
 
     # -- undo, redo, cancel, script, export ------------------------------------------------
 
-    async def undo(
-        self,
-        conversation_id: str,
-        msg: Incoming,
-        sink: ReplySink,
-        *,
-        _checked: ConversationRecord | None = None,
-    ) -> None:
-        conversation = _checked or await self.gate.for_change(conversation_id, msg)
+    async def undo(self, conversation_id: str, msg: Incoming, sink: ReplySink) -> None:
+        conversation = await self.gate.for_change(conversation_id, msg)
         await self.versions.step(conversation, sink, back=True)
 
-    async def redo(
-        self,
-        conversation_id: str,
-        msg: Incoming,
-        sink: ReplySink,
-        *,
-        _checked: ConversationRecord | None = None,
-    ) -> None:
-        conversation = _checked or await self.gate.for_change(conversation_id, msg)
+    async def redo(self, conversation_id: str, msg: Incoming, sink: ReplySink) -> None:
+        conversation = await self.gate.for_change(conversation_id, msg)
         await self.versions.step(conversation, sink, back=False)
 
-    async def cancel(
-        self,
-        conversation_id: str,
-        msg: Incoming,
-        sink: ReplySink,
-        *,
-        _checked: ConversationRecord | None = None,
-    ) -> bool:
+    async def cancel(self, conversation_id: str, msg: Incoming, sink: ReplySink) -> bool:
         """Stop the conversation's queued and running renders; each render's own sink is told
         who cancelled it."""
-        if _checked is None:
-            await self.gate.for_change(conversation_id, msg)
+        await self.gate.for_change(conversation_id, msg)
         return await self.renders.cancel(conversation_id, sink, by=msg.user)
 
     async def script(self, conversation_id: str, sink: ReplySink) -> None:

@@ -76,9 +76,9 @@ class Revisions:
         self,
         conversation_id: str,
         edits: list[DeckEdit],
-        msg: Incoming,
         sink: ReplySink,
         *,
+        author: str,
         summary: str | None = None,
     ) -> None:
         """Apply edits chosen by a button or command (no model involved)."""
@@ -89,5 +89,5 @@ class Revisions:
             apply(deck, edits),
             summary or describe_edits(edits),
             sink,
-            author=msg.user,
+            author=author,
         )
