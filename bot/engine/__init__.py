@@ -2,11 +2,19 @@
 
 ::
 
-    conversation.py  ConversationEngine: requests, revisions, undo/redo, cancel, export, buttons
+    conversation.py  ConversationEngine: the door; wires the modules below, keeps the methods
     requests.py      Incoming: one message from a person; the checks on its text
     replies.py       ReplySink: the events a front-end receives (progress, video, failures...)
     actions.py       Action: one table of buttons for every platform, and who may press them
+    commands.py      COMMANDS: what each command in a thread does (undo, history, approve...)
     review.py        Access: the owner, the reviewers they chose, everyone when opened; admins
+    review_gate.py   ReviewGate: who may change a deck, approvals, sharing, the script first
+    workspace.py     WorkspaceSettings: an admin's review mode for a guild / workspace
+    versions.py      Versions: version 1, new versions, undo/redo, restore, history reports
+    revising.py      Revisions: an instruction, a slide comment or an outline changes the deck
+    render_requests.py  RenderRequests: a version's render queued (superseding), or cancelled
+    music.py         ConversationMusic: a conversation's music attached, removed, its level
+    records.py       a conversation, a version, the current deck from the store (or a sentence)
     history.py       the history, one version and a comparison of two, as text
     rendering.py     JobRunner: a render job end to end, delivery (fitted to upload limits) included
     jobs.py          RenderQueue: render jobs in order, limits per person and workspace

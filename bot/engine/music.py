@@ -4,7 +4,8 @@ its level, both kept in the conversation's render options.
 The options hold ``music`` (the stored file's path, set only here: a person never names a path
 on this machine) and ``music_level_db`` (the offset "music quieter/louder" moves). A new file is
 checked (:func:`render.music.check_music`) before it replaces the old one, so a bad file leaves
-the music as it was and is answered with one sentence.
+the music as it was and is answered with one sentence. :class:`ConversationMusic` is what a
+conversation's messages do with it: attach a file, remove it, move its level.
 """
 
 from __future__ import annotations
@@ -15,14 +16,31 @@ import re
 from pathlib import Path
 from typing import Any
 
-from render import MusicError
+from render import MusicError, RenderError
 from render.music import LEVEL_RANGE_DB, LEVEL_STEP_DB, MAX_BYTES, check_music, clamp_level
 
-from ..errors import UserInputError
-from .requests import AudioFile
+from ..errors import BotError, UserInputError
+from ..store import ConversationRecord, Store
+from .intents import Command, Intent
+from .render_requests import RenderRequests
+from .replies import ReplySink
+from .requests import AudioFile, Incoming
+from .review_gate import ReviewGate
 
 MUSIC_OPTION_KEYS = ("music", "music_level_db")
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,5}$")
+
+MUSIC_INTENTS = frozenset(
+    {Intent.MUSIC, Intent.NO_MUSIC, Intent.MUSIC_QUIETER, Intent.MUSIC_LOUDER}
+)
+
+
+def asks_for_music(msg: Incoming, command: Command) -> bool:
+    """An audio file sent with no words, or with words about music ("add music") that are
+    not one of the set phrases: the file is the music."""
+    if msg.audio is None or msg.outline is not None or command.intent is not Intent.REVISE:
+        return False
+    return not msg.text.strip() or "music" in msg.text.lower()
 
 
 def music_options(options: dict[str, Any]) -> dict[str, Any]:
@@ -85,3 +103,82 @@ def level_words(level: float) -> str:
     where = "the quietest" if level <= low else "the loudest" if level >= high else None
     said = f"{level:+.0f} dB" if level else "the usual level"
     return f"{said} ({where} it goes)" if where else said
+
+
+class ConversationMusic:
+    """A conversation's music as its messages change it, kept in the store's options and, for
+    the file, in the conversation's folder under ``videos_dir``."""
+
+    def __init__(
+        self, store: Store, videos_dir: Path, renders: RenderRequests, gate: ReviewGate
+    ) -> None:
+        self.store = store
+        self.videos_dir = videos_dir
+        self.renders = renders
+        self.gate = gate
+
+    async def first(
+        self, conversation: ConversationRecord, audio: AudioFile, sink: ReplySink
+    ) -> None:
+        """Music sent with the request itself: kept for the first render; a bad file is told
+        and the video is made without it."""
+        try:
+            path = await store_music(self.videos_dir / conversation.id, audio)
+        except (BotError, RenderError) as exc:
+            await sink.say(f"{exc}; the video is made without music.")
+            return
+        await self.store.set_options(conversation.id, {**conversation.options, "music": str(path)})
+
+    async def change(
+        self, conversation: ConversationRecord, intent: Intent, msg: Incoming, sink: ReplySink
+    ) -> None:
+        """Set, remove or move the level of the music; the current version is rendered again,
+        which makes only its audio track again (every slide's segment comes from the cache)."""
+        done = await self._change(conversation, intent, msg, sink)
+        if done is None:
+            return
+        if not conversation.current_version or await self.gate.script_waits(conversation.id):
+            await sink.say(f"{done} It plays once the video is rendered.")
+            return
+        await sink.say(f"{done} Only the sound is made again.")
+        await self.renders.submit(conversation.id, conversation.current_version, sink)
+
+    async def _change(
+        self, conversation: ConversationRecord, intent: Intent, msg: Incoming, sink: ReplySink
+    ) -> str | None:
+        """What changed (stored and noted in the conversation), or None when nothing did
+        (``sink`` was told why)."""
+        options = dict(conversation.options)
+        if intent is Intent.MUSIC:
+            if msg.audio is None:
+                await sink.say(
+                    "Attach an audio file (MP3, WAV, OGG, FLAC or M4A) to a message saying "
+                    '"use this as music".'
+                )
+                return None
+            path = await store_music(self.videos_dir / conversation.id, msg.audio)
+            options["music"] = str(path)
+            done = f"Music: {msg.audio.name}, under the narration (quieter while it speaks)."
+        elif not options.get("music"):
+            await sink.say(
+                'There is no music yet: attach an audio file with "use this as music".'
+                if intent is not Intent.NO_MUSIC
+                else "There is no music to remove."
+            )
+            return None
+        elif intent is Intent.NO_MUSIC:
+            options.pop("music", None)
+            options.pop("music_level_db", None)
+            done = "No music any more."
+        else:
+            up = intent is Intent.MUSIC_LOUDER
+            level = louder(options, 1 if up else -1)
+            if level is None:
+                now = float(options.get("music_level_db") or 0.0)
+                await sink.say(f"The music is at {level_words(now)} already.")
+                return None
+            options["music_level_db"] = level
+            done = f"Music {'louder' if up else 'quieter'}: {level_words(level)}."
+        await self.store.set_options(conversation.id, options)
+        await self.store.add_message(conversation.id, "assistant", done)
+        return done
