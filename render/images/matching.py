@@ -18,7 +18,6 @@ abstract: a wrong subject is worse than none.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -26,92 +25,27 @@ from functools import cache
 from deck import THEMES
 
 from .artset import HEAD, KEYWORD, NAME, ArtSet, Terms, art_set
-
-
-def _wordlist(text: str) -> list[str]:
-    """The words of a literal list written as text (easier to read and edit than quotes)."""
-    return text.split()
-
+from .prompt_words import (
+    COLOURS,
+    DETERMINERS,
+    ENGLISH_MARKERS,
+    FALLING,
+    FRAMING,
+    ING_NOUNS,
+    NOT_A_THING,
+    RISING,
+    SHOWS_FALLING,
+    SHOWS_RISING,
+    STYLE_WORDS,
+    WORDS_NAMING_NOTHING,
+)
+from .word_forms import fold as _fold
+from .word_forms import stem
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 UNSPACED = ("zh", "zh-hant", "ja")  # written without spaces: matched by substring
 COMPOUNDING = ("de", "nl", "sv", "da", "nb")  # languages that write compounds as one word
 MIN_SUPPORT = HEAD  # a supporting element must be named by its name, not a keyword
-
-# Words of picture prompts that say how to draw, not what: never a subject.
-STYLE_WORDS = frozenset(
-    _wordlist("""
-    illustration illustrated watercolour watercolor painting painted drawing drawn sketch
-    gouache chalk pastel vector flat style render rendering lighting lit tones tone colours
-    colors palette cinematic dramatic digital soft warm golden hour closeup close up view
-    wide angle shot photo photograph photography realistic detailed composition background
-    foreground scene centered centred macro aerial portrait texture minimalist icon logo
-    art artwork glow glowing dark bright light
-    """)
-)
-# A last comma-separated part made only of these says how to frame the picture.
-FRAMING = STYLE_WORDS | frozenset(
-    _wordlist("landscape portrait square top side front bird eye level low high shot view")
-)
-# "key takeaways": an adjective, not the thing.
-NOT_A_THING = {
-    "key": frozenset(
-        _wordlist(
-            "takeaway takeaways point points idea ideas fact facts concept concepts lesson lessons "
-            "message messages question questions step steps term terms"
-        )
-    )
-}
-ING_NOUNS = frozenset(
-    _wordlist(
-        "string spring ceiling earring pudding wedding clothing evening morning sibling "
-        "seedling duckling dumpling herring lightning"
-    )
-)
-DETERMINERS = frozenset(
-    _wordlist("a an the this that its their his her our my your each every one")
-)
-ENGLISH_MARKERS = frozenset(_wordlist("the a an of with and in on at under over from into"))
-COLOURS = frozenset(
-    _wordlist("red orange yellow green blue purple brown black white pink grey gray golden")
-)
-
-# Words of a prompt that say which way something goes ("a chart going up", "sales falling"),
-# and the name words of the illustrations that show a way (chart increasing, decreasing).
-RISING = frozenset(
-    _wordlist("""
-    up upward upwards rise rises rising risen grow grows growing growth increase increases
-    increasing increased gain gains gaining higher climb climbs climbing soar soars soaring
-    boom booming surge surges surging improve improves improving improvement recovery
-    """)
-)
-FALLING = frozenset(
-    _wordlist("""
-    down downward downwards fall falls falling fell decline declines declining decrease
-    decreases decreasing decreased drop drops dropping dropped crash crashes crashing crashed
-    lower loss losses shrink shrinks shrinking slump slumps plunge plunges plunging collapse
-    collapsing recession downturn
-    """)
-)
-SHOWS_RISING = frozenset(_wordlist("increasing rising upward upwards growing"))
-SHOWS_FALLING = frozenset(_wordlist("decreasing falling downward downwards shrinking"))
-
-IRREGULAR = {
-    "mice": "mouse",
-    "geese": "goose",
-    "teeth": "tooth",
-    "feet": "foot",
-    "children": "child",
-    "men": "man",
-    "women": "woman",
-    "fungi": "fungus",
-    "cacti": "cactus",
-    "oxen": "ox",
-    "dice": "die",
-    "colour": "color",
-    "aeroplane": "airplane",
-    "aeroplanes": "airplane",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,13 +276,6 @@ def _holds(tokens: list[tuple[bool, str, int]], at: int, lexicon: Mapping[str, o
     return False
 
 
-# Common words, in languages written without spaces, that hold an illustration's one-character
-# name and mean something else: 马上 "at once" is no horse, 马路 "road", 马虎 "careless".
-WORDS_NAMING_NOTHING = {
-    "zh": ("马上", "马路", "马虎", "马克", "马达", "猫腻", "火热", "火爆", "牛逼", "人工"),
-}
-
-
 def _substring_matches(folded: str, language: str, art: ArtSet) -> list[_Match]:
     """Matches in text written without spaces: each word of the lexicon where it occurs, but
     not inside a longer matched word ("猫" in "熊猫" is a panda, "火" in "火山" a volcano)."""
@@ -462,44 +389,6 @@ def _phrases(art: ArtSet) -> dict[str, tuple[tuple[int, tuple[str, ...], str], .
     return {first: tuple(sorted(v, key=lambda e: -len(e[1]))) for first, v in table.items()}
 
 
-def stem(word: str, language: str) -> str:
-    """A plain form of ``word`` (already folded), the same for a noun's singular and plural."""
-    if language == "en":
-        if word in IRREGULAR:
-            return IRREGULAR[word]
-        for suffix, repl in (("ies", "y"), ("ves", "f"), ("oes", "o"), ("sses", "ss")):
-            if word.endswith(suffix) and len(word) > len(suffix) + 2:
-                return word[: -len(suffix)] + repl
-        if word.endswith(("shes", "ches", "xes", "zes")) and len(word) > 5:
-            return word[:-2]
-        if word.endswith("fe") and len(word) > 4:
-            return word[:-1]  # "knife" -> "knif", as "knives" -> "knif"
-        if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-            return word[:-1]
-        return word
-    if language == "es" and word.endswith("es") and word[-3:-2] in "lrndzj" and len(word) > 4:
-        return word[:-2]  # "árboles" -> "arbol", "flores" -> "flor"
-    rules = _SUFFIXES.get(language.split("-")[0], ())
-    for suffix in rules:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-_SUFFIXES: dict[str, tuple[str, ...]] = {
-    "de": ("en", "er", "e", "n", "s"),
-    "nl": ("en", "s"),
-    "fr": ("s", "x"),
-    "es": ("s",),
-    "pt": ("s",),
-    "it": ("a", "e", "i", "o"),
-    "sv": ("arna", "erna", "orna", "ar", "er", "or", "en", "et"),
-    "da": ("erne", "ene", "er", "en", "et", "e"),
-    "nb": ("ene", "er", "en", "et", "e"),
-    "ro": ("uri", "le", "i", "e"),
-}
-
-
 def bundled_language(language: str, art: ArtSet) -> str:
     """The bundled language closest to the deck's: "pt-BR" -> "pt", "zh-TW" -> "zh-hant"."""
     code = language.lower()
@@ -510,12 +399,6 @@ def bundled_language(language: str, art: ArtSet) -> str:
     if code not in art.languages:
         code = code.split("-")[0]
     return code if code in art.languages else "en"
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return folded.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("ł", "l")
 
 
 @cache
