@@ -132,6 +132,8 @@ def test_ctrl_c_stops_a_command_line_render_and_says_what_is_kept(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As a terminal starts it: a job started in the background (CI) inherits SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     segments = tmp_path / "cache" / "segment"
     until = time.monotonic() + 120
