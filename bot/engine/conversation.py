@@ -40,6 +40,7 @@ from ..store import ConversationRecord, JobRecord, Store
 from .actions import ACTIONS, Action
 from .commands import COMMANDS, revise
 from .exports import export_version
+from .in_flight import InFlight
 from .intents import Command, Intent, read_command
 from .jobs import JobLimits, RenderQueue
 from .links import ChatLinks
@@ -98,6 +99,7 @@ class ConversationEngine:
         )
         self.queue = RenderQueue(store, self.jobs.run, limits, observer=self.observer)
         self._locks = KeyedLocks()
+        self.in_flight = InFlight(PAUSE_NOTICE_SECONDS)  # the calls answered now
         self.gate = ReviewGate(store)
         # every new deck's script waits for review before any picture (DECKCAST_REVIEW=script)
         self.workspaces = WorkspaceSettings(store, script_first=script_first)
@@ -151,6 +153,7 @@ class ConversationEngine:
         The renders stop first, then hear they are paused: a render left going while the
         notice is on its way could move its status past "paused", or finish and start a
         delivery the stop then cuts off."""
+        await self.in_flight.stop()  # a plan or a revision half-way: told, then ended
         paused = self.sinks.bound_to(self.queue.in_flight()) if resume_later else []
         await self.queue.close(resume_later=resume_later)
         if paused:
@@ -162,6 +165,10 @@ class ConversationEngine:
     async def start(self, msg: Incoming, sink: ReplySink) -> ConversationRecord | None:
         """Plan a deck from a request, store it as version 1 and queue its render. Returns the
         new conversation, or None when the request could not be planned (the sink was told)."""
+        async with self.in_flight.hold(sink):
+            return await self._start(msg, sink)
+
+    async def _start(self, msg: Incoming, sink: ReplySink) -> ConversationRecord | None:
         try:
             check_text(msg.text, allow_empty=msg.outline is not None)
             await self.queue_check(msg)
@@ -228,7 +235,7 @@ class ConversationEngine:
         """A message in an existing conversation: a command (undo, redo, script...) or a
         revision. Errors are told to ``sink``; the conversation is never left broken."""
         self.sinks.seen(sink)
-        async with self._locks.hold(conversation_id):
+        async with self.in_flight.hold(sink), self._locks.hold(conversation_id):
             try:
                 await self._handle(conversation_id, msg, sink)
             except (AgentError, DeckError, BotError, RenderError) as exc:
@@ -385,7 +392,7 @@ class ConversationEngine:
         """Let ``people`` (or everyone in the channel) revise and approve the deck: its owner
         or an admin may."""
         self.sinks.seen(sink)
-        async with self._locks.hold(conversation_id):
+        async with self.in_flight.hold(sink), self._locks.hold(conversation_id):
             try:
                 conversation = await self.gate.for_owner(conversation_id, msg)
                 await self.gate.share(conversation, tuple(people), everyone, msg, sink)
@@ -414,10 +421,11 @@ class ConversationEngine:
         so the adapter can answer that person privately; every other error goes to ``sink``."""
         await self.gate.check_action(action, conversation_id, msg)
         self.sinks.seen(sink)
-        try:
-            await ACTIONS[action].call(self, conversation_id, msg, sink)
-        except (AgentError, DeckError, BotError, RenderError) as exc:
-            await sink.failed(str(exc))
+        async with self.in_flight.hold(sink):
+            try:
+                await ACTIONS[action].call(self, conversation_id, msg, sink)
+            except (AgentError, DeckError, BotError, RenderError) as exc:
+                await sink.failed(str(exc))
 
     def render_options(self, options: dict[str, Any]) -> RenderOptions:
         chosen = {k: v for k, v in options.items() if k in RENDER_OPTION_KEYS and v is not None}

@@ -178,7 +178,14 @@ async def test_export_shares_the_deck_as_powerpoint_and_pdf(world):
     reply = deliver.message("export", user="U1", thread_ts=root_ts)
     await deliver.event(reply)
     await slack.wait_for(
-        lambda: len([u for u in slack.completed_uploads() if u.filename.endswith(".pptx")]) == 2,
+        lambda: (
+            sorted(
+                u.filename.rsplit(".", 1)[1]
+                for u in slack.completed_uploads()
+                if u.filename.endswith((".pptx", ".pdf"))
+            )
+            == ["pdf", "pdf", "pptx", "pptx"]
+        ),
         within=60,
     )
 

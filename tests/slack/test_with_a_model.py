@@ -3,10 +3,15 @@ server, driven by the real ChatOpenAI client)."""
 
 from __future__ import annotations
 
+import time
+
+from agent import build_chat_model
+from bot.engine.in_flight import STOPPED_NOTICE
 from deck import EditSlide, parse_outline
 from tests.fakes.openai_chat import Reply, edits_reply, plan_reply
+from tests.fakes.slack_api import FakeSlack
 
-from .conftest import OUTLINE
+from .conftest import OUTLINE, eventually, open_world
 from .test_flow import _actions
 
 
@@ -67,3 +72,29 @@ async def test_free_text_without_a_model_says_how_to_set_one_up(world):
         lambda: [m for m in world.thread("C1", root_ts) if m.text.startswith(":warning:")]
     )
     assert "DECKCAST_LLM_MODEL" in told[0].text and "Markdown outline" in told[0].text
+
+
+async def test_a_stop_while_the_model_plans_tells_the_thread_and_leaves_nothing_running(
+    tmp_path, renderer, llm
+):
+    """A deploy's stop while the model is still planning: the person hears deckcast stopped
+    (no status left saying it is working), and the stop waits for that listener's task to end
+    rather than leaving it to the event loop to drop half-way."""
+    llm.script(plan_reply(parse_outline(OUTLINE)).slow(60))
+    model = build_chat_model(model="fake-model", base_url=llm.base_url, api_key=llm.api_key)
+    async with FakeSlack() as slack:
+        async with open_world(tmp_path, renderer, model, slack=slack) as world:
+            await world.deliver.command("how tides work", user="U1", channel="C1")
+            [status] = await slack.wait_for(lambda: slack.calls_of("chat.postMessage"))
+            await eventually(lambda: llm.exchanges)  # the model has the request
+            assert len(world.engine.in_flight) == 1
+            stopping = time.monotonic()
+        # (open_world's exit: the HTTP server closes, then the engine)
+        assert time.monotonic() - stopping < 15
+        assert len(world.engine.in_flight) == 0
+        root_ts = status.result["ts"]
+        told = [m.text for m in world.thread("C1", root_ts)] + [
+            slack.messages[("C1", root_ts)].text
+        ]
+        assert any(STOPPED_NOTICE.split(";")[0] in text for text in told), told
+        assert await world.jobs() == []
