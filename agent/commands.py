@@ -164,20 +164,30 @@ def slide_number(ref: str, deck: Deck) -> int | None:
 
     Raises :class:`RequestRejected` for slide 0: slides are numbered from 1.
     """
+    number = referenced_number(ref)
+    if number == LAST:
+        return len(deck.slides)
+    if number is not None and number < 1:
+        raise RequestRejected(no_slide(number, deck))
+    return number
+
+
+LAST = -1  # what referenced_number() gives for "the last slide": the deck says which
+
+
+def referenced_number(ref: str) -> int | None:
+    """The number one reference names without a deck ("slide 3", "#3", "the 3rd slide",
+    "fifteenth", "la 2e diapo"); :data:`LAST` for "the last one"; None when it is not one."""
     match = _REF_RE.match(" ".join(ref.strip().lower().split()))
     if not match:
         return None
     word = match.group("n")
     if word in ("last", "final"):
-        return len(deck.slides)
+        return LAST
     if suffixed := _DIGIT_SUFFIX.match(word):  # "2e", "3ème", "4º", "5.": the digits say it
         word = suffixed.group(1)
     number = cardinal(word)
-    if number is None:
-        number = ordinal(word)
-    if number is not None and number < 1:
-        raise RequestRejected(no_slide(number, deck))
-    return number
+    return ordinal(word) if number is None else number
 
 
 def slide_numbers(refs: str, deck: Deck) -> list[int] | None:

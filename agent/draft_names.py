@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from pydantic import BeforeValidator
 
-from .numbers import EN_CARDINALS, EN_ORDINALS
+from .commands import referenced_number
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _SUFFIXES = (" theme", " mode", " layout", " style", " format", " aspect ratio", " aspect")
@@ -35,24 +35,14 @@ THEME_ALIASES = {"night": "dark", "black": "dark", "white": "light", "default": 
                  "sea": "ocean", "orange": "sunset"}  # fmt: skip
 
 
-_SLIDE_NUMBER = re.compile(
-    r"^\s*(?:(?:slide|diapositiva|diapositive|folie|no\.?|number|#)\s*)*(\d{1,3})(?:st|nd|rd|th)?"
-    r"\s*$",
-    re.IGNORECASE,
-)
-
-
 def slide_number(value: object) -> object:
-    """``"slide 3"``, ``"#3"``, ``"3rd"``, ``"three"``, ``"third"`` -> 3 (a slide number as
-    small models write it); anything else as written, for the schema to judge."""
+    """``"slide 3"``, ``"#3"``, ``"3rd"``, ``"three"``, ``"third"``, ``"diapositive 3"`` -> 3 (a
+    slide number as small models write it, read as the chat commands read one); anything else
+    as written, for the schema to judge."""
     if not isinstance(value, str):
         return value
-    match = _SLIDE_NUMBER.match(value)
-    if match:
-        return int(match.group(1))
-    words = re.sub(r"^\s*(?:the\s+)?(?:slide\s+)?", "", value.strip().lower())
-    words = words.removesuffix(" slide").strip()
-    return EN_CARDINALS.get(words) or EN_ORDINALS.get(words) or value
+    number = referenced_number(value)
+    return value if number is None or number < 1 else number
 
 
 def lenient_name(names: Iterable[str], aliases: Mapping[str, str] | None = None) -> BeforeValidator:

@@ -140,7 +140,23 @@ def test_text_in_the_shapes_small_models_write_is_read_as_meant(field, written, 
     assert getattr(draft.slides[0], field) == meant
 
 
-@pytest.mark.parametrize("written", [3, "3", "slide 3", "Slide 3", "#3", "3rd", "three", "third"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        3,
+        "3",
+        "slide 3",
+        "Slide 3",
+        "#3",
+        "3rd",
+        "three",
+        "third",
+        "the third slide",
+        "No. 3",
+        "diapositive 3",
+        "Folie 3",
+    ],
+)
 def test_slide_numbers_written_as_words_are_numbers(written):
     draft = RevisionDraft.model_validate(
         {"summary": "s", "edits": [{"op": "delete_slide", "slide": written}]}
