@@ -19,26 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "fr": "French",
-    "es": "Spanish",
-    "de": "German",
-    "pt": "Portuguese",
-    "it": "Italian",
-    "nl": "Dutch",
-    "ja": "Japanese",
-    "zh": "Chinese",
-    "ko": "Korean",
-    "ru": "Russian",
-    "uk": "Ukrainian",
-    "ar": "Arabic",
-    "fa": "Persian",
-    "hi": "Hindi",
-    "el": "Greek",
-    "he": "Hebrew",
-    "th": "Thai",
-}
+from deck.language_names import english_name
 
 _STOPWORDS = {
     "en": "the and of to for how what why is are with about explain make slides slide video "
@@ -207,7 +188,7 @@ def named_language(text: str) -> str | None:
 
 def language_name(code: str) -> str:
     """``"French"`` for ``fr`` / ``fr-CA``; the code itself when it has no name here."""
-    return LANGUAGE_NAMES.get(code.split("-")[0].lower(), code)
+    return english_name(code) or code
 
 
 def same_language(a: str, b: str) -> bool:

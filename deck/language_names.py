@@ -55,8 +55,21 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "yue": ("cantonese", "粵語", "粤语"),
 }
 _BY_NAME = {name: code for code, names in _NAMES.items() for name in names}
+_CODE_CASES = {code.lower(): names for code, names in _NAMES.items()}  # pt-br, zh-hans
 _SPACES = re.compile(r"\s+")
 _CODE_WITH_UNDERSCORES = re.compile(r"^[a-zA-Z]{2,3}(?:_[a-zA-Z0-9]{2,8})+$")  # fr_FR, pt_br
+
+
+def english_name(code: str) -> str | None:
+    """``"French"`` for ``fr``, ``fr-CA`` or ``fr_FR``; ``"Brazilian Portuguese"`` for
+    ``pt-BR``; None for a code with no name here."""
+    code = code.replace("_", "-")
+    names = (
+        _NAMES.get(code) or _CODE_CASES.get(code.lower()) or _NAMES.get(code.split("-")[0].lower())
+    )
+    if not names:
+        return None
+    return " ".join(word[:1].upper() + word[1:] for word in names[0].split())
 
 
 def language_code(value: object) -> object:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from deck import DeckValidationError, build_deck
-from deck.language_names import language_code
+from deck.language_names import english_name, language_code
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,22 @@ def test_a_named_language_is_voiced_in_it():
 
     deck = build_deck({"title": "T", "language": "French", "slides": [{"title": "A"}]})
     assert parse_language(deck.language).language == "fr"
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("fr", "French"),
+        ("fr-CA", "French"),
+        ("fr_FR", "French"),
+        ("pt-BR", "Brazilian Portuguese"),
+        ("pt-br", "Brazilian Portuguese"),
+        ("zh-Hant", "Traditional Chinese"),
+        ("EN", "English"),
+        ("xx", None),
+    ],
+)
+def test_a_code_has_the_english_name_the_model_is_told(code, name):
+    """The one table of language names also names a code for the model's instructions
+    ("write every slide in French")."""
+    assert english_name(code) == name
