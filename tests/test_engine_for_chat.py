@@ -218,6 +218,49 @@ async def test_a_job_is_done_only_once_its_video_is_delivered(tmp_path):
     store.close()
 
 
+class StuckAfterPosting(RecordingSink):
+    """A platform that takes the video, then holds the status edit that follows (a 429 that
+    does not end): the moment a stop (or a kill) after the post but before "done" hits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.editing = asyncio.Event()
+
+    async def video(self, ready) -> None:
+        await super().video(ready)
+        await ready.posted()
+        self.editing.set()
+        await asyncio.Event().wait()  # the status edit never returns
+
+
+async def test_a_video_posted_before_a_restart_is_not_posted_again(tmp_path):
+    store = await Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    voices = {"silent": SilentBackend()}
+    with Renderer(ProceduralBackend(), voices, AssetCache(tmp_path / "cache")) as renderer:
+        engine = engine_for(store, renderer, tmp_path)
+        stuck = StuckAfterPosting()
+        await engine.start(request(outline=OUTLINE), stuck)
+        await asyncio.wait_for(stuck.editing.wait(), 60)
+        await engine.close(resume_later=True)
+        [job] = await store.jobs_in([JobState.RUNNING])  # stopped before it was marked done
+        assert len(stuck.videos) == 1
+
+        again = engine_for(store, renderer, tmp_path)
+        resumed = RecordingSink()
+
+        async def factory(_conversation_id, _owner, _job_id):
+            return resumed
+
+        again.register_platform("test", factory)
+        assert [j.id for j in await again.recover()] == [job.id]
+        await again.queue.wait_idle()
+        assert resumed.videos == [] and resumed.storyboards == []  # not rendered, not posted
+        assert [(u.state, u.version) for u in resumed.updates] == [("delivered", 1)]
+        assert (await store.job(job.id)).state is JobState.DONE
+        await again.close()
+    store.close()
+
+
 @needs_espeak()
 async def test_a_refused_upload_gets_a_smaller_copy_or_is_told_too_big(tmp_path):
     options = RenderOptions(resolution="1080p", fps=1, default_voice="espeak")

@@ -108,6 +108,11 @@ class DiscordSink:
             newer = f"version {update.replaced_by}" if update.replaced_by else "a newer version"
             self._finish(Phase.SUPERSEDED, f"Replaced by {newer}.")
             return
+        if update.state == "delivered":  # posted by the last run, stopped before this edit
+            self.job_id = update.job_id
+            self._finish(Phase.DONE, f"Done — version {update.version} is in the thread.")
+            await self.editor.flush(within=self.config.flush_before_video)
+            return
         if update.state == "paused":  # the bot is stopping: say so now, not at the next edit
             self.card.phase = Phase.PAUSED
             await self.editor.show(Edit(self.card.text(), None), final=True)
@@ -147,6 +152,7 @@ class DiscordSink:
         message = await self._post_video(ready)
         if message is None:  # told in the status message why, with what to try
             raise UploadFailed("discord", self.card.error or "the post was refused")
+        await ready.posted()  # a stop from here on must not post it again
         if not self.in_thread:
             await self._open_thread(message, ready.conversation_id, ready.deck.title)
         self.card.footer = None

@@ -7,7 +7,9 @@ after a restart, to one the platform builds); when the platform refuses the file
 from the byte budget; pictures, frames and narration come from the cache) and delivered
 instead, or the sink is told it is too big. A process stopped before the delivery finished
 leaves the job running in the store, and the next start renders (from the cache) and delivers
-it again.
+it again, unless the platform already held the video (the sink said so through
+:meth:`~bot.engine.replies.VideoReady.posted`): then the job is marked done and its status
+finished, and nothing is posted twice.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from .replies import JobUpdate, ReplySink, VideoReady
 from .sinks import SinkRegistry
 
 log = logging.getLogger(__name__)
+
+POSTED = "engine"  # the link platform under which "posted:<job id>" marks a delivered video
 
 MAX_FIT_ATTEMPTS = 3  # a platform may refuse a smaller copy again (its real limit is lower)
 
@@ -80,6 +84,9 @@ class JobRunner:
         # ``job`` was read before it was marked running: attempts counts earlier starts.
         resumed = job.attempts > 0
         out = self.videos_dir / conversation.id / f"v{job.version}.mp4"
+        if resumed and await self.store.linked(POSTED, f"posted:{job.id}") is not None:
+            await self._posted_before_restart(job, out, sink)
+            return
         await asyncio.to_thread(out.parent.mkdir, parents=True, exist_ok=True)
         events: asyncio.Queue[ProgressEvent | None] = asyncio.Queue()
         pump = asyncio.ensure_future(
@@ -129,6 +136,7 @@ class JobRunner:
             warnings=result.warnings,
             resumed=resumed,
             review=bool(conversation.review),
+            on_posted=lambda: self._mark_posted(job),
         )
         if sink is not None:
             await self.deliver(ready, sink)
@@ -148,6 +156,21 @@ class JobRunner:
             },
         )
         await self._tell(JobEventKind.DONE, job, rendered_in)
+
+    async def _mark_posted(self, job: JobRecord) -> None:
+        await self.store.link(POSTED, f"posted:{job.id}", job.conversation_id, {})
+
+    async def _posted_before_restart(
+        self, job: JobRecord, out: Path, sink: ReplySink | None
+    ) -> None:
+        """The last process posted this job's video and stopped before marking it done."""
+        log.info("job %s: version %s was posted before the restart", job.id, job.version)
+        await self.store.set_job_state(
+            job.id, JobState.DONE, only_from=[JobState.RUNNING], result={"video": str(out)}
+        )
+        if sink is not None:
+            await sink.progress(JobUpdate(job.conversation_id, job.id, job.version, "delivered"))
+        await self._tell(JobEventKind.DONE, job)
 
     async def _tell(
         self, kind: JobEventKind, job: JobRecord, seconds: float | None = None, detail: str = ""

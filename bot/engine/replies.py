@@ -8,12 +8,17 @@ business; deciding what to say, and what happens next, is the engine's).
 
 Every submitted render is reported (``progress`` with state ``queued``, its job id and queue
 position), and every render ends in exactly one of: ``video`` (delivered), ``too_big``,
-``failed`` (with its version), or ``progress`` with state ``cancelled`` / ``superseded``.
+``failed`` (with its version), or ``progress`` with state ``cancelled`` / ``superseded`` /
+``delivered`` (its video was posted by a process stopped before it could say so).
+
+A sink awaits :meth:`VideoReady.posted` the moment the platform holds the video: the job
+counts as delivered from then on, so a stop during what follows (the status edit, the thread)
+never posts the video a second time after the restart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -30,7 +35,8 @@ class JobUpdate:
     job_id: str
     version: int
     # "queued" | "rendering" | "fitting" | "cancelled" | "superseded", or "paused": this
-    # process is stopping and the render resumes when the next one starts
+    # process is stopping and the render resumes when the next one starts, or "delivered":
+    # a process stopped after posting the video and before it finished the status
     state: str
     queue_position: int | None = None  # 1 = next
     event: ProgressEvent | None = None
@@ -41,7 +47,7 @@ class JobUpdate:
     @property
     def finished(self) -> bool:
         """The job ended here (no video will come for it)."""
-        return self.state in ("cancelled", "superseded")
+        return self.state in ("cancelled", "superseded", "delivered")
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,13 @@ class VideoReady:
     resumed: bool = False  # the render was interrupted (restart) and finished later
     smaller_copy: bool = False  # re-encoded smaller to fit the platform's upload limit
     review: bool = False  # the deck is reviewed: its card offers Approve
+    # set by the engine; see posted()
+    on_posted: Callable[[], Awaitable[None]] | None = field(default=None, compare=False, repr=False)
+
+    async def posted(self) -> None:
+        """The platform holds the video now (a sink calls this as soon as the post returns)."""
+        if self.on_posted is not None:
+            await self.on_posted()
 
 
 @dataclass(frozen=True)

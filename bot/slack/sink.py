@@ -95,6 +95,13 @@ class SlackSink:
                 f":fast_forward: Version {update.version} was replaced by {newer}.", final=True
             )
             return
+        if update.state == "delivered":  # uploaded by the last run, stopped before this edit
+            await status.show(
+                f":white_check_mark: Version {update.version} is ready: the video is in this "
+                "thread (finished after a restart).",
+                final=True,
+            )
+            return
         if update.state == "paused":
             await status.show(
                 f":pause_button: Version {update.version} is paused: I am restarting, and this "
@@ -167,6 +174,7 @@ class SlackSink:
                 'The video is kept; say "render" here to try the upload again.',
             )
             raise UploadFailed("slack", exc.problem.code) from None
+        await ready.posted()  # a stop from here on must not upload it again
         await status.show(blocks.ready_text(ready), final=True)
         text, card = blocks.result_blocks(ready)
         await self._post(text, card, keep=(ready.conversation_id, ready.version))

@@ -196,6 +196,51 @@ async def test_a_kill_during_the_upload_delivers_the_video_after_a_restart(tmp_p
         await fake.close()
 
 
+async def test_a_kill_after_the_video_is_posted_does_not_post_it_again(tmp_path):
+    """The video is in the thread, and the bot is killed while it edits the status message
+    (Discord holds the edit): the job is not marked done yet. The next start must finish the
+    status and mark the job done, not render and post the same video a second time."""
+    fake = await FakeDiscord().start()
+    database = tmp_path / "data" / "deckcast.db"
+    first = second = None
+    webhook = r"/webhooks/\d+/[^/]+"
+    try:
+        fake.slow("POST", webhook, seconds=3)  # the video's upload, while the edit is held next
+        first, harness, interaction = await _start_until_running(tmp_path, fake, database)
+        post = await fake.wait_for_call(lambda c: c.matches("POST", webhook), within=180)
+        fake.slow("PATCH", webhook + r"/messages/[^/]+", seconds=60)  # the edit after the post
+        after = fake.calls.index(post) + 1
+        await fake.wait_for_call(
+            lambda c: c.matches("PATCH", webhook + r"/messages/[^/]+"), after=after, within=60
+        )
+        video = await harness.video_message(within=1)  # posted before the edit began
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        assert _job_states(database) == [("running", 1)]
+
+        second = await _bot(tmp_path, fake)
+        done = await fake.wait_for_message(
+            lambda m: m["id"] == interaction.original_id and "is in the thread" in m["content"],
+            within=120,
+        )
+        assert not done["components"]
+        for _ in range(500):
+            if _job_states(database) == [("done", 2)]:
+                break
+            await asyncio.sleep(0.02)
+        assert _job_states(database) == [("done", 2)]
+        videos = [
+            m
+            for m in fake.messages.values()
+            if any(a["filename"].endswith(".mp4") for a in m["attachments"])
+        ]
+        assert [m["id"] for m in videos] == [video["id"]]  # posted once
+        assert _live_cancel_buttons(fake) == []
+    finally:
+        await _stop(first, second)
+        await fake.close()
+
+
 async def _bot_exit(tmp_path: Path, fake: FakeDiscord, **env: str) -> tuple[int, str]:
     """How the bot exited and what it printed on stderr this time."""
     log = tmp_path / "bot.log"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+from bot.engine.rendering import POSTED
 from bot.slack import blocks
 from bot.slack.threads import SlackThread, link
 from bot.store import JobState
@@ -191,6 +192,36 @@ async def test_a_render_cut_off_by_a_restart_is_delivered_to_its_thread(world):
     await slack.wait_for(lambda: "finished after a restart" in slack.messages[("C1", root)].text)
     await world.engine.wait_idle()
     assert (await store.job(job.id)).state is JobState.DONE
+
+
+async def test_a_video_uploaded_before_a_restart_is_not_uploaded_again(world):
+    """The last process uploaded the video (the sink marked it posted) and stopped before the
+    job was done: the next start finishes the status message and marks the job done."""
+    slack, store = world.slack, world.store
+    # A delivery marks its job's video as posted the moment Slack has the file.
+    await world.deliver.command(fenced(OUTLINE), user="U2", channel="C2")
+    await world.video_upload()
+    await world.engine.wait_idle()
+    [delivered] = await world.jobs()
+    assert await store.linked(POSTED, f"posted:{delivered.id}") is not None
+
+    root = await world.bot.handlers.web.post("C1", "<@U1> asked for a video")
+    conversation = await store.create_conversation(
+        platform="slack", owner="U1", workspace="T0001", title="Why the sea has tides"
+    )
+    await store.add_version(conversation.id, parse_outline(OUTLINE), "planned")
+    job = await store.add_job(conversation.id, 1, owner="U1", workspace="T0001")
+    assert await store.set_job_state(job.id, JobState.RUNNING, only_from=[JobState.QUEUED])
+    await store.link(POSTED, f"posted:{job.id}", conversation.id, {})
+    thread = SlackThread("C1", root, "U1", "T0001", status_ts=root)
+    await link(world.engine.links, thread, conversation.id)
+
+    [resumed] = await world.engine.recover()
+    assert resumed.id == job.id
+    await slack.wait_for(lambda: "finished after a restart" in slack.messages[("C1", root)].text)
+    await world.engine.wait_idle()
+    assert (await store.job(job.id)).state is JobState.DONE
+    assert len([u for u in slack.completed_uploads() if u.filename.endswith(".mp4")]) == 1
 
 
 async def test_the_engines_limits_apply_in_slack(world):
