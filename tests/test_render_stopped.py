@@ -110,10 +110,13 @@ def test_killing_a_child_that_has_just_exited_still_raises_the_cancel():
 
 
 @pytest.mark.slow
-def test_ctrl_c_stops_a_command_line_render_and_says_what_is_kept(tmp_path):
-    """Ctrl+C in the terminal: the render stops (no ffmpeg or espeak-ng left running, no video
-    or half-written file), says so in one line (it used to end with a bare newline) and exits
-    130; the next run takes the finished slides from the cache."""
+@pytest.mark.parametrize(("stop", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_stopped_command_line_render_says_what_is_kept(tmp_path, stop, code):
+    """Ctrl+C in the terminal, or SIGTERM (kill, timeout, a stopped CI job): the render stops
+    (no ffmpeg or espeak-ng left running, no video, half-written file or storyboard of a video
+    that never came), says so in one line (it used to end with a bare newline, or for SIGTERM
+    in silence, rc -15) and exits 130 / 143; the next run takes the finished slides from the
+    cache."""
     import os
     import signal
     import subprocess
@@ -139,11 +142,12 @@ def test_ctrl_c_stops_a_command_line_render_and_says_what_is_kept(tmp_path):
     until = time.monotonic() + 120
     while time.monotonic() < until and not (segments.exists() and any(segments.rglob("*"))):
         time.sleep(0.05)  # encoding has begun: ffmpeg children are at work
-    render.send_signal(signal.SIGINT)
+    render.send_signal(getattr(signal, stop))
     _, stderr = render.communicate(timeout=60)
-    assert render.returncode == 130, stderr
+    assert render.returncode == code, stderr
     assert "stopped: no video written" in stderr and "Traceback" not in stderr, stderr
     assert not out.exists() and not list(tmp_path.glob("*.part"))
+    assert not list(tmp_path.glob("*.png"))  # no storyboard of the video that was not made
     children = subprocess.run(
         ["pgrep", "-f", str(tmp_path / "cache")], capture_output=True, text=True
     ).stdout.split()

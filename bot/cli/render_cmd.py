@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
+import sys
+import time
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Annotated, Any
@@ -170,17 +174,44 @@ def music_file(outline: Path, deck: Deck, music: Path | None) -> Path | None:
     return None
 
 
-def stoppable(render: Coroutine[Any, Any, RenderResult]) -> RenderResult:
-    """Run ``render``; Ctrl+C stops it (its children killed, no half-written video) and says
-    that the slides finished so far are kept, instead of ending with a bare newline."""
+def stoppable(render: Coroutine[Any, Any, RenderResult], target: Path) -> RenderResult:
+    """Run ``render``; Ctrl+C or SIGTERM (``kill``, ``timeout``, a CI job stopped) stops it
+    (its children killed, no half-written video, no storyboard of a video that never came) and
+    says that the slides finished so far are kept, instead of ending with a bare newline (or,
+    for SIGTERM, silently with the storyboard left behind)."""
+    terminated = False
+    began = time.time()
+
+    async def run() -> RenderResult:
+        task = asyncio.current_task()
+        assert task is not None
+        loop = asyncio.get_running_loop()
+
+        def terminate() -> None:
+            nonlocal terminated
+            terminated = True
+            task.cancel()
+
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+        try:
+            return await render
+        finally:
+            loop.remove_signal_handler(signal.SIGTERM)
+
     try:
-        return asyncio.run(render)
-    except KeyboardInterrupt:
+        return asyncio.run(run())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        if not terminated and not isinstance(sys.exc_info()[1], KeyboardInterrupt):
+            raise
+        board = target.with_suffix(".storyboard.png")
+        with contextlib.suppress(OSError):
+            if board.stat().st_mtime >= began - 1:  # this run's, for a video not written
+                board.unlink()
         console.print(
             "[yellow]stopped:[/] no video written; the slides finished so far are cached, "
             "so the same command goes on from there"
         )
-        raise typer.Exit(130) from None
+        raise typer.Exit(143 if terminated else 130) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -237,7 +268,7 @@ def register(app: typer.Typer) -> None:
             asyncio.run(check_music(options.music))
         with build_renderer(settings, images=images) as renderer:
             with RenderProgress(deck.title) as bar:
-                result = stoppable(renderer.render(deck, target, options, bar))
+                result = stoppable(renderer.render(deck, target, options, bar), target)
             print_summary(result)
             if exports:  # after the video, so every picture comes from the cache
                 with console.status("exporting the deck"):
