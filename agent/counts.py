@@ -56,16 +56,45 @@ _ASKING_WORDS = (
     r"покажи|объясни"
 )
 _ALONE = r"(?<![\w.,\-/#:+])"  # not part of "COVID-19", "v2", "#3", "2.5"
+# Bounds, before the number: at most ("up to 8", "max 8", "no más de 8"), fewer than ("under
+# 10", "moins de 10"), at least ("at least 5", "mindestens 5"); "between 5 and 7" is a range.
+_UPTO = (
+    r"up\s+to|at\s+most|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of|max(?:imum)?(?:\s+of)?|"
+    r"jusqu['’]à|au\s+maximum|au\s+plus|pas\s+plus\s+de|hasta|como\s+máximo|no\s+más\s+de|"
+    r"máximo|bis\s+zu|höchstens|maximal|nicht\s+mehr\s+als|até|no\s+máximo|fino\s+a|"
+    r"al\s+massimo|massimo|non\s+più\s+di|hoogstens|maximaal|niet\s+meer\s+dan|не\s+более|"
+    r"максимум|до"
+)
+_BELOW = (
+    r"fewer\s+than|less\s+than|under|below|moins\s+de|menos\s+de|weniger\s+als|unter|"
+    r"meno\s+di|minder\s+dan|меньше|менее"
+)
+_LEAST = (
+    r"at\s+least|a\s+minimum\s+of|min(?:imum)?(?:\s+of)?|au\s+moins|al\s+menos|como\s+mínimo|"
+    r"mindestens|pelo\s+menos|no\s+mínimo|almeno|minstens|не\s+менее|минимум"
+)
+_BETWEEN_RANGE = r"between|entre|zwischen|tra|fra|tussen|от"
+_BOUND = rf"(?:(?P<upto>{_UPTO})|(?P<below>{_BELOW})|(?P<least>{_LEAST}))\s+"
 _NUMBER = (
-    rf"(?:{_ALONE}(?P<low>\d{{1,2}})\s*(?:-|–|to|or|à|a|ou|o|bis|oder|tot|of|до|или)\s*"
+    rf"(?:(?:{_BETWEEN_RANGE})\s+(?P<blow>\d{{1,2}})\s+(?:and|et|y|und|e|en|и|до)\s+"
+    rf"(?P<bhigh>\d{{1,2}})|"
+    rf"{_ALONE}(?P<low>\d{{1,2}})\s*(?:-|–|to|or|à|a|ou|o|bis|oder|tot|of|до|или)\s*"
     rf"(?P<high>\d{{1,2}})|{_ALONE}(?P<n>\d{{1,4}}))(?![.,]\d)"
 )
+# Bounds after the noun: "6 slides max", "10 slides or fewer", "5 slides or more".
+_AFTER_UPTO = re.compile(
+    r"^\s*(?:max(?:imum)?|at\s+most|tops|or\s+(?:fewer|less)|maximum|au\s+maximum|"
+    r"maximal|höchstens|como\s+máximo|máximo|al\s+massimo|no\s+máximo|maximaal)\b",
+    re.IGNORECASE,
+)
+_AFTER_LEAST = re.compile(
+    r"^\s*(?:or\s+more|at\s+least|min(?:imum)?|minimum|au\s+moins|como\s+mínimo|"
+    r"mindestens|almeno|no\s+mínimo|minstens)\b",
+    re.IGNORECASE,
+)
 _COUNT = re.compile(
-    r"(?P<before>\S+\s+)?"
-    + r"(?:(?P<upto>up\s+to|at\s+most|no\s+more\s+than|max(?:imum)?|jusqu['’]à|hasta|bis\s+zu|"
-    r"até|fino\s+a|hoogstens|не\s+более)\s+)?"
-    + r"(?:(?P<least>at\s+least|au\s+moins|al\s+menos|mindestens|pelo\s+menos|almeno|minstens|"
-    r"не\s+менее)\s+)?"
+    rf"(?P<before>(?!(?:{_UPTO}|{_BELOW}|{_LEAST}|{_BETWEEN_RANGE})\s)\S+\s+)?"
+    + rf"(?:{_BOUND})?"
     + _NUMBER
     + r"(?:\s*[-‐]\s*|\s+)(?:(?:"
     + _BETWEEN
@@ -74,16 +103,62 @@ _COUNT = re.compile(
     + r")(?!\w)(?P<after>\s+\S+(?:\s+\S+)?)?",
     re.IGNORECASE,
 )
-# Languages that count with a counter word, in their own order.
+# Languages that count with a counter word, in their own order; a range ("5〜7枚", "5到7张")
+# and a bound ("最多5张", "5枚以内", "最大5枚", "최대 5장") as they write them.
+_CJK_RANGE = r"(?:(?P<low>\d{1,2})\s*(?:[〜~～\-–]|到|至|から)\s*)?"
+_CJK_UPTO_BEFORE = r"(?P<upto>最多|至多|不超过|不超過|最大|最大で|多くても|최대)?\s*"
+_CJK_UPTO_AFTER = r"(?P<upto_after>以内|以下|まで|까지|이내|以内的)?"
 _EAST_ASIAN = [
-    re.compile(r"(?P<n>\d{1,3})\s*(?:枚|ページ|頁)?\s*の?\s*スライド"),
-    re.compile(r"スライド\s*(?:を|は|で)?\s*(?P<n>\d{1,3})\s*(?:枚|ページ|頁)"),
     re.compile(
-        r"(?P<n>\d{1,3})\s*(?:张|張|页|頁|个|個)\s*(?:的)?\s*(?:幻灯片|幻燈片|投影片|PPT|ppt|slides?)"
+        _CJK_UPTO_BEFORE
+        + _CJK_RANGE
+        + r"(?P<n>\d{1,3})\s*(?:枚|ページ|頁)?\s*"
+        + _CJK_UPTO_AFTER
+        + r"\s*の?\s*スライド"
     ),
-    re.compile(r"(?:幻灯片|幻燈片|投影片|PPT|ppt)\s*(?P<n>\d{1,3})\s*(?:张|張|页|頁)"),
-    re.compile(r"(?P<n>\d{1,3})\s*(?:장|개|페이지)\s*(?:의)?\s*슬라이드"),
-    re.compile(r"슬라이드\s*(?P<n>\d{1,3})\s*(?:장|개|페이지)"),
+    re.compile(
+        r"スライド\s*(?:を|は|で)?\s*"
+        + _CJK_UPTO_BEFORE
+        + _CJK_RANGE
+        + r"(?P<n>\d{1,3})\s*(?:枚|ページ|頁)"
+        + _CJK_UPTO_AFTER
+    ),
+    # "5枚で説明して", "5〜7枚にまとめて": in a request for a deck, sheets are its slides
+    re.compile(
+        _CJK_UPTO_BEFORE
+        + _CJK_RANGE
+        + r"(?P<n>\d{1,3})\s*枚\s*"
+        + _CJK_UPTO_AFTER
+        + r"\s*(?:で|に(?!つ)|くらい|ぐらい|程度|ほど|前後)"
+    ),
+    re.compile(
+        _CJK_UPTO_BEFORE
+        + _CJK_RANGE
+        + r"(?P<n>\d{1,3})\s*(?:张|張|页|頁|个|個)\s*"
+        + _CJK_UPTO_AFTER
+        + r"\s*(?:的)?\s*(?:幻灯片|幻燈片|投影片|PPT|ppt|slides?)"
+    ),
+    re.compile(
+        r"(?:幻灯片|幻燈片|投影片|PPT|ppt)\s*"
+        + _CJK_UPTO_BEFORE
+        + _CJK_RANGE
+        + r"(?P<n>\d{1,3})\s*(?:张|張|页|頁)"
+        + _CJK_UPTO_AFTER
+    ),
+    re.compile(
+        _CJK_UPTO_BEFORE
+        + _CJK_RANGE
+        + r"(?P<n>\d{1,3})\s*(?:장|개|페이지)\s*"
+        + _CJK_UPTO_AFTER
+        + r"\s*(?:의)?\s*슬라이드"
+    ),
+    re.compile(
+        r"슬라이드\s*"
+        + _CJK_UPTO_BEFORE
+        + _CJK_RANGE
+        + r"(?P<n>\d{1,3})\s*(?:장|개|페이지)"
+        + _CJK_UPTO_AFTER
+    ),
 ]
 _PER_ITEM = re.compile(
     r"^\s*(?:per|each|for\s+each|for\s+every|a\s+piece|par|por|pro|je|für\s+jede[nrs]?|"
@@ -140,6 +215,11 @@ def _counted(digits: str) -> SlideCount | None:
         match = pattern.search(digits)
         if match:
             count = int(match.group("n"))
+            if match.group("low"):
+                low = int(match.group("low"))
+                return SlideCount(min(low, count), max(low, count))
+            if match.group("upto") or match.group("upto_after"):
+                return SlideCount(1, count)
             return SlideCount(count, count)
     for match in _COUNT.finditer(digits):
         count = _read(match, digits)
@@ -149,15 +229,19 @@ def _counted(digits: str) -> SlideCount | None:
 
 
 def _read(match: re.Match[str], text: str) -> SlideCount | None:
-    if _PER_ITEM.match(match.group("after") or ""):
+    after = match.group("after") or ""
+    if _PER_ITEM.match(after):
         return None
-    if match.group("low"):
-        low, high = int(match.group("low")), int(match.group("high"))
+    if match.group("blow") or match.group("low"):
+        low = int(match.group("blow") or match.group("low"))
+        high = int(match.group("bhigh") or match.group("high"))
         return SlideCount(min(low, high), max(low, high))
     number = int(match.group("n"))
-    if match.group("upto"):
+    if match.group("upto") or _AFTER_UPTO.match(after):
         return SlideCount(1, number)
-    if match.group("least"):
+    if match.group("below"):
+        return SlideCount(1, max(1, number - 1))
+    if match.group("least") or _AFTER_LEAST.match(after):
         return SlideCount(number, max(number, MAX_SLIDES))
     before = (match.group("before") or "").strip()
     if before and _names_something(before):
