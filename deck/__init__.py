@@ -42,7 +42,7 @@ from .model import (
     content_hash,
     default_seed,
 )
-from .outline import parse_outline, to_markdown, unfold_outline
+from .outline import looks_like_outline, parse_outline, to_markdown, unfold_outline
 from .text import clause, slides_count
 from .themes import THEMES, Palette, ThemeSpec, theme_names, theme_spec
 
@@ -88,6 +88,7 @@ __all__ = [
     "content_hash",
     "default_seed",
     "describe_edits",
+    "looks_like_outline",
     "next_seed",
     "no_slide",
     "parse_edits",

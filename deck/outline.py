@@ -56,7 +56,23 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
 _DIRECTIVE = re.compile(
-    r"^\s*(image|picture|seed|layout|note|notes|narration|say|speaker notes)\s*:\s*(.*)$",
+    r"^\s*(?:[-*+•]\s+(?=[*_]{1,2}\s*(?:image|picture|visual|illustration|narration|narrator|"
+    r"voice[- ]?over|speaker notes|script)))?([*_]{0,2})\s*(image prompt|image|picture|visual|"
+    r"illustration|seed|layout|note|notes|narration|narrator|voice[- ]?over|script|say|"
+    r"speaker notes|title)\s*[*_]{0,2}\s*:\s*[*_]{0,2}\s*(.*)$",
+    re.IGNORECASE,
+)
+_DIRECTIVE_KEYS = {  # the names chat assistants give these lines, as the outline's own
+    "image prompt": "image", "visual": "image", "illustration": "image", "narrator": "narration",
+    "voiceover": "narration", "voice-over": "narration", "voice over": "narration",
+    "script": "narration", "speaker notes": "narration",
+}  # fmt: skip
+# A slide as chat assistants write one: "**Slide 1: What is it?**", "Slide 2 – The parts",
+# "## Slide 3: Roots", also in the languages the voices speak ("Diapositive 2 :", "Folie 3 –").
+# (to_markdown escapes the sign after the number of a title that really reads "Slide 3: …".)
+_SLIDE_MARK = re.compile(
+    r"^\s*(?:#{2,6}\s+)?[*_]{0,2}\s*(?:slide|diapositiva|diapositive|diapo|folie|dia|"
+    r"слайд|スライド|幻灯片)\s*(?P<n>\d{1,2})\s*(?:[:.)\-–—]|(?=[*_]{0,2}\s*$))(?P<title>.*)$",
     re.IGNORECASE,
 )
 _IMAGE_MD = re.compile(r"^\s*!\[(.*)\]\([^)]*\)\s*$")
@@ -138,7 +154,7 @@ def to_markdown(deck: Deck) -> str:
     for slide in deck.slides:
         out.append("")
         level = "#" if slide.layout is Layout.TITLE else "##"
-        out.append(f"{level} {_escape(slide.title)}")
+        out.append(f"{level} {_escape_title(slide.title)}")
         if slide.image_prompt != slide.title:
             out.append(f"Image: {_escape(slide.image_prompt)}")
         if slide.image_seed != default_seed(slide.image_prompt):
@@ -210,6 +226,13 @@ def _read_slides(lines: list[str], start: int) -> list[_SlideDraft]:
         if not stripped:
             in_note = False
             continue
+        mark = _SLIDE_MARK.match(stripped)
+        if mark:
+            title = _inline(mark.group("title").strip(" *_")) or _inline(stripped.strip("#*_ "))
+            current = _SlideDraft(heading_level=2, title=title, line=number)
+            slides.append(current)
+            in_note = False
+            continue
         heading = _HEADING.match(stripped)
         if heading and len(heading.group(1)) <= 2:
             title = _inline(heading.group(2))
@@ -228,8 +251,13 @@ def _read_slides(lines: list[str], start: int) -> list[_SlideDraft]:
             continue
         directive = _DIRECTIVE.match(line)
         if directive:
-            _apply_directive(current, directive.group(1).lower(), directive.group(2), number)
-            in_note = directive.group(1).lower() not in ("image", "picture", "seed", "layout")
+            marks, key, value = directive.group(1), directive.group(2).lower(), directive.group(3)
+            key = _DIRECTIVE_KEYS.get(key, key)
+            value = value.strip()
+            if marks and value.endswith(marks) and not value.endswith("\\" + marks):
+                value = value[: -len(marks)]  # "**Image: a leaf**": the line was bold
+            _apply_directive(current, key, value, number)
+            in_note = key not in ("image", "picture", "seed", "layout", "title")
             continue
         image = _IMAGE_MD.match(line)
         if image:
@@ -303,6 +331,9 @@ def _apply_directive(slide: _SlideDraft, key: str, value: str, line: int) -> Non
     value = value.strip()
     if key in ("image", "picture"):
         slide.image_prompt = _inline(value)
+    elif key == "title":
+        if value:
+            slide.title = _inline(value)
     elif key == "seed":
         if not value.isdigit():
             raise OutlineError(f"the seed must be a whole number, not '{value}'", line=line)
@@ -352,7 +383,7 @@ def _inline(text: str) -> str:
         escaped.append(match.group(1) or match.group(2))
         return _PLACEHOLDER
 
-    text = re.sub(r"\\([\\`*_\[\]#])|(" + _PLACEHOLDER + ")", hold, text)
+    text = re.sub(r"\\([\\`*_\[\]#:.)\-–—])|(" + _PLACEHOLDER + ")", hold, text)
     text = _INLINE_IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     text = _CODE.sub(r"\1", text)
@@ -367,6 +398,17 @@ def _escape(text: str) -> str:
     return "".join("\\" + ch if ch in _ESCAPABLE else ch for ch in text)
 
 
+def _escape_title(title: str) -> str:
+    """A heading's text; a title that reads like a chat assistant's slide mark ("Slide 3:
+    Roots") gets the sign after its number escaped, so it is read back whole."""
+    text = _escape(title)
+    mark = _SLIDE_MARK.match(text)
+    if mark and mark.group("title") and mark.start("title") > 0:
+        sign = mark.start("title") - 1
+        text = text[:sign] + "\\" + text[sign:]
+    return text
+
+
 _LINE_STARTS = re.compile(
     r"\s+(?="
     r"---(?:\s|$)"  # front matter fences
@@ -378,6 +420,20 @@ _LINE_STARTS = re.compile(
     r")",
     re.IGNORECASE,
 )
+
+
+def looks_like_outline(text: str) -> bool:
+    """Whether a message is an outline pasted as it is (no code block, no file): two or more
+    lines that start slides, as '## …' headings or a chat assistant's "**Slide 1: …**"."""
+    starts = 0
+    for line in text.splitlines():
+        stripped = line.strip()
+        heading = _HEADING.match(stripped)
+        if (heading and len(heading.group(1)) <= 2) or _SLIDE_MARK.match(stripped):
+            starts += 1
+            if starts >= 2:
+                return True
+    return False
 
 
 def unfold_outline(text: str) -> str:

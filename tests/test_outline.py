@@ -317,3 +317,89 @@ def test_bad_element_blocks_name_the_line(text, message):
     with pytest.raises(DeckError) as info:
         parse_outline(text)
     assert message in str(info.value)
+
+
+CHAT_ASSISTANT_OUTLINE = """\
+# Volcanoes
+
+**Slide 1: What is a volcano?**
+- An opening in the Earth's crust
+- **Image:** a volcano erupting at night
+*Narration:* A volcano is a door to the hot inside of our planet.
+
+Slide 2 – Types of volcanoes
+* Shield
+• Cinder cone
+Visual: three volcano shapes side by side
+Voiceover: There are three main kinds.
+
+### Slide 3
+Title: Staying safe
+1. Listen to warnings
+Speaker notes: Scientists watch volcanoes closely.
+
+## Slide 4: Summary
+- Volcanoes shape the land
+**Image prompt: a green valley below a quiet volcano**
+
+Diapositive 5 : Pour aller plus loin
+- Les volcans de France
+"""
+
+
+def test_an_outline_as_a_chat_assistant_writes_one_is_read_as_meant():
+    """Pasted from a chat assistant: "**Slide 1: …**" lines (and "Slide 2 – …", "### Slide 3",
+    "## Slide 4: …") start slides titled without their number; "*Narration:*", "Visual:",
+    "Voiceover:", "Speaker notes:", "**Image prompt: …**" are the outline's own lines. It used
+    to be one slide with seven bullets, refused."""
+    deck = parse_outline(CHAT_ASSISTANT_OUTLINE)
+    got = [(s.title, s.bullets, s.narration, s.image_prompt) for s in deck.slides[1:]]
+    assert got == [
+        (
+            "What is a volcano?",
+            ["An opening in the Earth's crust"],
+            "A volcano is a door to the hot inside of our planet.",
+            "a volcano erupting at night",
+        ),
+        (
+            "Types of volcanoes",
+            ["Shield", "Cinder cone"],
+            "There are three main kinds.",
+            "three volcano shapes side by side",
+        ),
+        (
+            "Staying safe",
+            ["Listen to warnings"],
+            "Scientists watch volcanoes closely.",
+            "Staying safe",
+        ),
+        (
+            "Summary",
+            ["Volcanoes shape the land"],
+            "Summary. Volcanoes shape the land.",
+            "a green valley below a quiet volcano",
+        ),
+        (
+            "Pour aller plus loin",
+            ["Les volcans de France"],
+            "Pour aller plus loin. Les volcans de France.",
+            "Pour aller plus loin",
+        ),
+    ]
+    assert parse_outline(to_markdown(deck)) == deck
+
+
+@pytest.mark.parametrize(
+    "title", ["Slide 3: Roots", "Slide 3 – Roots", "slide 3", "Folie 2. Wurzeln", "Slide 3:"]
+)
+def test_a_title_that_reads_like_a_slide_mark_is_written_back_whole(title):
+    deck = Deck(
+        title="T", slides=[Slide(title=title, bullets=["a"], narration="n.", image_prompt="p")]
+    )
+    assert parse_outline(to_markdown(deck)).slides[0].title == title
+
+
+def test_a_sentence_that_names_a_slide_is_not_a_slide_mark():
+    deck = parse_outline("## Plants\nSlide 3 shows the roots.\n- Slide 2 is above\n")
+    assert len(deck.slides) == 1 and deck.slides[0].narration.startswith("Slide 3 shows")
+    assert deck.slides[0].bullets == ["Slide 2 is above"]

@@ -51,7 +51,7 @@ from .records import current_deck
 from .render_requests import RenderRequests
 from .rendering import JobRunner
 from .replies import ReplySink, VideoReady
-from .requests import RENDER_OPTION_KEYS, Incoming, check_text
+from .requests import RENDER_OPTION_KEYS, Incoming, check_text, pasted_outline
 from .review import Access
 from .review_gate import ReviewGate
 from .revising import Revisions
@@ -166,7 +166,7 @@ class ConversationEngine:
         """Plan a deck from a request, store it as version 1 and queue its render. Returns the
         new conversation, or None when the request could not be planned (the sink was told)."""
         async with self.in_flight.hold(sink):
-            return await self._start(msg, sink)
+            return await self._start(pasted_outline(msg), sink)
 
     async def _start(self, msg: Incoming, sink: ReplySink) -> ConversationRecord | None:
         try:
@@ -216,6 +216,7 @@ class ConversationEngine:
         raises ``UserInputError`` / ``DeckError`` so the adapter can answer privately.
         ``outline_follows``/``audio_follows``: an attached outline or sound file is still to be
         read (the text may be empty)."""
+        msg = pasted_outline(msg)
         attached = msg.outline is not None or outline_follows or audio_follows
         check_text(msg.text, allow_empty=attached)
         if msg.outline is not None:
@@ -237,7 +238,7 @@ class ConversationEngine:
         self.sinks.seen(sink)
         async with self.in_flight.hold(sink), self._locks.hold(conversation_id):
             try:
-                await self._handle(conversation_id, msg, sink)
+                await self._handle(conversation_id, pasted_outline(msg), sink)
             except (AgentError, DeckError, BotError, RenderError) as exc:
                 await sink.failed(str(exc))
             except Exception:

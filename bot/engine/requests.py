@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from agent import PlanOptions
-from deck import unfold_outline
+from deck import looks_like_outline, unfold_outline
 
 from ..errors import UserInputError
 
@@ -39,6 +39,14 @@ class Incoming:
     admin: bool = False  # may act on other people's decks
     review: bool | None = None  # a new deck: show the script for review before any picture
     version: int | None = None  # the version a button was under (Approve)
+
+
+def pasted_outline(msg: Incoming) -> Incoming:
+    """``msg`` with an outline pasted as plain text (no code block, no file: "## …" headings
+    or a chat assistant's "**Slide 1: …**" lines) taken as its outline, as if attached."""
+    if msg.outline is not None or not looks_like_outline(msg.text):
+        return msg
+    return replace(msg, text="", outline=msg.text)
 
 
 def check_text(text: str, *, allow_empty: bool) -> None:

@@ -94,6 +94,25 @@ async def test_a_mention_with_a_shared_outline_file(world):
     assert deck.title == "Why the sea has tides" and len(deck.slides) == 3
 
 
+async def test_an_outline_pasted_as_a_chat_assistant_wrote_it_is_an_outline(world):
+    """No code block, no file, no model: a mention whose text is an outline (as ChatGPT and
+    the like write one, "**Slide 1: …**") makes that deck; it used to be read as a request
+    in words, which needs a model."""
+    pasted = (
+        "<@UBOT> **Slide 1: Why the sea has tides**\n- The moon pulls on the oceans\n"
+        "*Narration:* The moon's pull makes the tides.\n\n"
+        "**Slide 2: Two tides a day**\n- High and low, twice a day\n"
+    )
+    mention = world.deliver.message(pasted, kind="app_mention")
+    await world.deliver.event(mention)
+    upload = await world.video_upload()
+    assert upload.thread_ts == mention["ts"]
+    conversation_id = (await world.jobs())[0].conversation_id
+    deck = (await world.store.version(conversation_id, 1)).deck
+    assert [s.title for s in deck.slides] == ["Why the sea has tides", "Two tides a day"]
+    assert deck.slides[0].narration == "The moon's pull makes the tides."
+
+
 async def test_the_token_goes_only_to_slack_file_hosts(world):
     slack, deliver = world.slack, world.deliver
     file = slack.host_file("tides.md", OUTLINE)
