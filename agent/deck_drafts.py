@@ -48,6 +48,7 @@ from deck.model import (
     MAX_STYLE,
 )
 
+from .draft_keys import SLIDE_KEYS, renamed, unwrapped_deck
 from .draft_names import ASPECT_ALIASES, LAYOUT_ALIASES, THEME_ALIASES, lenient_name
 from .draft_text import AS_LINES, AS_TEXT
 
@@ -173,6 +174,11 @@ class SlideDraft(Draft):
         default=None, description="steps, a cycle or a comparison table, or null"
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_as_meant(cls, data: object) -> object:
+        return renamed(data, SLIDE_KEYS)
+
     @model_validator(mode="after")
     def _one_element(self) -> SlideDraft:
         given = [name for name in ELEMENT_FIELDS if getattr(self, name) is not None]
@@ -220,6 +226,11 @@ class SlideDraft(Draft):
 
 class DeckDraft(Draft):
     """A whole planned deck as the model writes it."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_as_meant(cls, data: object) -> object:
+        return unwrapped_deck(data)
 
     title: Annotated[str, AS_TEXT] = Field(
         description=f"title of the video, at most {MAX_DECK_TITLE} characters"

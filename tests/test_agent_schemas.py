@@ -211,3 +211,43 @@ def test_an_edit_keeps_null_and_reads_bullets_written_as_one_list():
     )
     edit = draft.edits[0]
     assert edit.bullets == ["a", "b"] and edit.narration is None and edit.title is None
+
+
+@pytest.mark.parametrize(
+    ("written", "field", "meant"),
+    [
+        ("points", "bullets", ["x", "y"]),
+        ("bullet_points", "bullets", ["x", "y"]),
+        ("speaker_notes", "narration", "Said aloud."),
+        ("script", "narration", "Said aloud."),
+        ("voiceover", "narration", "Said aloud."),
+        ("image", "image_prompt", "a leaf"),
+        ("visual", "image_prompt", "a leaf"),
+        ("image_description", "image_prompt", "a leaf"),
+        ("heading", "title", "Leaves"),
+    ],
+)
+def test_a_slide_field_under_another_name_is_read_as_meant(written, field, meant):
+    """extra="ignore" dropped such keys in silence: bullets written as "points" vanished, and
+    narration as "speaker_notes" sent the whole deck back as "Field required"."""
+    slide = {"title": "Leaves", "narration": "Said aloud.", "image_prompt": "a leaf"}
+    slide.pop(field, None)
+    slide[written] = meant
+    draft = DeckDraft.model_validate({"title": "T", "slides": [slide]})
+    assert getattr(draft.slides[0], field) == meant
+
+
+def test_the_named_field_wins_over_a_synonym():
+    slide = {"title": "A", "narration": "Kept.", "notes": "Not this.", "image_prompt": "p"}
+    assert DeckDraft.model_validate({"title": "T", "slides": [slide]}).slides[0].narration == (
+        "Kept."
+    )
+
+
+@pytest.mark.parametrize("wrapper", ["deck", "presentation", "result"])
+def test_a_deck_wrapped_in_a_key_or_sent_as_a_list_is_read(wrapper):
+    slide = {"title": "Leaves", "narration": "Said.", "image_prompt": "a leaf"}
+    wrapped = DeckDraft.model_validate({wrapper: {"title": "T", "slides": [slide]}})
+    assert wrapped.title == "T" and len(wrapped.slides) == 1
+    listed = DeckDraft.model_validate([slide, {**slide, "title": "Roots"}])
+    assert listed.title == "Leaves" and [s.title for s in listed.slides] == ["Leaves", "Roots"]
