@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
 from deck import (
     MAX_SLIDES,
@@ -27,6 +27,7 @@ from deck import (
 from deck.model import MAX_BULLETS
 
 from .deck_drafts import AspectName, Draft, LayoutName, SlideDraft, ThemeName
+from .draft_keys import SLIDE_KEYS, renamed
 from .draft_names import slide_number
 from .draft_text import AS_LINES_OR_KEEP, AS_TEXT_OR_KEEP
 
@@ -55,6 +56,11 @@ class EditSlideDraft(Draft):
     layout: LayoutName | None = Field(  # type: ignore[valid-type]
         default=None, description="new layout, or null to keep it"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_as_meant(cls, data: object) -> object:
+        return renamed(data, SLIDE_KEYS)  # "points": new bullets, not an edit that keeps them
 
     def to_edit(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)

@@ -251,3 +251,10 @@ def test_a_deck_wrapped_in_a_key_or_sent_as_a_list_is_read(wrapper):
     assert wrapped.title == "T" and len(wrapped.slides) == 1
     listed = DeckDraft.model_validate([slide, {**slide, "title": "Roots"}])
     assert listed.title == "Leaves" and [s.title for s in listed.slides] == ["Leaves", "Roots"]
+
+
+def test_an_edit_with_new_bullets_under_another_name_changes_them():
+    draft = RevisionDraft.model_validate(
+        {"summary": "s", "edits": [{"op": "edit_slide", "slide": 2, "points": ["Simpler"]}]}
+    )
+    assert draft.edits[0].bullets == ["Simpler"]
