@@ -60,6 +60,23 @@ def engine_for(store: Store, renderer: Renderer, tmp_path, render=SMALL) -> Conv
     )
 
 
+async def restarted(
+    store: Store, renderer: Renderer, tmp_path, job
+) -> tuple[ConversationEngine, RecordingSink]:
+    """The next process: an engine on the same store that resumes ``job`` (and nothing else)
+    through a fresh sink, and has finished with it."""
+    again = engine_for(store, renderer, tmp_path)
+    resumed = RecordingSink()
+
+    async def factory(_conversation_id, _owner, _job_id):
+        return resumed
+
+    again.register_platform("test", factory)
+    assert [j.id for j in await again.recover()] == [job.id]
+    await again.queue.wait_idle()
+    return again, resumed
+
+
 def request(text: str = "", outline: str | None = None) -> Incoming:
     return Incoming("test", "ann", text, "w", outline=outline)
 
@@ -121,15 +138,7 @@ async def test_a_shutdown_can_leave_a_render_for_the_next_start(tmp_path):
         [job] = await store.jobs_in([JobState.RUNNING])
         gate.open.set()
 
-        again = engine_for(store, renderer, tmp_path)
-        resumed = RecordingSink()
-
-        async def factory(_conversation_id, _owner, _job_id):
-            return resumed
-
-        again.register_platform("test", factory)
-        assert [j.id for j in await again.recover()] == [job.id]
-        await again.queue.wait_idle()
+        again, resumed = await restarted(store, renderer, tmp_path, job)
         assert [v.resumed for v in resumed.videos] == [True]
 
         # A plain close cancels instead (the terminal's Ctrl+C).
@@ -245,15 +254,7 @@ async def test_a_video_posted_before_a_restart_is_not_posted_again(tmp_path):
         [job] = await store.jobs_in([JobState.RUNNING])  # stopped before it was marked done
         assert len(stuck.videos) == 1
 
-        again = engine_for(store, renderer, tmp_path)
-        resumed = RecordingSink()
-
-        async def factory(_conversation_id, _owner, _job_id):
-            return resumed
-
-        again.register_platform("test", factory)
-        assert [j.id for j in await again.recover()] == [job.id]
-        await again.queue.wait_idle()
+        again, resumed = await restarted(store, renderer, tmp_path, job)
         assert resumed.videos == [] and resumed.storyboards == []  # not rendered, not posted
         assert [(u.state, u.version) for u in resumed.updates] == [("delivered", 1)]
         assert (await store.job(job.id)).state is JobState.DONE

@@ -9,7 +9,7 @@ import json
 from bot.engine.rendering import POSTED
 from bot.slack import blocks
 from bot.slack.threads import SlackThread, link
-from bot.store import JobState
+from bot.store import JobRecord, JobState
 from deck import parse_outline
 
 from .conftest import OUTLINE
@@ -172,9 +172,10 @@ async def test_a_retried_event_starts_one_job(world):
     assert len([u for u in slack.completed_uploads() if u.filename.endswith(".mp4")]) == 1
 
 
-async def test_a_render_cut_off_by_a_restart_is_delivered_to_its_thread(world):
-    """What a previous process left: a deck whose render was running, linked to a thread."""
-    slack, store = world.slack, world.store
+async def left_running(world) -> tuple[str, JobRecord]:
+    """What a previous process left: a deck whose render was running, linked to a thread
+    (its root message, ``ts``, is also the status message)."""
+    store = world.store
     root = await world.bot.handlers.web.post("C1", "<@U1> asked for a video")
     conversation = await store.create_conversation(
         platform="slack", owner="U1", workspace="T0001", title="Why the sea has tides"
@@ -184,6 +185,13 @@ async def test_a_render_cut_off_by_a_restart_is_delivered_to_its_thread(world):
     assert await store.set_job_state(job.id, JobState.RUNNING, only_from=[JobState.QUEUED])
     thread = SlackThread("C1", root, "U1", "T0001", status_ts=root)
     await link(world.engine.links, thread, conversation.id)
+    return root, job
+
+
+async def test_a_render_cut_off_by_a_restart_is_delivered_to_its_thread(world):
+    """What a previous process left: a deck whose render was running, linked to a thread."""
+    slack, store = world.slack, world.store
+    root, job = await left_running(world)
 
     [resumed] = await world.engine.recover()
     assert resumed.id == job.id
@@ -205,16 +213,8 @@ async def test_a_video_uploaded_before_a_restart_is_not_uploaded_again(world):
     [delivered] = await world.jobs()
     assert await store.linked(POSTED, f"posted:{delivered.id}") is not None
 
-    root = await world.bot.handlers.web.post("C1", "<@U1> asked for a video")
-    conversation = await store.create_conversation(
-        platform="slack", owner="U1", workspace="T0001", title="Why the sea has tides"
-    )
-    await store.add_version(conversation.id, parse_outline(OUTLINE), "planned")
-    job = await store.add_job(conversation.id, 1, owner="U1", workspace="T0001")
-    assert await store.set_job_state(job.id, JobState.RUNNING, only_from=[JobState.QUEUED])
-    await store.link(POSTED, f"posted:{job.id}", conversation.id, {})
-    thread = SlackThread("C1", root, "U1", "T0001", status_ts=root)
-    await link(world.engine.links, thread, conversation.id)
+    root, job = await left_running(world)
+    await store.link(POSTED, f"posted:{job.id}", job.conversation_id, {})
 
     [resumed] = await world.engine.recover()
     assert resumed.id == job.id
