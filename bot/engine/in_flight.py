@@ -21,8 +21,8 @@ from .replies import ReplySink
 log = logging.getLogger(__name__)
 
 STOPPED_NOTICE = (
-    "deckcast was stopped before it finished this (a restart); "
-    "your deck is safe, please send it again in a minute"
+    "deckcast was stopped before it finished this; nothing is lost, "
+    "please send it again once deckcast is back"
 )
 
 
