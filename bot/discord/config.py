@@ -28,6 +28,9 @@ class DiscordConfig:
     flush_before_video: float = 2.0
     # ...and a post Discord refused (after discord.py's own retries) is tried again after these.
     post_retry_delays: tuple[float, ...] = (5.0, 30.0, 120.0)
+    # The job is done once the status message says so: its last edit, held back (a 429, a 5xx),
+    # is waited for this long (a stop meanwhile leaves the job for the next start to finish).
+    finish_within: float = 30.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DiscordConfig:

@@ -111,7 +111,7 @@ class DiscordSink:
         if update.state == "delivered":  # posted by the last run, stopped before this edit
             self.job_id = update.job_id
             self._finish(Phase.DONE, f"Done — version {update.version} is in the thread.")
-            await self.editor.flush(within=self.config.flush_before_video)
+            await self.editor.flush(within=self.config.finish_within)
             return
         if update.state == "paused":  # the bot is stopping: say so now, not at the next edit
             self.card.phase = Phase.PAUSED
@@ -161,8 +161,8 @@ class DiscordSink:
             message.id, ready.conversation_id, version=ready.version, channel_id=message.channel.id
         )
         # The job is done once this returns: the status message says so first (a stop right
-        # after would otherwise leave it at "on its way"), unless Discord holds the edit back.
-        await self.editor.flush(within=self.config.flush_before_video)
+        # after would otherwise leave it at "on its way" with a live Cancel button).
+        await self.editor.flush(within=self.config.finish_within)
 
     async def _post_video(self, ready: VideoReady) -> discord.Message | None:
         """Post the video, trying again later when Discord refuses it after discord.py's own
@@ -400,7 +400,9 @@ class DiscordSink:
     async def _apply(self, edit: Edit) -> None:
         """One edit of the status message. An edit Discord keeps refusing with 429s (discord.py
         waits them out, up to five times) is given up after ``edit_timeout`` and reported as
-        :class:`RateLimited`, so the editor pauses cosmetic edits instead of queueing them."""
+        :class:`RateLimited`, so the editor pauses cosmetic edits instead of queueing them; so
+        is one Discord fails on (a 5xx, a dropped connection): the editor keeps it and sends it
+        again, since it may be the last one ("Done")."""
         timeout = self.config.edit_timeout * (3 if edit.files else 1)
         try:
             await asyncio.wait_for(self.outbox.show(edit), timeout)
@@ -409,9 +411,11 @@ class DiscordSink:
         except discord.RateLimited as exc:
             raise RateLimited(exc.retry_after) from None
         except discord.HTTPException as exc:
-            if exc.status == 429:
+            if exc.status == 429 or exc.status >= 500:  # kept and sent later, not dropped
                 raise RateLimited(self.config.edit_backoff) from None
             raise
+        except aiohttp.ClientError:
+            raise RateLimited(self.config.edit_backoff) from None
         status_id = self.outbox.status_id
         if self.job_id and self.conversation_id and status_id and self.job_id not in self._kept:
             self._kept.add(self.job_id)  # where this render's progress is, for a restart

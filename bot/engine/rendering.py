@@ -165,11 +165,11 @@ class JobRunner:
     ) -> None:
         """The last process posted this job's video and stopped before marking it done."""
         log.info("job %s: version %s was posted before the restart", job.id, job.version)
+        if sink is not None:  # first: a stop before this edit leaves it to the next start
+            await sink.progress(JobUpdate(job.conversation_id, job.id, job.version, "delivered"))
         await self.store.set_job_state(
             job.id, JobState.DONE, only_from=[JobState.RUNNING], result={"video": str(out)}
         )
-        if sink is not None:
-            await sink.progress(JobUpdate(job.conversation_id, job.id, job.version, "delivered"))
         await self._tell(JobEventKind.DONE, job)
 
     async def _tell(

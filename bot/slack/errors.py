@@ -38,11 +38,24 @@ class Problem:
 
 
 class SlackCallFailed(SlackError):
-    def __init__(self, method: str, problem: Problem, *, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        method: str,
+        problem: Problem,
+        *,
+        retry_after: float | None = None,
+        status: int | None = None,
+    ) -> None:
         self.method = method
         self.problem = problem
         self.retry_after = retry_after  # seconds, when Slack said (a rate limit)
+        self.status = status  # the HTTP status of Slack's answer, when one came
         super().__init__(f"{method} failed ({problem.code}): {problem.fix}")
+
+    @property
+    def transient(self) -> bool:
+        """Slack (or the way to it) failed for a moment: the same call may work soon."""
+        return self.problem.code in TRANSIENT or (self.status or 0) >= 500
 
 
 class OutlineFileError(SlackError):
@@ -52,6 +65,9 @@ class OutlineFileError(SlackError):
 # Slack refused a file for its size: the workspace restricts large uploads, or the upload URL
 # answered 413. The engine then delivers a smaller copy.
 TOO_BIG = ("file_upload_size_restricted", "file_too_large")
+
+# Slack's own "try again later" codes, and ours for a call that never got an answer
+TRANSIENT = ("internal_error", "fatal_error", "service_unavailable", "request_timeout", "network")
 
 _BAD_TOKEN = ("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive")
 

@@ -28,6 +28,10 @@ from .web import SlackWeb
 log = logging.getLogger(__name__)
 
 SMALLER_SHARE = 0.7  # a copy for a workspace that refused a file: 70% of the refused size
+# The job is done once the status message says the video is ready: a "ready" edit Slack holds
+# back (a rate limit, a 5xx) is waited for this long, so a stop right after does not leave the
+# message at "uploading…" (a stop meanwhile leaves the job for the next start to finish).
+FINISH_WITHIN = 30.0
 
 # (conversation id, job id, version, ts of its status message): kept so that a restart
 # finishes that message
@@ -55,8 +59,10 @@ class SlackSink:
         keep_status: KeepStatus | None = None,
         keep_message: KeepMessage | None = None,
         find_message: FindMessage | None = None,
+        finish_within: float = FINISH_WITHIN,
     ) -> None:
         self.web = web
+        self.finish_within = finish_within
         self.thread = thread
         self.edit_interval = edit_interval
         self.conversation_id = conversation_id
@@ -101,6 +107,7 @@ class SlackSink:
                 "thread (finished after a restart).",
                 final=True,
             )
+            await status.flush(within=self.finish_within)
             return
         if update.state == "paused":
             await status.show(
@@ -178,6 +185,7 @@ class SlackSink:
         await status.show(blocks.ready_text(ready), final=True)
         text, card = blocks.result_blocks(ready)
         await self._post(text, card, keep=(ready.conversation_id, ready.version))
+        await status.flush(within=self.finish_within)  # the job is done once it says so
 
     async def script(self, markdown: str, deck: Deck, version: int) -> None:
         text = blocks.script_text(markdown, version)

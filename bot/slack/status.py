@@ -2,7 +2,12 @@
 :class:`~bot.throttle.ThrottledEditor` (``chat.update`` is rate limited per workspace and a busy
 message flickers): the text changes at most once per ``interval``, only the latest held text
 is sent, a final update goes out at once and ends the message's edits. The message is posted on
-its first update when it does not exist yet."""
+its first update when it does not exist yet.
+
+An edit Slack refuses for a while (a rate limit, a 5xx, no answer) is kept and sent again
+when the wait is over, the final one too (it says the video is ready: dropping it would leave
+the message at "uploading…" for good). The final state is kept here rather than by the
+editor's own ``final``, which drops a state refused at the moment it goes out."""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from .web import SlackWeb
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_PAUSE = 5.0  # seconds without progress edits when Slack gives no Retry-After
+SERVER_ERROR_PAUSE = 2.0  # seconds before an edit Slack failed on (a 5xx) is sent again
 
 
 @dataclass(frozen=True)
@@ -55,11 +61,12 @@ class StatusMessage:
         self.edits = 0
         self._shown: Shown | None = None  # what the message shows now
         self._failed = False
+        self._final = False  # a final text was wanted: later ones are ignored
         self._editor: ThrottledEditor[Shown] = ThrottledEditor(self._send, interval, clock=clock)
 
     @property
     def final(self) -> bool:
-        return self._editor.final
+        return self._final
 
     async def show(
         self,
@@ -72,7 +79,14 @@ class StatusMessage:
         """Show ``text`` (with an actions block of ``buttons``) now if the interval allows,
         else soon. ``force`` shows it now and drops any held text; ``final`` also ends the
         message's edits."""
-        await self._editor.show(Shown(text, buttons or []), now=force, final=final)
+        if self._final:
+            return
+        self._final = final
+        await self._editor.show(Shown(text, buttons or []), now=force or final)
+
+    async def flush(self, *, within: float | None = None) -> bool:
+        """Wait (at most ``within`` seconds) until the newest text is shown; True when it is."""
+        return await self._editor.flush(within=within)
 
     async def close(self) -> None:
         await self._editor.close()
@@ -95,6 +109,8 @@ class StatusMessage:
         except SlackCallFailed as exc:
             if exc.problem.code == "ratelimited":  # the editor waits, then sends the newest
                 raise RateLimited(exc.retry_after or RATE_LIMIT_PAUSE) from None
+            if exc.transient:  # kept, not dropped: it may be the last state ("ready")
+                raise RateLimited(exc.retry_after or SERVER_ERROR_PAUSE) from None
             # Progress is a courtesy: a failed edit never stops the render. Say once what to fix.
             if not self._failed:
                 log.warning("cannot show progress in %s: %s", self.channel, exc.problem.fix)

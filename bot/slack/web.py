@@ -158,6 +158,7 @@ class SlackWeb:
                 method,
                 explain(method, code, needed=needed, channel=channel),
                 retry_after=_retry_after(exc),
+                status=getattr(exc.response, "status_code", None),
             ) from None
         except SlackRequestError as exc:
             log.debug("%s: %s", method, exc)

@@ -152,10 +152,13 @@ class FakeSlack(LoopServer):
         retry_after: int | None = None,
         needed: str | None = None,
         channel: str | None = None,
+        status: int | None = None,
     ) -> None:
         """Answer the next ``times`` calls of ``method`` (in ``channel``, if given) with
-        ``error``. ``ratelimited`` comes as HTTP 429 with a Retry-After header, as Slack does."""
-        status = 429 if error == "ratelimited" else 200
+        ``error``. ``ratelimited`` comes as HTTP 429 with a Retry-After header, as Slack does;
+        other errors as HTTP 200 unless ``status`` says otherwise (``internal_error`` as 500)."""
+        if status is None:
+            status = 429 if error == "ratelimited" else 200
         if error == "ratelimited" and retry_after is None:
             retry_after = 1
         self._failures.setdefault(method, []).append(
