@@ -57,3 +57,68 @@ def test_every_language_loses_markup_and_gets_plain_digits():
     assert prepare_for_speech("Plantes ☀️ + 💧 → 🍎, et 2 + 2 = 4.", "fr") == (
         "Plantes, et 2 + 2 = 4."
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "spoken"),
+    [
+        # espeak-ng reads "cm" and "km" as English letters, "%" as the English "percent" and an
+        # ISO date as three numbers in these languages: the words are written out for it.
+        (
+            "uk",
+            "2026-03-15: 45 %, 1 ₴, 3 ₴, 12 см і 21 km",
+            "15 березня 2026 року: 45 відсотків, 1 гривня, 3 гривні, 12 сантиметрів і 21 кілометр",
+        ),
+        (
+            "el",
+            "Στις 2026-03-15 το 45 % έλαβε 5 € για 12 cm",
+            "Στις 15 Μαρτίου 2026 το 45 τοις εκατό έλαβε 5 ευρώ για 12 εκατοστά",
+        ),
+        (
+            "tr",
+            "ormanların %45'i ve % 30, 12 cm, 5 ₺",
+            "ormanların yüzde 45'i ve yüzde 30, 12 santimetre, 5 lira",
+        ),
+        (
+            "vi",
+            "Ngày 2026-03-15: 30 %, 5 €, 12 km",
+            "Ngày 15 tháng 3 năm 2026: 30 phần trăm, 5 ơ rô, 12 ki lô mét",
+        ),
+        (
+            "ar",
+            "في 2026-03-15 حصلت 45 ٪ على 5 $ و12 cm",
+            "في 15 مارس 2026 حصلت 45 بالمئة على 5 دولار و12 سنتيمتر",
+        ),
+        ("fa", "در 2026-03-15، 30 % و 12 km", "در 15 مارس 2026، 30 درصد و 12 کیلومتر"),
+        (
+            "he",
+            "ב-2026-03-15 קיבל 1 ₪ ו-5 ₪, 30 %",
+            "ב-15 במרץ 2026 קיבל 1 שקל ו-5 שקלים, 30 אחוז",
+        ),
+        (
+            "hi",
+            "2026-03-15 को ₹5 और 30 % और 12 km",
+            "15 मार्च 2026 को 5 रुपये और 30 प्रतिशत और 12 किलोमीटर",
+        ),
+        ("bn", "৳5 এবং 30 %, 12 cm", "5 টাকা এবং 30 শতাংশ, 12 সেন্টিমিটার"),
+        ("ta", "₹5 மற்றும் 30 %", "5 ரூபாய் மற்றும் 30 சதவீதம்"),
+        (
+            "th",
+            "วันที่ 2026-03-15 ได้รับ ฿5 และ 30 %",
+            "วันที่ 15 มีนาคม 2026 ได้รับ 5 บาท และ 30 เปอร์เซ็นต์",
+        ),
+        # Chinese, Japanese and Korean write the next word straight after the unit
+        ("ja", "森の45%が12 cmに", "森の45 パーセントが12 センチメートルに"),
+        ("ko", "$5와 30%, 12 km까지, 25 °C", "5 달러와 30 퍼센트, 12 킬로미터까지, 섭씨 25도"),
+        ("zh", "45%的森林长高了12 cm，25 °C", "百分之45的森林长高了12 厘米，25摄氏度"),
+        ("zh-Hant", "45%的森林", "百分之45的森林"),
+    ],
+)
+def test_numbers_dates_and_units_in_more_languages(language, text, spoken):
+    assert prepare_for_speech(text, language) == spoken
+
+
+def test_another_languages_currency_is_left_as_written_not_a_crash():
+    # zł is Polish, ₽ Russian: a French or German deck naming them rendered nothing (KeyError).
+    assert prepare_for_speech("Cela coûte 5 zł ou 3 €", "fr") == "Cela coûte 5 zł ou 3 euros"
+    assert prepare_for_speech("Preis 5 ₽", "de") == "Preis 5 ₽"
