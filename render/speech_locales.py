@@ -12,6 +12,7 @@ import re
 from functools import cache
 
 from . import speech_locales_world as world
+from .speech_numbers import say_numbers
 
 Pair = tuple[str, ...]  # singular, plural; or one, few, many (Russian, Polish)
 
@@ -260,4 +261,4 @@ def localise(text: str, language: str) -> str:
         text = re.sub(
             rf"({_NUMBER})\s*{_PERCENT_SIGN}", lambda m: _with_number(percent, m[1]), text
         )
-    return text
+    return say_numbers(text, language)
