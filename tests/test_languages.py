@@ -84,7 +84,18 @@ def test_every_way_of_writing_a_language_reads_the_same(code, tag):
 def test_espeak_speaks_each_language_with_its_own_voice(language, voice):
     backend = EspeakBackend()
     assert backend.resolve(None, language) == voice
-    assert backend.language_note(None, language) is None
+    if language != "ja":  # see test_espeak_says_it_cannot_read_kanji
+        assert backend.language_note(None, language) is None
+
+
+@needs_espeak()
+def test_espeak_says_it_cannot_read_kanji():
+    # espeak-ng's Japanese voice says "Chinese letter" (in English) for every kanji: the
+    # render's summary says so and names the voice that reads Japanese.
+    note = EspeakBackend().language_note(None, "ja") or ""
+    assert '"Chinese letter"' in note
+    assert "deckcast[kokoro-ja]" in note
+    assert EspeakBackend().language_note(None, "zh") is None
 
 
 @needs_espeak()
