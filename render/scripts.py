@@ -13,6 +13,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from .han_forms import is_traditional
+
 COMMON, INHERITED, OTHER, EMOJI = "Common", "Inherited", "Other", "Emoji"
 
 _RANGES: list[tuple[int, int, str]] = sorted(
@@ -112,7 +114,8 @@ def scripts_of(language: str) -> set[str]:
 def detect_script_language(text: str) -> str | None:
     """The language ``text`` is in, when its script says (most letters not Latin); else None.
     Kana make Han text Japanese, hangul Korean; letters only Persian or Urdu use tell those
-    from Arabic, and Ukrainian, Serbian and Bulgarian letters from Russian."""
+    from Arabic, and Ukrainian, Serbian and Bulgarian letters from Russian; traditional
+    characters make Chinese ``zh-Hant``."""
     counts = letters_by_script(text)
     total = sum(counts.values())
     if not total:
@@ -138,6 +141,8 @@ def detect_script_language(text: str) -> str | None:
             return "bg"
     if script == "Hebrew" and any(ch in text for ch in "ײװױ"):
         return "yi"
+    if script == "Han" and is_traditional(text):
+        return "zh-Hant"
     return SCRIPT_LANGUAGE[script]
 
 

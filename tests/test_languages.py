@@ -137,6 +137,9 @@ def test_server_voices_and_configured_voices_match_any_code():
     ("text", "language"),
     [
         ("光合作用是植物利用光能把二氧化碳和水转化为糖的过程。", "zh"),
+        # traditional characters: set in Noto Sans CJK TC, not in SC's simplified forms
+        ("光合作用是植物利用光能把二氧化碳和水轉化為糖的過程。", "zh-Hant"),
+        ("葉子捕捉陽光。這株植物長高了。", "zh-Hant"),
         ("光合作用は植物が光を使って糖を作る仕組みです。", "ja"),
         ("광합성은 식물이 빛으로 양분을 만드는 과정입니다.", "ko"),
         ("التمثيل الضوئي هو عملية تحويل الضوء إلى طاقة.", "ar"),
@@ -168,6 +171,8 @@ def test_a_deck_marked_english_is_spoken_in_the_language_of_its_text():
     assert french.language == "en" and deck_language(french) == "fr"
     chinese = Deck(title="光合作用", slides=[Slide(title="植物利用光能")])
     assert deck_language(chinese) == "zh"
+    taiwanese = Deck(title="光合作用", slides=[Slide(title="葉子把陽光變成能量")])
+    assert deck_language(taiwanese) == "zh-Hant"
     stated = Deck(title="Photosynthèse", language="de", slides=[Slide(title="Les feuilles")])
     assert deck_language(stated) == "de"  # a stated language other than English is kept
     short = Deck(title="Photosynthesis", slides=[Slide(title="Leaves")])
