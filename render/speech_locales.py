@@ -182,6 +182,9 @@ _NUMBER = r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?"
 # A letter that would make a unit part of a word (5 метров is not 5 м); Chinese, Japanese
 # and Korean write the next word straight after the unit (12 cmに, 12 km까지).
 _LETTER_NOT_CJK = r"[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+# 1 200 and 1\u202f200 (French, Russian, Polish... group thousands with a space): the
+# Russian, Ukrainian, Spanish, Greek and other voices read "1 200" as "one, two hundred".
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d]|[.,]\d)")
 _PERCENT_SIGN = "[%٪]"  # and the Arabic percent sign
 
 
@@ -230,6 +233,7 @@ def say_date(m: re.Match[str], language: str) -> str:
 def localise(text: str, language: str) -> str:
     """Symbols, units, amounts and dates of ``text`` in words of ``language`` (not English)."""
     text = ISO_DATE.sub(lambda m: say_date(m, language), text)
+    text = _SPACED_THOUSANDS.sub(lambda m: re.sub(r"\D", "", m[0]), text)
     money = CURRENCIES.get(language)
     if money:
 

@@ -142,3 +142,22 @@ def test_another_languages_currency_is_left_as_written_not_a_crash():
 )
 def test_hebrew_numbers_are_said_in_words(number, words):
     assert prepare_for_speech(f"קיבלו {number} ו-CO₂", "he") == f"קיבלו {words} ו-CO2"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "spoken"),
+    [
+        # espeak-ng's Russian, Ukrainian, Spanish... voices read "1 200" as "one, two hundred"
+        (
+            "ru",
+            "лес получил 1 200 ₽ и 25\u00a0000 км",
+            "лес получил 1200 рублей и 25000 километров",
+        ),
+        ("uk", "1\u202f200 ₴", "1200 гривень"),
+        ("es", "1 200 personas, 3 500 000 habitantes", "1200 personas, 3500000 habitantes"),
+        # not a list of numbers, nor a year beside a count
+        ("ru", "шаги 1 2 3, в 2024 100 человек", "шаги 1 2 3, в 2024 100 человек"),
+    ],
+)
+def test_thousands_grouped_with_spaces_are_one_number(language, text, spoken):
+    assert prepare_for_speech(text, language) == spoken
