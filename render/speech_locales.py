@@ -13,6 +13,7 @@ from functools import cache
 
 from . import speech_locales_world as world
 from .speech_numbers import say_numbers
+from .speech_signs import say_signs
 
 Pair = tuple[str, ...]  # singular, plural; or one, few, many (Russian, Polish)
 
@@ -265,4 +266,4 @@ def localise(text: str, language: str) -> str:
         text = re.sub(
             rf"({_NUMBER})\s*{_PERCENT_SIGN}", lambda m: _with_number(percent, m[1]), text
         )
-    return say_numbers(text, language)
+    return say_numbers(say_signs(text, language), language)

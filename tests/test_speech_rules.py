@@ -55,7 +55,7 @@ def test_every_language_loses_markup_and_gets_plain_digits():
     # Words stay in the deck's language: English rules are not applied to it.
     assert prepare_for_speech("5 kg & 1/2", "fr") == "5 kilogrammes & 1/2"
     assert prepare_for_speech("Plantes ☀️ + 💧 → 🍎, et 2 + 2 = 4.", "fr") == (
-        "Plantes, et 2 + 2 = 4."
+        "Plantes, et 2 plus 2 égale 4."
     )
 
 
@@ -160,4 +160,23 @@ def test_hebrew_numbers_are_said_in_words(number, words):
     ],
 )
 def test_thousands_grouped_with_spaces_are_one_number(language, text, spoken):
+    assert prepare_for_speech(text, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "spoken"),
+    [
+        # espeak-ng says "equals", "plus", "minus" in English in these voices (French: nothing
+        # for "="); the signs are said in the deck's language
+        ("uk", "2 = 4; 3 + 1; 5 × 2; 9 − 3", "2 дорівнює 4; 3 плюс 1; 5 помножити на 2; 9 мінус 3"),
+        ("fr", "3 x 4 = 12, −5 °C", "3 fois 4 égale 12, moins 5 degrés Celsius"),
+        ("ja", "2 + 2 = 4", "2 たす 2 は 4"),
+        ("zh", "2+2=4", "2 加 2 等于 4"),
+        ("th", "6 ÷ 3", "6 หาร 3"),
+        ("de", "+5 % mehr", "plus 5 Prozent mehr"),
+        # not signs: names and words
+        ("de", "C++ und Google+, 3x", "C++ und Google+, 3x"),
+    ],
+)
+def test_arithmetic_signs_are_said_in_the_decks_language(language, text, spoken):
     assert prepare_for_speech(text, language) == spoken
