@@ -183,6 +183,12 @@ _NUMBER = r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?"
 # A letter that would make a unit part of a word (5 метров is not 5 м); Chinese, Japanese
 # and Korean write the next word straight after the unit (12 cmに, 12 km까지).
 _LETTER_NOT_CJK = r"[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+# espeak-ng reads 15.03.2026 as "fifteen point zero three point two thousand...".
+_DMY = re.compile(
+    r"(?<![\d./-])(0?[1-9]|[12]\d|3[01])([./])(0?[1-9]|1[0-2])\2(\d{4})(?!\d|[./-]\d)"
+)
+_YMD = re.compile(r"(?<![\d./-])(\d{4})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?!\d|[./-]\d)")
+_YEAR_FIRST = frozenset({"zh", "ja", "ko"})
 # 1 200 and 1\u202f200 (French, Russian, Polish... group thousands with a space): the
 # Russian, Ukrainian, Spanish, Greek and other voices read "1 200" as "one, two hundred".
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d]|[.,]\d)")
@@ -223,17 +229,29 @@ def counted(number: str, forms: Pair, language: str = "") -> str:
 
 def say_date(m: re.Match[str], language: str) -> str:
     """An ISO date (``2026-11-24``) as the language says it, or unchanged."""
+    return _said_date(m, language, int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def _said_date(m: re.Match[str], language: str, year: int, month: int, day: int) -> str:
     form, names = MONTHS.get(language, ("", []))
     if not form:
         return m.group(0)
-    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
     name = names[month - 1] if names else ""
     return form.format(d=day, m=name, mn=month, y=year)
+
+
+def _say_numeric_dates(text: str, language: str) -> str:
+    """Dates as the language writes them with numbers: day first (15.03.2026, 15/03/2026)
+    but in Chinese, Japanese and Korean, which put the year first (2026/03/15)."""
+    if language in _YEAR_FIRST:
+        return _YMD.sub(lambda m: _said_date(m, language, int(m[1]), int(m[2]), int(m[3])), text)
+    return _DMY.sub(lambda m: _said_date(m, language, int(m[4]), int(m[3]), int(m[1])), text)
 
 
 def localise(text: str, language: str) -> str:
     """Symbols, units, amounts and dates of ``text`` in words of ``language`` (not English)."""
     text = ISO_DATE.sub(lambda m: say_date(m, language), text)
+    text = _say_numeric_dates(text, language)
     text = _SPACED_THOUSANDS.sub(lambda m: re.sub(r"\D", "", m[0]), text)
     money = CURRENCIES.get(language)
     if money:

@@ -180,3 +180,19 @@ def test_thousands_grouped_with_spaces_are_one_number(language, text, spoken):
 )
 def test_arithmetic_signs_are_said_in_the_decks_language(language, text, spoken):
     assert prepare_for_speech(text, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "spoken"),
+    [
+        # espeak-ng read 15.03.2026 as "fifteen point zero three point two thousand..."
+        ("de", "Am 15.03.2026. Version 1.2.3", "Am 15. März 2026. Version 1.2.3"),
+        ("fr", "le 15/03/2026, ouvert 24/7", "le 15 mars 2026, ouvert 24/7"),
+        ("es", "El 5/1/2026", "El 5 de enero de 2026"),
+        ("tr", "15.03.2026 tarihinde", "15 Mart 2026 tarihinde"),
+        ("ja", "2026/03/15に", "2026年3月15日に"),
+        ("en", "on 12/05/2024", "on 12/05/2024"),  # English: month or day first, unknown
+    ],
+)
+def test_numeric_dates_are_said_as_the_language_writes_them(language, text, spoken):
+    assert prepare_for_speech(text, language) == spoken
