@@ -45,6 +45,9 @@ _RANGES: list[tuple[int, int, str]] = sorted(
     ]
 )  # fmt: skip
 _STARTS = [start for start, _end, _name in _RANGES]
+# Signs in one script's block that many scripts write: the danda and double danda (।॥) end
+# Bengali, Gurmukhi, Oriya... sentences too (a Bengali "। 15" was read by the Hindi voice).
+_SHARED = frozenset({0x0964, 0x0965})
 
 # The language a script's text is in when nothing else says (refined in detect_script_language).
 SCRIPT_LANGUAGE = {
@@ -78,6 +81,8 @@ RTL_SCRIPTS = frozenset({"Hebrew", "Arabic", "Syriac", "Thaana"})
 def script_of(ch: str) -> str:
     """The script of one character (``Common`` for digits, spaces and punctuation)."""
     code = ord(ch)
+    if code in _SHARED:
+        return COMMON
     i = bisect.bisect_right(_STARTS, code) - 1
     if i >= 0:
         start, end, name = _RANGES[i]

@@ -201,6 +201,12 @@ def test_mixed_text_is_cut_into_spans_for_the_voices_of_their_languages():
     assert {s.language for s in speech_spans("漢字とひらがな", "en")} == {"ja"}
 
 
+def test_a_danda_belongs_to_the_sentence_it_ends():
+    # ।, in the Devanagari block, ends Bengali sentences too: the number after it is Bengali
+    spans = speech_spans("গাছ আলো ধরে। 15 তারিখে বৃষ্টি হয়।", "bn")
+    assert [(s.language, s.foreign) for s in spans] == [("bn", False)]
+
+
 @needs_espeak()
 def test_espeak_reads_each_span_with_a_voice_of_its_language(tmp_path, monkeypatch):
     calls = tmp_path / "calls.log"
