@@ -9,6 +9,7 @@ Languages not listed keep symbols and units as written.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 from . import speech_locales_world as world
@@ -183,6 +184,9 @@ _NUMBER = r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?"
 # A letter that would make a unit part of a word (5 метров is not 5 м); Chinese, Japanese
 # and Korean write the next word straight after the unit (12 cmに, 12 km까지).
 _LETTER_NOT_CJK = r"[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+# Arabic-Indic, Persian, Bengali, Devanagari, Thai... digits: the rules below (and every
+# voice) read the ASCII ones, so ٢٠٢٦-٠٣-١٥ and ৫ % are said like 2026-03-15 and 5 %.
+_NATIVE_DIGIT = re.compile(r"(?![0-9])\d")
 # espeak-ng reads 15.03.2026 as "fifteen point zero three point two thousand...".
 _DMY = re.compile(
     r"(?<![\d./-])(0?[1-9]|[12]\d|3[01])([./])(0?[1-9]|1[0-2])\2(\d{4})(?!\d|[./-]\d)"
@@ -250,6 +254,7 @@ def _say_numeric_dates(text: str, language: str) -> str:
 
 def localise(text: str, language: str) -> str:
     """Symbols, units, amounts and dates of ``text`` in words of ``language`` (not English)."""
+    text = _NATIVE_DIGIT.sub(lambda m: str(unicodedata.digit(m[0])), text)
     text = ISO_DATE.sub(lambda m: say_date(m, language), text)
     text = _say_numeric_dates(text, language)
     text = _SPACED_THOUSANDS.sub(lambda m: re.sub(r"\D", "", m[0]), text)

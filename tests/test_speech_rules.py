@@ -196,3 +196,17 @@ def test_arithmetic_signs_are_said_in_the_decks_language(language, text, spoken)
 )
 def test_numeric_dates_are_said_as_the_language_writes_them(language, text, spoken):
     assert prepare_for_speech(text, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "spoken"),
+    [
+        # a date, a percentage or an amount in the language's own digits is said like one in
+        # ASCII digits (the rules only knew 0-9; every voice reads both alike)
+        ("ar", "في ٢٠٢٦-٠٣-١٥ حصلت ٤٥٪", "في 15 مارس 2026 حصلت 45 بالمئة"),
+        ("fa", "در ۱۵/۰۳/۲۰۲۶، ۱۲ km", "در 15 مارس 2026، 12 کیلومتر"),
+        ("bn", "৪৫ % বন ৳১,২০০", "45 শতাংশ বন 1,200 টাকা"),
+    ],
+)
+def test_native_digits_follow_the_same_rules(language, text, spoken):
+    assert prepare_for_speech(text, language) == spoken
