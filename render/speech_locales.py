@@ -1,9 +1,12 @@
 """Words for symbols, units, currencies and dates in the languages deckcast speaks most.
 
-English has its own fuller rules in :mod:`render.speech`; for the languages here, amounts
-(``$5``, ``5 €``), percentages, degrees, common units and ISO dates (``2026-11-24``) are said
-in the deck's language. Numbers stay digits: every voice reads digits in its own language.
-Languages not listed keep symbols and units as written.
+English has its own fuller rules in :mod:`render.speech`; for the languages here (and those
+of :mod:`render.speech_locales_world`), amounts (``$5``, ``5 €``), percentages, degrees,
+common units, ISO dates (``2026-11-24``) and dates as the language writes them (``15.03.2026``)
+are said in the deck's language, and arithmetic signs too (:mod:`render.speech_signs`).
+Numbers stay digits (ASCII ones; "1 200" one number): every voice reads digits in its own
+language but Hebrew's, which gets words (:mod:`render.speech_numbers`). Languages not listed
+keep symbols and units as written.
 """
 
 from __future__ import annotations
