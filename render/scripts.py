@@ -13,6 +13,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from .han_forms import is_traditional
+
 COMMON, INHERITED, OTHER, EMOJI = "Common", "Inherited", "Other", "Emoji"
 
 _RANGES: list[tuple[int, int, str]] = sorted(
@@ -43,6 +45,9 @@ _RANGES: list[tuple[int, int, str]] = sorted(
     ]
 )  # fmt: skip
 _STARTS = [start for start, _end, _name in _RANGES]
+# Signs in one script's block that many scripts write: the danda and double danda (।॥) end
+# Bengali, Gurmukhi, Oriya... sentences too (a Bengali "। 15" was read by the Hindi voice).
+_SHARED = frozenset({0x0964, 0x0965})
 
 # The language a script's text is in when nothing else says (refined in detect_script_language).
 SCRIPT_LANGUAGE = {
@@ -76,6 +81,8 @@ RTL_SCRIPTS = frozenset({"Hebrew", "Arabic", "Syriac", "Thaana"})
 def script_of(ch: str) -> str:
     """The script of one character (``Common`` for digits, spaces and punctuation)."""
     code = ord(ch)
+    if code in _SHARED:
+        return COMMON
     i = bisect.bisect_right(_STARTS, code) - 1
     if i >= 0:
         start, end, name = _RANGES[i]
@@ -112,7 +119,8 @@ def scripts_of(language: str) -> set[str]:
 def detect_script_language(text: str) -> str | None:
     """The language ``text`` is in, when its script says (most letters not Latin); else None.
     Kana make Han text Japanese, hangul Korean; letters only Persian or Urdu use tell those
-    from Arabic, and Ukrainian, Serbian and Bulgarian letters from Russian."""
+    from Arabic, and Ukrainian, Serbian and Bulgarian letters from Russian; traditional
+    characters make Chinese ``zh-Hant``."""
     counts = letters_by_script(text)
     total = sum(counts.values())
     if not total:
@@ -138,6 +146,8 @@ def detect_script_language(text: str) -> str | None:
             return "bg"
     if script == "Hebrew" and any(ch in text for ch in "ײװױ"):
         return "yi"
+    if script == "Han" and is_traditional(text):
+        return "zh-Hant"
     return SCRIPT_LANGUAGE[script]
 
 

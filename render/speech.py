@@ -6,8 +6,10 @@ become words (or a pause), sub- and superscript digits become plain ones (CO₂ 
 English, symbols and units are said as words (singular after 1), common fractions, powers
 (x^2), negative numbers, ranges (not phone numbers: 555-1234), ISO dates, amounts ($1,200,
 $5M), musical keys and languages (C#) and common abbreviations are written out; French,
-Spanish, German, Italian, Portuguese, Dutch, Russian and Polish get their own words for amounts,
-units, percentages, degrees and dates (:mod:`render.speech_locales`). Every voice backend gets
+Spanish, German, Italian, Portuguese, Dutch, Russian and Polish, and Ukrainian, Greek, Turkish,
+Vietnamese, Arabic, Persian, Hebrew, Hindi, Bengali, Tamil, Thai, Japanese, Korean and Chinese
+(:mod:`render.speech_locales_world`) get their own words for amounts, units, percentages,
+degrees, dates and arithmetic signs (:mod:`render.speech_locales`). Every voice backend gets
 the same text: the renderer calls :func:`prepare_for_speech` once per slide.
 """
 

@@ -1,14 +1,23 @@
 """Words for symbols, units, currencies and dates in the languages deckcast speaks most.
 
-English has its own fuller rules in :mod:`render.speech`; for the languages here, amounts
-(``$5``, ``5 €``), percentages, degrees, common units and ISO dates (``2026-11-24``) are said
-in the deck's language. Numbers stay digits: every voice reads digits in its own language.
-Languages not listed keep symbols and units as written.
+English has its own fuller rules in :mod:`render.speech`; for the languages here (and those
+of :mod:`render.speech_locales_world`), amounts (``$5``, ``5 €``), percentages, degrees,
+common units, ISO dates (``2026-11-24``) and dates as the language writes them (``15.03.2026``)
+are said in the deck's language, and arithmetic signs too (:mod:`render.speech_signs`).
+Numbers stay digits (ASCII ones; "1 200" one number): every voice reads digits in its own
+language but Hebrew's, which gets words (:mod:`render.speech_numbers`). Languages not listed
+keep symbols and units as written.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import cache
+
+from . import speech_locales_world as world
+from .speech_numbers import say_numbers
+from .speech_signs import say_signs
 
 Pair = tuple[str, ...]  # singular, plural; or one, few, many (Russian, Polish)
 
@@ -107,10 +116,6 @@ CURRENCIES["es"] |= {"R$": ("real", "reales")}
 CURRENCIES["fr"] |= {"R$": ("réal", "réaux"), "CHF": ("franc suisse", "francs suisses")}
 CURRENCIES["de"] |= {"CHF": ("Franken", "Franken")}
 CURRENCIES["it"] |= {"CHF": ("franco svizzero", "franchi svizzeri")}
-_SYMBOLS = "|".join(
-    re.escape(symbol)
-    for symbol in sorted({s for table in CURRENCIES.values() for s in table}, key=len, reverse=True)
-)
 
 UNITS: dict[str, dict[str, Pair]] = {
     "fr": {"km/h": ("kilomètre par heure", "kilomètres par heure"), "km": ("kilomètre",
@@ -168,11 +173,49 @@ DEGREES = {"fr": "degrés", "es": "grados", "it": "gradi", "pt": "graus", "de": 
            "nl": "graden", "ru": "градусов", "pl": "stopni"}  # fmt: skip
 CELSIUS = {"fr": "Celsius", "es": "Celsius", "it": "Celsius", "pt": "Celsius", "de": "Celsius",
            "nl": "Celsius", "ru": "Цельсия", "pl": "Celsjusza"}  # fmt: skip
+# The languages of render/speech_locales_world.py.
+MONTHS |= world.MONTHS
+CURRENCIES |= world.CURRENCIES
+UNITS |= world.UNITS
+PERCENT |= world.PERCENT
+DEGREES |= world.DEGREES
+CELSIUS |= world.CELSIUS
 
-ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d-])")
+# Not inside a longer number (2026-03-15-2); a prefix joined by a hyphen is fine (ב-2026-03-15).
+ISO_DATE = re.compile(r"(?<!\d)(?<!\d-)(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d-])")
 _NUMBER = r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?"
-_AMOUNT_BEFORE = re.compile(rf"(?<![A-Za-z])({_SYMBOLS})\s?({_NUMBER})")
-_AMOUNT_AFTER = re.compile(rf"({_NUMBER})\s?({_SYMBOLS})(?![\w$])")
+# A letter that would make a unit part of a word (5 метров is not 5 м); Chinese, Japanese
+# and Korean write the next word straight after the unit (12 cmに, 12 km까지).
+_LETTER_NOT_CJK = r"[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+# Arabic-Indic, Persian, Bengali, Devanagari, Thai... digits: the rules below (and every
+# voice) read the ASCII ones, so ٢٠٢٦-٠٣-١٥ and ৫ % are said like 2026-03-15 and 5 %.
+_NATIVE_DIGIT = re.compile(r"(?![0-9])\d")
+# espeak-ng reads 15.03.2026 as "fifteen point zero three point two thousand...".
+_DMY = re.compile(
+    r"(?<![\d./-])(0?[1-9]|[12]\d|3[01])([./])(0?[1-9]|1[0-2])\2(\d{4})(?!\d|[./-]\d)"
+)
+_YMD = re.compile(r"(?<![\d./-])(\d{4})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?!\d|[./-]\d)")
+_YEAR_FIRST = frozenset({"zh", "ja", "ko"})
+# 1 200 and 1\u202f200 (French, Russian, Polish... group thousands with a space): the
+# Russian, Ukrainian, Spanish, Greek and other voices read "1 200" as "one, two hundred".
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d]|[.,]\d)")
+_PERCENT_SIGN = "[%٪]"  # and the Arabic percent sign
+
+
+@cache
+def _amount_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Amounts with the symbol before and after the number, for the symbols ``language``
+    has words for (another language's symbol is left as written, never looked up)."""
+    symbols = "|".join(re.escape(s) for s in sorted(CURRENCIES[language], key=len, reverse=True))
+    return (
+        re.compile(rf"(?<![A-Za-z])({symbols})\s?({_NUMBER})"),
+        re.compile(rf"({_NUMBER})\s?({symbols})(?![\w$])"),
+    )
+
+
+def _with_number(words: str, number: str) -> str:
+    """``words`` after the number, or around it where they hold ``{n}`` (百分之{n})."""
+    return words.format(n=number) if "{n}" in words else f"{number} {words}"
 
 
 def counted(number: str, forms: Pair, language: str = "") -> str:
@@ -193,38 +236,60 @@ def counted(number: str, forms: Pair, language: str = "") -> str:
 
 def say_date(m: re.Match[str], language: str) -> str:
     """An ISO date (``2026-11-24``) as the language says it, or unchanged."""
+    return _said_date(m, language, int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def _said_date(m: re.Match[str], language: str, year: int, month: int, day: int) -> str:
     form, names = MONTHS.get(language, ("", []))
     if not form:
         return m.group(0)
-    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
     name = names[month - 1] if names else ""
     return form.format(d=day, m=name, mn=month, y=year)
 
 
+def _say_numeric_dates(text: str, language: str) -> str:
+    """Dates as the language writes them with numbers: day first (15.03.2026, 15/03/2026)
+    but in Chinese, Japanese and Korean, which put the year first (2026/03/15)."""
+    if language in _YEAR_FIRST:
+        return _YMD.sub(lambda m: _said_date(m, language, int(m[1]), int(m[2]), int(m[3])), text)
+    return _DMY.sub(lambda m: _said_date(m, language, int(m[4]), int(m[3]), int(m[1])), text)
+
+
 def localise(text: str, language: str) -> str:
     """Symbols, units, amounts and dates of ``text`` in words of ``language`` (not English)."""
+    text = _NATIVE_DIGIT.sub(lambda m: str(unicodedata.digit(m[0])), text)
     text = ISO_DATE.sub(lambda m: say_date(m, language), text)
+    text = _say_numeric_dates(text, language)
+    text = _SPACED_THOUSANDS.sub(lambda m: re.sub(r"\D", "", m[0]), text)
     money = CURRENCIES.get(language)
     if money:
 
         def amount(number: str, symbol: str) -> str:
             return f"{number} {counted(number, money[symbol], language)}"
 
-        text = _AMOUNT_BEFORE.sub(lambda m: amount(m.group(2), m.group(1)), text)
-        text = _AMOUNT_AFTER.sub(lambda m: amount(m.group(1), m.group(2)), text)
+        before, after = _amount_patterns(language)
+        text = before.sub(lambda m: amount(m.group(2), m.group(1)), text)
+        text = after.sub(lambda m: amount(m.group(1), m.group(2)), text)
     units = UNITS.get(language)
     if units:
         pattern = re.compile(
             rf"({_NUMBER})\s?("
             + "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
-            + r")(?![\w/])"
+            + rf")(?!{_LETTER_NOT_CJK}|/)"
         )
         text = pattern.sub(
             lambda m: f"{m.group(1)} {counted(m.group(1), units[m.group(2)], language)}", text
         )
     if language in DEGREES:
-        text = re.sub(r"(\d)\s*°\s*C\b", rf"\1 {DEGREES[language]} {CELSIUS[language]}", text)
-        text = re.sub(r"(\d)\s*°", rf"\1 {DEGREES[language]}", text)
+        celsius = world.DEGREES_CELSIUS.get(language) or f"{DEGREES[language]} {CELSIUS[language]}"
+        text = re.sub(rf"({_NUMBER})\s*°\s*C\b", lambda m: _with_number(celsius, m[1]), text)
+        degrees = DEGREES[language]
+        text = re.sub(rf"({_NUMBER})\s*°", lambda m: _with_number(degrees, m[1]), text)
     if language in PERCENT:
-        text = re.sub(r"(\d)\s*%", rf"\1 {PERCENT[language]}", text)
-    return text
+        percent = PERCENT[language]
+        if language == "tr":  # Turkish writes the sign first: %45, % 45'i
+            text = re.sub(rf"{_PERCENT_SIGN}\s?({_NUMBER})", lambda m: percent.format(n=m[1]), text)
+        text = re.sub(
+            rf"({_NUMBER})\s*{_PERCENT_SIGN}", lambda m: _with_number(percent, m[1]), text
+        )
+    return say_numbers(say_signs(text, language), language)

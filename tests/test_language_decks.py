@@ -156,7 +156,9 @@ def test_a_deck_in_each_language_is_spoken_and_drawn_right(
     assert result.voice == f"espeak:{voice}"
     used = voices_used(espeak_log)
     assert used and set(used) == {voice}, used  # every slide (and span) in its language
-    assert not result.warnings, result.warnings
+    # Japanese: the summary says espeak-ng reads kanji as "Chinese letter" (and what reads them)
+    kanji = ['"Chinese letter"' in w for w in result.warnings]
+    assert kanji == ([True] if language == "ja" else []), result.warnings
     counts = []
     for i, picture in enumerate(result.pictures):
         frame = recompose(deck, i, picture)

@@ -84,7 +84,18 @@ def test_every_way_of_writing_a_language_reads_the_same(code, tag):
 def test_espeak_speaks_each_language_with_its_own_voice(language, voice):
     backend = EspeakBackend()
     assert backend.resolve(None, language) == voice
-    assert backend.language_note(None, language) is None
+    if language != "ja":  # see test_espeak_says_it_cannot_read_kanji
+        assert backend.language_note(None, language) is None
+
+
+@needs_espeak()
+def test_espeak_says_it_cannot_read_kanji():
+    # espeak-ng's Japanese voice says "Chinese letter" (in English) for every kanji: the
+    # render's summary says so and names the voice that reads Japanese.
+    note = EspeakBackend().language_note(None, "ja") or ""
+    assert '"Chinese letter"' in note
+    assert "deckcast[kokoro-ja]" in note
+    assert EspeakBackend().language_note(None, "zh") is None
 
 
 @needs_espeak()
@@ -126,6 +137,9 @@ def test_server_voices_and_configured_voices_match_any_code():
     ("text", "language"),
     [
         ("光合作用是植物利用光能把二氧化碳和水转化为糖的过程。", "zh"),
+        # traditional characters: set in Noto Sans CJK TC, not in SC's simplified forms
+        ("光合作用是植物利用光能把二氧化碳和水轉化為糖的過程。", "zh-Hant"),
+        ("葉子捕捉陽光。這株植物長高了。", "zh-Hant"),
         ("光合作用は植物が光を使って糖を作る仕組みです。", "ja"),
         ("광합성은 식물이 빛으로 양분을 만드는 과정입니다.", "ko"),
         ("التمثيل الضوئي هو عملية تحويل الضوء إلى طاقة.", "ar"),
@@ -157,6 +171,8 @@ def test_a_deck_marked_english_is_spoken_in_the_language_of_its_text():
     assert french.language == "en" and deck_language(french) == "fr"
     chinese = Deck(title="光合作用", slides=[Slide(title="植物利用光能")])
     assert deck_language(chinese) == "zh"
+    taiwanese = Deck(title="光合作用", slides=[Slide(title="葉子把陽光變成能量")])
+    assert deck_language(taiwanese) == "zh-Hant"
     stated = Deck(title="Photosynthèse", language="de", slides=[Slide(title="Les feuilles")])
     assert deck_language(stated) == "de"  # a stated language other than English is kept
     short = Deck(title="Photosynthesis", slides=[Slide(title="Leaves")])
@@ -183,6 +199,12 @@ def test_mixed_text_is_cut_into_spans_for_the_voices_of_their_languages():
         ("zh", False),
     ]
     assert {s.language for s in speech_spans("漢字とひらがな", "en")} == {"ja"}
+
+
+def test_a_danda_belongs_to_the_sentence_it_ends():
+    # ।, in the Devanagari block, ends Bengali sentences too: the number after it is Bengali
+    spans = speech_spans("গাছ আলো ধরে। 15 তারিখে বৃষ্টি হয়।", "bn")
+    assert [(s.language, s.foreign) for s in spans] == [("bn", False)]
 
 
 @needs_espeak()

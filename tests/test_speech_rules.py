@@ -55,5 +55,158 @@ def test_every_language_loses_markup_and_gets_plain_digits():
     # Words stay in the deck's language: English rules are not applied to it.
     assert prepare_for_speech("5 kg & 1/2", "fr") == "5 kilogrammes & 1/2"
     assert prepare_for_speech("Plantes ☀️ + 💧 → 🍎, et 2 + 2 = 4.", "fr") == (
-        "Plantes, et 2 + 2 = 4."
+        "Plantes, et 2 plus 2 égale 4."
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "spoken"),
+    [
+        # espeak-ng reads "cm" and "km" as English letters, "%" as the English "percent" and an
+        # ISO date as three numbers in these languages: the words are written out for it.
+        (
+            "uk",
+            "2026-03-15: 45 %, 1 ₴, 3 ₴, 12 см і 21 km",
+            "15 березня 2026 року: 45 відсотків, 1 гривня, 3 гривні, 12 сантиметрів і 21 кілометр",
+        ),
+        (
+            "el",
+            "Στις 2026-03-15 το 45 % έλαβε 5 € για 12 cm",
+            "Στις 15 Μαρτίου 2026 το 45 τοις εκατό έλαβε 5 ευρώ για 12 εκατοστά",
+        ),
+        (
+            "tr",
+            "ormanların %45'i ve % 30, 12 cm, 5 ₺",
+            "ormanların yüzde 45'i ve yüzde 30, 12 santimetre, 5 lira",
+        ),
+        (
+            "vi",
+            "Ngày 2026-03-15: 30 %, 5 €, 12 km",
+            "Ngày 15 tháng 3 năm 2026: 30 phần trăm, 5 ơ rô, 12 ki lô mét",
+        ),
+        (
+            "ar",
+            "في 2026-03-15 حصلت 45 ٪ على 5 $ و12 cm",
+            "في 15 مارس 2026 حصلت 45 بالمئة على 5 دولار و12 سنتيمتر",
+        ),
+        ("fa", "در 2026-03-15، 30 % و 12 km", "در 15 مارس 2026، 30 درصد و 12 کیلومتر"),
+        (
+            "he",
+            "ב-2026-03-15 קיבל 1 ₪ ו-5 ₪, 30 %",
+            # espeak-ng's Hebrew voice says nothing for digits: numbers are written out
+            "ב-חמש עשרה במרץ אלפיים עשרים ושש קיבל אחת שקל ו-חמש שקלים, שלושים אחוז",
+        ),
+        (
+            "hi",
+            "2026-03-15 को ₹5 और 30 % और 12 km",
+            "15 मार्च 2026 को 5 रुपये और 30 प्रतिशत और 12 किलोमीटर",
+        ),
+        ("bn", "৳5 এবং 30 %, 12 cm", "5 টাকা এবং 30 শতাংশ, 12 সেন্টিমিটার"),
+        ("ta", "₹5 மற்றும் 30 %", "5 ரூபாய் மற்றும் 30 சதவீதம்"),
+        (
+            "th",
+            "วันที่ 2026-03-15 ได้รับ ฿5 และ 30 %",
+            "วันที่ 15 มีนาคม 2026 ได้รับ 5 บาท และ 30 เปอร์เซ็นต์",
+        ),
+        # Chinese, Japanese and Korean write the next word straight after the unit
+        ("ja", "森の45%が12 cmに", "森の45 パーセントが12 センチメートルに"),
+        ("ko", "$5와 30%, 12 km까지, 25 °C", "5 달러와 30 퍼센트, 12 킬로미터까지, 섭씨 25도"),
+        ("zh", "45%的森林长高了12 cm，25 °C", "百分之45的森林长高了12 厘米，25摄氏度"),
+        ("zh-Hant", "45%的森林", "百分之45的森林"),
+    ],
+)
+def test_numbers_dates_and_units_in_more_languages(language, text, spoken):
+    assert prepare_for_speech(text, language) == spoken
+
+
+def test_another_languages_currency_is_left_as_written_not_a_crash():
+    # zł is Polish, ₽ Russian: a French or German deck naming them rendered nothing (KeyError).
+    assert prepare_for_speech("Cela coûte 5 zł ou 3 €", "fr") == "Cela coûte 5 zł ou 3 euros"
+    assert prepare_for_speech("Preis 5 ₽", "de") == "Preis 5 ₽"
+
+
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        ("7", "שבע"),
+        ("12", "שתים עשרה"),
+        ("45", "ארבעים וחמש"),
+        ("105", "מאה וחמש"),
+        ("1,200", "אלף ומאתיים"),
+        ("2024", "אלפיים עשרים וארבע"),
+        ("3000", "שלושת אלפים"),
+        ("21500", "עשרים ואחת אלף וחמש מאות"),
+        ("2500000", "שני מיליון וחמש מאות אלף"),
+        ("12.5", "שתים עשרה נקודה חמש"),
+    ],
+)
+def test_hebrew_numbers_are_said_in_words(number, words):
+    assert prepare_for_speech(f"קיבלו {number} ו-CO₂", "he") == f"קיבלו {words} ו-CO2"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "spoken"),
+    [
+        # espeak-ng's Russian, Ukrainian, Spanish... voices read "1 200" as "one, two hundred"
+        (
+            "ru",
+            "лес получил 1 200 ₽ и 25\u00a0000 км",
+            "лес получил 1200 рублей и 25000 километров",
+        ),
+        ("uk", "1\u202f200 ₴", "1200 гривень"),
+        ("es", "1 200 personas, 3 500 000 habitantes", "1200 personas, 3500000 habitantes"),
+        # not a list of numbers, nor a year beside a count
+        ("ru", "шаги 1 2 3, в 2024 100 человек", "шаги 1 2 3, в 2024 100 человек"),
+    ],
+)
+def test_thousands_grouped_with_spaces_are_one_number(language, text, spoken):
+    assert prepare_for_speech(text, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "spoken"),
+    [
+        # espeak-ng says "equals", "plus", "minus" in English in these voices (French: nothing
+        # for "="); the signs are said in the deck's language
+        ("uk", "2 = 4; 3 + 1; 5 × 2; 9 − 3", "2 дорівнює 4; 3 плюс 1; 5 помножити на 2; 9 мінус 3"),
+        ("fr", "3 x 4 = 12, −5 °C", "3 fois 4 égale 12, moins 5 degrés Celsius"),
+        ("ja", "2 + 2 = 4", "2 たす 2 は 4"),
+        ("zh", "2+2=4", "2 加 2 等于 4"),
+        ("th", "6 ÷ 3", "6 หาร 3"),
+        ("de", "+5 % mehr", "plus 5 Prozent mehr"),
+        # not signs: names and words
+        ("de", "C++ und Google+, 3x", "C++ und Google+, 3x"),
+    ],
+)
+def test_arithmetic_signs_are_said_in_the_decks_language(language, text, spoken):
+    assert prepare_for_speech(text, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "spoken"),
+    [
+        # espeak-ng read 15.03.2026 as "fifteen point zero three point two thousand..."
+        ("de", "Am 15.03.2026. Version 1.2.3", "Am 15. März 2026. Version 1.2.3"),
+        ("fr", "le 15/03/2026, ouvert 24/7", "le 15 mars 2026, ouvert 24/7"),
+        ("es", "El 5/1/2026", "El 5 de enero de 2026"),
+        ("tr", "15.03.2026 tarihinde", "15 Mart 2026 tarihinde"),
+        ("ja", "2026/03/15に", "2026年3月15日に"),
+        ("en", "on 12/05/2024", "on 12/05/2024"),  # English: month or day first, unknown
+    ],
+)
+def test_numeric_dates_are_said_as_the_language_writes_them(language, text, spoken):
+    assert prepare_for_speech(text, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "spoken"),
+    [
+        # a date, a percentage or an amount in the language's own digits is said like one in
+        # ASCII digits (the rules only knew 0-9; every voice reads both alike)
+        ("ar", "في ٢٠٢٦-٠٣-١٥ حصلت ٤٥٪", "في 15 مارس 2026 حصلت 45 بالمئة"),
+        ("fa", "در ۱۵/۰۳/۲۰۲۶، ۱۲ km", "در 15 مارس 2026، 12 کیلومتر"),
+        ("bn", "৪৫ % বন ৳১,২০০", "45 শতাংশ বন 1,200 টাকা"),
+    ],
+)
+def test_native_digits_follow_the_same_rules(language, text, spoken):
+    assert prepare_for_speech(text, language) == spoken

@@ -117,13 +117,21 @@ class EspeakBackend:
         return offered
 
     def language_note(self, voice: str | None, language: str) -> str | None:
-        """A sentence for the render's summary when ``language`` has no espeak-ng voice."""
+        """A sentence for the render's summary when ``language`` has no espeak-ng voice, or
+        one that cannot read the deck's script (Japanese: kanji)."""
         if voice or not self.executable:
             return None
         picked = self.pick(language, fallback=FALLBACK_VOICE)
+        tag = parse_language(language)
+        if tag.language == "ja" and picked is not None and picked.note is None:
+            from .kokoro_engine import JAPANESE_HINT
+
+            return (
+                'espeak-ng reads each kanji as "Chinese letter" in English; for a voice that '
+                f"reads Japanese: {JAPANESE_HINT}"
+            )
         if picked is None or picked.note is None:
             return None
-        tag = parse_language(language)
         if scripts_of(language) != {"Latin"}:
             return f"espeak-ng has no voice for {tag.name} ({tag}): its text is left out of speech"
         return f"espeak-ng has no voice for {tag.name} ({tag}), so its English voice reads it"
