@@ -63,6 +63,7 @@ class ThrottledEditor(Generic[S]):
         self._last_end: float | None = None
         self._blocked_until = float("-inf")
         self._final_held = False  # the held state is the final one
+        self._ending = False  # a final state is being sent or held: nothing newer is taken
         self._idle = asyncio.Event()
         self._idle.set()
         self._lock = asyncio.Lock()
@@ -73,10 +74,14 @@ class ThrottledEditor(Generic[S]):
 
     # -- wanting a state shown ------------------------------------------------------------
 
+    def _start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.ensure_future(self._run())
+
     def update(self, state: S) -> None:
         """Want ``state`` shown; it replaces (merged with) a state not sent yet."""
-        if self._closed or self.final:
-            return
+        if self._closed or self.final or self._ending:
+            return  # (a final state on its way, or waiting out a rate limit, ends it too)
         self._hold(state)
         if self._task is None or self._task.done():
             self._task = asyncio.ensure_future(self._run())
@@ -84,17 +89,17 @@ class ThrottledEditor(Generic[S]):
     async def show(self, state: S, *, now: bool = False, final: bool = False) -> None:
         """Show ``state``: at once (waiting for the edit) when the interval allows or ``now``
         / ``final`` say so, else soon. ``final`` ends the message's edits."""
-        if self._closed or self.final:
+        if self._closed or self.final or self._ending:
             return
         if now or final:
             if self._has_pending:
                 state = self._merge(self._take(), state)
             if self._blocked():  # nothing goes out while rate limited: send it when allowed
-                self._final_held = self._final_held or final
-                self.update(state)
+                self._hold(state)
+                self._final_held = self._ending = final
+                self._start()
                 return
-            self.final = self.final or final
-            await self._send(state)
+            await self._send(state, final=final)
             return
         if not self._has_pending and self._due() and not self._lock.locked():
             await self._send(state)
@@ -164,27 +169,33 @@ class ThrottledEditor(Generic[S]):
             if not self._has_pending or self._closed or self.final:
                 break
             final, self._final_held = self._final_held, False
-            await self._send(self._take())
-            if final and not self._blocked():
-                self.final = True
+            await self._send(self._take(), final=final)
         if self._closed or self.final:
             self._take()  # nothing more is shown after the final state
         if not self._has_pending:
             self._idle.set()
 
-    async def _send(self, state: S) -> None:
+    async def _send(self, state: S, *, final: bool = False) -> None:
+        """Send ``state``; ``final``: it ends the message's edits once it is sent (or fails for
+        good). A rate-limited final state is kept, final still, for when the wait is over."""
+        self._ending = self._ending or final
         async with self._lock:
             try:
                 await self._apply(state)
                 self.sent += 1
+                self.final = self.final or final
             except asyncio.CancelledError:
                 raise
             except RateLimited as limited:
                 log.info("status edits paused for %.1f s (rate limited)", limited.retry_after)
                 self._blocked_until = self._clock() + limited.retry_after
+                if final:
+                    self._take()  # (nothing newer can be held: the final state ends it)
                 self._hold_back(state)
+                self._final_held = self._final_held or final
             except Exception:
                 log.exception("a status edit failed; the next one will try again")
+                self.final = self.final or final
             finally:
                 self._last_end = self._clock()
         if not self._has_pending:

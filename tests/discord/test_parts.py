@@ -19,7 +19,7 @@ from bot.engine import ChatLinks, VideoReady
 from bot.engine.fitting import FIT_AUDIO_BITRATE, fit_options
 from bot.settings import Settings
 from bot.store import Store
-from bot.throttle import ThrottledEditor
+from bot.throttle import RateLimited, ThrottledEditor
 from deck import build_deck
 from render import ProgressEvent, RenderOptions, Stage
 from tests.test_cli import deckcast
@@ -147,6 +147,27 @@ async def test_a_closed_throttle_drops_what_is_not_sent():
     await editor.flush()
     await asyncio.sleep(0.3)
     assert sent == ["first"]
+
+
+async def test_a_final_state_refused_for_a_moment_is_sent_when_the_wait_is_over():
+    """A 429 on the very edit that ends the message ("Paused", "Done") used to drop it: the
+    message stayed at its last progress. It is kept, sent once allowed, and still ends the
+    message's edits."""
+    sent: list[str] = []
+    refusals = [RateLimited(0.05)]
+
+    async def apply(edit: Edit) -> None:
+        if refusals:
+            raise refusals.pop()
+        sent.append(edit.content)
+
+    editor = ThrottledEditor(apply, 0.01, merge=merge_edits)
+    await editor.show(Edit("paused"), final=True)
+    editor.update(Edit("a late progress event"))  # after the final state: ignored
+    assert await editor.flush(within=2)
+    await asyncio.sleep(0.05)
+    assert sent == ["paused"] and editor.final
+    await editor.close()
 
 
 # -- fitting under an upload limit -----------------------------------------------------------
