@@ -126,6 +126,29 @@ async def test_fit_video_makes_a_smaller_copy_or_says_it_cannot(tmp_path):
     store.close()
 
 
+async def test_where_to_deliver_is_stored_before_the_render_is_queued(tmp_path):
+    """An adapter stores the conversation's thread or channel in ``on_created``: it runs once
+    the conversation exists and before its job does, so a kill in between cannot leave a
+    render the next start has nobody to deliver to (it was stored after start() returned,
+    when the render was already running)."""
+    store = await Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    voices = {"silent": SilentBackend()}
+    with Renderer(ProceduralBackend(), voices, AssetCache(tmp_path / "cache")) as renderer:
+        engine = engine_for(store, renderer, tmp_path)
+        seen: list[tuple[str, list]] = []
+
+        async def on_created(conversation_id: str) -> None:
+            seen.append((conversation_id, await store.jobs_in(list(JobState))))
+
+        record = await engine.start(
+            request(outline=OUTLINE), RecordingSink(), on_created=on_created
+        )
+        assert seen == [(record.id, [])]  # the conversation exists, no job yet
+        await engine.wait_idle()
+        await engine.close()
+    store.close()
+
+
 async def test_a_shutdown_can_leave_a_render_for_the_next_start(tmp_path):
     gate = Gate()
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"

@@ -113,15 +113,17 @@ class DeckActions(Listener):
         except (BotError, DeckError) as exc:  # an attached outline that cannot be used
             await self._take_back(interaction, outbox, sink, _sentence(exc))
             return
+
+        async def remember_origin(conversation_id: str) -> None:  # before its render starts
+            await self.links.remember_origin(
+                conversation_id,
+                owner=owner,
+                channel_id=interaction.channel_id or 0,
+                upload_limit=interaction.filesize_limit,
+            )
+
         try:
-            record = await self.engine.start(message, sink)
-            if record is not None:
-                await self.links.remember_origin(
-                    record.id,
-                    owner=owner,
-                    channel_id=interaction.channel_id or 0,
-                    upload_limit=interaction.filesize_limit,
-                )
+            record = await self.engine.start(message, sink, on_created=remember_origin)
         except BotError as exc:
             await sink.failed(str(exc))
             return

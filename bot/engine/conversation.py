@@ -15,7 +15,7 @@ its own (review_gate, workspace, music, versions, revising, render_requests, com
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,7 @@ from .workspace import WorkspaceSettings
 
 log = logging.getLogger(__name__)
 
+OnCreated = Callable[[str], Awaitable[None]]  # see ConversationEngine.start
 PAUSE_NOTICE_SECONDS = 5.0  # how long a stop waits to tell each render it is paused
 
 
@@ -162,13 +163,22 @@ class ConversationEngine:
 
     # -- a new request --------------------------------------------------------------------
 
-    async def start(self, msg: Incoming, sink: ReplySink) -> ConversationRecord | None:
+    async def start(
+        self, msg: Incoming, sink: ReplySink, *, on_created: OnCreated | None = None
+    ) -> ConversationRecord | None:
         """Plan a deck from a request, store it as version 1 and queue its render. Returns the
-        new conversation, or None when the request could not be planned (the sink was told)."""
-        async with self.in_flight.hold(sink):
-            return await self._start(pasted_outline(msg), sink)
+        new conversation, or None when the request could not be planned (the sink was told).
 
-    async def _start(self, msg: Incoming, sink: ReplySink) -> ConversationRecord | None:
+        ``on_created`` is awaited with the new conversation's id once it is stored and before
+        its render is queued: where to deliver the video (a thread, a channel) must be stored
+        first, or a process killed in between leaves a render nobody can be given after the
+        restart."""
+        async with self.in_flight.hold(sink):
+            return await self._start(pasted_outline(msg), sink, on_created)
+
+    async def _start(
+        self, msg: Incoming, sink: ReplySink, on_created: OnCreated | None = None
+    ) -> ConversationRecord | None:
         try:
             check_text(msg.text, allow_empty=msg.outline is not None)
             await self.queue_check(msg)
@@ -182,6 +192,8 @@ class ConversationEngine:
             await sink.failed(str(exc))
             return None
         conversation, version = await self.versions.first(msg, deck)
+        if on_created is not None:
+            await on_created(conversation.id)
         await sink.planned(deck, version)
         if msg.audio is not None:
             await self.music.first(conversation, msg.audio, sink)

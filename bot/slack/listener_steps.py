@@ -143,8 +143,12 @@ class ListenerSteps:
             admin=thread.owner in self.admins,
             review=request.review,
         )
+
+        async def link_thread(conversation_id: str) -> None:  # before its render starts
+            await threads.link(self.engine.links, thread, conversation_id)
+
         try:
-            record = await self.engine.start(incoming, sink)
+            record = await self.engine.start(incoming, sink, on_created=link_thread)
         except BotError as exc:  # the queue refused the render (busy, full)
             await sink.failed(str(exc))
             record = None
@@ -157,7 +161,6 @@ class ListenerSteps:
                 ":warning: I could not start this video (see the thread).", final=True
             )
             return
-        await threads.link(self.engine.links, thread, record.id)
 
     async def _refusal(
         self,
