@@ -6,8 +6,7 @@ its first update when it does not exist yet.
 
 An edit Slack refuses for a while (a rate limit, a 5xx, no answer) is kept and sent again
 when the wait is over, the final one too (it says the video is ready: dropping it would leave
-the message at "uploading…" for good). The final state is kept here rather than by the
-editor's own ``final``, which drops a state refused at the moment it goes out."""
+the message at "uploading…" for good)."""
 
 from __future__ import annotations
 
@@ -61,12 +60,11 @@ class StatusMessage:
         self.edits = 0
         self._shown: Shown | None = None  # what the message shows now
         self._failed = False
-        self._final = False  # a final text was wanted: later ones are ignored
         self._editor: ThrottledEditor[Shown] = ThrottledEditor(self._send, interval, clock=clock)
 
     @property
     def final(self) -> bool:
-        return self._final
+        return self._editor.final
 
     async def show(
         self,
@@ -79,10 +77,7 @@ class StatusMessage:
         """Show ``text`` (with an actions block of ``buttons``) now if the interval allows,
         else soon. ``force`` shows it now and drops any held text; ``final`` also ends the
         message's edits."""
-        if self._final:
-            return
-        self._final = final
-        await self._editor.show(Shown(text, buttons or []), now=force or final)
+        await self._editor.show(Shown(text, buttons or []), now=force, final=final)
 
     async def flush(self, *, within: float | None = None) -> bool:
         """Wait (at most ``within`` seconds) until the newest text is shown; True when it is."""
