@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 
-# plus, equals, minus, times, divided by
+from deck.math_words_vocabulary import VOCABULARIES
+
+# plus, equals, minus, times, divided by; the languages that have equations read in words
+# say them as their equations do (deck/math_words_vocabulary.py), the rest here.
 _SIGNS: dict[str, tuple[str, str, str, str, str]] = {
-    "fr": ("plus", "égale", "moins", "fois", "divisé par"),
-    "es": ("más", "igual a", "menos", "por", "dividido entre"),
-    "de": ("plus", "gleich", "minus", "mal", "geteilt durch"),
-    "it": ("più", "uguale a", "meno", "per", "diviso"),
-    "pt": ("mais", "igual a", "menos", "vezes", "dividido por"),
-    "nl": ("plus", "is gelijk aan", "min", "keer", "gedeeld door"),
+    code: (v.symbols["+"], v.symbols["="], v.symbols["-"], v.words["times"], v.words["div"])
+    for code, v in VOCABULARIES.items()
+    if code != "en"  # espeak-ng's English voices say the signs themselves
+} | {
     "pl": ("plus", "równa się", "minus", "razy", "podzielić przez"),
     "ru": ("плюс", "равно", "минус", "умножить на", "разделить на"),
     "uk": ("плюс", "дорівнює", "мінус", "помножити на", "поділити на"),
