@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import sys
 import time
 from collections.abc import Coroutine
 from pathlib import Path
@@ -200,18 +199,21 @@ def stoppable(render: Coroutine[Any, Any, RenderResult], target: Path) -> Render
 
     try:
         return asyncio.run(run())
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        if not terminated and not isinstance(sys.exc_info()[1], KeyboardInterrupt):
+    except KeyboardInterrupt:
+        code = 130
+    except asyncio.CancelledError:
+        if not terminated:
             raise
-        board = target.with_suffix(".storyboard.png")
-        with contextlib.suppress(OSError):
-            if board.stat().st_mtime >= began - 1:  # this run's, for a video not written
-                board.unlink()
-        console.print(
-            "[yellow]stopped:[/] no video written; the slides finished so far are cached, "
-            "so the same command goes on from there"
-        )
-        raise typer.Exit(143 if terminated else 130) from None
+        code = 143
+    board = target.with_suffix(".storyboard.png")
+    with contextlib.suppress(OSError):
+        if board.stat().st_mtime >= began - 1:  # this run's, for a video not written
+            board.unlink()
+    console.print(
+        "[yellow]stopped:[/] no video written; the slides finished so far are cached, "
+        "so the same command goes on from there"
+    )
+    raise typer.Exit(code)
 
 
 def register(app: typer.Typer) -> None:
