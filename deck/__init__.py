@@ -42,7 +42,13 @@ from .model import (
     content_hash,
     default_seed,
 )
-from .outline import looks_like_outline, parse_outline, to_markdown, unfold_outline
+from .outline import (
+    looks_like_outline,
+    one_line_outline,
+    parse_outline,
+    to_markdown,
+    unfold_outline,
+)
 from .text import clause, slides_count
 from .themes import THEMES, Palette, ThemeSpec, theme_names, theme_spec
 
@@ -91,6 +97,7 @@ __all__ = [
     "looks_like_outline",
     "next_seed",
     "no_slide",
+    "one_line_outline",
     "parse_edits",
     "parse_outline",
     "slide_list",

@@ -410,14 +410,36 @@ def _escape_title(title: str) -> str:
 
 
 _LINE_STARTS = re.compile(
-    r"\s+(?="
+    r"(?<!speaker)\s+(?="  # ("speaker notes:" is one directive, not "notes:")
     r"---(?:\s|$)"  # front matter fences
     r"|#{1,6}\s"  # headings
     r"|[-*+•]\s"  # bullets
     r"|>\s?"  # narration
     r"|(?:" + "|".join(sorted(_FRONT_KEYS)) + r")\s*:\s"  # front matter keys
-    r"|(?:image|picture|seed|layout|notes?|narration|say)\s*:\s"  # directives
+    r"|[*_]{0,2}(?:image(?: prompt)?|picture|visual|illustration|seed|layout|notes?|narration|"
+    r"narrator|voice[- ]?over|speaker notes|script|say)\s*[*_]{0,2}\s*:[*_]{0,2}\s"  # directives
+    r"|(?:#{2,6}\s+)?[*_]{0,2}(?:slide|diapositiva|diapositive|diapo|folie|слайд)\s*\d{1,2}"
+    r"\s*[:.)\-–—]"  # a chat assistant's slide marks
     r")",
+    re.IGNORECASE,
+)
+
+
+def one_line_outline(text: str) -> str | None:
+    """A message of one line that is an outline whose line breaks were lost (a Discord slash
+    option carries it so) unfolded, or None when it is not one. It must start as an outline
+    does (front matter, a heading or "Slide 1") and hold two slides once unfolded, so a
+    request that merely names slides ("make slide 1: … and slide 2: …") stays a request."""
+    stripped = text.strip()
+    if "\n" in stripped or not _OUTLINE_START.match(stripped):
+        return None
+    unfolded = unfold_outline(stripped)
+    return unfolded if looks_like_outline(unfolded) else None
+
+
+_OUTLINE_START = re.compile(
+    r"(?:---\s|#{1,2}\s|(?:#{2,6}\s+)?[*_]{0,2}\s*(?:slide|diapositiva|diapositive|diapo|folie|"
+    r"слайд)\s*(?:1|01)\s*[:.)\-–—])",
     re.IGNORECASE,
 )
 

@@ -201,6 +201,29 @@ def test_an_outline_that_lost_its_line_breaks_is_unfolded():
     assert unfold_outline("# a\n- b\n") == "# a\n- b\n"  # line breaks kept: unchanged
 
 
+def test_a_chat_assistants_outline_on_one_line_is_one_only_when_it_starts_as_one():
+    from deck import one_line_outline
+
+    text = (
+        "**Slide 1: Photosynthesis** - Plants make food **Speaker notes:** Plants cook with "
+        "light. Slide 2 – Chlorophyll - It is green **Image prompt:** a leaf, close up"
+    )
+    deck = parse_outline(one_line_outline(text))
+    assert [s.title for s in deck.slides] == ["Photosynthesis", "Chlorophyll"]
+    assert deck.slides[0].narration == "Plants cook with light."
+    assert deck.slides[1].bullets == ["It is green"]
+    assert deck.slides[1].image_prompt.startswith("a leaf, close up")
+    # requests that name slides stay requests
+    for request in (
+        "make slide 1: about leaves and slide 2: about roots",
+        "explain COVID-19 in 6 slides - for nurses",
+        "# how vaccines work",
+        "Slide 1: only one slide here",
+        "**Slide 1: A**\n**Slide 2: B**",  # line breaks kept: not this function's case
+    ):
+        assert one_line_outline(request) is None, request
+
+
 # -- charts, code and equations in the round trip ----------------------------------------------
 
 _value = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)

@@ -174,7 +174,7 @@ class ConversationEngine:
         first, or a process killed in between leaves a render nobody can be given after the
         restart."""
         async with self.in_flight.hold(sink):
-            return await self._start(pasted_outline(msg), sink, on_created)
+            return await self._start(pasted_outline(msg, new_deck=True), sink, on_created)
 
     async def _start(
         self, msg: Incoming, sink: ReplySink, on_created: OnCreated | None = None
@@ -228,7 +228,7 @@ class ConversationEngine:
         raises ``UserInputError`` / ``DeckError`` so the adapter can answer privately.
         ``outline_follows``/``audio_follows``: an attached outline or sound file is still to be
         read (the text may be empty)."""
-        msg = pasted_outline(msg)
+        msg = pasted_outline(msg, new_deck=conversation_id is None)
         attached = msg.outline is not None or outline_follows or audio_follows
         check_text(msg.text, allow_empty=attached)
         if msg.outline is not None:

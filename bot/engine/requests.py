@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from agent import PlanOptions
-from deck import looks_like_outline, unfold_outline
+from deck import looks_like_outline, one_line_outline, unfold_outline
 
 from ..errors import UserInputError
 
@@ -41,12 +41,17 @@ class Incoming:
     version: int | None = None  # the version a button was under (Approve)
 
 
-def pasted_outline(msg: Incoming) -> Incoming:
+def pasted_outline(msg: Incoming, *, new_deck: bool = False) -> Incoming:
     """``msg`` with an outline pasted as plain text (no code block, no file: "## …" headings
-    or a chat assistant's "**Slide 1: …**" lines) taken as its outline, as if attached."""
-    if msg.outline is not None or not looks_like_outline(msg.text):
+    or a chat assistant's "**Slide 1: …**" lines) taken as its outline, as if attached.
+    ``new_deck``: the message starts a deck, so an outline squashed onto one line (a slash
+    option) counts too; in a thread a one-line "slide 1: … slide 2: …" is an instruction."""
+    if msg.outline is not None:
         return msg
-    return replace(msg, text="", outline=msg.text)
+    if looks_like_outline(msg.text):
+        return replace(msg, text="", outline=msg.text)
+    unfolded = one_line_outline(msg.text) if new_deck else None
+    return msg if unfolded is None else replace(msg, text="", outline=unfolded)
 
 
 def check_text(text: str, *, allow_empty: bool) -> None:

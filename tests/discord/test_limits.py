@@ -98,3 +98,26 @@ async def test_a_post_discord_py_gives_up_on_is_tried_again_by_deckcast(tmp_path
         await h.engine.wait_idle()
         status = fake.messages[interaction.original_id]
         assert "✅" in status["content"] and "could not be posted" not in status["content"]
+
+
+async def test_a_chat_assistants_outline_squashed_into_the_request_option_is_an_outline(tmp_path):
+    """What ChatGPT gives, pasted as it is into request: (no fences; the option made it one
+    line). Each "Slide N" starts a slide, its narration is spoken, nothing goes to the model."""
+    one_line = (
+        "**Slide 1: Why the tides turn** - The sea rises and falls twice a day "
+        "Narration: Every day the sea comes in and goes out twice. "
+        "**Slide 2: The moon pulls** - Gravity is strongest on the near side "
+        "Visual: the moon above a bulging ocean "
+        "Narration: The moon's pull lifts the ocean nearest to it."
+    )
+    async with running_bot(tmp_path) as h:
+        await h.fake.slash(h.fake.alice, "create", request=one_line)
+        await h.video_message(within=60)
+        thread = await h.thread()
+        await h.engine.wait_idle()
+        conversation_id, _ = await h.store.linked("discord", f"thread:{thread['id']}")
+        deck, _ = await h.engine.current(conversation_id)
+        assert [s.title for s in deck.slides] == ["Why the tides turn", "The moon pulls"]
+        assert deck.slides[0].bullets == ["The sea rises and falls twice a day"]
+        assert deck.slides[1].narration == "The moon's pull lifts the ocean nearest to it."
+        assert deck.slides[1].image_prompt.startswith("the moon above a bulging ocean")
