@@ -1,6 +1,6 @@
 """The engine's replies, as Slack calls in one thread: messages (``chat.postMessage``), a
 progress message per render (``chat.update``, throttled), the storyboard and the video
-(``files_upload_v2``), and the result card with its buttons.
+(Slack's three upload steps, passing faults tried again), and the result card with its buttons.
 
 When Slack refuses something, the thread is told in plain words what went wrong; when the bot
 cannot post in the thread at all, the log says what to fix (invite the app, add a scope...).

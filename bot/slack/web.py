@@ -8,13 +8,14 @@ call counts as failed.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import aiohttp
-from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RATE_LIMIT_RETRIES = 3
+UPLOAD_PAUSES = (1.0, 3.0)  # seconds before the second and third try of an upload's step
+UPLOAD_TRIES = len(UPLOAD_PAUSES) + 1
 
 
 def build_client(token: str, *, api_url: str, timeout: int = 30) -> AsyncWebClient:
@@ -128,22 +131,94 @@ class SlackWeb:
         thread_ts: str | None = None,
         comment: str | None = None,
     ) -> str:
-        """Share a file in a channel or thread (``files_upload_v2``: three calls); returns the
-        file's id."""
-        response = await self._call(
-            "files_upload_v2",
+        """Share a file in a channel or thread, in Slack's three steps (an upload URL, the
+        bytes, the share); returns the file's id.
+
+        A step that fails for a passing reason (Slack's 5xx, the network, the upload URL
+        refusing the bytes with a 5xx) is tried again, up to :data:`UPLOAD_TRIES` times. Until
+        the share nothing is visible, so the first two steps are simply done again. A share
+        whose answer was lost may still have happened: the file is looked up (``files.info``)
+        and the share is sent again only when Slack shows it unshared, so a video is never
+        posted twice; when the file cannot be looked up, the failure stands."""
+        file_id = await self._again(lambda: self._send_bytes(channel, data, filename))
+        for pause in (*UPLOAD_PAUSES, None):
+            try:
+                await self._call(
+                    "files.completeUploadExternal",
+                    channel,
+                    lambda: self.client.files_completeUploadExternal(
+                        files=[{"id": file_id, "title": title}],
+                        channel_id=channel,
+                        thread_ts=thread_ts,
+                        initial_comment=comment,
+                    ),
+                )
+                return file_id
+            except SlackCallFailed as exc:
+                if not exc.transient or pause is None:
+                    raise
+                log.info(
+                    "%s failed (%s); looking before trying again", exc.method, exc.problem.code
+                )
+                await asyncio.sleep(pause)
+                if await self._shared(file_id, channel, failure=exc):
+                    return file_id  # the answer was lost, not the share
+        raise AssertionError("unreachable")
+
+    async def _again(self, step: Callable[[], Awaitable[T]]) -> T:
+        """``step()``, done again after a passing failure (one that left nothing shared)."""
+        for pause in (*UPLOAD_PAUSES, None):
+            try:
+                return await step()
+            except SlackCallFailed as exc:
+                if not exc.transient or pause is None:
+                    raise
+                log.info("%s failed (%s); trying again", exc.method, exc.problem.code)
+                await asyncio.sleep(pause)
+        raise AssertionError("unreachable")
+
+    async def _send_bytes(self, channel: str, data: bytes, filename: str) -> str:
+        """Steps one and two of an upload: an upload URL for ``filename``, then its bytes;
+        returns the file's id (not yet shared anywhere)."""
+        ticket = await self._call(
+            "files.getUploadURLExternal",
             channel,
-            lambda: self.client.files_upload_v2(
-                file=data,
-                filename=filename,
-                title=title,
-                channel=channel,
-                thread_ts=thread_ts,
-                initial_comment=comment,
-            ),
+            lambda: self.client.files_getUploadURLExternal(filename=filename, length=len(data)),
         )
-        files = response.get("files") or [{}]
-        return str(files[0].get("id", ""))
+        url, file_id = str(ticket["upload_url"]), str(ticket["file_id"])
+        timeout = aiohttp.ClientTimeout(total=self.client.timeout)
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.post(
+                    url, data=data, proxy=self.client.proxy, ssl=self.client.ssl
+                ) as response,
+            ):
+                status = response.status
+                await response.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.debug("upload of %s: %s", filename, exc)
+            raise SlackCallFailed("files.upload", explain("files.upload", "network")) from None
+        if status != 200:
+            code = "file_too_large" if status == 413 else "upload_failed"
+            raise SlackCallFailed(
+                "files.upload", explain("files.upload", code, channel=channel), status=status
+            )
+        return file_id
+
+    async def _shared(self, file_id: str, channel: str, *, failure: SlackCallFailed) -> bool:
+        """Whether Slack shows file ``file_id`` shared in ``channel`` (``files.info``). When
+        that cannot be read (no ``files:read``, Slack still failing), ``failure`` is raised:
+        sharing again could post the video twice."""
+        try:
+            answer = await self._call(
+                "files.info", channel, lambda: self.client.files_info(file=file_id)
+            )
+        except SlackCallFailed as unknown:
+            log.info("cannot tell whether %s worked: %s", failure.method, unknown.problem.fix)
+            raise failure from None
+        shares = (answer.get("file") or {}).get("shares") or {}
+        return any(channel in places for places in shares.values() if isinstance(places, dict))
 
     async def _call(self, method: str, channel: str, call: Callable[[], Awaitable[T]]) -> T:
         try:
@@ -160,10 +235,6 @@ class SlackWeb:
                 retry_after=_retry_after(exc),
                 status=getattr(exc.response, "status_code", None),
             ) from None
-        except SlackRequestError as exc:
-            log.debug("%s: %s", method, exc)
-            code = "file_too_large" if "status: 413" in str(exc) else "upload_failed"
-            raise SlackCallFailed(method, explain(method, code, channel=channel)) from None
         except (aiohttp.ClientError, TimeoutError) as exc:
             log.debug("%s: %s", method, exc)
             raise SlackCallFailed(method, explain(method, "network", channel=channel)) from None

@@ -6,7 +6,7 @@ what a test needs to check: every call with its arguments (form, JSON and query 
 messages as they stand after edits, and the bytes of every upload (so a test can probe an
 uploaded MP4).
 
-``files_upload_v2`` is served as Slack serves it: ``files.getUploadURLExternal`` hands out an
+A file upload is served as Slack serves it: ``files.getUploadURLExternal`` hands out an
 upload URL pointing back here, the bytes are POSTed raw to it (no auth header), and
 ``files.completeUploadExternal`` shares the uploaded files into a channel or thread.
 
@@ -66,6 +66,8 @@ class Failure:
     retry_after: int | None = None
     needed: str | None = None
     channel: str | None = None
+    after_doing: bool = False  # the call takes effect; only its answer is the error
+    file_suffix: str | None = None  # only uploads of a file whose name ends so
 
 
 @dataclass
@@ -153,16 +155,21 @@ class FakeSlack(LoopServer):
         needed: str | None = None,
         channel: str | None = None,
         status: int | None = None,
+        after_doing: bool = False,
+        file_suffix: str | None = None,
     ) -> None:
         """Answer the next ``times`` calls of ``method`` (in ``channel``, if given) with
         ``error``. ``ratelimited`` comes as HTTP 429 with a Retry-After header, as Slack does;
-        other errors as HTTP 200 unless ``status`` says otherwise (``internal_error`` as 500)."""
+        other errors as HTTP 200 unless ``status`` says otherwise (``internal_error`` as 500).
+        ``after_doing``: Slack did what was asked and then failed to say so (a 500 after the
+        work, an answer lost on the way back). ``file_suffix``: only the steps of uploading a
+        file whose name ends so (``upload`` is the method of the bytes' POST)."""
         if status is None:
             status = 429 if error == "ratelimited" else 200
         if error == "ratelimited" and retry_after is None:
             retry_after = 1
         self._failures.setdefault(method, []).append(
-            Failure(error, times, status, retry_after, needed, channel)
+            Failure(error, times, status, retry_after, needed, channel, after_doing, file_suffix)
         )
 
     def slow_upload(self, suffix: str, seconds: float) -> None:
@@ -255,8 +262,10 @@ class FakeSlack(LoopServer):
                 extra = {"needed": failure.needed, "provided": "chat:write,commands"}
             if failure.retry_after is not None:
                 headers["Retry-After"] = str(failure.retry_after)
+            if failure.after_doing and (handler := self._handler(call)) is not None:
+                handler(call.args)
             return self._error(call, failure.error, status=failure.status, headers=headers, **extra)
-        handler = getattr(self, "_m_" + call.method.replace(".", "_"), None)
+        handler = self._handler(call)
         if handler is None:
             return self._error(call, "unknown_method")
         result = handler(call.args)
@@ -265,11 +274,34 @@ class FakeSlack(LoopServer):
         call.result = result
         return _json({"ok": True, **result})
 
+    def _file_of(self, call: Call) -> str:
+        """The name of the file a step of an upload is about ("" for other calls)."""
+        if call.method == "files.getUploadURLExternal":
+            return str(call.args.get("filename", ""))
+        if call.method == "upload":
+            file_id = call.args.get("file_id", "")
+        elif call.method == "files.completeUploadExternal":
+            try:
+                file_id = json.loads(call.args.get("files", ""))[0].get("id", "")
+            except (ValueError, IndexError, AttributeError):
+                return ""
+        else:
+            return ""
+        upload = self.uploads.get(file_id)
+        return upload.filename if upload is not None else ""
+
+    def _handler(self, call: Call) -> Callable[[dict[str, Any]], dict[str, Any] | str] | None:
+        return getattr(self, "_m_" + call.method.replace(".", "_"), None)
+
     def _take_failure(self, call: Call) -> Failure | None:
         queue = self._failures.get(call.method, [])
         channel = call.args.get("channel") or call.args.get("channel_id")
         for failure in queue:
             if failure.channel is not None and failure.channel != channel:
+                continue
+            if failure.file_suffix is not None and not self._file_of(call).endswith(
+                failure.file_suffix
+            ):
                 continue
             failure.times -= 1
             if failure.times <= 0:
@@ -393,6 +425,20 @@ class FakeSlack(LoopServer):
             )
         return {"files": done}
 
+    def _m_files_info(self, args: dict[str, Any]) -> dict[str, Any] | str:
+        if not self.files_readable:
+            return "missing_scope"
+        upload = self.uploads.get(args.get("file", ""))
+        if upload is None:
+            return "file_not_found"
+        shares: dict[str, Any] = {}
+        if upload.completed and upload.channel:
+            where = "private" if upload.channel.startswith(("G", "D")) else "public"
+            shares[where] = {
+                upload.channel: [{"ts": self._new_ts(), "thread_ts": upload.thread_ts}]
+            }
+        return {"file": {"id": upload.file_id, "name": upload.filename, "shares": shares}}
+
     # -- uploads, downloads, response_url, Socket Mode -----------------------------------------
 
     async def _upload(self, request: web.Request) -> web.Response:
@@ -407,8 +453,9 @@ class FakeSlack(LoopServer):
                 return web.Response(status=404, text="no such upload")
             failure = self._take_failure(call)
             if failure is not None:
-                call.status, call.error = 500, failure.error
-                return web.Response(status=500, text=failure.error)
+                status = failure.status if failure.status >= 400 else 500
+                call.status, call.error = status, failure.error
+                return web.Response(status=status, text=failure.error)
             for slow in self._slow_uploads:
                 if upload.filename.endswith(slow[0]):
                     self._slow_uploads.remove(slow)

@@ -57,7 +57,7 @@ class SlackWorld:
         return await self.store.jobs_in(tuple(JobState))
 
     async def video_upload(self, number: int = 1, within: float = 30) -> Upload:
-        """Wait for the ``number``-th MP4 shared through files_upload_v2."""
+        """Wait for the ``number``-th MP4 shared in a thread or channel."""
 
         def mp4s() -> list[Upload]:
             return [u for u in self.slack.completed_uploads() if u.filename.endswith(".mp4")]

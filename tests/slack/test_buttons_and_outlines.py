@@ -172,7 +172,7 @@ async def test_a_direct_message_starts_a_deck(world):
 
 
 async def test_export_shares_the_deck_as_powerpoint_and_pdf(world):
-    """Anyone in the thread may take the deck: two files_upload_v2 uploads in the thread."""
+    """Anyone in the thread may take the deck: two uploads in the thread."""
     slack, deliver = world.slack, world.deliver
     root_ts = await start_deck(world)
     buttons = card_buttons(world, root_ts, 1)

@@ -1,5 +1,6 @@
 """A deck made and revised in Slack: signed slash command and mentions over HTTP, progress
-edits, the video uploaded into the thread with files_upload_v2, revisions by reply, buttons."""
+edits, the video uploaded into the thread in Slack's three upload steps, revisions by reply,
+buttons."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ async def test_slash_command_makes_a_video_in_the_thread(world):
     assert "<@U1> asked for a video" in root.args["text"]
     root_ts = root.result["ts"]
 
-    # The video went to the thread through the three calls of files_upload_v2, in order.
+    # The video went to the thread through the three upload calls, in order.
     mp4_url = next(
         c
         for c in slack.calls_of("files.getUploadURLExternal")
