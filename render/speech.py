@@ -19,6 +19,7 @@ import re
 import unicodedata
 
 from .scripts import EMOJI, script_of
+from .speech_fractions import say_fractions
 from .speech_locales import ISO_DATE, localise, say_date
 
 _MARKDOWN = [
@@ -304,7 +305,7 @@ def _english(text: str) -> str:
     text = _UNIT_PATTERN.sub(_say_unit, text)
     text = re.sub(r"([A-Za-z)])\s*²", r"\1 squared", text)  # x², after m² became a unit
     text = re.sub(r"([A-Za-z)])\s*³", r"\1 cubed", text)
-    text = _FRACTION.sub(_say_fraction, text)
+    text = _FRACTION.sub(_say_fraction, say_fractions(text, "en"))
     for pattern, repl in _EN_SYMBOLS:
         text = pattern.sub(repl, text)
     return text

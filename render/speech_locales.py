@@ -16,6 +16,7 @@ import unicodedata
 from functools import cache
 
 from . import speech_locales_world as world
+from .speech_fractions import say_fractions
 from .speech_numbers import say_numbers
 from .speech_signs import say_signs
 
@@ -292,4 +293,5 @@ def localise(text: str, language: str) -> str:
         text = re.sub(
             rf"({_NUMBER})\s*{_PERCENT_SIGN}", lambda m: _with_number(percent, m[1]), text
         )
+    text = say_fractions(text, language)
     return say_numbers(say_signs(text, language), language)

@@ -17,7 +17,7 @@ from render.speech import prepare_for_speech
         ("Add 1½ cups, then ¾ cup", "Add 1 and a half cups, then three quarters cup"),
         (
             "1/2 of 3/4 on 12/05/2024, open 24/7",
-            "a half of three quarters on 12/05/2024, open 24/7",
+            "a half of three quarters on 12/05/2024, open 24 7",
         ),
         ("It was -5 °C", "It was minus 5 degrees Celsius"),
         (
@@ -53,7 +53,7 @@ def test_english_narration_is_written_out(text, spoken):
 def test_every_language_loses_markup_and_gets_plain_digits():
     assert prepare_for_speech("**CO₂** <i>und</i> H₂O", "de") == "CO2 und H2O"
     # Words stay in the deck's language: English rules are not applied to it.
-    assert prepare_for_speech("5 kg & 1/2", "fr") == "5 kilogrammes & 1/2"
+    assert prepare_for_speech("5 kg & 1/2", "fr") == "5 kilogrammes & un demi"
     assert prepare_for_speech("Plantes ☀️ + 💧 → 🍎, et 2 + 2 = 4.", "fr") == (
         "Plantes, et 2 plus 2 égale 4."
     )
@@ -187,7 +187,7 @@ def test_arithmetic_signs_are_said_in_the_decks_language(language, text, spoken)
     [
         # espeak-ng read 15.03.2026 as "fifteen point zero three point two thousand..."
         ("de", "Am 15.03.2026. Version 1.2.3", "Am 15. März 2026. Version 1.2.3"),
-        ("fr", "le 15/03/2026, ouvert 24/7", "le 15 mars 2026, ouvert 24/7"),
+        ("fr", "le 15/03/2026, ouvert 24/7", "le 15 mars 2026, ouvert 24 7"),
         ("es", "El 5/1/2026", "El 5 de enero de 2026"),
         ("tr", "15.03.2026 tarihinde", "15 Mart 2026 tarihinde"),
         ("ja", "2026/03/15に", "2026年3月15日に"),
@@ -209,4 +209,26 @@ def test_numeric_dates_are_said_as_the_language_writes_them(language, text, spok
     ],
 )
 def test_native_digits_follow_the_same_rules(language, text, spoken):
+    assert prepare_for_speech(text, language) == spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "spoken"),
+    [
+        # espeak-ng said "tres barra cuatro", "uno barra due", "один слэш два"
+        ("es", "3/4 de los alumnos, 1/2 taza", "3 cuartos de los alumnos, un medio taza"),
+        ("fr", "2/3 des élèves, 1/4 d'heure", "2 tiers des élèves, un quart d'heure"),
+        ("de", "3/4 der Schüler, 1/3", "3 Viertel der Schüler, ein Drittel"),
+        ("it", "1/2 tazza, 3/10", "un mezzo tazza, 3 decimi"),
+        ("pt", "1/3 dos alunos", "um terço dos alunos"),
+        ("nl", "3/4 van de leerlingen", "3 kwart van de leerlingen"),
+        ("ru", "2/5 учеников, 3/4, 1/2", "две пятых учеников, три четверти, одна вторая"),
+        # not simple fractions: left to the rules after, or to the voice
+        ("es", "9/11, 5/3, 1/20, 3/4/2026", "9/11, 5/3, 1/20, 3 de abril de 2026"),
+        # "24/7" as people say it, in every language ("twenty-four seven")
+        ("en", "open 24/7", "open 24 7"),
+        ("de", "rund um die Uhr: 24/7", "rund um die Uhr: 24 7"),
+    ],
+)
+def test_simple_fractions_are_said_with_the_languages_words(language, text, spoken):
     assert prepare_for_speech(text, language) == spoken
