@@ -125,6 +125,12 @@ TREES = ("deciduous-tree", "evergreen-tree", "palm-tree")
         ("en", "Chinese New Year celebrations in the street", None),
         ("nl", "de Franse revolutie", None),
         ("en", "a plate of french fries", "french-fries"),
+        # a nation's kind of a thing only when the nation is said: fútbol is a football
+        ("es", "la historia del fútbol", "soccer-ball"),
+        ("fr", "le football en France", "soccer-ball"),
+        ("pt", "futebol na praia", "soccer-ball"),
+        ("es", "el fútbol americano", "american-football"),
+        ("fr", "des frites", "french-fries"),  # no plain kind to prefer: frites are fries
         ("en", "a green apple on a table", "green-apple"),
         ("de", "ein grüner Apfel", "green-apple"),
         ("es", "una manzana verde", "green-apple"),
@@ -287,6 +293,7 @@ def test_cache_id_names_everything_that_changes_the_picture():
     c = ImageRequest("a whale", 1, (320, 180), ("#000000",), keep_clear=((0, 0.7, 1, 1),))
     ids = [backend.cache_id(r) for r in (a, b, c)]
     assert ids[0] != ids[1] != ids[2] != ids[0]
+    assert ids[0]["subjects"] == ["whale"]  # a matcher that reads it otherwise makes it anew
     assert "art" in ids[0]
 
 

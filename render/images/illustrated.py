@@ -62,6 +62,8 @@ class IllustratedBackend:
             "style": request.style,
             "keep_clear": [list(b) for b in request.keep_clear],
             "vector": self.available,
+            # what the matcher picks: a better reading of the same prompt is a new picture
+            "subjects": [pick.name for pick in self.subjects(request).all],
         }
 
     def subjects(self, request: ImageRequest) -> Subjects:

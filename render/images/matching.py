@@ -172,6 +172,11 @@ def _score(
         entry[1] = max(entry[1], m.weight)
     english = art.terms("en")
     assert english is not None
+    said_nationality = any(
+        not colour and word in folded
+        for code in {language, "en"}
+        for word, colour in _qualities(code, art).items()
+    )
     for icon, entry in scored.items():
         tone = tones[icon]
         name_colours = art.colours[icon]
@@ -180,6 +185,8 @@ def _score(
             entry[0] *= 1.15 if shown & tone else 0.6
         if icon in art.occasions and not art.occasions[icon] & folded:
             entry[0] *= 0.7  # the Christmas tree only for Christmas
+        if not said_nationality and _national(icon, art) and _plain_kind(icon, named_by, art):
+            entry[0] *= 0.6  # "fútbol": a football, not the American one, unless one is said
         entry[0] *= _direction_factor(icon, folded, len(named_by[icon]), art)
         entry[0] *= _contents_factor(art.names[icon], _fold(text), stems)
         # "police car" for "car": each name word not asked for costs a little, unless the word
@@ -399,6 +406,24 @@ def bundled_language(language: str, art: ArtSet) -> str:
     if code not in art.languages:
         code = code.split("-")[0]
     return code if code in art.languages else "en"
+
+
+def _plain_kind(icon: int, named_by: Mapping[int, set[str]], art: ArtSet) -> bool:
+    """Whether a word that named ``icon`` also names an illustration of no nation: the
+    plain kind of the thing is there to draw ("french-fries" has none: frites are fries)."""
+    return any(
+        words & named_by[icon] and not _national(other, art)
+        for other, words in named_by.items()
+        if other != icon
+    )
+
+
+@cache
+def _national(icon: int, art: ArtSet) -> bool:
+    """Whether the illustration is a nation's kind of its thing ("american-football",
+    "japanese-castle"): its English name holds a nationality word."""
+    english = _qualities("en", art)
+    return any(english.get(word) == "" for word in art.names[icon].split("-"))
 
 
 @cache
