@@ -31,7 +31,13 @@ _NOUNS = {
     "de": r"folien|folie|slides?",
     "it": r"diapositive|diapositiva|slides?|lucidi",
     "nl": r"dia['’]?s|dia|slides?",
-    "ru": r"слайд(?:ов|а|ы)?",
+    "ru": r"слайд(?:ов|ами|ах|ам|а|ы|е)?",
+    "uk": r"слайд(?:ів|ами|ах|ам|и|а)?",
+    "pl": r"slajd(?:ów|ami|ach|y|a)?",
+    "cs": r"sníme?k(?:ů|y|ách|ami)?|snímcích|slajd(?:ů|y|ech)?",
+    "tr": r"slayt(?:lık|lik|ta|la|tan)?|sayfalık",
+    "el": r"διαφάνει(?:ες|ών|α)",
+    "he": r"שקפים|שקופיות",
     "hi": r"स्लाइड(?:ें|ों|स)?",
     "ar": r"شرائح|شريحة|شرائحة",
 }
@@ -198,6 +204,7 @@ def asked_slides(text: str, language: str | None = None) -> SlideCount | None:
         languages = ("en", base)
     else:  # not sure which: number words of every language (only those before a noun count)
         languages = _EVERY_LANGUAGE
+    text = _PREFIXED.sub(" ", text)  # Hebrew "ב-6 שקפים": "in 6 slides"
     count = _counted(with_digits(text, languages))
     if count is None and languages != _EVERY_LANGUAGE:
         # A short request may be detected as the wrong language ("Dieci slide sul
@@ -208,6 +215,7 @@ def asked_slides(text: str, language: str | None = None) -> SlideCount | None:
 
 
 _EVERY_LANGUAGE = (*TEXT2NUM_LANGUAGES, "ru", "hi", "ar")
+_PREFIXED = re.compile(r"(?<=[\u05d0-\u05ea])[-\u05be](?=\d)")  # a Hebrew prefix's hyphen
 
 
 def _counted(digits: str) -> SlideCount | None:

@@ -77,7 +77,7 @@ def _english_tables() -> tuple[dict[str, int], dict[str, int]]:
 
 
 EN_CARDINALS, EN_ORDINALS = _english_tables()
-EN_CARDINALS |= {"a dozen": 12, "dozen": 12, "a single": 1, "single": 1}
+EN_CARDINALS |= {"a dozen": 12, "dozen": 12, "a single": 1, "single": 1, "half a dozen": 6}
 _SUFFIXED = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)$")
 
 
@@ -207,11 +207,36 @@ def ascii_digits(text: str) -> str:
     )
 
 
+# Dozens, with the "of" that follows them where the language says one ("une douzaine de
+# diapositives" is "12 diapositives"): read before text2num, which takes "une" for 1.
+_DOZENS = {
+    "en": (r"half\s+a\s+dozen|a\s+half[-\s]dozen|half[-\s]dozen", r"a\s+dozen|dozen", ""),
+    "fr": (r"une\s+demi[-\s]douzaine", r"une\s+douzaine", r"\s+d(?:e\s+|['’])"),
+    "es": (r"media\s+docena", r"una\s+docena", r"\s+de\s+"),
+    "pt": (r"meia\s+d[úu]zia", r"uma\s+d[úu]zia", r"\s+de\s+"),
+    "it": (r"mezza\s+dozzina", r"una\s+dozzina", r"\s+di\s+"),
+    "de": (r"ein(?:em)?\s+halb(?:es|en)\s+dutzend", r"ein(?:em)?\s+dutzend", ""),
+    "nl": (r"een\s+half\s+dozijn", r"een\s+dozijn", ""),
+}
+
+
+def _dozens(text: str, language: str) -> str:
+    if language not in _DOZENS:
+        return text
+    half, whole, of = _DOZENS[language]
+    for words, number in ((half, "6"), (whole, "12")):
+        if of:  # "une douzaine de diapositives" -> "12 diapositives"
+            text = re.sub(rf"(?<!\w)(?:{words})(?:{of})", number + " ", text, flags=re.IGNORECASE)
+        text = re.sub(rf"(?<!\w)(?:{words})(?!\w)", number, text, flags=re.IGNORECASE)
+    return text
+
+
 def with_digits(text: str, languages: tuple[str, ...]) -> str:
     """``text`` with number words of ``languages`` (and digits of every script) as ASCII
     digits: "a twenty-five slide deck" -> "a 25 slide deck", "五张幻灯片" -> "5张幻灯片"."""
     text = ascii_digits(text)
     for language in dict.fromkeys(languages):
+        text = _dozens(text, language)
         if language in TEXT2NUM_LANGUAGES:
             spaced = _HYPHENATED.sub(" ", text) if language == "en" else text
             if language == "en":
