@@ -48,7 +48,7 @@ from deck.model import (
     MAX_STYLE,
 )
 
-from .draft_keys import SLIDE_KEYS, renamed, unwrapped_deck
+from .draft_keys import SLIDE_KEYS, loose_deck_fields, renamed, unwrapped_deck
 from .draft_names import ASPECT_ALIASES, LAYOUT_ALIASES, THEME_ALIASES, lenient_name
 from .draft_text import AS_LINES, AS_TEXT
 
@@ -177,7 +177,12 @@ class SlideDraft(Draft):
     @model_validator(mode="before")
     @classmethod
     def _keys_as_meant(cls, data: object) -> object:
-        return renamed(data, SLIDE_KEYS)
+        data = renamed(data, SLIDE_KEYS)
+        if isinstance(data, dict):
+            # a slide the model left without narration or picture prompt is still a slide:
+            # the deck says its title and bullets and pictures its title (deck/model.py)
+            data = {"narration": None, "image_prompt": None, **data}
+        return data
 
     @model_validator(mode="after")
     def _one_element(self) -> SlideDraft:
@@ -230,7 +235,7 @@ class DeckDraft(Draft):
     @model_validator(mode="before")
     @classmethod
     def _keys_as_meant(cls, data: object) -> object:
-        return unwrapped_deck(data)
+        return loose_deck_fields(unwrapped_deck(data))
 
     title: Annotated[str, AS_TEXT] = Field(
         description=f"title of the video, at most {MAX_DECK_TITLE} characters"

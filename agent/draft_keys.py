@@ -15,7 +15,9 @@ from typing import Any
 
 SLIDE_KEYS: Mapping[str, tuple[str, ...]] = {
     "title": ("heading", "slide_title", "header", "headline"),
-    "bullets": ("points", "bullet_points", "key_points", "bullet_list", "items", "list"),
+    "bullets": (
+        "points", "bullet_points", "key_points", "bullet_list", "items", "list", "content", "body",
+    ),
     "narration": (
         "speaker_notes", "notes", "script", "voiceover", "voice_over", "narration_text",
         "spoken_text", "speech", "narrator", "transcript",
@@ -59,3 +61,27 @@ def unwrapped_deck(data: object) -> object:
         if key.lower() in _WRAPPERS and isinstance(inner, dict | list):
             return unwrapped_deck(inner)
     return renamed(data, DECK_KEYS)
+
+
+def loose_deck_fields(data: object) -> object:
+    """A deck's fields written in other shapes: ``null`` for a field with a default (the
+    language), the theme as ``{"name": …, "style": …}``, the slides as an object keyed
+    ``slide_1``, ``slide_2``…"""
+    if not isinstance(data, dict):
+        return data
+    out: dict[str, Any] = {k: v for k, v in data.items() if not (k == "language" and v is None)}
+    theme = out.get("theme")
+    if isinstance(theme, dict):
+        out["theme"] = theme.get("name") or theme.get("theme")
+        if out.get("style") is None and isinstance(theme.get("style"), str):
+            out["style"] = theme["style"]
+    slides = out.get("slides")
+    if isinstance(slides, dict) and slides and all(isinstance(v, dict) for v in slides.values()):
+        out["slides"] = [slides[key] for key in sorted(slides, key=_slide_order)]
+    return out
+
+
+def _slide_order(key: str) -> tuple[int, str]:
+    """``slide_2`` before ``slide_10``; keys without a number after those with one."""
+    digits = "".join(ch for ch in key if ch.isdigit())
+    return (int(digits) if digits else 10**6, key)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from pydantic import BeforeValidator
 
-_TEXT_KEYS = ("text", "bullet", "content", "value", "title", "point")
+_TEXT_KEYS = ("text", "bullet", "content", "value", "title", "point", "prompt", "description")
 _MARK = re.compile(r"^\s*(?:[-*•·▪‣–—]|\d{1,2}[.)])\s+")
 _SEPARATOR = re.compile(r"\n+|;\s+|\s+•\s+")
 

@@ -120,3 +120,22 @@ def test_a_draft_inside_the_reasoning_is_not_the_answer():
     answer = read_answer(entry["text"], expected=KEYS["plan"])
     assert answer.ok and answer.data["title"] == "How vaccines work"
     assert len(answer.data["slides"]) == 6
+
+
+async def test_a_loosely_shaped_answer_keeps_everything_it_says():
+    """Accepted is not enough: the bullets written as "content", the picture as an object, the
+    slides keyed by number (slide_10 after slide_2) all reach the deck, and a slide left with
+    no narration says its title."""
+    entry = next(entry for entry in CORPUS if entry["name"] == "plan-loose-small-model")
+    with FakeOpenAI(unsupported={"json_schema", "function_calling"}) as server:
+        server.script(reply(entry))
+        deck = await Planner(chat_model(server), backoff=0.01).plan("vaccines")
+    assert [s.title for s in deck.slides] == ["How vaccines work", "Memory cells", "Thank you"]
+    first, second, last = deck.slides
+    assert first.bullets == ["A vaccine trains the body", "It shows a harmless copy"]
+    assert first.image_prompt == "a friendly syringe and a shield"
+    assert second.bullets == ["They remember the germ", "They answer fast next time"]
+    assert second.narration == "Memory cells keep the lesson for years."
+    assert last.narration == "Thank you." and last.image_prompt == "Thank you"
+    assert deck.theme.name == "dark" and deck.theme.style == "watercolor"
+    assert deck.language == "en"
