@@ -85,3 +85,57 @@ def _slide_order(key: str) -> tuple[int, str]:
     """``slide_2`` before ``slide_10``; keys without a number after those with one."""
     digits = "".join(ch for ch in key if ch.isdigit())
     return (int(digits) if digits else 10**6, key)
+
+
+REVISION_KEYS: Mapping[str, tuple[str, ...]] = {
+    "summary": ("message", "explanation", "reply", "comment"),
+    "edits": ("changes", "operations", "actions", "edit_list", "modifications"),
+}
+_OP_KEYS = ("action", "operation", "type", "kind")
+# what models call the edits the schema names
+OP_ALIASES: Mapping[str, str] = {
+    "edit": "edit_slide", "update": "edit_slide", "update_slide": "edit_slide",
+    "modify": "edit_slide", "modify_slide": "edit_slide", "change": "edit_slide",
+    "change_slide": "edit_slide", "rewrite": "edit_slide", "rewrite_slide": "edit_slide",
+    "delete": "delete_slide", "remove": "delete_slide", "remove_slide": "delete_slide",
+    "insert": "insert_slide", "add": "insert_slide", "add_slide": "insert_slide",
+    "new_slide": "insert_slide", "replace": "replace_slide", "move": "move_slide",
+    "swap": "swap_slides", "swap_slide": "swap_slides", "theme": "set_theme",
+    "change_theme": "set_theme", "set_style": "set_theme", "new_picture": "new_image",
+    "regenerate_image": "new_image", "new_images": "new_image", "image": "new_image",
+}  # fmt: skip
+
+
+def loose_revision(data: object) -> object:
+    """A revision as the model may send it: its keys read as meant, one edit not in a list,
+    no summary (deckcast then says what changed itself), each edit's ``op`` under another
+    key (``action``, ``type``) or another name (``update``, ``remove_slide``)."""
+    data = renamed(data, REVISION_KEYS)
+    if not isinstance(data, dict):
+        return data
+    out: dict[str, Any] = {"summary": "", **data}
+    if out["summary"] is None:
+        out["summary"] = ""
+    edits = out.get("edits")
+    if isinstance(edits, dict):
+        edits = [edits]
+    if isinstance(edits, list):
+        out["edits"] = [_loose_edit(edit) for edit in edits]
+    return out
+
+
+def _loose_edit(edit: object) -> object:
+    if not isinstance(edit, dict):
+        return edit
+    out: dict[str, Any] = dict(edit)
+    if "op" not in out:
+        key = next((k for k in _OP_KEYS if isinstance(out.get(k), str)), None)
+        if key is not None:
+            out["op"] = out.pop(key)
+    op = out.get("op")
+    if isinstance(op, str):
+        name = op.strip().lower().replace("-", "_").replace(" ", "_")
+        out["op"] = OP_ALIASES.get(name, name)
+    if "slide" not in out and "slide_number" in out:
+        out["slide"] = out.pop("slide_number")
+    return out

@@ -27,7 +27,7 @@ from deck import (
 from deck.model import MAX_BULLETS
 
 from .deck_drafts import AspectName, Draft, LayoutName, SlideDraft, ThemeName
-from .draft_keys import SLIDE_KEYS, renamed
+from .draft_keys import SLIDE_KEYS, loose_revision, renamed
 from .draft_names import slide_number
 from .draft_text import AS_LINES_OR_KEEP, AS_TEXT_OR_KEEP
 
@@ -163,6 +163,11 @@ class RevisionDraft(Draft):
         description="the edits, in order; slide numbers always refer to the deck as shown. "
         "Only the slides and fields that must change.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_as_meant(cls, data: object) -> object:
+        return loose_revision(data)
 
     @classmethod
     def from_edits(cls, edits: list[DeckEdit], summary: str) -> RevisionDraft:

@@ -41,6 +41,7 @@ from deck.themes import DEFAULT_THEME
 from .chat_model import SetupHints
 from .commands import parse_command
 from .counts import SlideCount, asked_slides
+from .draft_keys import DECK_KEYS
 from .errors import BadAnswer, ModelNotConfigured, RequestRejected
 from .intake import (
     MAX_OUTLINE_CHARS,
@@ -56,6 +57,7 @@ from .structured import ModelAgent, OutputSpec, StatusCallback, notify
 from .wording import element_rules, speakable, writing_rules
 
 log = logging.getLogger(__name__)
+DECK_SYNONYMS = tuple(word for words in DECK_KEYS.values() for word in words)
 
 
 def no_model(hints: SetupHints) -> str:
@@ -145,6 +147,7 @@ class Planner(ModelAgent):
                     DeckDraft,
                     slides={"minItems": count.low, "maxItems": count.high} if count else {},
                 ),
+                synonyms=DECK_SYNONYMS,
             ),
             lambda data: self._validate(data, count, language),
             on_status=on_status,

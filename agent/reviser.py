@@ -51,6 +51,7 @@ from deck import (
 from .chat_model import SetupHints
 from .commands import parse_command
 from .deck_view import deck_view, history_view
+from .draft_keys import REVISION_KEYS
 from .errors import BadAnswer, InvalidModelAnswer, ModelNotConfigured, RequestRejected
 from .intake import check_instruction, escape_delimiters
 from .languages import detect_language, language_name, same_language
@@ -219,6 +220,7 @@ def _edits_spec(elements: bool = False) -> OutputSpec:
         name="deck_edits",
         description="The edits that carry out the instruction on the deck.",
         schema=schema if elements else without_elements(schema),
+        synonyms=tuple(word for words in REVISION_KEYS.values() for word in words),
     )
 
 

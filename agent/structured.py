@@ -67,11 +67,13 @@ class OutputSpec:
     name: str
     description: str
     schema: dict[str, Any]
+    synonyms: tuple[str, ...] = ()  # other names models give the top-level keys ("changes")
 
     @property
     def keys(self) -> tuple[str, ...]:
-        """The answer's top-level keys (to find the object among prose and wrappers)."""
-        return tuple(self.schema.get("properties", {}))
+        """The answer's top-level keys, and their synonyms (to find the object among prose and
+        wrappers: ``{"changes": {…}}`` is the answer, not a wrapper around it)."""
+        return (*self.schema.get("properties", {}), *self.synonyms)
 
     def for_method(self, method: Method) -> dict[str, Any]:
         """The schema as ``with_structured_output`` takes it for ``method`` (a fresh copy:

@@ -14,6 +14,7 @@ import yaml
 
 from agent import InvalidModelAnswer, Planner, RequestRejected, Reviser, StructuredChat
 from agent.answers import read_answer
+from agent.draft_keys import DECK_KEYS, REVISION_KEYS
 from agent.schemas import DeckDraft, RevisionDraft
 from tests.agent_helpers import chat_model, deck_draft
 from tests.fakes.openai_chat import FakeOpenAI, Reply
@@ -21,7 +22,11 @@ from tests.fakes.openai_chat import FakeOpenAI, Reply
 CORPUS = yaml.safe_load(
     (Path(__file__).parent / "data" / "model_answers.yaml").read_text(encoding="utf-8")
 )
-KEYS = {"plan": ("title", "slides"), "revise": ("summary", "edits")}
+# what the planner and the reviser look for: the schema's keys and the names models give them
+KEYS = {
+    "plan": ("title", "slides", *(word for words in DECK_KEYS.values() for word in words)),
+    "revise": ("summary", "edits", *(word for words in REVISION_KEYS.values() for word in words)),
+}
 METHODS = {
     "json_schema": set(),
     "function_calling": {"json_schema"},
@@ -139,3 +144,17 @@ async def test_a_loosely_shaped_answer_keeps_everything_it_says():
     assert last.narration == "Thank you." and last.image_prompt == "Thank you"
     assert deck.theme.name == "dark" and deck.theme.style == "watercolor"
     assert deck.language == "en"
+
+
+async def test_a_loosely_shaped_revision_is_carried_out(example_deck):
+    """The edit is made as written, and with no summary deckcast says what changed itself."""
+    entry = next(entry for entry in CORPUS if entry["name"] == "edits-loose-small-model")
+    with FakeOpenAI(unsupported={"json_schema", "function_calling"}) as server:
+        server.script(reply(entry))
+        revision = await Reviser(chat_model(server), backoff=0.01).revise(
+            example_deck, "simpler words on slide 3"
+        )
+    [edit] = revision.edits
+    assert edit.op == "edit_slide" and edit.slide == 3
+    assert edit.narration == "Plants need water, air and light."
+    assert revision.summary  # said by deckcast, not empty
