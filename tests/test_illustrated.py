@@ -131,6 +131,10 @@ TREES = ("deciduous-tree", "evergreen-tree", "palm-tree")
         ("pt", "futebol na praia", "soccer-ball"),
         ("es", "el fútbol americano", "american-football"),
         ("fr", "des frites", "french-fries"),  # no plain kind to prefer: frites are fries
+        # "culture" is a people's ways; the petri dish only by its own name
+        ("en", "company culture", None),
+        ("pt", "a cultura brasileira", None),
+        ("en", "a petri dish with a bacteria culture", ("petri-dish", "microbe")),
         ("en", "a green apple on a table", "green-apple"),
         ("de", "ein grüner Apfel", "green-apple"),
         ("es", "una manzana verde", "green-apple"),

@@ -26,6 +26,7 @@ from deck import THEMES
 
 from .artset import HEAD, KEYWORD, NAME, ArtSet, Terms, art_set
 from .prompt_words import (
+    ABSTRACT_KEYWORDS,
     COLOURS,
     DETERMINERS,
     ENGLISH_MARKERS,
@@ -268,6 +269,8 @@ def _matches(text: str, language: str, art: ArtSet) -> list[_Match]:
         if not hits and language in COMPOUNDING and len(word) >= 7:
             hits, word = _compound(word, language, art)
         for icon, weight in hits:
+            if weight == KEYWORD and word in ABSTRACT_KEYWORDS:
+                continue  # "culture": a people's ways, not the petri dish's bacteria
             found.append(_Match(icon, weight, word, rank, modifier, near[at]))
     return found
 

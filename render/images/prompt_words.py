@@ -96,3 +96,11 @@ IRREGULAR = {
 WORDS_NAMING_NOTHING = {
     "zh": ("马上", "马路", "马虎", "马克", "马达", "猫腻", "火热", "火爆", "牛逼", "人工"),
 }
+
+
+# Words a keyword list gives a thing that people mostly mean another way: "culture" is a
+# bacteria culture to the petri dish, and a people's ways in "Brazilian culture". As a keyword
+# alone they name nothing; the thing's own name still does ("bacteria" draws the microbe).
+ABSTRACT_KEYWORDS = frozenset(
+    _wordlist("culture cultures cultura culturas kultur kulturen cultuur culturen культура")
+)
