@@ -429,3 +429,25 @@ def test_a_killed_chat_resumes_its_render_after_a_restart(tmp_path):
     assert (tmp_path / "out" / conversation / "v1.mp4").exists()
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT state, attempts FROM jobs").fetchall() == [("done", 2)]
+
+
+async def test_undo_redo_and_cancel_typed_in_other_languages_need_no_model(engine_parts):
+    """ "deshacer", "Rückgängig!", "撤销" undo as "undo" does: no model call (the fake has no
+    answer scripted, so one would fail), the version before comes back from the cache."""
+    engine, _images, _voice, server = engine_parts
+    sink = RecordingSink()
+    server.script(Reply.json(deck_draft(["Tides", "The moon", "The sun"])))
+    conversation = await engine.start(msg("explain tides in 3 slides"), sink)
+    await engine.queue.wait_idle(conversation.id)
+    await say(engine, conversation.id, "theme dark", sink)
+    calls = len(server.exchanges)
+    for undo, redo in (
+        ("deshacer", "rehacer"),
+        ("Rückgängig!", "wiederherstellen"),
+        ("撤销", "重做"),
+    ):
+        await say(engine, conversation.id, undo, sink)
+        assert sink.videos[-1].version == 1 and sink.videos[-1].deck.theme.name == "light"
+        await say(engine, conversation.id, redo, sink)
+        assert sink.videos[-1].version == 2 and sink.videos[-1].deck.theme.name == "dark"
+    assert len(server.exchanges) == calls and not sink.failures

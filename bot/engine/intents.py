@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from . import intent_words
+
 
 class Intent(StrEnum):
     UNDO = "undo"
@@ -103,6 +105,9 @@ _PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     ),
 ]
 
+# the same commands in the other languages deckcast plans in (bot/engine/intent_words.py)
+_PATTERNS += [(Intent(name), intent_words.pattern(name)) for name in intent_words.WORDS]
+
 
 _V = r"(?:version |v ?|#)?"
 _NUMBERED: list[tuple[Intent, re.Pattern[str]]] = [
@@ -182,7 +187,7 @@ def classify(text: str) -> Intent:
 
 
 def _normalize(text: str) -> str:
-    normalized = re.sub(r"[\s]+", " ", text.strip().lower()).strip(" .!?,;:")
+    normalized = re.sub(r"[\s]+", " ", text.strip().lower()).strip(" .!?,;:。！？、，")
     normalized = re.sub(r"^(please|pls|can you|could you) ", "", normalized)
     return re.sub(r" please$", "", normalized)
 
