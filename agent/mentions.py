@@ -18,7 +18,8 @@ _WORD = english_number_pattern()
 _NUMBER = rf"(?:\d{{1,4}}|{_WORD})"
 _LIST = rf"{_NUMBER}(?:\s*(?:,|&|\band\b|\bor\b|\bto\b|-)\s*{_NUMBER})*"
 _NUMBERED = re.compile(
-    rf"\b(?:slides?|diapositives?|diapositivas?|folien?)\s*(?:number\s*|no\.?\s*|nr\.?\s*|#)?"
+    rf"\b(?:slides?|diapositives?|diapositivas?|diapos?|folien?|слайд\w*|slajd\w*|snímk\w*|"
+    rf"snímek|snímcích|slayt\w*|διαφάνει\w*)\s*(?:number\s*|no\.?\s*|nr\.?\s*|№\s*|#)?"
     rf"(?P<list>{_LIST})\b|(?<!\w)#(?P<hash>\d{{1,3}})\b",
     re.IGNORECASE,
 )
@@ -31,10 +32,20 @@ _SPLIT = re.compile(r"\s*(?:,|&|\band\b|\bor\b)\s*", re.IGNORECASE)
 _RANGE = re.compile(r"^(\S+)\s*(?:\bto\b|-)\s*(\S+)$", re.IGNORECASE)
 
 
+# Japanese, Chinese and Korean, in their own word order: "スライド3", "第3张幻灯片", "3번 슬라이드"
+_EAST_ASIAN = re.compile(
+    r"(?:スライド|幻灯片|幻燈片|投影片|슬라이드)\s*(?:の|第)?\s*(?P<a>\d{1,3})"
+    r"|第\s*(?P<b>\d{1,3})\s*(?:张|張|页|頁|枚|个|個)?\s*(?:的)?\s*(?:幻灯片|幻燈片|投影片|スライド)"
+    r"|(?P<c>\d{1,3})\s*(?:번|번째|枚目|番目)\s*(?:의\s*)?(?:슬라이드|スライド|の\s*スライド)"
+)
+
+
 def mentioned_slides(text: str, deck: Deck) -> list[int]:
     """The slide numbers ``text`` names, in order, without repeats (0 and numbers past the
     end included: the caller says they do not exist)."""
-    found: list[int] = []
+    found: list[int] = [
+        int(m.group("a") or m.group("b") or m.group("c")) for m in _EAST_ASIAN.finditer(text)
+    ]
     for match in _NUMBERED.finditer(text):
         if match.group("hash"):
             found.append(int(match.group("hash")))
