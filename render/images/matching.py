@@ -27,7 +27,6 @@ from deck import THEMES
 from .artset import HEAD, KEYWORD, NAME, ArtSet, Terms, art_set
 from .prompt_words import (
     ABSTRACT_KEYWORDS,
-    COLOURS,
     DETERMINERS,
     ENGLISH_MARKERS,
     FALLING,
@@ -40,11 +39,17 @@ from .prompt_words import (
     STYLE_WORDS,
     WORDS_NAMING_NOTHING,
 )
+from .qualities import (
+    asked_colours,
+    national,
+    nationalities,
+    near_colours,
+    plain_kind,
+    quality_words,
+)
+from .word_forms import UNSPACED, WORD, stem
 from .word_forms import fold as _fold
-from .word_forms import stem
 
-WORD = re.compile(r"[^\W_]+", re.UNICODE)
-UNSPACED = ("zh", "zh-hant", "ja")  # written without spaces: matched by substring
 COMPOUNDING = ("de", "nl", "sv", "da", "nb")  # languages that write compounds as one word
 MIN_SUPPORT = HEAD  # a supporting element must be named by its name, not a keyword
 
@@ -152,7 +157,7 @@ def _score(
 ) -> tuple[dict[int, list[float]], dict[int, str]]:
     """Each matched illustration's [score, strongest weight], and the word that named it."""
     folded = set(WORD.findall(_fold(text)))
-    prompt_tone = _tone(_fold(text), language, art)
+    prompt_tone = asked_colours(_fold(text), language, art)
     stems = {stem(w, language) for w in folded}
     scored: dict[int, list[float]] = {}
     words: dict[int, str] = {}
@@ -173,11 +178,7 @@ def _score(
         entry[1] = max(entry[1], m.weight)
     english = art.terms("en")
     assert english is not None
-    said_nationality = any(
-        not colour and word in folded
-        for code in {language, "en"}
-        for word, colour in _qualities(code, art).items()
-    )
+    said_nationality = bool(folded & (nationalities(language, art) | nationalities("en", art)))
     for icon, entry in scored.items():
         tone = tones[icon]
         name_colours = art.colours[icon]
@@ -186,7 +187,7 @@ def _score(
             entry[0] *= 1.15 if shown & tone else 0.6
         if icon in art.occasions and not art.occasions[icon] & folded:
             entry[0] *= 0.7  # the Christmas tree only for Christmas
-        if not said_nationality and _national(icon, art) and _plain_kind(icon, named_by, art):
+        if not said_nationality and national(icon, art) and plain_kind(icon, named_by, art):
             entry[0] *= 0.6  # "fútbol": a football, not the American one, unless one is said
         entry[0] *= _direction_factor(icon, folded, len(named_by[icon]), art)
         entry[0] *= _contents_factor(art.names[icon], _fold(text), stems)
@@ -241,7 +242,7 @@ def _matches(text: str, language: str, art: ArtSet) -> list[_Match]:
     if language in UNSPACED:
         return _substring_matches(_fold(text), language, art)
     tokens = _tokens(text, language, art)
-    colours, near = _near_colours(WORD.findall(_fold(text)), language, art)
+    colours, near = near_colours(WORD.findall(_fold(text)), language, art)
     consumed: set[int] = set()
     if language == "en":  # an illustration's whole name, in order: "fountain pen", "ice cube"
         stems = [t[1] for t in tokens]
@@ -351,7 +352,7 @@ def _compound(word: str, language: str, art: ArtSet) -> tuple[tuple[tuple[int, f
 def _tokens(text: str, language: str, art: ArtSet) -> list[tuple[bool, str, int]]:
     """Every word of ``text``: (is it a content word, its stem, its rank among content words)."""
     stop = art.stopwords.get(language, frozenset())
-    qualities = _qualities(language, art)
+    qualities = quality_words(language, art)
     out: list[tuple[bool, str, int]] = []
     rank = 0
     raw = WORD.findall(_fold(text))
@@ -409,60 +410,6 @@ def bundled_language(language: str, art: ArtSet) -> str:
     if code not in art.languages:
         code = code.split("-")[0]
     return code if code in art.languages else "en"
-
-
-def _plain_kind(icon: int, named_by: Mapping[int, set[str]], art: ArtSet) -> bool:
-    """Whether a word that named ``icon`` also names an illustration of no nation: the
-    plain kind of the thing is there to draw ("french-fries" has none: frites are fries)."""
-    return any(
-        words & named_by[icon] and not _national(other, art)
-        for other, words in named_by.items()
-        if other != icon
-    )
-
-
-@cache
-def _national(icon: int, art: ArtSet) -> bool:
-    """Whether the illustration is a nation's kind of its thing ("american-football",
-    "japanese-castle"): its English name holds a nationality word."""
-    english = _qualities("en", art)
-    return any(english.get(word) == "" for word in art.names[icon].split("-"))
-
-
-@cache
-def _qualities(language: str, art: ArtSet) -> dict[str, str]:
-    """The folded colour and nationality words of ``language`` (they name no illustration),
-    each with the English colour it names, or ""."""
-    return {_fold(w): colour for w, colour in art.qualities.get(language, {}).items()}
-
-
-def _near_colours(
-    raw: list[str], language: str, art: ArtSet
-) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
-    """For each word of a prompt: the English colour it says (if any), and the colours said
-    right beside it, through a run of colour words ("a dark green leaf", "une feuille verte")."""
-    qualities = _qualities(language, art)
-    said = [frozenset({w} & COLOURS) | frozenset({qualities.get(w, "")} - {""}) for w in raw]
-    near: list[frozenset[str]] = []
-    for i in range(len(raw)):
-        found: set[str] = set()
-        for step in (-1, 1):
-            j = i + step
-            while 0 <= j < len(raw) and said[j]:
-                found |= said[j]
-                j += step
-        near.append(frozenset(found))
-    return said, near
-
-
-def _tone(folded: str, language: str, art: ArtSet) -> set[str]:
-    """The English colours ``folded`` asks for, in its language's words or in English."""
-    qualities = _qualities(language, art)
-    if language in UNSPACED:
-        said = {colour for word, colour in qualities.items() if word in folded}
-    else:
-        said = {qualities.get(w, "") for w in WORD.findall(folded)}
-    return (said - {""}) | (set(WORD.findall(folded)) & COLOURS)
 
 
 @cache

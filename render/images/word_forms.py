@@ -5,9 +5,13 @@ with the illustrations' words.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from .prompt_words import IRREGULAR
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+UNSPACED = ("zh", "zh-hant", "ja")  # written without spaces: matched by substring
 
 
 def fold(text: str) -> str:
