@@ -141,32 +141,33 @@ class SlackWeb:
         and the share is sent again only when Slack shows it unshared, so a video is never
         posted twice; when the file cannot be looked up, the failure stands."""
         file_id = await self._again(lambda: self._send_bytes(channel, data, filename))
-        for pause in (*UPLOAD_PAUSES, None):
-            try:
-                await self._call(
-                    "files.completeUploadExternal",
-                    channel,
-                    lambda: self.client.files_completeUploadExternal(
-                        files=[{"id": file_id, "title": title}],
-                        channel_id=channel,
-                        thread_ts=thread_ts,
-                        initial_comment=comment,
-                    ),
-                )
-                return file_id
-            except SlackCallFailed as exc:
-                if not exc.transient or pause is None:
-                    raise
-                log.info(
-                    "%s failed (%s); looking before trying again", exc.method, exc.problem.code
-                )
-                await asyncio.sleep(pause)
-                if await self._shared(file_id, channel, failure=exc):
-                    return file_id  # the answer was lost, not the share
-        raise AssertionError("unreachable")
 
-    async def _again(self, step: Callable[[], Awaitable[T]]) -> T:
-        """``step()``, done again after a passing failure (one that left nothing shared)."""
+        async def share() -> str:
+            await self._call(
+                "files.completeUploadExternal",
+                channel,
+                lambda: self.client.files_completeUploadExternal(
+                    files=[{"id": file_id, "title": title}],
+                    channel_id=channel,
+                    thread_ts=thread_ts,
+                    initial_comment=comment,
+                ),
+            )
+            return file_id
+
+        async def shared_after_all(failure: SlackCallFailed) -> str | None:
+            return file_id if await self._shared(file_id, channel, failure=failure) else None
+
+        return await self._again(share, done_after_all=shared_after_all)
+
+    async def _again(
+        self,
+        step: Callable[[], Awaitable[T]],
+        *,
+        done_after_all: Callable[[SlackCallFailed], Awaitable[T | None]] | None = None,
+    ) -> T:
+        """``step()``, done again after a passing failure. ``done_after_all`` is asked before
+        each retry whether the failed step took effect even so (its result, or None)."""
         for pause in (*UPLOAD_PAUSES, None):
             try:
                 return await step()
@@ -175,6 +176,8 @@ class SlackWeb:
                     raise
                 log.info("%s failed (%s); trying again", exc.method, exc.problem.code)
                 await asyncio.sleep(pause)
+                if done_after_all is not None and (done := await done_after_all(exc)) is not None:
+                    return done  # the answer was lost, not the work
         raise AssertionError("unreachable")
 
     async def _send_bytes(self, channel: str, data: bytes, filename: str) -> str:

@@ -14,6 +14,17 @@ def videos_in_thread(world, root_ts):
     return [m for m in world.thread("C1", root_ts) if set(m.files) & mp4s]
 
 
+def lose_the_answer_to_the_videos_share(slack):
+    """Slack shares the video, then answers 500: the share happened, its answer was lost."""
+    slack.fail(
+        "files.completeUploadExternal",
+        "internal_error",
+        status=500,
+        after_doing=True,
+        file_suffix=".mp4",
+    )
+
+
 async def start(world):
     await world.deliver.command(fenced(OUTLINE), user="U1", channel="C1")
     posted = await world.slack.wait_for(
@@ -53,13 +64,7 @@ async def test_the_bytes_refused_with_a_500_are_sent_again(world):
 
 async def test_a_share_whose_answer_was_lost_is_not_shared_twice(world):
     slack = world.slack
-    slack.fail(
-        "files.completeUploadExternal",
-        "internal_error",
-        status=500,
-        after_doing=True,
-        file_suffix=".mp4",
-    )
+    lose_the_answer_to_the_videos_share(slack)
     root_ts = await start(world)
     await world.video_upload()
     status = await finished(world, root_ts)
@@ -86,13 +91,7 @@ async def test_when_the_share_cannot_be_looked_up_the_failure_stands(world):
     could post it twice, so the person is told (and "render" is there to try again)."""
     slack = world.slack
     slack.files_readable = False
-    slack.fail(
-        "files.completeUploadExternal",
-        "internal_error",
-        status=500,
-        after_doing=True,
-        file_suffix=".mp4",
-    )
+    lose_the_answer_to_the_videos_share(slack)
     root_ts = await start(world)
     told = await told_it_failed(world, root_ts)
     assert 'say "render"' in told.text
