@@ -176,17 +176,6 @@ _AMOUNT_AFTER = re.compile(
     + "|".join(re.escape(symbol) for symbol in _CURRENCIES if symbol not in _SYMBOL_FIRST[:4])
     + r")(?!\w)"
 )
-_FRACTION_WORDS = {
-    2: ("half", "halves"),
-    3: ("third", "thirds"),
-    4: ("quarter", "quarters"),
-    5: ("fifth", "fifths"),
-    6: ("sixth", "sixths"),
-    8: ("eighth", "eighths"),
-    10: ("tenth", "tenths"),
-}
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_FRACTION = re.compile(r"(?<![\d/.,])(\d)/(\d{1,2})(?![\d/])")
 _PHONE = re.compile(r"(?<![\d\-.])(\d{3})-(?:(\d{3})-)?(\d{4})(?![\d\-.])")
 _EN_SYMBOLS = [
     (re.compile(r"\b([A-Ga-g])#(?![\w#])"), r"\1 sharp"),
@@ -305,7 +294,7 @@ def _english(text: str) -> str:
     text = _UNIT_PATTERN.sub(_say_unit, text)
     text = re.sub(r"([A-Za-z)])\s*²", r"\1 squared", text)  # x², after m² became a unit
     text = re.sub(r"([A-Za-z)])\s*³", r"\1 cubed", text)
-    text = _FRACTION.sub(_say_fraction, say_fractions(text, "en"))
+    text = say_fractions(text, "en")
     for pattern, repl in _EN_SYMBOLS:
         text = pattern.sub(repl, text)
     return text
@@ -332,16 +321,6 @@ def _say_amount_words(number: str, names: tuple[str, str], magnitude_word: str |
     if magnitude:
         return f"{number} {magnitude} {plural}"
     return f"{number} {singular if _is_one(number) else plural}"
-
-
-def _say_fraction(m: re.Match[str]) -> str:
-    numerator, denominator = int(m.group(1)), int(m.group(2))
-    if denominator not in _FRACTION_WORDS or not 0 < numerator < denominator:
-        return m.group(0)
-    singular, plural = _FRACTION_WORDS[denominator]
-    if numerator == 1:
-        return "a half" if denominator == 2 else f"one {singular}"
-    return f"{_NUMBER_WORDS[numerator]} {plural}"
 
 
 def _say_host(host: str) -> str:

@@ -3,9 +3,10 @@
 A voice reads "3/4" as "three slash four" (espeak-ng: "tres barra cuatro", "uno barra due", "один
 слэш два"). A fraction whose numerator is smaller than its denominator (at most 10), standing
 alone, is said with the language's fraction words: "trois quarts", "un tercio", "drei Viertel",
-"две пятых". The numerator stays a digit where the voice says it right in front of the word
-(its number reading agrees), and is a word where it does not ("un medio", not "uno medio").
-English has its own rules (render/speech.py); dates with slashes were read before this runs.
+"две пятых", "three quarters". The numerator stays a digit where the voice says it right in
+front of the word (its number reading agrees), and is a word where it does not ("un medio", not
+"uno medio"; English says every numerator in words). Dates with slashes were read before this
+runs.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import re
 
 # denominator -> (singular, plural), per language
 _WORDS: dict[str, dict[int, tuple[str, str]]] = {
+    "en": {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"),
+           5: ("fifth", "fifths"), 6: ("sixth", "sixths"), 8: ("eighth", "eighths"),
+           10: ("tenth", "tenths")},
     "fr": {2: ("demi", "demis"), 3: ("tiers", "tiers"), 4: ("quart", "quarts"),
            5: ("cinquième", "cinquièmes"), 6: ("sixième", "sixièmes"),
            7: ("septième", "septièmes"), 8: ("huitième", "huitièmes"),
@@ -41,12 +45,15 @@ _WORDS: dict[str, dict[int, tuple[str, str]]] = {
 
 # the numerators a voice would read in the wrong form before the fraction word
 _NUMERATORS: dict[str, dict[int, str]] = {
+    "en": dict(enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight",
+                          "nine"), 1)),
     "fr": {1: "un"}, "es": {1: "un"}, "it": {1: "un"}, "pt": {1: "um"}, "de": {1: "ein"},
     "nl": {1: "een"}, "ru": {1: "одна", 2: "две"},
 }  # fmt: skip
 
 # the usual words for a half and a quarter, where they differ from the pattern
 _SPECIAL: dict[str, dict[tuple[int, int], str]] = {
+    "en": {(1, 2): "a half"},
     "ru": {(1, 2): "одна вторая", (1, 3): "одна треть", (2, 3): "две трети",
            (1, 4): "одна четверть", (3, 4): "три четверти"},
 }  # fmt: skip
@@ -65,7 +72,7 @@ def say_fractions(text: str, language: str) -> str:
 
     def say(m: re.Match[str]) -> str:
         numerator, denominator = int(m.group(1)), int(m.group(2))
-        if not 0 < numerator < denominator <= 10:
+        if not 0 < numerator < denominator <= 10 or denominator not in words:
             return m.group(0)
         special = _SPECIAL.get(language, {}).get((numerator, denominator))
         if special:
