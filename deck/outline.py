@@ -70,9 +70,12 @@ _DIRECTIVE_KEYS = {  # the names chat assistants give these lines, as the outlin
 # A slide as chat assistants write one: "**Slide 1: What is it?**", "Slide 2 – The parts",
 # "## Slide 3: Roots", also in the languages the voices speak ("Diapositive 2 :", "Folie 3 –").
 # (to_markdown escapes the sign after the number of a title that really reads "Slide 3: …".)
+# The word for a slide in those marks; a line that lost its break is only cut before the
+# unambiguous ones ("dia 3." is also a day in Portuguese).
+_SLIDE_WORD = r"(?:slide|diapositiva|diapositive|diapo|folie|слайд)"
 _SLIDE_MARK = re.compile(
-    r"^\s*(?:#{2,6}\s+)?[*_]{0,2}\s*(?:slide|diapositiva|diapositive|diapo|folie|dia|"
-    r"слайд|スライド|幻灯片)\s*(?P<n>\d{1,2})\s*(?:[:.)\-–—]|(?=[*_]{0,2}\s*$))(?P<title>.*)$",
+    rf"^\s*(?:#{{2,6}}\s+)?[*_]{{0,2}}\s*(?:{_SLIDE_WORD}|dia|スライド|幻灯片)\s*(?P<n>\d{{1,2}})"
+    r"\s*(?:[:.)\-–—]|(?=[*_]{0,2}\s*$))(?P<title>.*)$",
     re.IGNORECASE,
 )
 _IMAGE_MD = re.compile(r"^\s*!\[(.*)\]\([^)]*\)\s*$")
@@ -418,8 +421,7 @@ _LINE_STARTS = re.compile(
     r"|(?:" + "|".join(sorted(_FRONT_KEYS)) + r")\s*:\s"  # front matter keys
     r"|[*_]{0,2}(?:image(?: prompt)?|picture|visual|illustration|seed|layout|notes?|narration|"
     r"narrator|voice[- ]?over|speaker notes|script|say)\s*[*_]{0,2}\s*:[*_]{0,2}\s"  # directives
-    r"|(?:#{2,6}\s+)?[*_]{0,2}(?:slide|diapositiva|diapositive|diapo|folie|слайд)\s*\d{1,2}"
-    r"\s*[:.)\-–—]"  # a chat assistant's slide marks
+    rf"|(?:#{{2,6}}\s+)?[*_]{{0,2}}{_SLIDE_WORD}\s*\d{{1,2}}\s*[:.)\-–—]"  # chat assistants' marks
     r")",
     re.IGNORECASE,
 )
@@ -438,8 +440,7 @@ def one_line_outline(text: str) -> str | None:
 
 
 _OUTLINE_START = re.compile(
-    r"(?:---\s|#{1,2}\s|(?:#{2,6}\s+)?[*_]{0,2}\s*(?:slide|diapositiva|diapositive|diapo|folie|"
-    r"слайд)\s*(?:1|01)\s*[:.)\-–—])",
+    rf"(?:---\s|#{{1,2}}\s|(?:#{{2,6}}\s+)?[*_]{{0,2}}\s*{_SLIDE_WORD}\s*(?:1|01)\s*[:.)\-–—])",
     re.IGNORECASE,
 )
 
