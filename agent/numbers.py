@@ -77,7 +77,7 @@ def _english_tables() -> tuple[dict[str, int], dict[str, int]]:
 
 
 EN_CARDINALS, EN_ORDINALS = _english_tables()
-EN_CARDINALS |= {"a dozen": 12, "dozen": 12, "a single": 1, "single": 1, "half a dozen": 6}
+EN_CARDINALS |= {"a dozen": 12, "dozen": 12, "a single": 1, "single": 1}
 _SUFFIXED = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)$")
 
 
